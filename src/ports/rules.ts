@@ -1,0 +1,115 @@
+import type { AdfDoc, JsonValue, Replica, UserRef } from '../sync/replica';
+
+/**
+ * The one interface through which the sync engine calls sync rules (architecture §6).
+ * The built-in TypeScript default rules and the QuickJS script rules both implement it.
+ */
+
+/** A local comment as the rules see it. */
+export interface RulesComment {
+  id: string;
+  author: UserRef | null;
+  body: AdfDoc;
+  created: string;
+  updated: string;
+  /** id of the remote comment this one is a copy of, when the app wrote it; else null */
+  originId: string | null;
+}
+
+/** The local issue as the rules see it (the `issue` global). */
+export interface RulesIssue {
+  /** null until the twin exists (first incoming sync) */
+  key: string | null;
+  id: string | null;
+  projectKey: string | null;
+  summary: string;
+  description: AdfDoc | null;
+  typeName: string | null;
+  priority: string | null;
+  labels: string[];
+  status: string | null;
+  dueDate: string | null;
+  assignee: UserRef | null;
+  reporter: UserRef | null;
+  comments: RulesComment[];
+  /** custom fields by display name; names match case-insensitively in scripts */
+  customFields: Record<string, { value: JsonValue }>;
+}
+
+/** Metadata prefetched before a rules run so that helpers answer synchronously. */
+export interface RulesMetadata {
+  /** issue type names per project key */
+  issueTypes: Record<string, { id: string; name: string; subtask: boolean }[]>;
+  priorities: { id: string; name: string }[];
+  statuses: { id: string; name: string; category: string }[];
+  users: UserRef[];
+  /** custom fields available on this site, by display name */
+  customFields: { id: string; name: string }[];
+}
+
+export interface RulesConnection {
+  id: string;
+  name: string;
+  remoteSiteName: string;
+  /** base URL of the remote site, for getRemoteIssueUrl() */
+  remoteBaseUrl: string | null;
+  direction: 'both' | 'send-only' | 'receive-only';
+}
+
+export interface OutgoingRulesInput {
+  issue: RulesIssue & { key: string; id: string; projectKey: string };
+  connection: RulesConnection;
+}
+
+export interface IncomingRulesInput {
+  replica: Replica;
+  /** current local twin, or a blank issue (all nulls, empty lists) on first sync */
+  issue: RulesIssue;
+  /** the last replica applied for this link, or null */
+  previous: Replica | null;
+  firstSync: boolean;
+  /** true when the incoming message is itself a sync-back */
+  syncBackMessage: boolean;
+  connection: RulesConnection;
+  metadata: RulesMetadata;
+}
+
+export interface RulesLog {
+  level: 'log' | 'warn' | 'error';
+  message: string;
+}
+
+export interface OutgoingRulesResult {
+  replica: Replica;
+  logs: RulesLog[];
+}
+
+export interface IncomingRulesResult {
+  /** the issue after the rules ran: the desired local values */
+  desired: RulesIssue;
+  /** syncBackAfterProcessing() was called */
+  syncBack: boolean;
+  /** unlinkAfterProcessing() was called */
+  unlink: boolean;
+  logs: RulesLog[];
+}
+
+/** A failure in a rule: shown as that issue's sync error. */
+export class RulesError extends Error {
+  constructor(
+    message: string,
+    readonly script: 'outgoing' | 'incoming',
+    readonly line: number | null = null,
+    readonly column: number | null = null,
+    /** set when a resource limit stopped the script */
+    readonly limit: 'cpu' | 'memory' | 'stack' | null = null,
+  ) {
+    super(message);
+    this.name = 'RulesError';
+  }
+}
+
+export interface RulesEngine {
+  outgoing(input: OutgoingRulesInput): Promise<OutgoingRulesResult>;
+  incoming(input: IncomingRulesInput): Promise<IncomingRulesResult>;
+}

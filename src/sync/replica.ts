@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The replica: the full synced state of one issue, as the sender's outgoing rules built it.
+ * It travels inside a signed envelope (see envelope.ts) and is validated on arrival.
+ * Snapshots, not deltas (architecture §5.1).
+ */
+
+/** An Atlassian Document Format document. Structure is checked by Jira itself on write. */
+export const AdfDocSchema = z
+  .object({ type: z.literal('doc'), version: z.literal(1), content: z.array(z.unknown()) })
+  .passthrough();
+export type AdfDoc = z.infer<typeof AdfDocSchema>;
+
+export const UserRefSchema = z.object({
+  accountId: z.string().min(1),
+  displayName: z.string(),
+  /** null when the user's email is not visible to the app */
+  email: z.string().nullable(),
+});
+export type UserRef = z.infer<typeof UserRefSchema>;
+
+export const NamedSchema = z.object({ name: z.string().min(1) });
+
+export const ReplicaCommentSchema = z.object({
+  /** the sender's comment id */
+  id: z.string().min(1),
+  author: UserRefSchema.nullable(),
+  body: AdfDocSchema,
+  created: z.string(),
+  updated: z.string(),
+  /**
+   * Set when the sender's comment is itself a copy the app wrote of a comment from the receiver:
+   * the receiver's original comment id. Lets the receiver recognise its own comments and never
+   * create them again.
+   */
+  originId: z.string().nullable(),
+});
+export type ReplicaComment = z.infer<typeof ReplicaCommentSchema>;
+
+/** JSON-serialisable value of a custom field. */
+export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
+);
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export const ReplicaSchema = z.object({
+  /** the sender's issue key and id */
+  key: z.string().min(1),
+  id: z.string().min(1),
+  projectKey: z.string().min(1),
+  summary: z.string(),
+  description: AdfDocSchema.nullable(),
+  type: NamedSchema,
+  priority: NamedSchema.nullable(),
+  labels: z.array(z.string()),
+  status: z.object({ name: z.string().min(1), category: z.string().nullable() }),
+  /** 'YYYY-MM-DD' */
+  dueDate: z.string().nullable(),
+  assignee: UserRefSchema.nullable(),
+  reporter: UserRefSchema.nullable(),
+  comments: z.array(ReplicaCommentSchema),
+  /** custom fields by display name */
+  customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
+  created: z.string(),
+  updated: z.string(),
+});
+export type Replica = z.infer<typeof ReplicaSchema>;
