@@ -1,0 +1,22 @@
+import { createApi } from './api';
+import { parseClientConfig } from './client-config';
+import { startIssueList } from './issue-list';
+
+/** Entry of the web UI's browser script: reads the page's configuration and starts that page. */
+
+function start(): void {
+  const configEl = document.getElementById('ui-config');
+  const config = parseClientConfig(JSON.parse(configEl?.textContent ?? 'null'));
+  const api = createApi(config.authorization);
+  switch (config.page.kind) {
+    case 'issues':
+      startIssueList(api, config.page.jql);
+      break;
+    case 'issue':
+    case 'admin':
+      break;
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
