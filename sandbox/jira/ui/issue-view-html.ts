@@ -29,6 +29,7 @@ export function issueViewHtml(key: string, panelTitle: string | null): string {
 <label for="edit-description">Description</label>
 <textarea id="edit-description" name="description" data-testid="edit-description" rows="6" aria-describedby="edit-description-hint"></textarea>
 <p id="edit-description-hint" class="hint" data-testid="edit-description-hint">Plain text; blank lines separate paragraphs.</p>
+<p id="edit-description-warning" class="hint warning" data-testid="edit-description-warning" hidden>This description has formatting the plain-text editor cannot keep: if you change it, it is saved as plain text.</p>
 <label for="edit-priority">Priority</label>
 <select id="edit-priority" name="priority" data-testid="edit-priority"></select>
 <label for="edit-labels">Labels</label>

@@ -1,6 +1,7 @@
 import { createApi } from './api';
 import { parseClientConfig } from './client-config';
 import { startIssueList } from './issue-list';
+import { startIssueView } from './issue-view';
 
 /** Entry of the web UI's browser script: reads the page's configuration and starts that page. */
 
@@ -13,7 +14,10 @@ function start(): void {
       startIssueList(api, config.page.jql);
       break;
     case 'issue':
+      startIssueView(api, config.page.key, config.siteName, config.page.panelTitle !== null);
+      break;
     case 'admin':
+      // server-rendered: the app's page lives in its iframe
       break;
   }
 }
