@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import type { AdminApi, Connection, SyncError } from '../../../shared/src/api/admin-api';
+import { readableMessage } from '../../../shared/src/api/resolver-error';
+import { Button } from '../../../shared/src/ui/button';
+import { SectionMessage } from '../../../shared/src/ui/section-message';
+import { TimeText } from '../../../shared/src/ui/time-text';
+import type { Resource } from '../../../shared/src/ui/use-resource';
+
+/** Sync errors with issue, cause and attempts; Retry one, or Retry all. */
+export function ErrorsList({ api, errors, connections, onRetried }: {
+  api: AdminApi;
+  errors: Resource<SyncError[]>;
+  connections: readonly Connection[];
+  onRetried: () => void;
+}) {
+  const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
+  const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const list = errors.data ?? [];
+  const connectionName = (id: string | null) => connections.find((c) => c.id === id)?.name ?? null;
+
+  const retry = async (ids: readonly string[]) => {
+    setRetrying(new Set(ids));
+    setOutcome(null);
+    const failures: string[] = [];
+    for (const id of ids) {
+      try {
+        await api.retryError(id);
+      } catch (e) {
+        const item = list.find((x) => x.id === id);
+        failures.push(`${item?.issueKey ?? id}: ${readableMessage(e)}`);
+      }
+    }
+    setRetrying(new Set());
+    const retried = ids.length - failures.length;
+    setOutcome(failures.length > 0
+      ? { kind: 'error', text: `Retry failed for ${failures.join('; ')}` }
+      : { kind: 'success', text: retried === 1 ? 'Retry queued.' : `${retried} retries queued.` });
+    await errors.reload();
+    onRetried();
+  };
+
+  return (
+    <section className="ts-stack" aria-labelledby="errors-title">
+      <div className="ts-row" style={{ justifyContent: 'space-between' }}>
+        <h2 id="errors-title" style={{ margin: 0 }}>Errors</h2>
+        <Button
+          onClick={() => void retry(list.map((e) => e.id))}
+          disabled={list.length === 0}
+          isLoading={retrying.size > 1}
+        >
+          Retry all
+        </Button>
+      </div>
+      {errors.error === null ? null : <SectionMessage appearance="error" title="Could not load the errors">{errors.error}</SectionMessage>}
+      {outcome === null ? null : <SectionMessage appearance={outcome.kind}>{outcome.text}</SectionMessage>}
+      {errors.data === null && errors.error === null ? <p className="ts-subtle">Loading errors…</p> : null}
+      {errors.data !== null && list.length === 0 ? <p className="ts-subtle" style={{ margin: 0 }}>No errors. Every issue is in sync or on its way.</p> : null}
+      {list.length === 0 ? null : (
+        <div className="ts-table-wrap">
+          <table className="ts-table" aria-label="Sync errors">
+            <thead>
+              <tr>
+                <th scope="col">Issue</th>
+                <th scope="col">Cause</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last attempt</th>
+                <th scope="col"><span className="ts-visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((e) => (
+                <tr key={e.id} data-testid={`error-${e.id}`}>
+                  <td>
+                    {e.issueKey ?? '—'}
+                    {connectionName(e.connectionId) === null ? null : <div className="ts-subtlest">{connectionName(e.connectionId)}</div>}
+                  </td>
+                  <td style={{ wordBreak: 'break-word' }}>{e.cause}</td>
+                  <td>{e.attempts}</td>
+                  <td><TimeText at={e.lastAttemptAt} /></td>
+                  <td>
+                    <Button
+                      appearance="subtle"
+                      onClick={() => void retry([e.id])}
+                      isLoading={retrying.has(e.id)}
+                      disabled={retrying.size > 0}
+                      aria-label={`Retry ${e.issueKey ?? e.id}`}
+                    >
+                      Retry
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { conflictPolicies, directions, type AdminApi, type Connection, type Direction } from '../../../shared/src/api/admin-api';
+import { readableMessage } from '../../../shared/src/api/resolver-error';
+import { Button } from '../../../shared/src/ui/button';
+import { SectionMessage } from '../../../shared/src/ui/section-message';
+import { SelectField } from '../../../shared/src/ui/select-field';
+import { TextField } from '../../../shared/src/ui/text-field';
+
+const directionLabels: Record<Direction, string> = {
+  both: 'Both ways',
+  'send-only': 'Send only',
+  'receive-only': 'Receive only',
+};
+
+const policyLabels: Record<string, string> = {
+  'latest-wins': 'Latest change wins',
+  'local-wins': 'This site wins',
+  'remote-wins': 'The other site wins',
+};
+
+function isDirection(value: string): value is Direction {
+  return directions.some((d) => d === value);
+}
+
+/** Edits direction, scope JQL (validated by the resolver against the site) and conflict policy. */
+export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; connection: Connection; onDone: (saved: boolean) => void }) {
+  const [direction, setDirection] = useState<Direction>(connection.direction);
+  const [scopeJql, setScopeJql] = useState(connection.scopeJql);
+  const [policy, setPolicy] = useState(connection.conflictPolicy);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const policies = conflictPolicies.some((p) => p === policy) ? conflictPolicies : [...conflictPolicies, policy];
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim(), conflictPolicy: policy });
+      onDone(true);
+    } catch (e) {
+      setError(readableMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="ts-card ts-stack"
+      aria-label={`Settings of ${connection.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h3 style={{ margin: 0 }}>Settings of {connection.name}</h3>
+      <div className="ts-grid-2">
+        <SelectField
+          label="Direction"
+          value={direction}
+          options={directions.map((d) => ({ value: d, label: directionLabels[d] }))}
+          onChange={(v) => { if (isDirection(v)) setDirection(v); }}
+        />
+        <SelectField
+          label="Conflict policy"
+          value={policy}
+          options={policies.map((p) => ({ value: p, label: policyLabels[p] ?? p }))}
+          onChange={setPolicy}
+        />
+      </div>
+      <TextField
+        label="Scope (JQL)"
+        value={scopeJql}
+        onChange={setScopeJql}
+        helper="Issues matching this query are synced; the site checks the query when you save."
+        error={error}
+        placeholder="project = INT"
+      />
+      <div className="ts-row">
+        <Button type="submit" appearance="primary" isLoading={busy}>Save settings</Button>
+        <Button appearance="subtle" onClick={() => onDone(false)}>Cancel</Button>
+      </div>
+      {error === null ? null : <SectionMessage appearance="error" title="Settings not saved">{error}</SectionMessage>}
+    </form>
+  );
+}

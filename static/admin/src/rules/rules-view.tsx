@@ -1,0 +1,233 @@
+import { useRef, useState } from 'react';
+import type { AdminApi, Connection, DryRun, RuleError, Rules } from '../../../shared/src/api/admin-api';
+import { readableMessage } from '../../../shared/src/api/resolver-error';
+import { Button } from '../../../shared/src/ui/button';
+import { SectionMessage } from '../../../shared/src/ui/section-message';
+import { TextField } from '../../../shared/src/ui/text-field';
+import { TimeText } from '../../../shared/src/ui/time-text';
+import { useResource } from '../../../shared/src/ui/use-resource';
+import { CodeEditor, type CodeEditorHandle } from './code-editor';
+import type { RulesViewProps } from './rules-view-props';
+
+type Script = 'outgoing' | 'incoming';
+
+interface Checked {
+  outgoing: string;
+  incoming: string;
+  errors: RuleError[];
+}
+
+const scriptTitle: Record<Script, string> = {
+  outgoing: 'Outgoing script (issue → replica)',
+  incoming: 'Incoming script (replica → issue)',
+};
+
+function json(value: unknown): string {
+  return value === undefined ? '—' : JSON.stringify(value, null, 2);
+}
+
+/** The Rules tab for one connection: two scripts, Validate, Dry run, Save, version history. */
+export function RulesView({ api, connection }: RulesViewProps) {
+  const [loadedVersion, setLoadedVersion] = useState<number | undefined>(undefined);
+  const rules = useResource<Rules>(() => api.getRules(connection.id, loadedVersion), [connection.id, loadedVersion]);
+  return rules.data === null ? (
+    rules.error === null ? <p className="ts-subtle">Loading rules…</p> : <SectionMessage appearance="error" title="Could not load the rules">{rules.error}</SectionMessage>
+  ) : (
+    <RulesEditor
+      key={`${connection.id}:${rules.data.version ?? 'current'}:${loadedVersion ?? 'latest'}`}
+      api={api}
+      connection={connection}
+      rules={rules.data}
+      restoredFrom={loadedVersion ?? null}
+      onRestore={(version) => setLoadedVersion(version)}
+      onSaved={() => {
+        if (loadedVersion === undefined) void rules.reload();
+        else setLoadedVersion(undefined);
+      }}
+    />
+  );
+}
+
+function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved }: {
+  api: AdminApi;
+  connection: Connection;
+  rules: Rules;
+  restoredFrom: number | null;
+  onRestore: (version: number) => void;
+  onSaved: () => void;
+}) {
+  const [outgoing, setOutgoing] = useState(rules.outgoing);
+  const [incoming, setIncoming] = useState(rules.incoming);
+  const [checked, setChecked] = useState<Checked | null>(null);
+  const [busy, setBusy] = useState<'validate' | 'save' | 'dry' | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [issueKey, setIssueKey] = useState('');
+  const [dryRun, setDryRun] = useState<DryRun | null>(null);
+  const [dryError, setDryError] = useState<string | null>(null);
+  const editors = useRef<Record<Script, CodeEditorHandle | null>>({ outgoing: null, incoming: null });
+
+  const current = checked !== null && checked.outgoing === outgoing && checked.incoming === incoming;
+  const knownInvalid = current && checked.errors.length > 0;
+  const errors = checked?.errors ?? [];
+  const errorsOf = (script: Script) => errors.filter((e) => e.script === script);
+
+  const validate = async (): Promise<RuleError[] | null> => {
+    setFailure(null);
+    setSaved(false);
+    try {
+      const result = await api.validateRules(outgoing, incoming);
+      const found = result.ok ? [] : result.errors;
+      if (!result.ok && found.length === 0) {
+        found.push({ script: 'outgoing', line: null, column: null, message: 'The rules are invalid (no detail given).' });
+      }
+      setChecked({ outgoing, incoming, errors: found });
+      return found;
+    } catch (e) {
+      setFailure(readableMessage(e));
+      return null;
+    }
+  };
+
+  const run = async (what: 'validate' | 'save') => {
+    setBusy(what);
+    try {
+      const found = await validate();
+      if (what === 'validate' || found === null || found.length > 0) return;
+      const refused = await api.saveRules(connection.id, outgoing, incoming);
+      if (refused.length > 0) {
+        setChecked({ outgoing, incoming, errors: refused });
+        return;
+      }
+      setSaved(true);
+      onSaved();
+    } catch (e) {
+      setFailure(readableMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const runDry = async () => {
+    if (issueKey.trim() === '') {
+      setDryError('Enter an issue key, for example INT-1.');
+      return;
+    }
+    setBusy('dry');
+    setDryError(null);
+    setDryRun(null);
+    try {
+      setDryRun(await api.dryRun(connection.id, issueKey.trim().toUpperCase()));
+    } catch (e) {
+      setDryError(readableMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="ts-stack">
+      {restoredFrom === null ? null : (
+        <SectionMessage appearance="information" title={`Version ${restoredFrom} is in the editors`}>
+          It becomes the current rules when you save.
+        </SectionMessage>
+      )}
+      <div className="ts-grid-2">
+        {(['outgoing', 'incoming'] as const).map((script) => (
+          <div key={script} className="ts-stack" style={{ gap: 4, minWidth: 0 }}>
+            <h3 style={{ margin: 0 }} id={`rules-${script}-title`}>{scriptTitle[script]}</h3>
+            <CodeEditor
+              label={`${script} script`}
+              value={script === 'outgoing' ? outgoing : incoming}
+              onChange={script === 'outgoing' ? setOutgoing : setIncoming}
+              errors={errorsOf(script)}
+              handleRef={(h) => { editors.current[script] = h; }}
+            />
+          </div>
+        ))}
+      </div>
+      <div className="ts-row">
+        <Button onClick={() => void run('validate')} isLoading={busy === 'validate'}>Validate</Button>
+        <Button appearance="primary" onClick={() => void run('save')} isLoading={busy === 'save'} disabled={knownInvalid || busy !== null}>
+          Save rules
+        </Button>
+        {knownInvalid ? <span className="ts-subtle">Fix the errors to save.</span> : null}
+        {current && !knownInvalid && !saved ? <span className="ts-subtle" role="status">No errors found.</span> : null}
+      </div>
+      {errors.length > 0 ? (
+        <div role="alert" className="ts-message ts-message--error">
+          <div className="ts-stack" style={{ gap: 4 }}>
+            <div className="ts-message-title">{errors.length === 1 ? '1 error' : `${errors.length} errors`} in the rules</div>
+            <ul className="ts-error-list" aria-label="Rule errors">
+              {errors.map((e, i) => (
+                <li key={i}>
+                  <button type="button" onClick={() => editors.current[e.script]?.focusLine(e.line ?? 1)}>
+                    {e.script} script{e.line === null ? '' : `, line ${e.line}`}{e.column === null ? '' : `:${e.column}`}
+                  </button>
+                  {': '}{e.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
+      {failure === null ? null : <SectionMessage appearance="error" title="The rules could not be checked or saved">{failure}</SectionMessage>}
+      {saved ? <SectionMessage appearance="success" title="Rules saved">New syncs use them from now on.</SectionMessage> : null}
+
+      <section className="ts-card ts-stack" aria-labelledby="dry-run-title">
+        <h3 id="dry-run-title" style={{ margin: 0 }}>Dry run</h3>
+        <p className="ts-subtle" style={{ margin: 0 }}>Runs the saved rules against an issue without changing anything.</p>
+        <form className="ts-row-end" onSubmit={(e) => { e.preventDefault(); void runDry(); }}>
+          <div style={{ width: 200 }}>
+            <TextField label="Issue key" value={issueKey} onChange={setIssueKey} error={dryError} placeholder="INT-1" />
+          </div>
+          <Button type="submit" isLoading={busy === 'dry'}>Dry run</Button>
+        </form>
+        {dryRun === null ? null : (
+          <div className="ts-grid-2">
+            <div className="ts-stack" style={{ gap: 4 }}>
+              <h4 style={{ margin: 0 }}>Replica that would be sent</h4>
+              <pre className="ts-code-block" data-testid="dry-run-replica">{json(dryRun.replica)}</pre>
+            </div>
+            <div className="ts-stack" style={{ gap: 4 }}>
+              <h4 style={{ margin: 0 }}>Local changes an incoming replica would make</h4>
+              <pre className="ts-code-block" data-testid="dry-run-changes">{json(dryRun.localChanges)}</pre>
+            </div>
+            {dryRun.logs === undefined || dryRun.logs.length === 0 ? null : (
+              <div className="ts-stack" style={{ gap: 4 }}>
+                <h4 style={{ margin: 0 }}>Script output</h4>
+                <pre className="ts-code-block">{dryRun.logs.join('\n')}</pre>
+              </div>
+            )}
+          </div>
+        )}
+      </section>
+
+      <section className="ts-stack" aria-labelledby="versions-title">
+        <h3 id="versions-title" style={{ margin: 0 }}>Version history</h3>
+        {rules.versions.length === 0 ? <p className="ts-subtle" style={{ margin: 0 }}>No saved versions yet: these are the default rules.</p> : (
+          <div className="ts-table-wrap">
+            <table className="ts-table" aria-label="Rule versions">
+              <thead>
+                <tr><th scope="col">Version</th><th scope="col">Saved</th><th scope="col"><span className="ts-visually-hidden">Actions</span></th></tr>
+              </thead>
+              <tbody>
+                {[...rules.versions].sort((a, b) => b.version - a.version).map((v) => (
+                  <tr key={v.version}>
+                    <td>{v.version}{v.version === rules.version && restoredFrom === null ? ' (current)' : ''}</td>
+                    <td><TimeText at={v.savedAt} /></td>
+                    <td>
+                      <Button appearance="subtle" onClick={() => onRestore(v.version)} aria-label={`Restore version ${v.version}`}>
+                        Restore
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { invoke, view } from '@forge/bridge';
+import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
+import { createPanelApi } from '../../shared/src/api/panel-api';
+import '../../shared/src/ui/styles.css';
+import { PanelApp } from './panel-app';
+
+// The one place the issue panel touches @forge/bridge; the view gets the typed client.
+const contextSchema = z.looseObject({
+  extension: z.looseObject({ issue: z.looseObject({ key: z.string() }).optional() }).optional(),
+});
+
+view.theme.enable().catch((e: unknown) => console.warn('Theming is not available:', e));
+const root = document.getElementById('root');
+if (root === null) throw new Error('The page has no #root element.');
+const api = createPanelApi((key, payload) => invoke(key, payload));
+view
+  .getContext()
+  .then((context) => contextSchema.safeParse(context).data?.extension?.issue?.key ?? null)
+  .catch((e: unknown) => {
+    console.warn('No issue context:', e);
+    return null;
+  })
+  .then((issueKey) => createRoot(root).render(<PanelApp api={api} issueKey={issueKey} />));

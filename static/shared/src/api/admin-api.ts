@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { invokeResolver, type InvokeFn } from './invoke-resolver';
+import { timestamp } from './timestamp';
+
+/*
+ * The admin page's view of the `twin-sync-admin` resolver. Every shape the page reads is parsed
+ * here, so a change of the resolver contract is made in this file only. Objects are loose: fields
+ * the page does not use pass through untouched.
+ */
+
+export const directions = ['both', 'send-only', 'receive-only'] as const;
+export type Direction = (typeof directions)[number];
+
+export const conflictPolicies = ['latest-wins', 'local-wins', 'remote-wins'] as const;
+
+export const connectionSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().default(''),
+  remoteSiteName: z.string().nullish().transform((v) => v ?? null),
+  /** 'connected' | 'waiting' | 'failing'; other words are shown as they come */
+  status: z.string(),
+  direction: z.enum(directions).catch('both'),
+  lastMessageAt: timestamp,
+  scopeJql: z.string().nullish().transform((v) => v ?? ''),
+  conflictPolicy: z.string().nullish().transform((v) => v ?? 'latest-wins'),
+  lastError: z.string().nullish().transform((v) => v ?? null),
+});
+export type Connection = z.infer<typeof connectionSchema>;
+
+export const invitationSchema = z.looseObject({ code: z.string().min(1), expiresAt: timestamp });
+export type Invitation = z.infer<typeof invitationSchema>;
+
+export const syncErrorSchema = z.looseObject({
+  id: z.string(),
+  issueKey: z.string().nullish().transform((v) => v ?? null),
+  connectionId: z.string().nullish().transform((v) => v ?? null),
+  cause: z.string(),
+  attempts: z.number().int().nonnegative().default(0),
+  lastAttemptAt: timestamp,
+});
+export type SyncError = z.infer<typeof syncErrorSchema>;
+
+export const activitySchema = z.looseObject({
+  at: timestamp,
+  direction: z.enum(['in', 'out']),
+  issueKey: z.string().nullish().transform((v) => v ?? null),
+  outcome: z.string(),
+  durationMs: z.number().nullish().transform((v) => v ?? null),
+  connectionId: z.string().nullish().transform((v) => v ?? null),
+  detail: z.string().nullish().transform((v) => v ?? null),
+});
+export type Activity = z.infer<typeof activitySchema>;
+
+export const ruleErrorSchema = z.looseObject({
+  script: z.enum(['outgoing', 'incoming']),
+  line: z.number().int().nullish().transform((v) => v ?? null),
+  column: z.number().int().nullish().transform((v) => v ?? null),
+  message: z.string(),
+});
+export type RuleError = z.infer<typeof ruleErrorSchema>;
+
+export const validationSchema = z.looseObject({
+  ok: z.boolean(),
+  errors: z.array(ruleErrorSchema).default([]),
+});
+export type Validation = z.infer<typeof validationSchema>;
+
+export const rulesSchema = z.looseObject({
+  outgoing: z.string(),
+  incoming: z.string(),
+  version: z.number().int().nullish().transform((v) => v ?? null),
+  versions: z
+    .array(z.looseObject({ version: z.number().int(), savedAt: timestamp }))
+    .default([]),
+});
+export type Rules = z.infer<typeof rulesSchema>;
+
+export const dryRunSchema = z.looseObject({
+  replica: z.unknown().optional(),
+  localChanges: z.unknown().optional(),
+  logs: z.array(z.string()).optional(),
+});
+export type DryRun = z.infer<typeof dryRunSchema>;
+
+export const bulkProgressSchema = z.looseObject({
+  done: z.number().int().nonnegative().default(0),
+  total: z.number().int().nonnegative().default(0),
+  failed: z.number().int().nonnegative().default(0),
+  running: z.boolean().default(false),
+});
+export type BulkProgress = z.infer<typeof bulkProgressSchema>;
+
+export interface ConnectionUpdate {
+  id: string;
+  direction: Direction;
+  scopeJql: string;
+  conflictPolicy: string;
+}
+
+/** Anything is accepted as an acknowledgement (`undefined`, `{ok: true}`, the updated object). */
+const ack = z.unknown();
+
+/** A list, sent bare or wrapped as `{[key]: [...]}`. */
+const listOf = <T extends z.ZodType>(item: T, key: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) && key in value
+      ? Object.getOwnPropertyDescriptor(value, key)?.value
+      : value),
+    z.array(item),
+  );
+
+/** saveRules answers with nothing (saved), or refuses as a value `{ok: false, errors}`. */
+const saveReply = z.unknown().transform((value): RuleError[] => {
+  const refused = validationSchema.safeParse(value);
+  return refused.success && !refused.data.ok ? refused.data.errors : [];
+});
+
+export function createAdminApi(invoke: InvokeFn) {
+  return {
+    listConnections: () =>
+      invokeResolver(invoke, 'listConnections', {}, listOf(connectionSchema, 'connections')),
+    createInvitation: (name: string) =>
+      invokeResolver(invoke, 'createInvitation', { name }, invitationSchema),
+    acceptInvitation: (code: string) => invokeResolver(invoke, 'acceptInvitation', { code }, ack),
+    updateConnection: (update: ConnectionUpdate) =>
+      invokeResolver(invoke, 'updateConnection', { ...update }, ack),
+    deleteConnection: (id: string) => invokeResolver(invoke, 'deleteConnection', { id }, ack),
+    listErrors: () => invokeResolver(invoke, 'listErrors', {}, listOf(syncErrorSchema, 'errors')),
+    retryError: (id: string) => invokeResolver(invoke, 'retryError', { id }, ack),
+    listActivity: (limit: number) =>
+      invokeResolver(invoke, 'listActivity', { limit }, listOf(activitySchema, 'activity')),
+    getRules: (connectionId: string, version?: number) =>
+      invokeResolver(
+        invoke,
+        'getRules',
+        version === undefined ? { connectionId } : { connectionId, version },
+        rulesSchema,
+      ),
+    validateRules: (outgoing: string, incoming: string) =>
+      invokeResolver(invoke, 'validateRules', { outgoing, incoming }, validationSchema),
+    /** resolves to the errors that made the resolver refuse the rules; empty when saved */
+    saveRules: (connectionId: string, outgoing: string, incoming: string) =>
+      invokeResolver(invoke, 'saveRules', { connectionId, outgoing, incoming }, saveReply),
+    dryRun: (connectionId: string, issueKey: string) =>
+      invokeResolver(invoke, 'dryRun', { connectionId, issueKey }, dryRunSchema),
+    startBulkSync: (connectionId: string) =>
+      invokeResolver(invoke, 'startBulkSync', { connectionId }, ack),
+    getBulkSyncProgress: (connectionId: string) =>
+      invokeResolver(invoke, 'getBulkSyncProgress', { connectionId }, bulkProgressSchema),
+  };
+}
+export type AdminApi = ReturnType<typeof createAdminApi>;
