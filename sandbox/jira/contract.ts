@@ -40,6 +40,8 @@ export interface JiraProductEvent {
   };
   /** for comment events */
   comment?: Record<string, unknown>;
+  /** as Forge sends it: the account that caused the event */
+  associatedUsers?: { accountId: string }[];
   /** ISO timestamp */
   timestamp: string;
 }

@@ -1,0 +1,332 @@
+import { z } from 'zod';
+import { adfProblem } from './adf';
+import type { JiraProductEvent } from './contract';
+import type { EventBus } from './event-bus';
+import { JiraError } from './http/jira-error';
+import type { FieldErrors, IssueDraft } from './issue-fields';
+import { IssueFields } from './issue-fields';
+import type { IssueIndex } from './issue-index';
+import { jiraDate } from './jira-date';
+import type { Renderer } from './render';
+import type { Accounts } from './storage/accounts';
+import type { Catalog } from './storage/catalog';
+import type { Db } from './storage/db';
+import type { IssueStore } from './storage/issue-store';
+import type { AccountRecord, ChangeItem, CommentRecord, IssueRecord } from './storage/records';
+
+const record = z.record(z.string(), z.unknown());
+const propertyInput = z.object({ key: z.string(), value: z.unknown() });
+const issueInput = z.object({
+  fields: record.optional(),
+  update: record.optional(),
+  properties: z.array(propertyInput).optional(),
+  transition: z.object({ id: z.union([z.string(), z.number()]).optional() }).passthrough().optional(),
+  historyMetadata: z.unknown().optional(),
+}).passthrough();
+export type IssueInput = z.infer<typeof issueInput>;
+
+const INVALID_PAYLOAD = 'Invalid request payload. Refer to the REST API documentation and try again.';
+const MAX_PROPERTY_BYTES = 32768;
+
+interface TxResult<T> {
+  value: T;
+  events: JiraProductEvent[];
+  touched: number[];
+}
+
+export function parseIssueInput(body: unknown): IssueInput {
+  const parsed = issueInput.safeParse(body);
+  if (!parsed.success) throw JiraError.badRequest(INVALID_PAYLOAD);
+  return parsed.data;
+}
+
+export function propertyKeyProblem(key: string): string | null {
+  if (key.length === 0) return 'The property key cannot be empty.';
+  if (key.length > 255) return 'The property key cannot be longer than 255 characters.';
+  return null;
+}
+
+export function propertyValueProblem(value: unknown): string | null {
+  if (value === undefined) return 'The property value must be a valid JSON value.';
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_PROPERTY_BYTES) return `The property value cannot be longer than ${MAX_PROPERTY_BYTES} bytes.`;
+  return null;
+}
+
+/** Every write to issues: validation, one transaction per request, index refresh, then events. */
+export class IssueService {
+  readonly fields: IssueFields;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: IssueStore,
+    private readonly catalog: Catalog,
+    accounts: Accounts,
+    private readonly index: IssueIndex,
+    private readonly bus: EventBus,
+    private readonly render: Renderer,
+    private readonly now: () => number,
+  ) {
+    this.fields = new IssueFields(catalog, accounts, store);
+  }
+
+  private run<T>(work: () => TxResult<T>): T {
+    const result = this.db.transaction(work)();
+    for (const id of result.touched) this.index.refresh(id);
+    this.bus.emit(result.events);
+    return result.value;
+  }
+
+  find(idOrKey: string): IssueRecord {
+    const issue = this.store.issue(idOrKey);
+    if (!issue) throw JiraError.issueNotFound();
+    return issue;
+  }
+
+  create(actor: AccountRecord, body: unknown): IssueRecord {
+    const input = parseIssueInput(body);
+    return this.run(() => this.createInTx(actor, input));
+  }
+
+  /** POST /issue/bulk: each issue is created (or refused) on its own */
+  createBulk(actor: AccountRecord, body: unknown): { created: IssueRecord[]; failed: { index: number; error: JiraError }[] } {
+    const parsed = z.object({ issueUpdates: z.array(z.unknown()) }).safeParse(body);
+    if (!parsed.success) throw JiraError.badRequest(INVALID_PAYLOAD);
+    if (parsed.data.issueUpdates.length > 50) throw JiraError.badRequest('You can create at most 50 issues in one request.');
+    const created: IssueRecord[] = [];
+    const failed: { index: number; error: JiraError }[] = [];
+    parsed.data.issueUpdates.forEach((item, index) => {
+      try {
+        created.push(this.create(actor, item));
+      } catch (e) {
+        if (!(e instanceof JiraError)) throw e;
+        failed.push({ index, error: e });
+      }
+    });
+    return { created, failed };
+  }
+
+  private createInTx(actor: AccountRecord, input: IssueInput): TxResult<IssueRecord> {
+    const errors: FieldErrors = {};
+    const fields = input.fields ?? {};
+    const update = input.update ?? {};
+    const projectRef = z.object({ id: z.union([z.string(), z.number()]).optional(), key: z.string().optional() }).safeParse(fields.project);
+    const project = projectRef.success ? this.catalog.project(String(projectRef.data.key ?? projectRef.data.id ?? '')) : undefined;
+    if (!project) errors.project = 'Specify a valid project ID or key';
+    if (fields.issuetype === undefined && !('issuetype' in update)) errors.issuetype = 'Specify an issue type';
+    if (fields.summary === undefined && !('summary' in update)) errors.summary = 'You must specify a summary of the issue.';
+    const at = this.now();
+    const draft: IssueDraft = {
+      issue: {
+        id: 0, key: '', projectId: project?.id ?? 0, number: 0, issueTypeId: this.catalog.issueTypes[0]?.id ?? 0,
+        statusId: this.catalog.initialStatus().id, priorityId: this.catalog.defaultPriority()?.id ?? null, parentId: null,
+        summary: '', description: null, labels: [], dueDate: null, reporter: actor.accountId, assignee: null,
+        creator: actor.accountId, created: at, updated: at, statusChanged: at, custom: {},
+      },
+      newComments: [],
+    };
+    const { project: _project, ...rest } = fields;
+    this.fields.apply(draft, rest, update, 'create', errors);
+    if (project && !errors.issuetype && !errors.parent) this.fields.finish(draft.issue, errors);
+    const properties = input.properties ?? [];
+    for (const p of properties) {
+      const problem = propertyKeyProblem(p.key) ?? propertyValueProblem(p.value);
+      if (problem) errors.properties = problem;
+    }
+    if (Object.keys(errors).length > 0 || !project) throw JiraError.fields(errors);
+
+    const issue = draft.issue;
+    issue.id = this.store.newIssueId();
+    issue.number = this.catalog.takeIssueNumber(project.id);
+    issue.key = `${project.key}-${issue.number}`;
+    this.store.insertIssue(issue);
+    for (const p of properties) this.store.setProperty(issue.id, p.key, p.value);
+    const events: JiraProductEvent[] = [this.issueEvent('avi:jira:created:issue', actor, issue, at)];
+    for (const body of draft.newComments) {
+      const c = this.store.insertComment(issue.id, actor.accountId, body, at);
+      events.push(this.commentEvent('avi:jira:commented:issue', actor, issue, c, at));
+    }
+    return { value: issue, events, touched: [issue.id] };
+  }
+
+  edit(actor: AccountRecord, idOrKey: string, body: unknown): IssueRecord {
+    const input = parseIssueInput(body);
+    return this.run(() => {
+      const before = this.find(idOrKey);
+      return this.change(actor, before, input, null);
+    });
+  }
+
+  transition(actor: AccountRecord, idOrKey: string, body: unknown): IssueRecord {
+    const input = parseIssueInput(body);
+    return this.run(() => {
+      const before = this.find(idOrKey);
+      const id = input.transition?.id;
+      if (id === undefined) throw JiraError.badRequest("Missing 'transition' identifier");
+      const target = this.catalog.statuses.find((s) => String(s.transitionId) === String(id));
+      if (!target || target.id === before.statusId) throw JiraError.badRequest(`Transition id '${String(id)}' is not valid for this issue.`);
+      return this.change(actor, before, input, target.id);
+    });
+  }
+
+  private change(actor: AccountRecord, before: IssueRecord, input: IssueInput, statusId: number | null): TxResult<IssueRecord> {
+    const draft: IssueDraft = { issue: structuredClone(before), newComments: [] };
+    const errors: FieldErrors = {};
+    this.fields.apply(draft, input.fields ?? {}, input.update ?? {}, 'edit', errors);
+    if (Object.keys(errors).length === 0) this.fields.finish(draft.issue, errors);
+    const properties = input.properties ?? [];
+    for (const p of properties) {
+      const problem = propertyKeyProblem(p.key) ?? propertyValueProblem(p.value);
+      if (problem) errors.properties = problem;
+    }
+    if (Object.keys(errors).length > 0) throw JiraError.fields(errors);
+    const after = draft.issue;
+    const at = this.now();
+    if (statusId !== null) {
+      if (this.catalog.statusById(statusId).categoryKey !== this.catalog.statusById(before.statusId).categoryKey) after.statusChanged = at;
+      after.statusId = statusId;
+    }
+    const items = this.fields.diff(before, after);
+    for (const p of properties) this.store.setProperty(after.id, p.key, p.value);
+    const events: JiraProductEvent[] = [];
+    if (items.length > 0 || draft.newComments.length > 0) {
+      after.updated = at;
+      this.store.updateIssue(after);
+    }
+    if (items.length > 0) {
+      const log = this.store.insertChangelog(after.id, actor.accountId, at, items);
+      events.push(this.issueEvent('avi:jira:updated:issue', actor, after, at, { id: String(log.id), items }));
+    }
+    for (const body of draft.newComments) {
+      const c = this.store.insertComment(after.id, actor.accountId, body, at);
+      events.push(this.commentEvent('avi:jira:commented:issue', actor, after, c, at));
+    }
+    return { value: after, events, touched: [after.id] };
+  }
+
+  delete(actor: AccountRecord, idOrKey: string, deleteSubtasks: boolean): void {
+    this.run(() => {
+      const issue = this.find(idOrKey);
+      const children = this.store.childIds(issue.id);
+      if (children.length > 0 && !deleteSubtasks) {
+        throw JiraError.badRequest(`The issue has subtasks. Delete them first or use deleteSubtasks=true to delete them with ${issue.key}.`);
+      }
+      const at = this.now();
+      const events: JiraProductEvent[] = [];
+      for (const childId of children) {
+        const child = this.store.issueById(childId);
+        if (!child) continue;
+        events.push(this.issueEvent('avi:jira:deleted:issue', actor, child, at));
+        this.store.deleteIssue(childId);
+      }
+      events.push(this.issueEvent('avi:jira:deleted:issue', actor, issue, at));
+      this.store.deleteIssue(issue.id);
+      return { value: undefined, events, touched: [...children, issue.id] };
+    });
+  }
+
+  addComment(actor: AccountRecord, idOrKey: string, body: unknown): { issue: IssueRecord; comment: CommentRecord } {
+    const adf = this.commentBody(body);
+    return this.run(() => {
+      const issue = this.find(idOrKey);
+      const at = this.now();
+      const comment = this.store.insertComment(issue.id, actor.accountId, adf, at);
+      issue.updated = at;
+      this.store.updateIssue(issue);
+      return { value: { issue, comment }, events: [this.commentEvent('avi:jira:commented:issue', actor, issue, comment, at)], touched: [issue.id] };
+    });
+  }
+
+  updateComment(actor: AccountRecord, idOrKey: string, commentId: string, body: unknown): { issue: IssueRecord; comment: CommentRecord } {
+    const adf = this.commentBody(body);
+    return this.run(() => {
+      const issue = this.find(idOrKey);
+      const comment = this.findComment(issue, commentId);
+      const at = this.now();
+      const changed: CommentRecord = { ...comment, body: adf, updateAuthor: actor.accountId, updated: at };
+      this.store.updateComment(changed);
+      issue.updated = at;
+      this.store.updateIssue(issue);
+      return { value: { issue, comment: changed }, events: [this.commentEvent('avi:jira:commented:issue', actor, issue, changed, at)], touched: [issue.id] };
+    });
+  }
+
+  deleteComment(actor: AccountRecord, idOrKey: string, commentId: string): void {
+    this.run(() => {
+      const issue = this.find(idOrKey);
+      const comment = this.findComment(issue, commentId);
+      const at = this.now();
+      this.store.deleteComment(comment.id);
+      return { value: undefined, events: [this.commentEvent('avi:jira:deleted:comment', actor, issue, comment, at)], touched: [issue.id] };
+    });
+  }
+
+  findComment(issue: IssueRecord, commentId: string): CommentRecord {
+    const comment = /^\d+$/.test(commentId) ? this.store.comment(issue.id, Number(commentId)) : undefined;
+    if (!comment) throw JiraError.notFound(`Can not find a comment for the id: ${commentId}.`);
+    return comment;
+  }
+
+  private commentBody(body: unknown): unknown {
+    const parsed = z.object({ body: z.unknown() }).passthrough().safeParse(body);
+    if (!parsed.success || parsed.data.body === undefined || parsed.data.body === null) throw JiraError.fields({ comment: 'Comment body can not be empty!' });
+    const problem = adfProblem(parsed.data.body);
+    if (problem !== null) throw JiraError.fields({ comment: `Comment body must be an Atlassian Document (see the Atlassian Document Format): ${problem}` });
+    return parsed.data.body;
+  }
+
+  /** PUT property: true when it was created, false when replaced */
+  setProperty(idOrKey: string, key: string, value: unknown): boolean {
+    const problem = propertyKeyProblem(key) ?? propertyValueProblem(value);
+    if (problem) throw JiraError.badRequest(problem);
+    return this.run(() => {
+      const issue = this.find(idOrKey);
+      const existed = this.store.property(issue.id, key) !== undefined;
+      this.store.setProperty(issue.id, key, value);
+      return { value: !existed, events: [], touched: [issue.id] };
+    });
+  }
+
+  deleteProperty(idOrKey: string, key: string): void {
+    this.run(() => {
+      const issue = this.find(idOrKey);
+      if (!this.store.deleteProperty(issue.id, key)) throw JiraError.notFound(`The property with key '${key}' does not exist.`);
+      return { value: undefined, events: [], touched: [issue.id] };
+    });
+  }
+
+  /** the issue as Forge product events carry it */
+  eventIssue(issue: IssueRecord): { id: string; key: string; fields: Record<string, unknown> } {
+    const status = this.catalog.statusById(issue.statusId);
+    const ref = (id: string | null): { accountId: string } | null => (id === null ? null : { accountId: id });
+    return {
+      id: String(issue.id), key: issue.key,
+      fields: {
+        summary: issue.summary, issuetype: this.render.issueType(this.catalog.issueTypeById(issue.issueTypeId)),
+        creator: ref(issue.creator), created: jiraDate(issue.created), project: this.render.projectRef(this.catalog.projectById(issue.projectId)),
+        reporter: ref(issue.reporter), assignee: ref(issue.assignee), updated: jiraDate(issue.updated), status: this.render.status(status),
+        labels: [...issue.labels],
+      },
+    };
+  }
+
+  private issueEvent(eventType: JiraProductEvent['eventType'], actor: AccountRecord, issue: IssueRecord, at: number, changelog?: { id: string; items: ChangeItem[] }): JiraProductEvent {
+    return {
+      eventType, atlassianId: actor.accountId, issue: this.eventIssue(issue),
+      ...(changelog ? { changelog } : {}), timestamp: new Date(at).toISOString(),
+      associatedUsers: [{ accountId: actor.accountId }],
+    };
+  }
+
+  private commentEvent(eventType: 'avi:jira:commented:issue' | 'avi:jira:deleted:comment', actor: AccountRecord, issue: IssueRecord, c: CommentRecord, at: number): JiraProductEvent {
+    return {
+      eventType, atlassianId: actor.accountId, issue: this.eventIssue(issue),
+      comment: {
+        id: String(c.id), self: `${this.render.api}/issue/${issue.id}/comment/${c.id}`, body: c.body,
+        author: { accountId: c.author }, updateAuthor: { accountId: c.updateAuthor },
+        created: jiraDate(c.created), updated: jiraDate(c.updated), jsdPublic: true,
+      },
+      timestamp: new Date(at).toISOString(),
+      associatedUsers: [{ accountId: actor.accountId }],
+    };
+  }
+}

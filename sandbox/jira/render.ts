@@ -1,0 +1,174 @@
+import { jiraDate } from './jira-date';
+import type { Accounts } from './storage/accounts';
+import type { Catalog } from './storage/catalog';
+import type { AccountRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusCategoryKey, StatusRecord } from './storage/records';
+import { customFieldId } from './storage/records';
+
+export const STATUS_CATEGORIES: Record<StatusCategoryKey | 'undefined', { id: number; key: string; colorName: string; name: string }> = {
+  undefined: { id: 1, key: 'undefined', colorName: 'medium-gray', name: 'No Category' },
+  new: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
+  done: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
+  indeterminate: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+};
+
+export type Json = Record<string, unknown>;
+
+/** Turns stored records into Jira Cloud's JSON shapes; `self` links use the site's base URL. */
+export class Renderer {
+  constructor(private readonly base: () => string, private readonly catalog: Catalog, private readonly accounts: Accounts) {}
+
+  get api(): string {
+    return `${this.base()}/rest/api/3`;
+  }
+
+  avatarUrls(kind: 'user' | 'project' | 'issuetype', id: string): Record<'16x16' | '24x24' | '32x32' | '48x48', string> {
+    const u = (size: number): string => `${this.base()}/secure/${kind}avatar?size=${size}&id=${encodeURIComponent(id)}`;
+    return { '48x48': u(48), '24x24': u(24), '16x16': u(16), '32x32': u(32) };
+  }
+
+  /** UserDetails as embedded in issues and comments */
+  userDetails(a: AccountRecord): Json {
+    return {
+      self: `${this.api}/user?accountId=${encodeURIComponent(a.accountId)}`, accountId: a.accountId,
+      ...(a.accountType === 'atlassian' ? { emailAddress: a.email } : {}),
+      avatarUrls: this.avatarUrls('user', a.accountId), displayName: a.displayName, active: a.active,
+      timeZone: 'Etc/UTC', accountType: a.accountType,
+    };
+  }
+  userRef(accountId: string | null): Json | null {
+    if (accountId === null) return null;
+    const a = this.accounts.get(accountId);
+    return a ? this.userDetails(a) : { accountId, active: false, displayName: 'Former user', accountType: 'unknown' };
+  }
+  /** User as answered by /myself, /user and /user/search */
+  user(a: AccountRecord): Json {
+    return {
+      ...this.userDetails(a), locale: 'en_US',
+      groups: { size: 0, items: [] }, applicationRoles: { size: 0, items: [] }, expand: 'groups,applicationRoles',
+    };
+  }
+
+  statusCategory(key: StatusCategoryKey | 'undefined'): Json {
+    const c = STATUS_CATEGORIES[key];
+    return { self: `${this.api}/statuscategory/${c.id}`, id: c.id, key: c.key, colorName: c.colorName, name: c.name };
+  }
+  status(s: StatusRecord): Json {
+    return {
+      self: `${this.api}/status/${s.id}`, description: s.description, iconUrl: `${this.base()}/images/icons/statuses/generic.png`,
+      name: s.name, untranslatedName: s.name, id: String(s.id), statusCategory: this.statusCategory(s.categoryKey),
+    };
+  }
+  /** the newer JiraStatus shape of /statuses */
+  jiraStatus(s: StatusRecord): Json {
+    const category = s.categoryKey === 'new' ? 'TODO' : s.categoryKey === 'indeterminate' ? 'IN_PROGRESS' : 'DONE';
+    return { id: String(s.id), name: s.name, description: s.description, statusCategory: category, scope: { type: 'GLOBAL' } };
+  }
+  issueType(t: IssueTypeRecord): Json {
+    return {
+      self: `${this.api}/issuetype/${t.id}`, id: String(t.id), description: t.description,
+      iconUrl: `${this.base()}/rest/api/2/universal_avatar/view/type/issuetype/avatar/${t.id}?size=medium`,
+      name: t.name, subtask: t.subtask, avatarId: t.id, hierarchyLevel: t.hierarchyLevel,
+    };
+  }
+  priority(p: PriorityRecord): Json {
+    return {
+      self: `${this.api}/priority/${p.id}`, statusColor: p.statusColor, description: p.description,
+      iconUrl: `${this.base()}/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: String(p.id), isDefault: p.isDefault,
+    };
+  }
+  /** priority as embedded in an issue */
+  priorityRef(p: PriorityRecord): Json {
+    return { self: `${this.api}/priority/${p.id}`, iconUrl: `${this.base()}/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: String(p.id) };
+  }
+  /** project as embedded in an issue or listed by /project/search */
+  projectRef(p: ProjectRecord): Json {
+    return {
+      self: `${this.api}/project/${p.id}`, id: String(p.id), key: p.key, name: p.name,
+      projectTypeKey: 'software', simplified: false, avatarUrls: this.avatarUrls('project', String(p.id)),
+    };
+  }
+  project(p: ProjectRecord): Json {
+    const lead = this.accounts.get(p.leadAccountId);
+    return {
+      expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight',
+      ...this.projectRef(p), description: '', ...(lead ? { lead: this.userDetails(lead) } : {}),
+      components: [], issueTypes: this.catalog.issueTypes.map((t) => this.issueType(t)), assigneeType: 'UNASSIGNED',
+      versions: [], roles: {}, style: 'classic', isPrivate: false, properties: {},
+    };
+  }
+
+  customFieldSchema(f: CustomFieldRecord): Json {
+    return { type: 'string', custom: f.type, customId: f.id };
+  }
+
+  comment(issueId: number, c: CommentRecord): Json {
+    return {
+      self: `${this.api}/issue/${issueId}/comment/${c.id}`, id: String(c.id), author: this.userRef(c.author),
+      body: c.body, updateAuthor: this.userRef(c.updateAuthor), created: jiraDate(c.created),
+      updated: jiraDate(c.updated), jsdPublic: true,
+    };
+  }
+
+  fieldName(fieldId: string): string {
+    const system = SYSTEM_FIELDS.find((f) => f.id === fieldId);
+    if (system) return system.name;
+    return this.catalog.customField(fieldId)?.name ?? fieldId;
+  }
+
+  /** FieldDetails for GET /field */
+  fieldDetails(): Json[] {
+    const system = SYSTEM_FIELDS.map((f) => ({
+      id: f.id, key: f.id, name: f.name, custom: false, orderable: f.orderable, navigable: f.navigable,
+      searchable: f.searchable, clauseNames: f.clauseNames, ...(f.schema ? { schema: f.schema } : {}),
+    }));
+    return [...system, ...this.catalog.customFields.map((f) => this.customFieldDetails(f))];
+  }
+  customFieldDetails(f: CustomFieldRecord): Json {
+    const id = customFieldId(f.id);
+    return {
+      id, key: id, name: f.name, custom: true, orderable: true, navigable: true, searchable: true,
+      clauseNames: [`cf[${f.id}]`, f.name], schema: this.customFieldSchema(f),
+    };
+  }
+}
+
+export interface SystemField {
+  id: string;
+  name: string;
+  orderable: boolean;
+  navigable: boolean;
+  searchable: boolean;
+  clauseNames: string[];
+  schema?: { type: string; system: string; items?: string };
+  /** may be given when creating or editing an issue */
+  editable: boolean;
+}
+
+const sys = (id: string, name: string, type: string | null, opts: Partial<SystemField> & { items?: string; clauses?: string[] } = {}): SystemField => ({
+  id, name, orderable: opts.orderable ?? true, navigable: opts.navigable ?? true, searchable: opts.searchable ?? true,
+  clauseNames: opts.clauses ?? [id], editable: opts.editable ?? false,
+  ...(type ? { schema: { type, system: id, ...(opts.items ? { items: opts.items } : {}) } } : {}),
+});
+
+/** The system fields this site supports. */
+export const SYSTEM_FIELDS: readonly SystemField[] = [
+  sys('issuekey', 'Key', null, { orderable: false, clauses: ['id', 'issue', 'issuekey', 'key'] }),
+  sys('summary', 'Summary', 'string', { editable: true }),
+  sys('description', 'Description', 'string', { editable: true }),
+  sys('issuetype', 'Issue Type', 'issuetype', { editable: true, clauses: ['issuetype', 'type'] }),
+  sys('project', 'Project', 'project', { editable: true }),
+  sys('parent', 'Parent', 'issuelink', { editable: true }),
+  sys('status', 'Status', 'status', { orderable: false }),
+  sys('statusCategory', 'Status Category', 'statusCategory', { orderable: false }),
+  sys('priority', 'Priority', 'priority', { editable: true }),
+  sys('labels', 'Labels', 'array', { editable: true, items: 'string' }),
+  sys('duedate', 'Due date', 'date', { editable: true, clauses: ['due', 'duedate'] }),
+  sys('reporter', 'Reporter', 'user', { editable: true }),
+  sys('assignee', 'Assignee', 'user', { editable: true }),
+  sys('creator', 'Creator', 'user', { orderable: false }),
+  sys('created', 'Created', 'datetime', { orderable: false, clauses: ['created', 'createdDate'] }),
+  sys('updated', 'Updated', 'datetime', { orderable: false, clauses: ['updated', 'updatedDate'] }),
+  sys('statuscategorychangedate', 'Status Category Changed', 'datetime', { orderable: false, clauses: ['statusCategoryChangedDate'] }),
+  sys('comment', 'Comment', 'comments-page', { navigable: false, clauses: ['comment'] }),
+  sys('subtasks', 'Sub-tasks', 'array', { orderable: false, items: 'issuelinks', clauses: ['subtasks'] }),
+];

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { JiraError } from '../http/jira-error';
+import type { RouteContext, Router } from '../http/router';
+import { FieldSelection, parseExpand } from '../issue-view';
+import type { CompiledJql, JqlIssue } from '../jql/types';
+import { JqlError } from '../jql/types';
+import type { Json } from '../render';
+import type { IssueRecord } from '../storage/records';
+import { customFieldId } from '../storage/records';
+import { intParam, type Services } from './services';
+
+const searchBody = z.object({
+  jql: z.string().optional(),
+  nextPageToken: z.string().nullable().optional(),
+  maxResults: z.number().int().nonnegative().optional(),
+  fields: z.array(z.string()).optional(),
+  expand: z.union([z.string(), z.array(z.string())]).optional(),
+  properties: z.array(z.string()).optional(),
+  fieldsByKeys: z.boolean().optional(),
+  reconcileIssues: z.array(z.number()).optional(),
+});
+
+interface SearchRequest {
+  jql: string;
+  nextPageToken: string | null;
+  maxResults: number | null;
+  fields: string[];
+  expand: string[];
+  properties: string[];
+}
+
+const tokenBody = z.object({ o: z.number().int().nonnegative(), h: z.string() });
+const jqlHash = (jql: string): string => createHash('sha256').update(jql).digest('hex').slice(0, 12);
+
+function encodeToken(jql: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset, h: jqlHash(jql) })).toString('base64url');
+}
+
+function decodeToken(jql: string, token: string | null): number {
+  if (token === null || token === '') return 0;
+  let parsed: z.ZodSafeParseResult<z.infer<typeof tokenBody>>;
+  try {
+    parsed = tokenBody.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+  } catch {
+    throw JiraError.badRequest('The nextPageToken is invalid.');
+  }
+  if (!parsed.success || parsed.data.h !== jqlHash(jql)) throw JiraError.badRequest('The nextPageToken is invalid or belongs to another query.');
+  return parsed.data.o;
+}
+
+/** GET/POST /search/jql and POST /search/approximate-count */
+export function searchRoutes(router: Router, s: Services): void {
+  const compile = (jql: string, ctx: RouteContext): CompiledJql => {
+    try {
+      return s.compileJql()(jql, {
+        now: s.now(), currentAccountId: ctx.actor.accountId,
+        customFields: s.catalog.customFields.map((f) => ({ id: customFieldId(f.id), name: f.name, type: 'string' })),
+      });
+    } catch (e) {
+      if (e instanceof JqlError || (e instanceof Error && e.name === 'JqlError')) throw JiraError.badRequest(e.message);
+      throw e;
+    }
+  };
+
+  const matching = (jql: string, ctx: RouteContext): JqlIssue[] => {
+    const compiled = compile(jql, ctx);
+    const found: JqlIssue[] = [];
+    for (const row of s.index.all()) if (compiled.matches(row)) found.push(row);
+    return found.sort((a, b) => compiled.compare(a, b));
+  };
+
+  const search = (req: SearchRequest, ctx: RouteContext): Json => {
+    const selection = FieldSelection.parse(req.fields, 'id');
+    const expand = parseExpand(req.expand);
+    const limit = selection.idOnly ? 5000 : 100;
+    const maxResults = Math.min(req.maxResults ?? 50, limit);
+    const offset = decodeToken(req.jql, req.nextPageToken);
+    const found = matching(req.jql, ctx);
+    const slice = found.slice(offset, offset + maxResults);
+    const issues = slice.map((row) => {
+      if (selection.idOnly && expand.size === 0 && req.properties.length === 0) return { id: row.id };
+      const record: IssueRecord | undefined = s.store.issueById(Number(row.id));
+      if (!record) throw new Error(`index row ${row.id} has no stored issue`);
+      const bean = s.view.issue(record, selection, expand, req.properties);
+      delete bean.names;
+      delete bean.schema;
+      return bean;
+    });
+    const isLast = offset + slice.length >= found.length;
+    const body: Json = { issues };
+    if (!isLast) body.nextPageToken = encodeToken(req.jql, offset + slice.length);
+    body.isLast = isLast;
+    if (expand.has('names') && issues.length > 0) {
+      const names: Record<string, string> = {};
+      for (const i of issues) if ('fields' in i && i.fields && typeof i.fields === 'object') for (const id of Object.keys(i.fields)) names[id] = s.render.fieldName(id);
+      body.names = names;
+    }
+    return body;
+  };
+
+  router.add('GET', '/rest/api/3/search/jql', (ctx) => {
+    const maxRaw = ctx.query.get('maxResults');
+    return {
+      status: 200,
+      body: search({
+        jql: ctx.query.get('jql') ?? '', nextPageToken: ctx.query.get('nextPageToken'),
+        maxResults: maxRaw === null ? null : intParam(ctx.query, 'maxResults', 50),
+        fields: ctx.query.getAll('fields'), expand: ctx.query.getAll('expand'), properties: ctx.query.getAll('properties'),
+      }, ctx),
+    };
+  });
+
+  router.add('POST', '/rest/api/3/search/jql', (ctx) => {
+    const parsed = searchBody.safeParse(ctx.body());
+    if (!parsed.success) throw JiraError.badRequest(`Invalid search request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+    const b = parsed.data;
+    return {
+      status: 200,
+      body: search({
+        jql: b.jql ?? '', nextPageToken: b.nextPageToken ?? null, maxResults: b.maxResults ?? null, fields: b.fields ?? [],
+        expand: b.expand === undefined ? [] : Array.isArray(b.expand) ? b.expand : [b.expand], properties: b.properties ?? [],
+      }, ctx),
+    };
+  });
+
+  router.add('POST', '/rest/api/3/search/approximate-count', (ctx) => {
+    const parsed = z.object({ jql: z.string() }).safeParse(ctx.body());
+    if (!parsed.success) throw JiraError.badRequest("The request must have a 'jql' string.");
+    return { status: 200, body: { count: matching(parsed.data.jql, ctx).length } };
+  });
+}

@@ -1,0 +1,38 @@
+import type { IssueIndex } from '../issue-index';
+import type { IssueService } from '../issue-service';
+import type { IssueView } from '../issue-view';
+import type { CompileJql } from '../lazy-module';
+import type { Renderer } from '../render';
+import type { Accounts } from '../storage/accounts';
+import type { Catalog } from '../storage/catalog';
+import type { Db } from '../storage/db';
+import type { IssueStore } from '../storage/issue-store';
+
+/** What the REST route modules work with. */
+export interface Services {
+  siteName: string;
+  baseUrl(): string;
+  now(): number;
+  db: Db;
+  catalog: Catalog;
+  accounts: Accounts;
+  store: IssueStore;
+  index: IssueIndex;
+  issues: IssueService;
+  view: IssueView;
+  render: Renderer;
+  compileJql(): CompileJql;
+}
+
+/** a non-negative integer query parameter, or the default */
+export function intParam(query: URLSearchParams, name: string, fallback: number): number {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** every value of a repeatable query parameter */
+export function listParam(query: URLSearchParams, name: string): string[] {
+  return query.getAll(name);
+}

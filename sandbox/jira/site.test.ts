@@ -1,0 +1,69 @@
+import { adf, startSite, type SiteHarness } from './testing/site-harness';
+
+describe('JiraSite basics over HTTP', () => {
+  let h: SiteHarness;
+  beforeEach(async () => {
+    h = await startSite();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('answers /myself for the seeded admin', async () => {
+    const r = await h.call('GET', '/rest/api/3/myself');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accountId: h.site.admin.accountId, emailAddress: 'admin@internal.test', accountType: 'atlassian', active: true, displayName: 'Admin' });
+  });
+
+  it('creates, reads, edits and deletes an issue', async () => {
+    const created = await h.call('POST', '/rest/api/3/issue', {
+      fields: { project: { key: 'INT' }, issuetype: { name: 'Bug' }, summary: 'First', description: adf('Some words'), labels: ['x'], duedate: '2026-12-01' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: '10000', key: 'INT-1', self: `${h.baseUrl}/rest/api/3/issue/10000` });
+
+    const got = await h.call('GET', '/rest/api/3/issue/INT-1');
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({
+      id: '10000', key: 'INT-1',
+      fields: {
+        summary: 'First', description: adf('Some words'), labels: ['x'], duedate: '2026-12-01',
+        issuetype: { id: '10002', name: 'Bug', subtask: false },
+        project: { key: 'INT', name: 'Internal' },
+        status: { name: 'Open', statusCategory: { key: 'new', colorName: 'blue-gray' } },
+        priority: { name: 'Medium' },
+        reporter: { accountId: h.site.admin.accountId }, creator: { accountId: h.site.admin.accountId }, assignee: null,
+        comment: { comments: [], total: 0, startAt: 0, maxResults: 0 },
+        customfield_10000: null,
+      },
+    });
+    const fields = (got.body as { fields: { created: string } }).fields;
+    expect(fields.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/);
+
+    expect((await h.call('PUT', '/rest/api/3/issue/INT-1', { fields: { summary: 'Renamed', customfield_10000: 'CLOUD-7' } })).status).toBe(204);
+    const edited = await h.call('GET', '/rest/api/3/issue/10000?fields=summary,customfield_10000');
+    expect(edited.body).toMatchObject({ fields: { summary: 'Renamed', customfield_10000: 'CLOUD-7' } });
+    expect(Object.keys((edited.body as { fields: object }).fields).sort()).toEqual(['customfield_10000', 'summary']);
+
+    expect((await h.call('DELETE', '/rest/api/3/issue/INT-1')).status).toBe(204);
+    const gone = await h.call('GET', '/rest/api/3/issue/INT-1');
+    expect(gone.status).toBe(404);
+    expect(gone.body).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+  });
+
+  it('answers 401 with Jira\'s error shape for missing or wrong credentials', async () => {
+    for (const as of [null, { accountId: 'x', email: 'admin@internal.test', apiToken: 'wrong' }]) {
+      const r = await h.call('GET', '/rest/api/3/myself', undefined, { as });
+      expect(r.status).toBe(401);
+      expect(r.body).toEqual({ errorMessages: ['Client must be authenticated to access this resource.'], errors: {} });
+    }
+  });
+
+  it('counts REST requests by route template', async () => {
+    await h.call('GET', '/rest/api/3/issue/INT-404');
+    await h.call('GET', '/rest/api/3/issue/INT-405');
+    expect(h.site.stats().byRoute['GET /rest/api/3/issue/{issueIdOrKey}']).toBe(2);
+    h.site.resetStats();
+    expect(h.site.stats()).toEqual({ requests: 0, byRoute: {} });
+  });
+});

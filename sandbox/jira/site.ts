@@ -1,0 +1,229 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JiraAccountCredentials, JiraProductEvent, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
+import { EventBus } from './event-bus';
+import { parseBasicAuth } from './http/basic-auth';
+import { parseJson, readBody, sendEmpty, sendJson } from './http/io';
+import { JiraError } from './http/jira-error';
+import { Router } from './http/router';
+import { IssueIndex } from './issue-index';
+import { IssueService } from './issue-service';
+import { IssueView } from './issue-view';
+import { loadCompileJql, loadServeUi } from './lazy-module';
+import { Renderer } from './render';
+import { issueRoutes } from './rest/issue-routes';
+import { metaRoutes } from './rest/meta-routes';
+import { searchRoutes } from './rest/search-routes';
+import type { Services } from './rest/services';
+import { ensureAdmin, seedDefault } from './seed';
+import { Accounts, makeAccountId } from './storage/accounts';
+import { Catalog } from './storage/catalog';
+import { Counters, openDb, type Db } from './storage/db';
+import { IssueStore } from './storage/issue-store';
+import type { AccountRecord } from './storage/records';
+import { randomBytes } from 'node:crypto';
+
+const REST_PREFIX = '/rest/api/3/';
+const UNAUTHORIZED = new JiraError(401, ['Client must be authenticated to access this resource.']);
+
+/** One emulated Jira Cloud site: SQLite storage, Basic auth, REST v3, product events, web UI. */
+export class JiraSite implements JiraSiteApi {
+  readonly name: string;
+  readonly admin: JiraAccountCredentials;
+  private url: string | null = null;
+  private server: Server | null = null;
+  private readonly db: Db;
+  private readonly counters: Counters;
+  private readonly accounts: Accounts;
+  private readonly catalog: Catalog;
+  private readonly store: IssueStore;
+  private readonly index: IssueIndex;
+  private readonly bus = new EventBus();
+  private readonly router = new Router();
+  private readonly mounts: { prefix: string; handler: MountedHandler }[] = [];
+  private readonly now: () => number;
+  private readonly services: Services;
+  private extensions: SiteUiExtensions = {};
+  private requestCount = 0;
+  private byRoute: Record<string, number> = {};
+
+  private constructor(opts: JiraSiteOptions) {
+    this.name = opts.name;
+    this.now = opts.now ?? Date.now;
+    this.db = openDb(opts.db);
+    this.counters = new Counters(this.db);
+    this.accounts = new Accounts(this.db);
+    this.catalog = new Catalog(this.db, this.counters);
+    const admin = this.db.transaction(() => {
+      const a = ensureAdmin(opts.name, this.accounts);
+      if ((opts.seed ?? 'default') === 'default') seedDefault(opts.name, this.db, this.counters, this.catalog, a);
+      return a;
+    })();
+    this.catalog.reload();
+    this.admin = { accountId: admin.accountId, email: admin.email, apiToken: admin.apiToken };
+    this.store = new IssueStore(this.db, this.counters);
+    this.index = new IssueIndex(this.store, this.catalog);
+    this.index.load();
+    const render = new Renderer(() => this.baseUrl ?? `http://${this.name}.sandbox.invalid`, this.catalog, this.accounts);
+    const view = new IssueView(this.store, this.catalog, render);
+    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now);
+    this.services = {
+      siteName: this.name, baseUrl: () => this.baseUrl ?? `http://${this.name}.sandbox.invalid`, now: this.now,
+      db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
+      compileJql: () => {
+        const compile = loadCompileJql();
+        if (!compile) throw new JiraError(501, ['JQL search is not available yet: the JQL evaluator (sandbox/jira/jql) is not installed.']);
+        return compile;
+      },
+    };
+    issueRoutes(this.router, this.services);
+    metaRoutes(this.router, this.services);
+    searchRoutes(this.router, this.services);
+  }
+
+  static create(opts: JiraSiteOptions): JiraSite {
+    return new JiraSite(opts);
+  }
+
+  get baseUrl(): string | null {
+    return this.url;
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    if (this.server) throw new Error(`site ${this.name} is already listening at ${this.url ?? '?'}`);
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => this.fail(res, e));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const address: AddressInfo | string | null = server.address();
+    if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      await new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      });
+    }
+    if (this.db.open) this.db.close();
+  }
+
+  mount(prefix: string, handler: MountedHandler): void {
+    this.mounts.push({ prefix, handler });
+    this.mounts.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  onEvent(listener: (event: JiraProductEvent) => void): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  createAppAccount(appName: string): JiraAccountCredentials {
+    const slug = appName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
+    const email = `${slug}@app.${this.name}.test`;
+    const account = this.db.transaction(() => this.accounts.ensure({
+      accountId: makeAccountId(this.name, email), email, displayName: appName, accountType: 'app',
+      apiToken: `app-${randomBytes(18).toString('base64url')}`, appName,
+    }))();
+    return { accountId: account.accountId, email: account.email, apiToken: account.apiToken };
+  }
+
+  stats(): { requests: number; byRoute: Record<string, number> } {
+    return { requests: this.requestCount, byRoute: { ...this.byRoute } };
+  }
+
+  resetStats(): void {
+    this.requestCount = 0;
+    this.byRoute = {};
+  }
+
+  setUiExtensions(ext: SiteUiExtensions): void {
+    this.extensions = ext;
+  }
+
+  /** the number of issues stored (for benchmarks and tests) */
+  issueCount(): number {
+    return this.index.size;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', this.url ?? `http://${req.headers.host ?? 'localhost'}`);
+      const mounted = this.mounts.find((m) => url.pathname.startsWith(m.prefix));
+      if (mounted) {
+        await mounted.handler(req, res, url);
+        return;
+      }
+      if (url.pathname.startsWith(REST_PREFIX)) {
+        await this.rest(req, res, url);
+        return;
+      }
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        const serveUi = loadServeUi();
+        const served = serveUi ? await serveUi(req, res, url, { siteName: this.name, baseUrl: this.url ?? url.origin, admin: this.admin, extensions: this.extensions }) : false;
+        if (served) return;
+      }
+      sendJson(res, 404, { errorMessages: [`No page or resource at ${url.pathname}.`], errors: {} });
+    } catch (e) {
+      this.fail(res, e);
+    }
+  }
+
+  private async rest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const match = this.router.match(method, url.pathname);
+    const template = match === undefined || match === 'method-not-allowed' ? `${url.pathname.split('/').slice(0, 5).join('/')}/<unknown>` : match.template;
+    this.requestCount += 1;
+    this.byRoute[`${method} ${template}`] = (this.byRoute[`${method} ${template}`] ?? 0) + 1;
+
+    const text = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? '' : await readBody(req);
+    const actor = this.authenticate(req);
+    if (!actor) throw UNAUTHORIZED;
+    if (match === undefined) throw JiraError.notFound(`No REST resource at ${method} ${url.pathname}.`);
+    if (match === 'method-not-allowed') throw new JiraError(405, [`Method ${method} is not allowed for ${url.pathname}.`]);
+    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+    let parsed: { value: unknown } | undefined;
+    const reply = match.handler({
+      actor, params: match.params, query: url.searchParams, url,
+      body: () => {
+        if (parsed) return parsed.value;
+        if (contentType !== '' && !contentType.includes('json')) throw new JiraError(415, [`Unsupported Media Type: the request body must be application/json, not ${contentType}.`]);
+        parsed = { value: parseJson(text) };
+        return parsed.value;
+      },
+    });
+    if (reply.body === undefined) sendEmpty(res, reply.status);
+    else sendJson(res, reply.status, reply.body);
+  }
+
+  private authenticate(req: IncomingMessage): AccountRecord | undefined {
+    const creds = parseBasicAuth(req.headers.authorization);
+    return creds ? this.accounts.authenticate(creds.email, creds.token) : undefined;
+  }
+
+  private fail(res: ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy(e instanceof Error ? e : undefined);
+      return;
+    }
+    if (e instanceof JiraError) {
+      if (e.status === 401) res.setHeader('www-authenticate', 'Basic realm="Jira sandbox"');
+      sendJson(res, e.status, e.body());
+      return;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`[jira ${this.name}] internal error: ${e instanceof Error ? (e.stack ?? message) : message}\n`);
+    sendJson(res, 500, { errorMessages: [`Internal server error: ${message}`], errors: {} });
+  }
+}

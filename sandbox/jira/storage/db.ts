@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+
+/** The SQLite schema of one emulated site. Ids that Jira exposes as strings are stored as integers. */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+  account_id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+  account_type TEXT NOT NULL, api_token TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, app_name TEXT UNIQUE);
+CREATE TABLE IF NOT EXISTS projects (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, lead_account_id TEXT NOT NULL,
+  next_issue_number INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS issue_types (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, subtask INTEGER NOT NULL, hierarchy_level INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS priorities (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, status_color TEXT NOT NULL, is_default INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS statuses (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, category_key TEXT NOT NULL, transition_id INTEGER NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS custom_fields (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, type TEXT NOT NULL, searcher_key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS issues (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, project_id INTEGER NOT NULL REFERENCES projects(id),
+  number INTEGER NOT NULL, issue_type_id INTEGER NOT NULL, status_id INTEGER NOT NULL, priority_id INTEGER,
+  parent_id INTEGER, summary TEXT NOT NULL, description TEXT, labels TEXT NOT NULL, due_date TEXT,
+  reporter TEXT, assignee TEXT, creator TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
+  status_changed INTEGER NOT NULL, custom TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS comments (
+  id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
+  update_author TEXT NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS comments_by_issue ON comments(issue_id, created);
+CREATE TABLE IF NOT EXISTS issue_properties (
+  issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (issue_id, key));
+CREATE TABLE IF NOT EXISTS changelogs (
+  id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
+  created INTEGER NOT NULL, items TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS changelogs_by_issue ON changelogs(issue_id, id);
+`;
+
+export type Db = Database.Database;
+
+/** Opens (creating when needed) the database of a site and applies the schema. */
+export function openDb(file: string): Db {
+  const db = new Database(file);
+  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Jira ids are never reused: each kind of entity draws from its own counter, starting at `first`. */
+export class Counters {
+  private readonly read;
+  private readonly write;
+  constructor(db: Db) {
+    this.read = db.prepare<[string], { next: number }>('SELECT next FROM counters WHERE name = ?');
+    this.write = db.prepare<[string, number]>('INSERT INTO counters (name, next) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET next = excluded.next');
+  }
+  /** must be called inside a transaction */
+  take(name: string, first = 10000): number {
+    const next = this.read.get(name)?.next ?? first;
+    this.write.run(name, next + 1);
+    return next;
+  }
+}

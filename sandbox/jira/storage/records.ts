@@ -1,0 +1,110 @@
+/** Rows of a site's storage, as the rest of the site uses them. */
+
+export type AccountType = 'atlassian' | 'app';
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+
+export interface AccountRecord {
+  accountId: string;
+  email: string;
+  displayName: string;
+  accountType: AccountType;
+  apiToken: string;
+  active: boolean;
+}
+
+export interface ProjectRecord {
+  id: number;
+  key: string;
+  name: string;
+  leadAccountId: string;
+}
+
+export interface IssueTypeRecord {
+  id: number;
+  name: string;
+  description: string;
+  subtask: boolean;
+  hierarchyLevel: number;
+}
+
+export interface PriorityRecord {
+  id: number;
+  name: string;
+  description: string;
+  statusColor: string;
+  isDefault: boolean;
+}
+
+export interface StatusRecord {
+  id: number;
+  name: string;
+  description: string;
+  categoryKey: StatusCategoryKey;
+  /** the id of the global transition that leads to this status */
+  transitionId: number;
+}
+
+export interface CustomFieldRecord {
+  /** numeric part of `customfield_NNNNN` */
+  id: number;
+  name: string;
+  description: string;
+  /** e.g. com.atlassian.jira.plugin.system.customfieldtypes:textfield */
+  type: string;
+  searcherKey: string;
+}
+
+export interface IssueRecord {
+  id: number;
+  key: string;
+  projectId: number;
+  number: number;
+  issueTypeId: number;
+  statusId: number;
+  priorityId: number | null;
+  parentId: number | null;
+  summary: string;
+  /** ADF document or null */
+  description: unknown;
+  labels: string[];
+  dueDate: string | null;
+  reporter: string | null;
+  assignee: string | null;
+  creator: string;
+  created: number;
+  updated: number;
+  statusChanged: number;
+  /** custom field values by field id (customfield_NNNNN) */
+  custom: Record<string, unknown>;
+}
+
+export interface CommentRecord {
+  id: number;
+  issueId: number;
+  author: string;
+  updateAuthor: string;
+  /** ADF document */
+  body: unknown;
+  created: number;
+  updated: number;
+}
+
+export interface ChangeItem {
+  field: string;
+  fieldId: string;
+  fieldtype: string;
+  from: string | null;
+  fromString: string | null;
+  to: string | null;
+  toString: string | null;
+}
+
+export interface ChangelogRecord {
+  id: number;
+  issueId: number;
+  author: string;
+  created: number;
+  items: ChangeItem[];
+}
+
+export const customFieldId = (n: number): string => `customfield_${n}`;
