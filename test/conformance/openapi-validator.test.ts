@@ -125,6 +125,14 @@ describeConformance('the response checker', (spec) => {
     expect(spec.validateResponse({ method: 'GET', path: '/rest/api/3/myself', status: 200, body: undefined }).ok).toBe(false);
   });
 
+  it.each([
+    ['PUT', '/rest/api/3/issue/INT-1', 204],
+    ['PUT', '/rest/api/3/issue/INT-1/properties/p', 201],
+    ['POST', '/rest/api/3/issue/INT-1/transitions', 204],
+  ])('accepts no body for %s %s %i (declared with an empty schema)', (method, path, status) => {
+    expect(spec.validateResponse({ method, path, status, body: undefined })).toMatchObject({ ok: true, checkedAgainst: 'no body' });
+  });
+
   it('rejects a body where none is declared', () => {
     const result = spec.validateResponse({ method: 'DELETE', path: '/rest/api/3/issue/INT-1', status: 204, body: { ok: true } });
     expect(result.ok).toBe(false);
@@ -147,6 +155,12 @@ describeConformance('the response checker', (spec) => {
   it('applies the $ref-sibling patch (Fields.issuetype compiles)', () => {
     expect(spec.validateComponent('Fields', { issuetype: { id: '10001', name: 'Task', subtask: false } })).toEqual([]);
     expect(spec.validateComponent('Fields', { issuetype: { id: 10001 } })).not.toEqual([]);
+  });
+
+  it('applies the ChangeDetails patch (from/to may be null, as in the spec\'s own examples)', () => {
+    expect(spec.validateComponent('ChangeDetails', { field: 'summary', from: null, fromString: 'a', to: null, toString: 'b' })).toEqual([]);
+    expect(spec.validateComponent('ChangeDetails', { field: 'summary', from: 1 })).not.toEqual([]);
+    expect(spec.validateComponent('ChangeDetails', { field: null })).not.toEqual([]);
   });
 
   it('honours nullable (Group.groupId is a nullable string, Group.name is not)', () => {

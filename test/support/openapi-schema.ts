@@ -79,10 +79,26 @@ function makeNullable(schema: JsonObject): JsonObject {
 }
 
 /**
- * The spec's defect #2: `getRemoteIssueLinks` declares one RemoteIssueLink for 200 while Jira (and
- * the operation's own example) answers an array of them.
+ * Patches, on the raw OpenAPI document (before conversion), the defects where the description
+ * contradicts its own examples and Jira's answers:
+ * - `getRemoteIssueLinks` declares one RemoteIssueLink for 200 while Jira (and the operation's own
+ *   example) answers an array of them (README defect #2);
+ * - `ChangeDetails.from/to/fromString/toString` are plain strings, while the changelog examples of
+ *   the same document (getChangeLogs, getIssue expand=changelog) carry `"from": null`, as Jira does
+ *   for a field that had no value.
+ * (README defect #1, `$ref` siblings, is handled by toJsonSchema.)
  */
-export function patchKnownDefects(paths: JsonObject): void {
+export function patchKnownDefects(paths: JsonObject, schemas: JsonObject): void {
+  patchRemoteLinks(paths);
+  const change = schemas.ChangeDetails;
+  if (!isJsonObject(change) || !isJsonObject(change.properties)) return;
+  for (const name of ['from', 'fromString', 'to', 'toString']) {
+    const property = change.properties[name];
+    if (isJsonObject(property) && property.type === 'string') property.nullable = true;
+  }
+}
+
+function patchRemoteLinks(paths: JsonObject): void {
   const remoteLinks = paths['/rest/api/3/issue/{issueIdOrKey}/remotelink'];
   if (!isJsonObject(remoteLinks)) return;
   const get = remoteLinks.get;
