@@ -72,8 +72,8 @@ export class IssueFields {
         errors.labels = problem;
         return;
       }
-      const labels = draft.issue.labels.filter((l) => l !== value);
-      draft.issue.labels = verb === 'add' ? [...labels, value] : labels;
+      if (verb === 'remove') draft.issue.labels = draft.issue.labels.filter((l) => l !== value);
+      else if (!draft.issue.labels.includes(value)) draft.issue.labels = [...draft.issue.labels, value];
       return;
     }
     if (verb !== 'set') {
