@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import type { JiraAccountCredentials, JiraProductEvent, JiraSiteApi } from '../jira/contract';
+import { AsyncQueue, DEAD_LETTER_PREFIX, JobRequestSchema, type AsyncEvent, type DeadLetter } from './async-queue';
+import { handleKvsRequest } from './kvs-api';
+import { KvsStore } from './kvs-store';
+import type { LoadedManifest } from './manifest';
+import { platformFetch, type ForgeFetchInit, type ForgeFetchTarget, type InvocationContext } from './runtime-context';
+import type { Scheduler } from './scheduler';
+
+/** The kinds of invocation, with Forge's time limits (a consumer uses its function's timeoutSeconds). */
+export type InvocationKind = 'trigger' | 'webtrigger' | 'consumer' | 'scheduled' | 'resolver';
+
+export interface InvokeOptions {
+  accountId?: string;
+}
+
+/** What an installation needs from the platform that runs it. */
+export interface PlatformServices {
+  readonly loaded: LoadedManifest;
+  readonly scheduler: Scheduler;
+  readonly backoffScale: number;
+  /** run a function of the app for `inst`; rejects on error or timeout */
+  invokeFunction(inst: InstallationRuntime, kind: InvocationKind, moduleKey: string, functionKey: string, payload: unknown, accountId: string | undefined): Promise<unknown>;
+  /** the platform's pending count changed */
+  changed(): void;
+  log(line: string): void;
+}
+
+/** One installation of the app on one emulated site. */
+export interface InstallationInfo {
+  id: string;
+  cloudId: string;
+  siteName: string;
+  siteUrl: string;
+  appAccountId: string;
+}
+
+/** The app installed on one site, as tests, benchmarks and `npm start` see it. */
+export interface Installation extends InstallationInfo {
+  /** call a resolver function of a module (as the site admin unless `accountId` is given) */
+  invoke(moduleKey: string, functionKey: string, payload: unknown, opts?: InvokeOptions): Promise<unknown>;
+  webTriggerUrl(moduleKey: string): Promise<string>;
+  /** run a scheduled trigger now */
+  runScheduled(moduleKey: string): Promise<void>;
+  deadLetters(): Promise<DeadLetter[]>;
+  /** KVS keys (not secrets) of this installation, for inspection */
+  kvsKeys(prefix?: string): string[];
+  stats(): InstallationStats;
+  resetStats(): void;
+}
+
+export interface InstallationStats {
+  invocations: Record<string, number>;
+  kvsOps: number;
+  productRequests: number;
+}
+
+const DeadLetterSchema = z.strictObject({
+  queueName: z.string(), eventId: z.string(), jobId: z.string(), body: z.record(z.string(), z.unknown()),
+  attempts: z.number().int(), retryReason: z.string(), lastError: z.string(), failedAt: z.string(),
+});
+const GraphqlBody = z.looseObject({ query: z.string(), variables: z.record(z.string(), z.unknown()).optional() });
+const WebTriggerInput = z.looseObject({ input: z.looseObject({ triggerKey: z.string() }) });
+
+const META = z.strictObject({ installationId: z.string(), cloudId: z.string(), webTriggers: z.record(z.string(), z.string()) });
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+function toHeaders(h: unknown): Headers {
+  const out = new Headers();
+  if (h instanceof Headers) {
+    h.forEach((v, k) => out.append(k, v));
+  } else if (Array.isArray(h)) {
+    for (const pair of h) if (Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string') out.append(pair[0], pair[1]);
+  } else if (h !== null && typeof h === 'object') {
+    for (const [k, v] of Object.entries(h)) {
+      if (typeof v === 'string') out.append(k, v);
+      else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') out.append(k, x);
+    }
+  }
+  return out;
+}
+
+function proxyError(status: number, code: string): Response {
+  return new Response(JSON.stringify({ code, message: code }), { status, headers: { 'content-type': 'application/json', 'forge-proxy-error': code } });
+}
+
+export class InstallationRuntime implements InstallationInfo {
+  readonly id: string;
+  readonly cloudId: string;
+  readonly siteName: string;
+  readonly siteUrl: string;
+  readonly appAccountId: string;
+  readonly kvs: KvsStore;
+  readonly queue: AsyncQueue;
+  /** web trigger id → module key */
+  readonly webTriggerIds: Map<string, string>;
+  private readonly db: Database.Database;
+  private readonly appAccount: JiraAccountCredentials;
+  private invocations: Record<string, number> = {};
+  private productRequests = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(readonly site: JiraSiteApi, services: PlatformServices, dbFile: string, onProductEvent: (inst: InstallationRuntime, ev: JiraProductEvent) => void) {
+    if (!site.baseUrl) throw new Error(`site '${site.name}' is not listening yet: call site.listen() before install()`);
+    this.siteName = site.name;
+    this.siteUrl = site.baseUrl;
+    this.db = new Database(dbFile);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec('CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const stored = this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE name = 'installation'").get();
+    const webTriggerKeys = services.loaded.manifest.modules.webtrigger.map((w) => w.key);
+    const meta = stored ? META.parse(JSON.parse(stored.value)) : { installationId: randomUUID(), cloudId: randomUUID(), webTriggers: {} };
+    for (const key of webTriggerKeys) meta.webTriggers[key] ??= randomUUID();
+    this.db.prepare("INSERT INTO meta (name, value) VALUES ('installation', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(JSON.stringify(meta));
+    this.id = meta.installationId;
+    this.cloudId = meta.cloudId;
+    this.webTriggerIds = new Map(Object.entries(meta.webTriggers).filter(([k]) => webTriggerKeys.includes(k)).map(([k, id]) => [id, k]));
+    this.appAccount = site.createAppAccount('Twin Sync');
+    this.appAccountId = this.appAccount.accountId;
+    this.kvs = new KvsStore(this.db, () => services.scheduler.now());
+    const consumers = new Map(services.loaded.manifest.modules.consumer.map((c) => [c.queue, c]));
+    this.queue = new AsyncQueue({
+      db: this.db,
+      scheduler: services.scheduler,
+      backoffScale: services.backoffScale,
+      hasConsumer: (q) => consumers.has(q),
+      deliver: (event: AsyncEvent) => {
+        const consumer = consumers.get(event.queueName);
+        if (!consumer) return Promise.reject(new Error(`no consumer for queue '${event.queueName}'`));
+        return services.invokeFunction(this, 'consumer', consumer.key, consumer.function, event, undefined);
+      },
+      writeDeadLetter: (letter) => {
+        this.kvs.set('', `${DEAD_LETTER_PREFIX}${letter.queueName}:${letter.eventId}`, letter);
+        services.log(`[${this.siteName}] dead letter on queue ${letter.queueName} after ${letter.attempts} attempts: ${letter.lastError}`);
+      },
+      changed: () => services.changed(),
+    });
+    this.unsubscribe = site.onEvent((ev) => onProductEvent(this, ev));
+  }
+
+  get contextAri(): string {
+    return `ari:cloud:jira::site/${this.cloudId}`;
+  }
+
+  webTriggerUrlFor(moduleKey: string): string | undefined {
+    for (const [id, key] of this.webTriggerIds) if (key === moduleKey) return `${this.siteUrl}/x1/${id}`;
+    return undefined;
+  }
+
+  countInvocation(moduleKey: string): void {
+    this.invocations[moduleKey] = (this.invocations[moduleKey] ?? 0) + 1;
+  }
+
+  stats(): InstallationStats {
+    return { invocations: { ...this.invocations }, kvsOps: this.kvs.opCount(), productRequests: this.productRequests };
+  }
+
+  resetStats(): void {
+    this.invocations = {};
+    this.productRequests = 0;
+    this.kvs.resetOpCount();
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.kvs.query('', DEAD_LETTER_PREFIX, undefined, 1_000_000).items.map((it) => DeadLetterSchema.parse(it.value));
+  }
+
+  kvsKeys(prefix = ''): string[] {
+    return this.kvs.keys('').filter((k) => k.startsWith(prefix));
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.queue.close();
+    this.db.close();
+  }
+
+  /** `global.__forge_fetch__` for an invocation of this installation */
+  async forgeFetch(ctx: InvocationContext, target: ForgeFetchTarget, path: string, init: ForgeFetchInit | undefined): Promise<Response> {
+    if (target.type === 'kvs') return handleKvsRequest(this.kvs, path, init);
+    if (target.type === 'fpp' && target.remote === 'jira') return this.requestJira(ctx, target, path, init);
+    if (target.type === 'fpp' && target.remote === 'stargate') return this.stargate(path, init);
+    return proxyError(400, 'INVALID_REMOTE');
+  }
+
+  private async requestJira(ctx: InvocationContext, target: ForgeFetchTarget, path: string, init: ForgeFetchInit | undefined): Promise<Response> {
+    if (!path.startsWith('/')) return proxyError(400, 'INVALID_PATH');
+    let creds: JiraAccountCredentials = this.appAccount;
+    if (target.provider === 'user') {
+      // the sandbox has one human with credentials per site: asUser acts as the site admin
+      const accountId = target.accountId ?? ctx.accountId;
+      if (!accountId) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');
+      creds = this.site.admin;
+    }
+    const headers = toHeaders(init?.headers);
+    headers.set('authorization', `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}`);
+    this.productRequests++;
+    const body = init?.body;
+    return platformFetch(`${this.siteUrl}${path}`, {
+      method: init?.method ?? 'GET',
+      headers,
+      ...(typeof body === 'string' || body instanceof URLSearchParams ? { body } : body instanceof Uint8Array ? { body: Buffer.from(body).toString('utf8') } : {}),
+    });
+  }
+
+  private stargate(path: string, init: ForgeFetchInit | undefined): Response {
+    let body: unknown;
+    try {
+      body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    } catch {
+      return json(400, { message: 'request body is not JSON' });
+    }
+    if (path.startsWith('/webhook/queue/publish/')) {
+      const outcome = this.queue.push(body);
+      return outcome.status === 201 ? json(201, {}) : json(outcome.status, { errorMessage: outcome.errorMessage, message: outcome.errorMessage });
+    }
+    if (path.startsWith('/webhook/queue/stats/') || path.startsWith('/webhook/queue/cancel/')) {
+      const req = JobRequestSchema.safeParse(body);
+      if (!req.success) return json(400, { message: z.prettifyError(req.error) });
+      if (path.startsWith('/webhook/queue/stats/')) {
+        const stats = this.queue.jobStats(req.data.jobId);
+        return stats ? json(200, stats) : json(404, { message: 'job not found' });
+      }
+      return this.queue.cancelJob(req.data.jobId) ? new Response(null, { status: 204 }) : json(404, { message: 'job not found' });
+    }
+    if (path === '/graphql') {
+      const gql = GraphqlBody.safeParse(body);
+      if (!gql.success) return json(400, { errors: [{ message: 'invalid GraphQL request' }] });
+      const { query, variables } = gql.data;
+      if (query.includes('createWebTriggerUrl')) {
+        const input = WebTriggerInput.safeParse(variables);
+        if (!input.success) return json(200, { errors: [{ message: 'createWebTriggerUrl: input.triggerKey is required' }] });
+        const url = this.webTriggerUrlFor(input.data.input.triggerKey);
+        if (!url) return json(200, { errors: [{ message: `No webtrigger module '${input.data.input.triggerKey}' in manifest.yml` }], data: { createWebTriggerUrl: null } });
+        return json(200, { data: { createWebTriggerUrl: { url } } });
+      }
+      if (query.includes('webTriggerUrlsByAppContext')) {
+        const list = [...this.webTriggerIds].map(([id, key]) => ({ triggerKey: key, url: `${this.siteUrl}/x1/${id}` }));
+        return json(200, { data: { webTriggerUrlsByAppContext: list } });
+      }
+      if (query.includes('deleteWebTriggerUrl')) {
+        return json(200, { data: { deleteWebTriggerUrl: { success: false, message: 'the sandbox keeps exactly one URL per web trigger module' } } });
+      }
+      return json(200, { errors: [{ message: 'this GraphQL operation is not provided by the sandbox' }] });
+    }
+    return proxyError(404, 'NOT_FOUND');
+  }
+}

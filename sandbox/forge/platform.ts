@@ -1,0 +1,338 @@
+// runtime-context must load before @forge/api: it installs the Forge globals and the egress fetch
+import { NOOP_METRICS, outsideInvocation, runInInvocation, type ForgeRuntime, type InvocationContext } from './runtime-context';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ExternalEndpointNotAllowedError } from '@forge/api';
+import { EgressFilteringService } from '@forge/egress';
+import type { JiraProductEvent, JiraSiteApi } from '../jira/contract';
+import { InvocationTimeoutError } from './async-queue';
+import { compileFilterExpression, type FilterExpression } from './filter-expression';
+import { loadHandlers, type ForgeHandler } from './handler-loader';
+import { ResolverRequestError, sandboxRoutes, webTriggerRoute, type ResolverCallContext, type RouteHost, type WebTriggerRequest } from './http-routes';
+import { InstallationRuntime, type Installation, type InvocationKind, type PlatformServices } from './installation';
+import { SCHEDULE_INTERVALS, loadManifest, validateManifest, type LoadedManifest } from './manifest';
+import { Scheduler, type TimerHandle } from './scheduler';
+
+export type { Installation, InstallationStats, InvokeOptions } from './installation';
+export type { DeadLetter, AsyncEvent } from './async-queue';
+export { DEAD_LETTER_PREFIX } from './async-queue';
+
+export interface ForgePlatformOptions {
+  /** folder holding manifest.yml and src/ */
+  appRoot: string;
+  /** folder for the installations' SQLite files; null or absent = in memory */
+  dataDir?: string | null;
+  /** clock in epoch ms (default Date.now); `advance()` moves the platform's time on top of it */
+  now?: () => number;
+  /**
+   * report "missing resource" manifest errors (Custom UI not built yet) as warnings instead of
+   * refusing to start. Default false (strict).
+   */
+  allowMissingResources?: boolean;
+  /** multiplies queue delays and retry backoff (tests may pass 0); default 1 */
+  retryBackoffScale?: number;
+  /** platform log lines (failed invocations, dead letters); default: dropped */
+  log?: (line: string) => void;
+}
+
+/** Forge's time limits per kind of invocation, in seconds (a consumer uses its function's timeoutSeconds) */
+export const INVOCATION_TIMEOUTS_S = { trigger: 25, webtrigger: 55, resolver: 25, consumer: 55, scheduled: 55 } as const;
+
+const ENVIRONMENT_ID = '6a1f3c2e-0d5b-4e7a-9c1d-2b3a4c5d6e7f';
+
+/**
+ * The local Forge platform: validates and loads the app from its manifest, installs it on
+ * emulated Jira sites and runs its functions with the real @forge/* packages.
+ */
+export class ForgePlatform {
+  readonly scheduler: Scheduler;
+  private readonly opts: ForgePlatformOptions;
+  private loaded: LoadedManifest | undefined;
+  private handlers: Map<string, ForgeHandler> | undefined;
+  private filters = new Map<string, FilterExpression>();
+  private egress: EgressFilteringService | undefined;
+  private startup: Promise<{ warnings: string[] }> | undefined;
+  private readonly bySite = new Map<JiraSiteApi, InstallationRuntime>();
+  private readonly scheduled: TimerHandle[] = [];
+  private active = 0;
+  private webTriggerCalls = 0;
+  private idleWaiters: (() => void)[] = [];
+  private idleCheckQueued = false;
+  private closed = false;
+
+  constructor(opts: ForgePlatformOptions) {
+    this.opts = opts;
+    this.scheduler = new Scheduler(opts.now ?? Date.now);
+  }
+
+  /** validate the manifest and load the handlers (idempotent); rejects with the validator's messages */
+  start(): Promise<{ warnings: string[] }> {
+    this.startup ??= this.doStart();
+    return this.startup;
+  }
+
+  private async doStart(): Promise<{ warnings: string[] }> {
+    const validation = await validateManifest(this.opts.appRoot, { allowMissingResources: this.opts.allowMissingResources ?? false });
+    if (validation.errors.length) throw new Error(`manifest.yml is not valid:\n${validation.errors.join('\n')}`);
+    const loaded = loadManifest(this.opts.appRoot);
+    const problems: string[] = [];
+    for (const t of loaded.manifest.modules.trigger) {
+      if (t.filter?.expression === undefined) continue;
+      try {
+        this.filters.set(t.key, compileFilterExpression(t.filter.expression));
+      } catch (e) {
+        problems.push(`trigger '${t.key}': ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (problems.length) throw new Error(`manifest.yml cannot be run:\n${problems.join('\n')}`);
+    this.handlers = loadHandlers(this.opts.appRoot, loaded.functions.values());
+    this.egress = new EgressFilteringService(loaded.egress);
+    this.loaded = loaded;
+    return { warnings: validation.warnings };
+  }
+
+  /** install the app on a listening site: identity, app account, storage, routes, event subscription */
+  async install(site: JiraSiteApi): Promise<Installation> {
+    await this.start();
+    const loaded = this.requireLoaded();
+    if (this.bySite.has(site)) throw new Error(`the app is already installed on site '${site.name}'`);
+    let dbFile = ':memory:';
+    if (this.opts.dataDir) {
+      mkdirSync(this.opts.dataDir, { recursive: true });
+      dbFile = path.join(this.opts.dataDir, `forge-${site.name}.sqlite`);
+    }
+    const rt = new InstallationRuntime(site, this.services(), dbFile, (inst, ev) => this.onProductEvent(inst, ev));
+    this.bySite.set(site, rt);
+    const host = this.routeHost(site);
+    site.mount('/_sandbox/', sandboxRoutes(host));
+    site.mount('/x1/', webTriggerRoute(host));
+    for (const s of loaded.manifest.modules.scheduledTrigger) this.scheduleRepeating(rt, s.key, s.function, SCHEDULE_INTERVALS[s.interval]);
+    return this.publicInstallation(rt);
+  }
+
+  installations(): Installation[] {
+    return [...this.bySite.values()].map((rt) => this.publicInstallation(rt));
+  }
+
+  /** queued, delayed, retrying and running events, running invocations and web trigger calls in flight, over all installations */
+  pending(): number {
+    let n = this.active + this.webTriggerCalls;
+    for (const rt of this.bySite.values()) n += rt.queue.size();
+    return n;
+  }
+
+  /** resolves once nothing is pending (checked again one macrotask later, so cascades are not missed) */
+  waitForIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.changed();
+    });
+  }
+
+  /** move the platform clock forward (delays, backoff, timeouts, TTL, scheduled triggers) */
+  async advance(ms: number): Promise<void> {
+    this.scheduler.advance(ms);
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.scheduled) t.cancel();
+    this.scheduler.close();
+    for (const rt of this.bySite.values()) rt.close();
+    this.bySite.clear();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private requireLoaded(): LoadedManifest {
+    if (!this.loaded) throw new Error('ForgePlatform.start() has not completed');
+    return this.loaded;
+  }
+
+  private services(): PlatformServices {
+    return {
+      loaded: this.requireLoaded(),
+      scheduler: this.scheduler,
+      backoffScale: this.opts.retryBackoffScale ?? 1,
+      invokeFunction: (inst, kind, moduleKey, functionKey, payload, accountId) => this.invokeFunction(inst, kind, moduleKey, functionKey, payload, accountId),
+      changed: () => this.changed(),
+      log: (line) => this.log(line),
+    };
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line);
+  }
+
+  private changed(): void {
+    if (this.idleWaiters.length === 0 || this.idleCheckQueued) return;
+    this.idleCheckQueued = true;
+    setImmediate(() => {
+      this.idleCheckQueued = false;
+      if (this.pending() === 0) for (const w of this.idleWaiters.splice(0)) w();
+    });
+  }
+
+  private egressRefusal(url: string): Error | undefined {
+    try {
+      if (this.egress?.isValidUrl(url)) return undefined;
+    } catch {
+      return new ExternalEndpointNotAllowedError(url);
+    }
+    for (const rt of this.bySite.values()) if (url.startsWith(`${rt.siteUrl}/x1/`)) return undefined;
+    return new ExternalEndpointNotAllowedError(url);
+  }
+
+  /** run one function of the app inside its own Forge invocation context */
+  private invokeFunction(inst: InstallationRuntime, kind: InvocationKind, moduleKey: string, functionKey: string, payload: unknown, accountId: string | undefined): Promise<unknown> {
+    const loaded = this.requireLoaded();
+    const handler = this.handlers?.get(functionKey);
+    if (!handler) return Promise.reject(new Error(`unknown function '${functionKey}'`));
+    const timeoutS = kind === 'consumer' || kind === 'scheduled' ? loaded.functions.get(functionKey)?.timeoutSeconds ?? INVOCATION_TIMEOUTS_S[kind] : INVOCATION_TIMEOUTS_S[kind];
+    const deadline = this.scheduler.now() + timeoutS * 1000;
+    const invocationId = randomUUID();
+    const runtime: ForgeRuntime = {
+      proxy: { token: `sandbox-${invocationId}`, url: `${inst.siteUrl}/_sandbox/proxy` },
+      tracing: { traceId: invocationId.replace(/-/g, ''), spanId: invocationId.slice(0, 16).replace(/-/g, '0') },
+      metrics: NOOP_METRICS,
+      appContext: {
+        appId: loaded.appId,
+        appVersion: '1.0.0',
+        environmentId: ENVIRONMENT_ID,
+        environmentType: 'DEVELOPMENT',
+        invocationId,
+        installationId: inst.id,
+        moduleKey,
+        license: undefined,
+        installation: { ari: { installationId: inst.id }, contexts: [{ cloudId: inst.cloudId }] },
+        permissions: { scopes: loaded.scopes, external: { fetch: { backend: loaded.egress } } },
+      },
+      lambdaContext: {
+        functionName: functionKey,
+        awsRequestId: invocationId,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - this.scheduler.now()),
+      },
+      contextAri: inst.contextAri,
+      externalAuth: [],
+    };
+    const ctx: InvocationContext = {
+      host: { forgeFetch: (c, t, p, i) => inst.forgeFetch(c, t, p, i), egressRefusal: (url) => this.egressRefusal(url) },
+      runtime,
+      moduleKey,
+      accountId,
+    };
+    const context = {
+      installContext: inst.contextAri,
+      installation: { ari: { installationId: inst.id }, contexts: [{ cloudId: inst.cloudId }] },
+      ...(accountId !== undefined ? { principal: { accountId } } : {}),
+      license: undefined,
+    };
+    inst.countInvocation(moduleKey);
+    const counted = kind !== 'consumer' && kind !== 'webtrigger';
+    if (counted) this.active++;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = outsideInvocation(() => this.scheduler.at(deadline, () => reject(new InvocationTimeoutError(timeoutS))));
+      runInInvocation(ctx, async () => handler(payload, context)).then(
+        (v) => { timer.cancel(); resolve(v); },
+        (e: unknown) => { timer.cancel(); reject(e instanceof Error ? e : new Error(String(e))); },
+      );
+    }).finally(() => {
+      if (counted) this.active--;
+      this.changed();
+    });
+  }
+
+  private onProductEvent(inst: InstallationRuntime, ev: JiraProductEvent): void {
+    const loaded = this.requireLoaded();
+    for (const t of loaded.manifest.modules.trigger) {
+      if (!t.events.includes(ev.eventType)) continue;
+      const selfGenerated = ev.atlassianId === inst.appAccountId;
+      if (t.filter?.ignoreSelf && selfGenerated) continue;
+      const payload = { ...ev, selfGenerated, context: { cloudId: inst.cloudId, moduleKey: t.key } };
+      const filter = this.filters.get(t.key);
+      if (filter && !filter(payload)) continue;
+      this.invokeFunction(inst, 'trigger', t.key, t.function, payload, undefined).catch((e: unknown) => {
+        this.log(`[${inst.siteName}] trigger ${t.key} failed on ${ev.eventType} ${ev.issue.key}: ${e instanceof Error ? e.message : String(e)}`);
+      });
+    }
+  }
+
+  private scheduledPayload(inst: InstallationRuntime, moduleKey: string): unknown {
+    return { context: { cloudId: inst.cloudId, moduleKey, userAccess: { enabled: false } } };
+  }
+
+  private scheduleRepeating(inst: InstallationRuntime, moduleKey: string, functionKey: string, everyMs: number): void {
+    const arm = (): void => {
+      const handle = outsideInvocation(() => this.scheduler.after(everyMs, () => {
+        if (this.closed) return;
+        this.invokeFunction(inst, 'scheduled', moduleKey, functionKey, this.scheduledPayload(inst, moduleKey), undefined).catch((e: unknown) => {
+          this.log(`[${inst.siteName}] scheduled trigger ${moduleKey} failed: ${e instanceof Error ? e.message : String(e)}`);
+        });
+        arm();
+      }));
+      this.scheduled.push(handle);
+    };
+    arm();
+  }
+
+  private invokeResolver(inst: InstallationRuntime, moduleKey: string, functionKey: string, payload: unknown, context: ResolverCallContext): Promise<unknown> {
+    const mod = this.requireLoaded().resolverModules.get(moduleKey);
+    if (!mod) return Promise.reject(new ResolverRequestError(`module '${moduleKey}' has no resolver in manifest.yml`));
+    const accountId = context.accountId ?? inst.site.admin.accountId;
+    const request = {
+      call: { functionKey, payload: payload ?? {} },
+      context: {
+        accountId,
+        cloudId: inst.cloudId,
+        siteUrl: inst.siteUrl,
+        moduleKey,
+        localId: context.localId ?? `${moduleKey}-sandbox`,
+        environmentType: 'DEVELOPMENT',
+        extension: { ...context.extension, type: mod.type },
+      },
+    };
+    return this.invokeFunction(inst, 'resolver', moduleKey, mod.functionKey, request, accountId);
+  }
+
+  private routeHost(site: JiraSiteApi): RouteHost {
+    return {
+      installation: () => this.bySite.get(site),
+      invokeWebTrigger: (inst, moduleKey, request: WebTriggerRequest) => {
+        const mod = this.requireLoaded().manifest.modules.webtrigger.find((w) => w.key === moduleKey);
+        if (!mod) return Promise.reject(new Error(`unknown web trigger '${moduleKey}'`));
+        return this.invokeFunction(inst, 'webtrigger', moduleKey, mod.function, request, undefined);
+      },
+      invokeResolver: (inst, moduleKey, functionKey, payload, context) => this.invokeResolver(inst, moduleKey, functionKey, payload, context),
+      webTriggerStarted: () => { this.webTriggerCalls++; },
+      webTriggerFinished: () => { this.webTriggerCalls--; this.changed(); },
+      pending: () => this.pending(),
+    };
+  }
+
+  private publicInstallation(rt: InstallationRuntime): Installation {
+    return {
+      id: rt.id,
+      cloudId: rt.cloudId,
+      siteName: rt.siteName,
+      siteUrl: rt.siteUrl,
+      appAccountId: rt.appAccountId,
+      invoke: (moduleKey, functionKey, payload, opts) => this.invokeResolver(rt, moduleKey, functionKey, payload, opts?.accountId !== undefined ? { accountId: opts.accountId } : {}),
+      webTriggerUrl: async (moduleKey) => {
+        const url = rt.webTriggerUrlFor(moduleKey);
+        if (!url) throw new Error(`no webtrigger module '${moduleKey}' in manifest.yml`);
+        return url;
+      },
+      runScheduled: async (moduleKey) => {
+        const mod = this.requireLoaded().manifest.modules.scheduledTrigger.find((s) => s.key === moduleKey);
+        if (!mod) throw new Error(`no scheduledTrigger module '${moduleKey}' in manifest.yml`);
+        await this.invokeFunction(rt, 'scheduled', moduleKey, mod.function, this.scheduledPayload(rt, moduleKey), undefined);
+      },
+      deadLetters: async () => rt.deadLetters(),
+      kvsKeys: (prefix) => rt.kvsKeys(prefix),
+      stats: () => rt.stats(),
+      resetStats: () => rt.resetStats(),
+    };
+  }
+}
