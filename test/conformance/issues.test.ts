@@ -157,6 +157,24 @@ describeConformance('issues', (spec) => {
       expect(fieldProblems(spec, issue.fields)).toEqual([]);
     });
 
+    it('links the issue through its id', async () => {
+      const created = await create(site.jira);
+      const issue = await getIssue(site.jira, created.key);
+      expect(new URL(issue.self).pathname).toBe(`/rest/api/3/issue/${created.id}`);
+    });
+
+    it.each([
+      ['*all,-comment', ['summary', 'status', 'labels'], ['comment']],
+      ['*navigable', ['summary', 'status'], []],
+      ['id', [], ['summary', 'status']],
+    ])('understands fields=%s', async (fields, present, absent) => {
+      const created = await create(site.jira);
+      const issue = await getIssue(site.jira, created.key, { fields });
+      expect(Object.keys(issue.fields)).toEqual(expect.arrayContaining(present));
+      for (const field of absent) expect(Object.keys(issue.fields)).not.toContain(field);
+      expect(fieldProblems(spec, issue.fields)).toEqual([]);
+    });
+
     it('accepts expand=renderedFields,names,changelog and fills them in', async () => {
       const remoteKey = await remoteKeyFieldId(site.jira);
       const created = await create(site.jira, { summary: 'before' });
