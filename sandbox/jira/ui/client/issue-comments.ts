@@ -121,11 +121,13 @@ export function startComments(api: Api, key: string, onChange: () => void): Comm
   };
 
   const reload = async (): Promise<void> => {
-    await run(async () => {
+    try {
       const comments = await fetchAllComments(api, key);
       const items = comments.map(renderComment).filter((c): c is HTMLLIElement => c !== null);
       replaceChildren(list, items.length > 0 ? items : [h('li', { className: 'muted', testid: 'comment-none' }, ['No comments yet.'])]);
-    });
+    } catch (err) {
+      showMessage(errorEl, `Comments: ${errorText(err)}`);
+    }
   };
 
   form.addEventListener('submit', (event) => {
