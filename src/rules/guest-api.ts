@@ -1,0 +1,329 @@
+/**
+ * The script API, as JavaScript evaluated inside the QuickJS sandbox before the user's script.
+ *
+ * It is a function expression `(inputJson) => ({ finish, logs })`: the host calls it with the run's
+ * input as one JSON string, it defines the read-only globals (`issue`, `replica`, `previous`,
+ * `firstSync`, `nodeHelper`, `syncHelper`, `commentHelper`, `syncBackAfterProcessing`, `console`),
+ * and `finish()` returns the run's result as one JSON string. No host function is exposed to the
+ * guest: data crosses the boundary only as JSON strings.
+ *
+ * Kept as a string (not a compiled function) so that no build step or coverage instrumentation
+ * can change what runs in the sandbox.
+ */
+export const GUEST_API_FILENAME = 'twin-sync-api.js';
+
+export const GUEST_API_SOURCE = String.raw`(function (inputJson) {
+'use strict';
+const input = JSON.parse(inputJson);
+const incoming = input.mode === 'incoming';
+const md = input.metadata;
+const G = globalThis, O = Object, keys = O.keys, isArray = Array.isArray, freeze = O.freeze;
+const def = (o, k, d) => O.defineProperty(o, k, d);
+const stringify = JSON.stringify, getProto = O.getPrototypeOf, ObjProto = O.prototype;
+const hasOwn = (o, k) => ObjProto.hasOwnProperty.call(o, k);
+const views = new WeakMap();
+const run = { syncBack: false, unlink: false, logs: [], dropped: 0 };
+const lower = (s) => String(s).toLowerCase();
+const kind = (v) => v === null ? 'null' : isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : 'a ' + typeof v;
+const quoteList = (names) => names.length ? names.map((n) => '"' + n + '"').join(', ') : '(none)';
+
+// Deep copy of a JSON value; anything that cannot be synced is an error naming where it is.
+function copy(v, path, seen) {
+  if (v === undefined) return null;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (!isFinite(v)) throw new TypeError(path + ' is ' + v + ': only finite numbers can be synced');
+    return v;
+  }
+  if (typeof v !== 'object') throw new TypeError(path + ' is ' + kind(v) + ': only JSON values (strings, numbers, booleans, null, arrays, plain objects) can be synced');
+  const view = views.get(v);
+  if (view) return copy(view(), path, seen);
+  seen = seen || [];
+  if (seen.indexOf(v) >= 0) throw new TypeError(path + ' refers to itself (a cycle): only JSON values can be synced');
+  if (seen.length > 64) throw new TypeError(path + ' is nested more than 64 levels deep');
+  seen.push(v);
+  let out;
+  if (isArray(v)) {
+    out = [];
+    for (let i = 0; i < v.length; i++) out.push(copy(v[i], path + '[' + i + ']', seen));
+  } else {
+    const proto = getProto(v);
+    if (v instanceof Date) { seen.pop(); return v.toISOString(); }
+    if (proto !== ObjProto && proto !== null) throw new TypeError(path + ' is ' + ((proto && proto.constructor && proto.constructor.name) || 'an object') + ' instance: only plain objects can be synced');
+    out = {};
+    for (const k of keys(v)) {
+      if (k === '__proto__') throw new TypeError(path + ' has a key "__proto__", which cannot be synced');
+      if (v[k] !== undefined) out[k] = copy(v[k], path + '.' + k, seen);
+    }
+  }
+  seen.pop();
+  return out;
+}
+
+// { name } values that also compare and print as their name: issue.status == "Done" works.
+function named(name, extra) {
+  if (name === null || name === undefined) return null;
+  const o = O.assign({ name: name }, extra || {});
+  def(o, 'toString', { value: () => name });
+  def(o, 'valueOf', { value: () => name });
+  views.set(o, () => O.assign({ name: name }, extra || {}));
+  return freeze(o);
+}
+function nameOf(v, what) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && typeof v.name === 'string') return v.name;
+  throw new TypeError(what + ' must be a name (string), an object with a name, or null; got ' + kind(v));
+}
+function adf(v, what) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return { type: 'doc', version: 1, content: v === '' ? [] : v.split('\n').map((line) => line ? { type: 'paragraph', content: [{ type: 'text', text: line }] } : { type: 'paragraph', content: [] }) };
+  if (typeof v === 'object' && v.type === 'doc' && v.version === 1 && isArray(v.content)) return copy(v, what);
+  throw new TypeError(what + ' must be an ADF document ({type: "doc", version: 1, content: [...]}), a string, or null; got ' + kind(v));
+}
+function user(v, what) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && typeof v.accountId === 'string' && v.accountId) {
+    return { accountId: v.accountId, displayName: typeof v.displayName === 'string' ? v.displayName : '', email: typeof v.email === 'string' ? v.email : null };
+  }
+  throw new TypeError(what + ' must be a user (e.g. nodeHelper.getUserByEmail(...)) or null; got ' + kind(v));
+}
+function str(v, what, nullable) {
+  if (typeof v === 'string') return v;
+  if (nullable && (v === null || v === undefined)) return null;
+  throw new TypeError(what + ' must be a string' + (nullable ? ' or null' : '') + '; got ' + kind(v));
+}
+function date(v, what) {
+  const s = str(v, what, true);
+  if (s !== null && !/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new TypeError(what + ' must be a date "YYYY-MM-DD" or null; got "' + s + '"');
+  return s;
+}
+function strings(v, what) {
+  if (!isArray(v)) throw new TypeError(what + ' must be an array of strings; got ' + kind(v));
+  return v.map((s, i) => str(s, what + '[' + i + ']'));
+}
+function find(list, name) {
+  if (typeof name !== 'string') return undefined;
+  const n = lower(name);
+  return list.find((x) => lower(x.name) === n);
+}
+
+// A case-insensitive map of custom fields: fields["remote issue key"].value
+function fieldMap(store, owner, opts) {
+  const known = () => {
+    const names = keys(store);
+    for (const n of opts.known) if (!names.some((x) => lower(x) === lower(n))) names.push(n);
+    return names;
+  };
+  const resolve = (p) => { const n = lower(p); return known().find((x) => lower(x) === n); };
+  const entry = (name) => {
+    const e = {};
+    def(e, 'value', {
+      enumerable: true,
+      get: () => (store[name] ? store[name].value : null),
+      set: (v) => { if (opts.readonly) throw new TypeError(owner + ' is read-only in this script'); store[name] = { value: copy(v, owner + '["' + name + '"].value') }; },
+    });
+    views.set(e, () => ({ value: store[name] ? store[name].value : null }));
+    return O.preventExtensions(e);
+  };
+  const proxy = new Proxy({}, {
+    get(_t, p) {
+      if (typeof p !== 'string') return undefined;
+      if (p === 'toJSON') return () => copy(store, owner);
+      const name = resolve(p);
+      if (name !== undefined) return entry(name);
+      if (opts.strict) throw new Error('Unknown custom field "' + p + '" on ' + owner.replace('.customFields', '') + '. Known custom fields: ' + quoteList(known()));
+      if (opts.create) return entry(p);
+      return undefined;
+    },
+    set(_t, p, v) {
+      if (opts.readonly) throw new TypeError(owner + ' is read-only in this script');
+      const name = resolve(p) || (opts.create ? p : undefined);
+      if (name === undefined) throw new Error('Unknown custom field "' + String(p) + '". Known custom fields: ' + quoteList(known()));
+      if (v === null || typeof v !== 'object' || !('value' in v)) throw new TypeError(owner + '["' + name + '"] must be set to {value: ...}; to change the value write ' + owner + '["' + name + '"].value = ...');
+      store[name] = { value: copy(v.value, owner + '["' + name + '"].value') };
+      return true;
+    },
+    has: (_t, p) => typeof p === 'string' && resolve(p) !== undefined,
+    deleteProperty() { throw new TypeError('custom fields cannot be deleted; set .value = null instead'); },
+    ownKeys: () => keys(store),
+    getOwnPropertyDescriptor: (_t, p) => (typeof p === 'string' && store[p] ? { value: entry(p), enumerable: true, configurable: true, writable: true } : undefined),
+  });
+  views.set(proxy, () => copy(store, owner));
+  return proxy;
+}
+
+// A replica received from the other side: plain data, custom fields looked up case-insensitively.
+function received(r) {
+  if (r === null) return null;
+  r.customFields = fieldMap(r.customFields, 'replica.customFields', { known: [] });
+  return r;
+}
+
+// An object whose fields are accessors; assigning an unknown field is an error naming it.
+function record(owner, fields, state, readOnlyHint) {
+  const o = {};
+  for (const k of keys(fields)) {
+    const f = fields[k];
+    def(o, k, {
+      enumerable: true,
+      get: f.get || (() => state[k]),
+      set: f.set || (() => { throw new TypeError(owner + '.' + k + ' is read-only' + (readOnlyHint || '')); }),
+    });
+  }
+  def(o, 'toJSON', { value: () => copy(state, owner) });
+  const proxy = new Proxy(o, {
+    set(t, p, v, r) {
+      if (typeof p === 'string' && hasOwn(fields, p)) return Reflect.set(t, p, v, r);
+      throw new TypeError(owner + ' has no field "' + String(p) + '". Fields: ' + keys(fields).join(', '));
+    },
+    defineProperty() { throw new TypeError(owner + ' fields cannot be redefined'); },
+    deleteProperty() { throw new TypeError(owner + ' fields cannot be deleted'); },
+    setPrototypeOf() { throw new TypeError(owner + ' prototype cannot be changed'); },
+  });
+  views.set(proxy, () => state);
+  return proxy;
+}
+
+function localIssue(s, writable) {
+  const w = (k, conv) => ({ set: writable ? (v) => { s[k] = conv(v, 'issue.' + k); } : undefined });
+  const ident = () => ({});
+  const checked = (k, list, what, plural) => ({
+    get: () => named(s[k]),
+    set: writable ? (v) => {
+      const n = nameOf(v, 'issue.' + k);
+      if (n === null) { s[k] = null; return; }
+      const hit = find(list, n);
+      if (!hit) throw new Error('Unknown ' + what + ' "' + n + '". Known ' + plural + ': ' + quoteList(list.map((x) => x.name)));
+      s[k] = hit.name;
+    } : undefined,
+  });
+  const typeSet = writable ? (v) => { s.typeName = nameOf(v, 'issue.type'); } : undefined;
+  const cf = fieldMap(s.customFields, 'issue.customFields', { known: md.customFields.map((f) => f.name), strict: true, readonly: !writable });
+  return record('issue', {
+    key: ident(), id: ident(),
+    projectKey: w('projectKey', (v, p) => str(v, p, true)),
+    summary: w('summary', (v, p) => str(v, p, false)),
+    description: w('description', adf),
+    type: { get: () => named(s.typeName), set: typeSet },
+    typeName: { set: typeSet },
+    priority: checked('priority', md.priorities, 'priority', 'priorities'),
+    labels: w('labels', strings),
+    status: checked('status', md.statuses, 'status', 'statuses'),
+    dueDate: w('dueDate', date),
+    assignee: w('assignee', user),
+    reporter: w('reporter', user),
+    comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p); }),
+    customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: issue.customFields["Name"].value = ...'); } },
+  }, s, writable ? '' : ' in the outgoing script: set fields on replica');
+}
+
+function outgoingReplica(r) {
+  const w = (k, conv) => ({ set: (v) => { r[k] = conv(v, 'replica.' + k); } });
+  const cf = fieldMap(r.customFields, 'replica.customFields', { known: [], create: true });
+  return record('replica', {
+    key: {}, id: {},
+    projectKey: w('projectKey', (v, p) => str(v, p, false)),
+    summary: w('summary', (v, p) => str(v, p, false)),
+    description: w('description', adf),
+    type: w('type', (v, p) => { const n = nameOf(v, p); return n === null ? null : { name: n }; }),
+    priority: w('priority', (v, p) => { const n = nameOf(v, p); return n === null ? null : { name: n }; }),
+    labels: w('labels', strings),
+    status: w('status', (v, p) => { const n = nameOf(v, p); return n === null ? null : { name: n, category: v && typeof v.category === 'string' ? v.category : null }; }),
+    dueDate: w('dueDate', date),
+    assignee: w('assignee', user),
+    reporter: w('reporter', user),
+    comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p).map((c) => ({ id: c.id, author: c.author === undefined ? null : c.author, body: c.body, created: c.created, updated: c.updated, originId: c.originId === undefined ? null : c.originId })); }),
+    customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: replica.customFields["Name"] = issue.customFields["Name"]'); } },
+    created: w('created', (v, p) => str(v, p, false)),
+    updated: w('updated', (v, p) => str(v, p, false)),
+  }, r);
+}
+
+function fmt(a) {
+  if (typeof a === 'string') return a;
+  try { const j = stringify(views.has(a) ? copy(a, 'value') : a); return j === undefined ? String(a) : j; } catch (e) { return String(a); }
+}
+function log(level) {
+  return function () {
+    if (run.logs.length >= 200) { run.dropped++; return; }
+    let m = Array.prototype.map.call(arguments, fmt).join(' ');
+    if (m.length > 4000) m = m.slice(0, 4000) + '…';
+    run.logs.push({ level: level, message: m });
+  };
+}
+function only(what) { return () => { throw new Error(what + ' can only be called in the incoming script'); }; }
+
+function mergeComments(target, source, options) {
+  const opts = options || {};
+  const local = copy(target && target.comments, 'issue.comments') || [];
+  let remote = copy(source && source.comments, 'replica.comments') || [];
+  if (opts.filter !== undefined) {
+    if (typeof opts.filter !== 'function') throw new TypeError('mergeComments: filter must be a function');
+    remote = remote.filter((c) => opts.filter(c));
+  }
+  const body = (c) => {
+    if (opts.format === undefined) return c.body;
+    if (typeof opts.format !== 'function') throw new TypeError('mergeComments: format must be a function');
+    return adf(opts.format(c.body, c), 'mergeComments format result');
+  };
+  const byOrigin = new Map(local.filter((c) => c.originId !== null).map((c) => [c.originId, c]));
+  const remoteIds = new Set(remote.map((c) => c.id));
+  const out = local.filter((c) => c.originId === null || remoteIds.has(c.originId));
+  for (const rc of remote) {
+    // a copy of one of our own comments: the local original stays as it is
+    if (rc.originId !== null) continue;
+    const mine = byOrigin.get(rc.id);
+    const b = body(rc);
+    if (mine) {
+      if (stringify(mine.body) !== stringify(b)) { mine.body = b; mine.updated = rc.updated; }
+    } else {
+      out.push({ id: '', author: rc.author, body: b, created: rc.created, updated: rc.updated, originId: rc.id });
+    }
+  }
+  return out;
+}
+
+const replicaState = incoming ? null : input.replica;
+const api = {
+  issue: localIssue(input.issue, incoming),
+  replica: incoming ? received(input.replica) : outgoingReplica(replicaState),
+  previous: incoming ? received(input.previous) : null,
+  firstSync: incoming ? input.firstSync : false,
+  nodeHelper: freeze({
+    getIssueType(name, projectKey) {
+      const p = projectKey === undefined ? input.issue.projectKey : projectKey;
+      const lists = p === null || p === undefined ? O.values(md.issueTypes) : [md.issueTypes[p] || []];
+      for (const l of lists) { const t = find(l, name); if (t) return O.assign({}, t); }
+      return null;
+    },
+    getPriority: (name) => { const p = find(md.priorities, name); return p ? O.assign({}, p) : null; },
+    getStatus: (name) => { const s = find(md.statuses, name); return s ? O.assign({}, s) : null; },
+    getUser: (id) => { const u = md.users.find((x) => x.accountId === id); return u ? O.assign({}, u) : null; },
+    getUserByEmail: (email) => { const u = typeof email === 'string' ? md.users.find((x) => x.email !== null && lower(x.email) === lower(email)) : undefined; return u ? O.assign({}, u) : null; },
+  }),
+  syncHelper: freeze({
+    syncBackAfterProcessing: incoming ? () => { run.syncBack = true; } : only('syncBackAfterProcessing()'),
+    unlinkAfterProcessing: incoming ? () => { run.unlink = true; } : only('unlinkAfterProcessing()'),
+    isUnderSync: () => (incoming ? !input.firstSync : true),
+    getRemoteIssueUrl: () => (incoming && input.connection.remoteBaseUrl ? input.connection.remoteBaseUrl.replace(/\/+$/, '') + '/browse/' + input.replica.key : null),
+  }),
+  commentHelper: freeze({ mergeComments: mergeComments }),
+  console: freeze({ log: log('log'), info: log('log'), debug: log('log'), warn: log('warn'), error: log('error') }),
+};
+api.syncBackAfterProcessing = api.syncHelper.syncBackAfterProcessing;
+for (const k of keys(api)) def(G, k, { value: api[k], enumerable: false, writable: false, configurable: false });
+for (const k of ['FinalizationRegistry', 'WeakRef']) delete G[k];
+
+const logs = () => {
+  const l = run.logs.slice();
+  if (run.dropped) l.push({ level: 'warn', message: run.dropped + ' more log lines were dropped (at most 200 per run)' });
+  return l;
+};
+return {
+  finish: () => stringify(incoming
+    ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, logs: logs() }
+    : { replica: copy(replicaState, 'replica'), logs: logs() }),
+  logs: () => stringify(logs()),
+};
+})`;

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { AdfDocSchema, JsonValueSchema, UserRefSchema } from '../sync/replica';
+import type {
+  RulesComment,
+  RulesConnection,
+  RulesIssue,
+  RulesLog,
+  RulesMetadata,
+} from '../ports/rules';
+
+/**
+ * zod schemas for the values of the rules port (src/ports/rules.ts). Everything a script hands back
+ * crosses the sandbox boundary as JSON and is checked against these before the engine sees it.
+ */
+
+export const RulesCommentSchema = z.object({
+  id: z.string(),
+  author: UserRefSchema.nullable(),
+  body: AdfDocSchema,
+  created: z.string(),
+  updated: z.string(),
+  originId: z.string().nullable(),
+});
+
+export const RulesIssueSchema = z.object({
+  key: z.string().min(1).nullable(),
+  id: z.string().min(1).nullable(),
+  projectKey: z.string().min(1).nullable(),
+  summary: z.string(),
+  description: AdfDocSchema.nullable(),
+  typeName: z.string().min(1).nullable(),
+  priority: z.string().min(1).nullable(),
+  labels: z.array(z.string()),
+  status: z.string().min(1).nullable(),
+  dueDate: z.string().nullable(),
+  assignee: UserRefSchema.nullable(),
+  reporter: UserRefSchema.nullable(),
+  comments: z.array(RulesCommentSchema),
+  customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
+});
+
+export const RulesMetadataSchema = z.object({
+  issueTypes: z.record(z.string(), z.array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean() }))),
+  priorities: z.array(z.object({ id: z.string(), name: z.string() })),
+  statuses: z.array(z.object({ id: z.string(), name: z.string(), category: z.string() })),
+  users: z.array(UserRefSchema),
+  customFields: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+
+export const RulesConnectionSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  remoteSiteName: z.string(),
+  remoteBaseUrl: z.string().nullable(),
+  direction: z.enum(['both', 'send-only', 'receive-only']),
+});
+
+export const RulesLogSchema = z.object({
+  level: z.enum(['log', 'warn', 'error']),
+  message: z.string(),
+});
+
+/** An empty metadata set: helpers answer null for everything. */
+export const EMPTY_METADATA: RulesMetadata = { issueTypes: {}, priorities: [], statuses: [], users: [], customFields: [] };
+
+// Compile-time proof that the schemas describe exactly the port's interfaces.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const proofs: [
+  Same<z.infer<typeof RulesCommentSchema>, RulesComment>,
+  Same<z.infer<typeof RulesIssueSchema>, RulesIssue>,
+  Same<z.infer<typeof RulesMetadataSchema>, RulesMetadata>,
+  Same<z.infer<typeof RulesConnectionSchema>, RulesConnection>,
+  Same<z.infer<typeof RulesLogSchema>, RulesLog>,
+] = [true, true, true, true, true];
+void proofs;

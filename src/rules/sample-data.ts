@@ -1,0 +1,145 @@
+import type { RulesComment, RulesConnection, RulesIssue, RulesMetadata } from '../ports/rules';
+import type { AdfDoc, Replica, ReplicaComment } from '../sync/replica';
+
+/**
+ * Sample values with sensible defaults: the dry run of validateRules() runs scripts against them,
+ * and tests build their cases from them (`sampleReplica({ summary: 'x' })`).
+ */
+
+export function adfText(text: string): AdfDoc {
+  return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
+}
+
+export function sampleConnection(over: Partial<RulesConnection> = {}): RulesConnection {
+  return {
+    id: 'conn-1',
+    name: 'Internal ↔ External',
+    remoteSiteName: 'external',
+    remoteBaseUrl: 'https://external.example.net',
+    direction: 'both',
+    ...over,
+  };
+}
+
+export function sampleMetadata(over: Partial<RulesMetadata> = {}): RulesMetadata {
+  return {
+    issueTypes: {
+      CLOUD: [
+        { id: '10001', name: 'Task', subtask: false },
+        { id: '10002', name: 'Bug', subtask: false },
+        { id: '10003', name: 'Story', subtask: false },
+      ],
+      SUP: [
+        { id: '10101', name: 'Task', subtask: false },
+        { id: '10102', name: 'Incident', subtask: false },
+      ],
+    },
+    priorities: [
+      { id: '1', name: 'Highest' },
+      { id: '2', name: 'High' },
+      { id: '3', name: 'Medium' },
+      { id: '4', name: 'Low' },
+    ],
+    statuses: [
+      { id: '1', name: 'To Do', category: 'new' },
+      { id: '3', name: 'In Progress', category: 'indeterminate' },
+      { id: '5', name: 'Done', category: 'done' },
+    ],
+    users: [
+      { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' },
+      { accountId: 'acc-bob', displayName: 'Bob', email: null },
+    ],
+    customFields: [
+      { id: 'customfield_10050', name: 'Remote issue key' },
+      { id: 'customfield_10051', name: 'Severity' },
+    ],
+    ...over,
+  };
+}
+
+export function sampleReplicaComment(over: Partial<ReplicaComment> = {}): ReplicaComment {
+  return {
+    id: 'r-c1',
+    author: { accountId: 'acc-remote', displayName: 'Remote Rita', email: null },
+    body: adfText('remote comment'),
+    created: '2026-11-20T10:00:00.000Z',
+    updated: '2026-11-20T10:00:00.000Z',
+    originId: null,
+    ...over,
+  };
+}
+
+export function sampleReplica(over: Partial<Replica> = {}): Replica {
+  return {
+    key: 'EXT-7',
+    id: '20007',
+    projectKey: 'EXT',
+    summary: 'Printer on fire',
+    description: adfText('It is on fire.'),
+    type: { name: 'Bug' },
+    priority: { name: 'High' },
+    labels: ['hardware'],
+    status: { name: 'In Progress', category: 'indeterminate' },
+    dueDate: '2026-12-01',
+    assignee: null,
+    reporter: { accountId: 'acc-remote', displayName: 'Remote Rita', email: null },
+    comments: [sampleReplicaComment()],
+    customFields: {},
+    created: '2026-11-20T09:00:00.000Z',
+    updated: '2026-11-20T10:00:00.000Z',
+    ...over,
+  };
+}
+
+export function sampleComment(over: Partial<RulesComment> = {}): RulesComment {
+  return {
+    id: 'c-1',
+    author: { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' },
+    body: adfText('local comment'),
+    created: '2026-11-20T08:00:00.000Z',
+    updated: '2026-11-20T08:00:00.000Z',
+    originId: null,
+    ...over,
+  };
+}
+
+/** A local issue as the rules see it. */
+export function sampleIssue(over: Partial<RulesIssue> = {}): RulesIssue {
+  return {
+    key: 'CLOUD-12',
+    id: '10012',
+    projectKey: 'CLOUD',
+    summary: 'Printer on fire',
+    description: adfText('It is on fire.'),
+    typeName: 'Bug',
+    priority: 'High',
+    labels: ['hardware'],
+    status: 'To Do',
+    dueDate: null,
+    assignee: null,
+    reporter: { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' },
+    comments: [],
+    customFields: { 'Remote issue key': { value: null } },
+    ...over,
+  };
+}
+
+/** The blank issue the engine passes on first sync: all nulls, empty lists. */
+export function blankIssue(): RulesIssue {
+  return {
+    key: null,
+    id: null,
+    projectKey: null,
+    summary: '',
+    description: null,
+    typeName: null,
+    priority: null,
+    labels: [],
+    status: null,
+    dueDate: null,
+    assignee: null,
+    reporter: null,
+    comments: [],
+    customFields: {},
+  };
+}

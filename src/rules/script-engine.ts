@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type {
+  IncomingRulesInput,
+  IncomingRulesResult,
+  OutgoingRulesInput,
+  OutgoingRulesResult,
+  RulesEngine,
+} from '../ports/rules';
+import { ReplicaSchema } from '../sync/replica';
+import { EMPTY_METADATA, RulesIssueSchema, RulesLogSchema } from './rules-schemas';
+import { ScriptRulesError, type ScriptName } from './script-errors';
+import { DEFAULT_LIMITS, ScriptSandbox, type ScriptLimits } from './script-sandbox';
+
+export interface ScriptRules {
+  outgoing: string;
+  incoming: string;
+  limits?: Partial<ScriptLimits>;
+}
+
+const OutgoingOutputSchema = z.object({ replica: ReplicaSchema, logs: z.array(RulesLogSchema) });
+const IncomingOutputSchema = z.object({
+  issue: RulesIssueSchema,
+  syncBack: z.boolean(),
+  unlink: z.boolean(),
+  logs: z.array(RulesLogSchema),
+});
+
+const LimitsSchema = z.object({
+  cpuMs: z.number().int().min(1).max(10_000),
+  memoryBytes: z.number().int().min(1024 * 1024).max(256 * 1024 * 1024),
+  stackBytes: z.number().int().min(16 * 1024).max(512 * 1024),
+});
+
+/** Sandboxes are shared by every engine with the same limits: a runtime serves one run at a time. */
+const sandboxes = new Map<string, ScriptSandbox>();
+
+function sandboxFor(limits: ScriptLimits): ScriptSandbox {
+  const key = `${limits.cpuMs}:${limits.memoryBytes}:${limits.stackBytes}`;
+  let sandbox = sandboxes.get(key);
+  if (sandbox === undefined) {
+    sandbox = new ScriptSandbox(limits);
+    sandboxes.set(key, sandbox);
+  }
+  return sandbox;
+}
+
+/** Resolves per-connection limits against the defaults (CPU 200 ms, memory 32 MB, stack 256 KB). */
+export function resolveLimits(limits: Partial<ScriptLimits> | undefined): ScriptLimits {
+  return LimitsSchema.parse({ ...DEFAULT_LIMITS, ...limits });
+}
+
+/**
+ * Sync rules as JavaScript scripts run in QuickJS (architecture §6). The outgoing script fills
+ * `replica` from `issue`; the incoming script applies `replica` to `issue`. A script that throws,
+ * leaves an invalid value or passes a limit makes the call reject with a RulesError
+ * (a ScriptRulesError carrying the logs written before the failure).
+ */
+export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
+  const sandbox = sandboxFor(resolveLimits(rules.limits));
+  return {
+    async outgoing(input: OutgoingRulesInput): Promise<OutgoingRulesResult> {
+      const issue = input.issue;
+      const start = {
+        key: issue.key,
+        id: issue.id,
+        projectKey: issue.projectKey,
+        summary: '',
+        description: null,
+        type: null,
+        priority: null,
+        labels: [],
+        status: null,
+        dueDate: null,
+        assignee: null,
+        reporter: null,
+        comments: [],
+        customFields: {},
+        created: '',
+        updated: '',
+      };
+      const raw = await sandbox.run('outgoing', rules.outgoing, {
+        mode: 'outgoing',
+        issue,
+        replica: start,
+        previous: null,
+        firstSync: false,
+        connection: input.connection,
+        metadata: EMPTY_METADATA,
+      });
+      const out = checkOutput('outgoing', OutgoingOutputSchema, raw);
+      return { replica: out.replica, logs: out.logs };
+    },
+
+    async incoming(input: IncomingRulesInput): Promise<IncomingRulesResult> {
+      const raw = await sandbox.run('incoming', rules.incoming, {
+        mode: 'incoming',
+        issue: input.issue,
+        replica: input.replica,
+        previous: input.previous,
+        firstSync: input.firstSync,
+        connection: input.connection,
+        metadata: input.metadata,
+      });
+      const out = checkOutput('incoming', IncomingOutputSchema, raw);
+      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, logs: out.logs };
+    },
+  };
+}
+
+function checkOutput<S extends z.ZodType>(script: ScriptName, schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 5).map((i) => {
+    const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    const where = path.replace(/^\./, '');
+    return `${where || 'result'}: ${i.message}`;
+  });
+  throw new ScriptRulesError(`the ${script} script left an invalid result: ${problems.join('; ')}`, script, null, null, null);
+}

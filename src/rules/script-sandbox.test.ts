@@ -1,0 +1,207 @@
+import type { IncomingRulesInput, IncomingRulesResult } from '../ports/rules';
+import { RulesError } from '../ports/rules';
+import { sampleConnection, sampleIssue, sampleMetadata, sampleReplica } from './sample-data';
+import { createScriptRulesEngine } from './script-engine';
+import type { ScriptLimits } from './script-sandbox';
+
+/** Escape and abuse attempts: each must stop with a clear RulesError and leave the next run clean. */
+
+function input(over: Partial<IncomingRulesInput> = {}): IncomingRulesInput {
+  return {
+    replica: sampleReplica(),
+    issue: sampleIssue(),
+    previous: null,
+    firstSync: false,
+    syncBackMessage: false,
+    connection: sampleConnection(),
+    metadata: sampleMetadata(),
+    ...over,
+  };
+}
+
+function run(incoming: string, limits?: Partial<ScriptLimits>): Promise<IncomingRulesResult> {
+  return createScriptRulesEngine(limits ? { outgoing: '', incoming, limits } : { outgoing: '', incoming }).incoming(input());
+}
+
+async function failure(incoming: string, limits?: Partial<ScriptLimits>): Promise<RulesError> {
+  const outcome: unknown = await run(incoming, limits).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof RulesError)) throw new Error(`expected a RulesError, got ${String(outcome)}`);
+  return outcome;
+}
+
+/** A run after an abusive one still works and sees a clean sandbox. */
+async function expectHealthy(): Promise<void> {
+  const result = await run('console.log(typeof leaked, ({}).polluted === undefined, [].map === Array.prototype.map); issue.summary = "ok"');
+  expect(result.desired.summary).toBe('ok');
+  expect(result.logs).toEqual([{ level: 'log', message: 'undefined true true' }]);
+}
+
+describe('limits', () => {
+  it.each<[string, string, 'cpu' | 'memory' | 'stack', RegExp]>([
+    ['an endless loop', 'while (true) {}', 'cpu', /CPU time limit of 200 ms exceeded/],
+    ['an endless loop that catches everything', 'for (;;) { try { for (;;) {} } catch (e) {} }', 'cpu', /CPU time limit/],
+    ['an endless chain of promise jobs', 'const spin = () => { Promise.resolve().then(spin) }; spin()', 'cpu', /CPU time limit/],
+    ['a huge string', 'const s = "x".repeat(64 * 1024 * 1024)', 'memory', /memory limit of 32 MB exceeded/],
+    ['a huge buffer', 'new ArrayBuffer(1e9)', 'memory', /memory limit of 32 MB exceeded/],
+    ['a growing array', 'const a = []; for (;;) a.push(new Array(100000).fill(a.length))', 'memory', /memory limit/],
+    ['deep recursion', 'function down(n) { return down(n + 1) + 1 }\ndown(0)', 'stack', /stack limit exceeded/],
+    ['recursion through getters', 'const o = { get x() { return this.x } }; o.x', 'stack', /stack limit exceeded/],
+    ['a deeply nested value stringified', 'let a = []; for (let i = 0; i < 200000; i++) a = [a]; JSON.stringify(a)', 'stack', /stack limit exceeded/],
+  ])('%s is stopped with limit %s, and the next run is clean', async (_name, script, limit, message) => {
+    const error = await failure(script);
+    expect(error.limit).toBe(limit);
+    expect(error.script).toBe('incoming');
+    expect(error.message).toMatch(message);
+    await expectHealthy();
+  });
+
+  it('the CPU limit can be set per connection', async () => {
+    const error = await failure('while (true) {}', { cpuMs: 25 });
+    expect(error.message).toBe('incoming script stopped at line 1: CPU time limit of 25 ms exceeded');
+  });
+
+  it('the memory limit can be set per connection', async () => {
+    await expect(run('const s = "x".repeat(3 * 1024 * 1024); issue.summary = String(s.length)', { memoryBytes: 64 * 1024 * 1024 })).resolves.toMatchObject({
+      desired: { summary: String(3 * 1024 * 1024) },
+    });
+    const error = await failure('const s = "x".repeat(3 * 1024 * 1024)', { memoryBytes: 2 * 1024 * 1024 });
+    expect(error.limit).toBe('memory');
+    expect(error.message).toMatch(/memory limit of 2 MB exceeded/);
+  });
+
+  it('limits out of range are refused', () => {
+    expect(() => createScriptRulesEngine({ outgoing: '', incoming: '', limits: { cpuMs: 0 } })).toThrow();
+    expect(() => createScriptRulesEngine({ outgoing: '', incoming: '', limits: { stackBytes: 8 * 1024 * 1024 } })).toThrow();
+  });
+
+  it('one issue past a limit does not stop the others running at the same time', async () => {
+    const engine = createScriptRulesEngine({ outgoing: '', incoming: 'if (replica.summary === "spin") { for (;;) {} } issue.summary = replica.summary' });
+    const summaries = ['a', 'spin', 'b', 'c', 'spin', 'd'];
+    const results = await Promise.allSettled(summaries.map((summary) => engine.incoming(input({ replica: sampleReplica({ summary }) }))));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.desired.summary : r.reason instanceof RulesError && r.reason.limit))).toEqual([
+      'a',
+      'cpu',
+      'b',
+      'c',
+      'cpu',
+      'd',
+    ]);
+  });
+});
+
+describe('no way out of the sandbox', () => {
+  it.each([
+    'typeof require',
+    'typeof process',
+    'typeof fetch',
+    'typeof XMLHttpRequest',
+    'typeof setTimeout',
+    'typeof std',
+    'typeof os',
+    'typeof WebAssembly',
+    'typeof module',
+    'typeof Buffer',
+    'typeof __filename',
+    'typeof FinalizationRegistry',
+    'typeof WeakRef',
+    'typeof Function("return this")().process',
+    'typeof (0, eval)("this").require',
+    'globalThis.constructor.constructor("return typeof process")()',
+  ])('%s is undefined', async (probe) => {
+    const result = await run(`console.log(${probe})`);
+    expect(result.logs).toEqual([{ level: 'log', message: 'undefined' }]);
+  });
+
+  it('the global object holds only the language and the script API', async () => {
+    const result = await run('console.log(Object.getOwnPropertyNames(globalThis).filter((n) => !/^[A-Z]/.test(n)).sort().join(" "))');
+    expect(result.logs[0]?.message.split(' ')).toEqual([
+      'commentHelper',
+      'console',
+      'decodeURI',
+      'decodeURIComponent',
+      'encodeURI',
+      'encodeURIComponent',
+      'escape',
+      'eval',
+      'firstSync',
+      'globalThis',
+      'isFinite',
+      'isNaN',
+      'issue',
+      'nodeHelper',
+      'parseFloat',
+      'parseInt',
+      'previous',
+      'replica',
+      'syncBackAfterProcessing',
+      'syncHelper',
+      'undefined',
+      'unescape',
+    ]);
+  });
+
+  it('dynamic import finds no module', async () => {
+    const result = await run('import("fs").then(() => console.log("loaded"), (e) => console.log("refused"))');
+    expect(result.logs).toEqual([{ level: 'log', message: 'refused' }]);
+  });
+
+  it('prototype pollution through the API objects reaches neither the host nor the next run', async () => {
+    const script = [
+      'Object.prototype.polluted = "yes";',
+      'Object.getPrototypeOf(nodeHelper).alsoPolluted = "yes";',
+      'Array.prototype.map = null;',
+      'issue.labels.push("kept")',
+    ].join('\n');
+    const result = await run(script);
+    expect(result.desired.labels).toEqual(['hardware', 'kept']);
+    const fresh: Record<string, unknown> = {};
+    expect([fresh['polluted'], fresh['alsoPolluted']]).toEqual([undefined, undefined]);
+    await expectHealthy();
+  });
+
+  it.each([
+    ['issue.__proto__ = {}', /issue has no field "__proto__"/],
+    ['issue.toString = () => "x"', /issue has no field "toString"/],
+    ['Object.setPrototypeOf(issue, null)', /prototype cannot be changed/],
+    ['Object.defineProperty(issue, "summary", { value: "x" })', /fields cannot be redefined/],
+    ['nodeHelper.getStatus = () => ({ name: "Done" })', /read-only|not extensible/],
+    ['syncHelper.isUnderSync = () => false', /read-only|not extensible/],
+    ['console.log = null', /read-only|not extensible/],
+    ['globalThis.issue = {}', /read-only/],
+    ['delete globalThis.replica', /could not delete|not configurable|cannot delete/i],
+  ])('%s is refused', async (script, message) => {
+    const error = await failure(script);
+    expect(error.message).toMatch(message);
+  });
+
+  it('state set in one run is not visible in the next', async () => {
+    await run('globalThis.leaked = "secret"; var alsoLeaked = 1; Object.prototype.polluted = 1');
+    await expectHealthy();
+  });
+});
+
+describe('values that cannot cross the boundary', () => {
+  it.each([
+    ['a function', 'issue.customFields["Severity"].value = () => 1', /issue\.customFields\["Severity"\]\.value is a function: only JSON values/],
+    ['a cycle', 'const o = {}; o.self = o; issue.customFields["Severity"].value = o', /issue\.customFields\["Severity"\]\.value\.self refers to itself \(a cycle\)/],
+    ['a BigInt', 'issue.customFields["Severity"].value = 10n', /value is a bigint/],
+    ['a symbol', 'issue.customFields["Severity"].value = [Symbol("s")]', /value\[0\] is a symbol/],
+    ['NaN', 'issue.customFields["Severity"].value = 0 / 0', /value is NaN: only finite numbers/],
+    ['a Map', 'issue.customFields["Severity"].value = new Map()', /value is Map instance: only plain objects/],
+    ['a function pushed into a list', 'issue.labels.push(() => 1)', /issue\.labels\[1\] is a function/],
+    ['a "__proto__" key', 'issue.customFields["Severity"].value = JSON.parse(\'{"__proto__": {"polluted": "deep"}}\')', /value has a key "__proto__", which cannot be synced/],
+    ['a value nested too deep', 'let v = 1; for (let i = 0; i < 100; i++) v = [v]; issue.customFields["Severity"].value = v', /nested more than 64 levels deep/],
+  ])('%s is a clear error', async (_name, script, message) => {
+    const error = await failure(script);
+    expect(error.message).toMatch(message);
+    expect(error.limit).toBeNull();
+  });
+
+  it('a Date becomes its ISO string', async () => {
+    const result = await run('issue.customFields["Severity"].value = new Date(Date.UTC(2026, 0, 2))');
+    expect(result.desired.customFields['Severity']).toEqual({ value: '2026-01-02T00:00:00.000Z' });
+  });
+});
