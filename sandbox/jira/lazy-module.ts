@@ -13,7 +13,9 @@ function loadSibling(spec: string): unknown {
     return require(spec);
   } catch (e) {
     // only the module itself being absent counts; a missing import inside it is a real error
-    if (e instanceof Error && 'code' in e && e.code === 'MODULE_NOT_FOUND' && e.message.includes(`'${spec}'`)) return undefined;
+    // (duck-typed: under jest the error comes from another realm, so `instanceof Error` is false)
+    const err: { code?: unknown; message?: unknown } = typeof e === 'object' && e !== null ? e : {};
+    if (err.code === 'MODULE_NOT_FOUND' && typeof err.message === 'string' && err.message.includes(`'${spec}'`)) return undefined;
     throw e;
   }
 }
