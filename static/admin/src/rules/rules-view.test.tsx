@@ -1,0 +1,109 @@
+import '@testing-library/jest-dom';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createAdminApi } from '../../../shared/src/api/admin-api';
+import { makeConnection } from '../../../shared/src/testing/builders';
+import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
+import { AdminApp } from '../admin-app';
+import { RulesView } from './rules-view';
+
+// CodeMirror measures text with ranges; jsdom has no layout, so ranges report empty boxes.
+beforeAll(() => {
+  const empty = { length: 0, item: () => null, [Symbol.iterator]: function* () { /* none */ } };
+  Range.prototype.getClientRects = () => empty as unknown as DOMRectList;
+  Range.prototype.getBoundingClientRect = () => new DOMRect(0, 0, 0, 0);
+});
+
+const outgoing = 'replica.summary = issue.summary;\n';
+const incoming = 'issue.summary = replica.summary;\nissue.labels = replica.labels;\n';
+
+function renderRules(handlers: FakeHandlers) {
+  const bridge = fakeBridge({
+    listConnections: () => [makeConnection()],
+    getRules: (p) => ({
+      outgoing: p['version'] === 1 ? '// version 1\n' : outgoing,
+      incoming,
+      version: p['version'] ?? 2,
+      versions: [{ version: 1, savedAt: '2026-11-25T10:00:00Z' }, { version: 2, savedAt: '2026-11-26T10:00:00Z' }],
+    }),
+    ...handlers,
+  });
+  render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={60_000} initialTab="rules" rulesView={RulesView} />);
+  return bridge;
+}
+
+const editorText = (script: 'outgoing' | 'incoming') => screen.getByTestId(`editor-${script} script`).querySelector('.cm-content')?.textContent;
+
+describe('Rules', () => {
+  it('loads both scripts into JavaScript editors', async () => {
+    renderRules({});
+    await screen.findByText('Version history');
+    await waitFor(() => expect(editorText('incoming')).toBe('issue.summary = replica.summary;issue.labels = replica.labels;'));
+    expect(editorText('outgoing')).toBe('replica.summary = issue.summary;');
+    expect(screen.getByRole('textbox', { name: 'incoming script' })).toBeInTheDocument();
+    // the JavaScript language is active (the browser test checks the highlighting itself)
+    expect(screen.getByRole('textbox', { name: 'incoming script' })).toHaveAttribute('data-language', 'javascript');
+  });
+
+  it('shows validation errors at their line and keeps Save disabled while the rules are invalid', async () => {
+    const bridge = renderRules({
+      validateRules: () => ({ ok: false, errors: [{ script: 'incoming', line: 2, column: 7, message: 'Unexpected token' }] }),
+      saveRules: () => undefined,
+    });
+    const validate = await screen.findByRole('button', { name: 'Validate' });
+    await userEvent.click(validate);
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('incoming script, line 2:7')).toBeInTheDocument();
+    expect(alert).toHaveTextContent('Unexpected token');
+    expect(screen.getByRole('button', { name: 'Save rules' })).toBeDisabled();
+    expect(bridge.callsOf('validateRules')).toEqual([{ outgoing, incoming }]);
+    // the lint gutter marks line 2 of the incoming editor, nothing in the outgoing one
+    const incomingEditor = screen.getByTestId('editor-incoming script');
+    await waitFor(() => expect(incomingEditor.querySelectorAll('.cm-lint-marker-error')).toHaveLength(1));
+    expect(screen.getByTestId('editor-outgoing script').querySelectorAll('.cm-lint-marker-error')).toHaveLength(0);
+    expect(incomingEditor.querySelector('.cm-lintRange-error')?.textContent).toBe('labels = replica.labels;');
+    expect(bridge.callsOf('saveRules')).toEqual([]);
+  });
+
+  it('validates again on Save and saves only valid rules', async () => {
+    const bridge = renderRules({ validateRules: () => ({ ok: true, errors: [] }), saveRules: () => undefined });
+    await userEvent.click(await screen.findByRole('button', { name: 'Save rules' }));
+    expect(await screen.findByText('Rules saved')).toBeInTheDocument();
+    expect(bridge.callsOf('validateRules')).toHaveLength(1);
+    expect(bridge.callsOf('saveRules')).toEqual([{ connectionId: 'c1', outgoing, incoming }]);
+  });
+
+  it('shows the errors when the resolver refuses to save', async () => {
+    const bridge = renderRules({
+      validateRules: () => ({ ok: true, errors: [] }),
+      saveRules: () => ({ ok: false, errors: [{ script: 'outgoing', line: 1, column: null, message: 'replica.summary must be text' }] }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Save rules' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('outgoing script, line 1: replica.summary must be text');
+    expect(screen.getByRole('button', { name: 'Save rules' })).toBeDisabled();
+    expect(screen.queryByText('Rules saved')).not.toBeInTheDocument();
+    expect(bridge.callsOf('saveRules')).toHaveLength(1);
+  });
+
+  it('runs a dry run against an issue key and shows the replica and the local changes', async () => {
+    const bridge = renderRules({
+      dryRun: () => ({ replica: { key: 'INT-1', summary: 'Hello' }, localChanges: { summary: { from: 'Old', to: 'Hello' } } }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Dry run' }));
+    expect(await screen.findByText('Enter an issue key, for example INT-1.')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('Issue key'), 'int-1');
+    await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
+    expect(await screen.findByTestId('dry-run-replica')).toHaveTextContent('"summary": "Hello"');
+    expect(screen.getByTestId('dry-run-changes')).toHaveTextContent('"from": "Old"');
+    expect(bridge.callsOf('dryRun')).toEqual([{ connectionId: 'c1', issueKey: 'INT-1' }]);
+  });
+
+  it('restores an older version into the editors', async () => {
+    const bridge = renderRules({});
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore version 1' }));
+    expect(await screen.findByText('Version 1 is in the editors')).toBeInTheDocument();
+    await waitFor(() => expect(editorText('outgoing')).toBe('// version 1'));
+    expect(bridge.callsOf('getRules')).toContainEqual({ connectionId: 'c1', version: 1 });
+  });
+});
