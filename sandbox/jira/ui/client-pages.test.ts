@@ -259,6 +259,7 @@ describe('issue view', () => {
     await waitFor(dom, 'the new status', () => q(dom, '[data-testid=issue-status]')?.textContent === 'In Progress');
     expect(rest.requests.find((r) => r.method === 'POST' && r.path.endsWith('/transitions'))?.body).toEqual({ transition: { id: '31' } });
     await waitFor(dom, 'the new transitions', () => qa(dom, '[data-testid=transition]').map((b) => b.textContent).join() === 'Open,Done');
+    await waitFor(dom, 'focus back on a transition', () => dom.window.document.activeElement?.getAttribute('data-testid') === 'transition');
   });
 
   it('adds, edits and deletes a comment', async () => {

@@ -22,6 +22,7 @@ import { STYLES } from './styles';
  *   GET /jira/settings/apps/twin-sync  the app's admin page in an iframe, or "app not installed"
  *   GET /_ui/app.js, /_ui/app.css      the client script and stylesheet
  *   GET /_ui/issue-panel?key=&id=      JSON `{title, iframeUrl}` of the issue panel (404 when no app panel)
+ * GET /browse/<key in lower case> redirects (302) to the upper-case key, as Jira does.
  * HEAD is answered like GET without a body. Anything else: serveUi returns false (the site answers 404).
  *
  * Stable hooks for browser tests (`data-testid`, and element ids where noted)
@@ -39,11 +40,14 @@ import { STYLES } from './styles';
  *                issue-description, issue-fields, field-<fieldId> (per row; data-field-name=name),
  *                comment-list, comment (per comment, data-comment-id), comment-author, comment-body,
  *                comment-edit, comment-edit-input, comment-edit-save, comment-edit-cancel,
- *                comment-delete, comment-delete-confirm, comment-delete-cancel,
+ *                comment-delete, comment-delete-confirm, comment-delete-cancel, comment-none (no comments),
  *                comment-form, comment-add-input, comment-add-submit, comment-error,
  *                issue-properties, issue-property (per property, data-property-key), issue-properties-empty,
  *                issue-panel, issue-panel-title, issue-panel-slot, issue-panel-frame (when the app has a panel)
  *   apps page    page-apps, admin-page-title, admin-page-frame (#admin-page-frame), app-not-installed, admin-page-error
+ *
+ * Frames: an embedded app page may post `{ type: 'sandbox-ui:resize', height }` to its parent to
+ * set its iframe's height (see client/frame-resize.ts).
  *
  * Authentication: the page's script sends `Authorization: Basic` of the site admin (`ctx.admin`).
  * The sandbox listens on loopback only and its credentials are fixed and documented, so this is
@@ -138,7 +142,13 @@ export async function serveUi(req: IncomingMessage, res: ServerResponse, url: UR
 
   if (path.startsWith('/browse/')) {
     const key = path.slice('/browse/'.length);
-    if (!ISSUE_KEY.test(key)) return false;
+    if (!ISSUE_KEY.test(key)) {
+      // Jira accepts keys in any case and answers with the canonical one
+      if (!ISSUE_KEY.test(key.toUpperCase())) return false;
+      res.writeHead(302, { Location: `/browse/${key.toUpperCase()}${url.search}` });
+      res.end();
+      return true;
+    }
     const panelTitle = ctx.extensions.issuePanel?.title ?? null;
     sendPage(req, res, ctx, key, 'issues', issueViewHtml(key, panelTitle), { kind: 'issue', key, panelTitle });
     return true;

@@ -18,7 +18,7 @@ export function issueViewHtml(key: string, panelTitle: string | null): string {
 <h1 id="issue-summary" data-testid="issue-summary"></h1>
 <div class="toolbar">
 <button type="button" id="edit-open" data-testid="edit-open" aria-controls="edit-form" aria-expanded="false">Edit</button>
-<span class="muted">Status:</span> <span id="issue-status" class="status-lozenge" data-testid="issue-status"></span>
+<span class="muted">Status:</span> <span id="issue-status" class="status-lozenge" data-testid="issue-status" aria-live="polite"></span>
 <div id="transitions" data-testid="transitions" role="group" aria-label="Transitions"></div>
 </div>
 <p id="action-error" class="error" data-testid="action-error" role="alert" hidden></p>

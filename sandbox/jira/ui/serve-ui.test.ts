@@ -64,7 +64,13 @@ describe('serveUi pages', () => {
     expect(await res.text()).toContain(marker);
   });
 
-  it.each(['/nope', '/browse/', '/browse/int-1', '/browse/INT-0', '/browse/INT-1/x', '/rest/api/3/myself', '/_ui/other.js', '/favicon.ico'])(
+  it('redirects a lower-case issue key to the canonical one', async () => {
+    const res = await fetch(`${ui.base}/browse/int-12?focus=1`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/browse/INT-12?focus=1');
+  });
+
+  it.each(['/nope', '/browse/', '/browse/in t-1', '/browse/1NT-1', '/browse/INT-0', '/browse/INT-1/x', '/rest/api/3/myself', '/_ui/other.js', '/favicon.ico'])(
     'GET %s is not served (404 from the caller)',
     async (path) => {
       const res = await fetch(ui.base + path);

@@ -93,9 +93,11 @@ export function startIssueView(api: Api, key: string, siteName: string, hasPanel
         for (const b of transitionsEl.querySelectorAll('button')) b.disabled = true;
         api
           .post(`${issuePath}/transitions`, { transition: { id } })
-          .then(() => {
+          .then(async () => {
             showMessage(actionError, null);
-            return refresh();
+            await refresh();
+            // the buttons were rebuilt: keep keyboard focus in the transitions group
+            transitionsEl.querySelector('button')?.focus();
           })
           .catch((err: unknown) => {
             showMessage(actionError, errorText(err));

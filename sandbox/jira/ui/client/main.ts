@@ -1,5 +1,6 @@
 import { createApi } from './api';
 import { parseClientConfig } from './client-config';
+import { listenForFrameResize } from './frame-resize';
 import { startIssueList } from './issue-list';
 import { startIssueView } from './issue-view';
 
@@ -9,6 +10,7 @@ function start(): void {
   const configEl = document.getElementById('ui-config');
   const config = parseClientConfig(JSON.parse(configEl?.textContent ?? 'null'));
   const api = createApi(config.authorization);
+  listenForFrameResize();
   switch (config.page.kind) {
     case 'issues':
       startIssueList(api, config.page.jql);
@@ -17,7 +19,7 @@ function start(): void {
       startIssueView(api, config.page.key, config.siteName, config.page.panelTitle !== null);
       break;
     case 'admin':
-      // server-rendered: the app's page lives in its iframe
+      // server-rendered: the app's page lives in its iframe (resized on request, see frame-resize)
       break;
   }
 }
