@@ -158,6 +158,18 @@ describe('issues', () => {
     expect((await h.call('GET', `/rest/api/3/issue/${child.key}`)).status).toBe(404);
   });
 
+  it('answers editmeta and the paged changelog of an issue', async () => {
+    const { key } = await createIssue(h);
+    for (const summary of ['one', 'two', 'three']) await h.call('PUT', `/rest/api/3/issue/${key}`, { fields: { summary } });
+    const meta = await h.call('GET', `/rest/api/3/issue/${key}/editmeta`);
+    const editable = z.object({ fields: z.record(z.string(), z.object({ key: z.string(), name: z.string(), operations: z.array(z.string()) })) }).parse(meta.body).fields;
+    expect(editable.labels).toMatchObject({ key: 'labels', operations: ['add', 'set', 'remove'] });
+    expect(editable.customfield_10000).toMatchObject({ name: 'Remote issue key' });
+    expect(editable).not.toHaveProperty('project');
+    const log = await h.call('GET', `/rest/api/3/issue/${key}/changelog?startAt=1&maxResults=1`);
+    expect(log.body).toMatchObject({ startAt: 1, maxResults: 1, total: 3, isLast: false, values: [{ items: [{ field: 'summary', fromString: 'one', toString: 'two' }] }] });
+  });
+
   it('answers createmeta for the project and an issue type', async () => {
     const types = await h.call('GET', '/rest/api/3/issue/createmeta/INT/issuetypes');
     expect(types.body).toMatchObject({ startAt: 0, total: 5, issueTypes: [{ name: 'Task' }, { name: 'Bug' }, { name: 'Story' }, { name: 'Epic' }, { name: 'Sub-task', subtask: true }] });

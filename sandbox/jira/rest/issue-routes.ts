@@ -1,6 +1,8 @@
 import { JiraError } from '../http/jira-error';
 import type { Router } from '../http/router';
 import { FieldSelection, parseExpand } from '../issue-view';
+import { jiraDate } from '../jira-date';
+import { fieldMetadata } from './field-meta';
 import { intParam, listParam, type Services } from './services';
 
 /** /issue, /issue/bulk, /issue/{issueIdOrKey} and its transitions, comments and properties */
@@ -38,6 +40,30 @@ export function issueRoutes(router: Router, s: Services): void {
   router.add('DELETE', '/rest/api/3/issue/{issueIdOrKey}', (ctx) => {
     s.issues.delete(ctx.actor, ctx.params.issueIdOrKey ?? '', ctx.query.get('deleteSubtasks') === 'true');
     return { status: 204 };
+  });
+
+  router.add('GET', '/rest/api/3/issue/{issueIdOrKey}/editmeta', (ctx) => {
+    const issue = s.issues.find(ctx.params.issueIdOrKey ?? '');
+    const fields: Record<string, unknown> = {};
+    for (const { fieldId, ...meta } of fieldMetadata(s, s.catalog.projectById(issue.projectId), issue.issueTypeId)) {
+      if (fieldId === 'project' || typeof fieldId !== 'string') continue;
+      fields[fieldId] = meta;
+    }
+    return { status: 200, body: { fields } };
+  });
+
+  router.add('GET', '/rest/api/3/issue/{issueIdOrKey}/changelog', (ctx) => {
+    const issue = s.issues.find(ctx.params.issueIdOrKey ?? '');
+    const startAt = intParam(ctx.query, 'startAt', 0);
+    const maxResults = Math.min(intParam(ctx.query, 'maxResults', 100), 100);
+    const all = s.store.changelogs(issue.id);
+    const values = all.slice(startAt, startAt + maxResults).map((h) => ({
+      id: String(h.id), author: s.render.userRef(h.author), created: jiraDate(h.created), items: h.items,
+    }));
+    return {
+      status: 200,
+      body: { self: `${issueSelf(issue.id)}/changelog?startAt=${startAt}&maxResults=${maxResults}`, maxResults, startAt, total: all.length, isLast: startAt + values.length >= all.length, values },
+    };
   });
 
   router.add('GET', '/rest/api/3/issue/{issueIdOrKey}/transitions', (ctx) => {

@@ -7,6 +7,7 @@ import { SYSTEM_FIELDS } from '../render';
 import { TEXT_FIELD_TYPE, TEXT_SEARCHER } from '../seed';
 import type { ProjectRecord } from '../storage/records';
 import { customFieldId } from '../storage/records';
+import { fieldMetadata } from './field-meta';
 import { intParam, type Services } from './services';
 
 /** `{startAt, maxResults, total, isLast, values}` of a list */
@@ -137,32 +138,6 @@ export function metaRoutes(router: Router, s: Services): void {
     return { status: 200, body: page(all, intParam(ctx.query, 'startAt', 0), intParam(ctx.query, 'maxResults', 200), `${api()}/statuses/search`) };
   });
 
-  const createMetaFields = (p: ProjectRecord, issueTypeId: number): Json[] => {
-    const type = s.catalog.issueTypeById(issueTypeId);
-    const defaultPriority = s.catalog.defaultPriority();
-    const f = (fieldId: string, name: string, required: boolean, schema: Json, extra: Json = {}): Json => ({
-      required, schema, name, fieldId, key: fieldId, hasDefaultValue: false, operations: ['set'], ...extra,
-    });
-    const sys = (id: string): Json => SYSTEM_FIELDS.find((x) => x.id === id)?.schema ?? { type: 'string' };
-    const fields: Json[] = [
-      f('issuetype', 'Issue Type', true, sys('issuetype'), { allowedValues: [s.render.issueType(type)] }),
-      f('project', 'Project', true, sys('project'), { allowedValues: [s.render.projectRef(p)] }),
-      f('summary', 'Summary', true, sys('summary')),
-      f('description', 'Description', false, sys('description')),
-      f('reporter', 'Reporter', true, sys('reporter'), { autoCompleteUrl: `${api()}/user/search?query=`, hasDefaultValue: true }),
-      f('assignee', 'Assignee', false, sys('assignee'), { autoCompleteUrl: `${api()}/user/search?query=` }),
-      f('priority', 'Priority', false, sys('priority'), {
-        allowedValues: s.catalog.priorities.map((pr) => s.render.priorityRef(pr)), hasDefaultValue: defaultPriority !== undefined,
-        ...(defaultPriority ? { defaultValue: s.render.priorityRef(defaultPriority) } : {}),
-      }),
-      f('labels', 'Labels', false, sys('labels'), { autoCompleteUrl: `${api()}/label/suggest?query=`, operations: ['add', 'set', 'remove'] }),
-      f('duedate', 'Due date', false, sys('duedate')),
-      f('parent', 'Parent', type.subtask, sys('parent')),
-      ...s.catalog.customFields.map((cf) => f(customFieldId(cf.id), cf.name, false, s.render.customFieldSchema(cf))),
-    ];
-    return fields;
-  };
-
   router.add('GET', '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes', (ctx) => {
     project(ctx.params.projectIdOrKey ?? '');
     const startAt = intParam(ctx.query, 'startAt', 0);
@@ -176,7 +151,7 @@ export function metaRoutes(router: Router, s: Services): void {
     if (!type) throw JiraError.badRequest(`The issue type with id '${ctx.params.issueTypeId ?? ''}' does not exist or is not valid for the project.`);
     const startAt = intParam(ctx.query, 'startAt', 0);
     const maxResults = Math.min(intParam(ctx.query, 'maxResults', 50), 200);
-    const all = createMetaFields(p, type.id);
+    const all = fieldMetadata(s, p, type.id);
     return { status: 200, body: { maxResults, startAt, total: all.length, fields: all.slice(startAt, startAt + maxResults) } };
   });
 

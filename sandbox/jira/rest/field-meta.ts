@@ -1,0 +1,33 @@
+import type { Json } from '../render';
+import { SYSTEM_FIELDS } from '../render';
+import type { ProjectRecord } from '../storage/records';
+import { customFieldId } from '../storage/records';
+import type { Services } from './services';
+
+/** FieldCreateMetadata of every field an issue of this type can have in this project (createmeta, editmeta). */
+export function fieldMetadata(s: Services, p: ProjectRecord, issueTypeId: number): Json[] {
+  const api = s.render.api;
+  const type = s.catalog.issueTypeById(issueTypeId);
+  const defaultPriority = s.catalog.defaultPriority();
+  const f = (fieldId: string, name: string, required: boolean, schema: Json, extra: Json = {}): Json => ({
+    required, schema, name, fieldId, key: fieldId, hasDefaultValue: false, operations: ['set'], ...extra,
+  });
+  const sys = (id: string): Json => SYSTEM_FIELDS.find((x) => x.id === id)?.schema ?? { type: 'string' };
+  const fields: Json[] = [
+    f('issuetype', 'Issue Type', true, sys('issuetype'), { allowedValues: [s.render.issueType(type)] }),
+    f('project', 'Project', true, sys('project'), { allowedValues: [s.render.projectRef(p)] }),
+    f('summary', 'Summary', true, sys('summary')),
+    f('description', 'Description', false, sys('description')),
+    f('reporter', 'Reporter', true, sys('reporter'), { autoCompleteUrl: `${api}/user/search?query=`, hasDefaultValue: true }),
+    f('assignee', 'Assignee', false, sys('assignee'), { autoCompleteUrl: `${api}/user/search?query=` }),
+    f('priority', 'Priority', false, sys('priority'), {
+      allowedValues: s.catalog.priorities.map((pr) => s.render.priorityRef(pr)), hasDefaultValue: defaultPriority !== undefined,
+      ...(defaultPriority ? { defaultValue: s.render.priorityRef(defaultPriority) } : {}),
+    }),
+    f('labels', 'Labels', false, sys('labels'), { autoCompleteUrl: `${api}/label/suggest?query=`, operations: ['add', 'set', 'remove'] }),
+    f('duedate', 'Due date', false, sys('duedate')),
+    f('parent', 'Parent', type.subtask, sys('parent')),
+    ...s.catalog.customFields.map((cf) => f(customFieldId(cf.id), cf.name, false, s.render.customFieldSchema(cf))),
+  ];
+  return fields;
+}
