@@ -138,6 +138,7 @@ export class AsyncQueue {
       retry: db.prepare(`UPDATE queue_events SET state = 'waiting', retry_count = ?, retry_reason = ?, retry_data = ?, due_at = ? WHERE event_id = ?`),
       remove: db.prepare(`DELETE FROM queue_events WHERE event_id = ?`),
       count: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM queue_events`),
+      countDue: db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM queue_events WHERE state = 'running' OR due_at <= ?`),
       jobCount: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM queue_events WHERE job_id = ?`),
       cancelJob: db.prepare(`DELETE FROM queue_events WHERE job_id = ? AND state = 'waiting'`),
       maxSeq: db.prepare<[], { s: number | null }>(`SELECT MAX(seq) AS s FROM queue_events`),
@@ -151,6 +152,11 @@ export class AsyncQueue {
   /** events not yet completed (waiting, delayed, retrying or running) */
   size(): number {
     return this.stmts.count.get()?.n ?? 0;
+  }
+
+  /** events running or due now (not counting those delayed into the future) */
+  dueOrRunning(): number {
+    return this.stmts.countDue.get(this.deps.scheduler.now())?.n ?? 0;
   }
 
   /** the stargate push endpoint */

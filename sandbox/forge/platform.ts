@@ -57,7 +57,7 @@ export class ForgePlatform {
   private readonly scheduled: TimerHandle[] = [];
   private active = 0;
   private webTriggerCalls = 0;
-  private idleWaiters: (() => void)[] = [];
+  private idleWaiters: { done: () => boolean; resolve: () => void }[] = [];
   private idleCheckQueued = false;
   private closed = false;
 
@@ -124,8 +124,24 @@ export class ForgePlatform {
 
   /** resolves once nothing is pending (checked again one macrotask later, so cascades are not missed) */
   waitForIdle(): Promise<void> {
+    return this.waitUntil(() => this.pending() === 0);
+  }
+
+  /**
+   * resolves once nothing runs and nothing is due at the current platform time: what is left
+   * waits for the clock (delays, retry backoff). For tests that drive time with `advance`.
+   */
+  waitForSettled(): Promise<void> {
+    return this.waitUntil(() => {
+      let n = this.active + this.webTriggerCalls;
+      for (const rt of this.bySite.values()) n += rt.queue.dueOrRunning();
+      return n === 0;
+    });
+  }
+
+  private waitUntil(done: () => boolean): Promise<void> {
     return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
+      this.idleWaiters.push({ done, resolve });
       this.changed();
     });
   }
@@ -133,6 +149,7 @@ export class ForgePlatform {
   /** move the platform clock forward (delays, backoff, timeouts, TTL, scheduled triggers) */
   async advance(ms: number): Promise<void> {
     this.scheduler.advance(ms);
+    this.changed();
     await new Promise<void>((r) => setImmediate(r));
   }
 
@@ -143,7 +160,7 @@ export class ForgePlatform {
     this.scheduler.close();
     for (const rt of this.bySite.values()) rt.close();
     this.bySite.clear();
-    for (const w of this.idleWaiters.splice(0)) w();
+    for (const w of this.idleWaiters.splice(0)) w.resolve();
   }
 
   private requireLoaded(): LoadedManifest {
@@ -171,7 +188,9 @@ export class ForgePlatform {
     this.idleCheckQueued = true;
     setImmediate(() => {
       this.idleCheckQueued = false;
-      if (this.pending() === 0) for (const w of this.idleWaiters.splice(0)) w();
+      const ready = this.idleWaiters.filter((w) => w.done());
+      this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve();
     });
   }
 

@@ -1,0 +1,19 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The themes whose CSS variables (`--ds-*`) Jira provides to Custom UI once theming is enabled. */
+export const THEMES = ['atlassian-light', 'atlassian-spacing', 'atlassian-typography', 'atlassian-shape'] as const;
+/** the `data-theme` value on <html> that switches those themes on */
+export const THEME_ATTRIBUTE = 'light:light dark:dark spacing:spacing typography:typography shape:shape';
+
+const ThemeModule = z.object({ default: z.string().min(1) });
+
+/** The design-token CSS from `@atlaskit/tokens` as installed in `appRoot`. */
+export function tokensCss(appRoot: string): string {
+  const load = createRequire(path.join(appRoot, 'package.json'));
+  return THEMES.map((theme) => {
+    const mod = ThemeModule.parse(load(`@atlaskit/tokens/dist/cjs/artifacts/themes/${theme}.js`));
+    return `/* @atlaskit/tokens ${theme} */\n${mod.default}`;
+  }).join('\n');
+}

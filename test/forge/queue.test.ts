@@ -1,0 +1,114 @@
+import { startFixture, type FixtureSandbox } from './fixture';
+
+let sb: FixtureSandbox;
+beforeEach(async () => { sb = await startFixture(['internal']); });
+afterEach(async () => { await sb.close(); });
+
+const inst = (): FixtureSandbox['installs'][number] => sb.installs[0]!;
+const call = async (fn: string, payload: unknown = {}): Promise<unknown> => {
+  const r = await sb.call(inst(), fn, payload);
+  expect(r.status).toBe(200);
+  return (r.body as { result: unknown }).result;
+};
+const get = async (key: string): Promise<unknown> => ((await call('kvs-get', { key })) as { ok: unknown }).ok;
+const push = async (...events: unknown[]): Promise<void> => {
+  expect(await call('push', { events })).toEqual({ ok: expect.any(String) });
+};
+const settle = (): Promise<void> => sb.platform.waitForSettled();
+const advance = async (ms: number): Promise<void> => { await sb.platform.advance(ms); await settle(); };
+
+describe('async events through the real @forge/events', () => {
+  it('delivers an event to the queue consumer with the AsyncEvent shape', async () => {
+    await push({ body: { id: 'e1', mode: 'ok' } });
+    await sb.platform.waitForIdle();
+    expect(await get('done:e1')).toEqual({ retryCount: 0 });
+    expect(await get('attempt:e1:0')).toEqual({ retryContext: null, concurrency: null });
+    expect(inst().stats().invocations['fixture-consumer']).toBe(1);
+  });
+
+  it('retries a throwing consumer with exponential backoff and retryContext', async () => {
+    await push({ body: { id: 'r1', mode: 'fail-until', until: 2 } });
+    await settle();
+    expect(await get('attempt:r1:0')).toEqual({ retryContext: null, concurrency: null });
+    expect(await get('attempt:r1:1')).toBeNull();
+    await advance(999);
+    expect(await get('attempt:r1:1')).toBeNull();
+    await advance(1);
+    expect(await get('attempt:r1:1')).toEqual({ retryContext: { retryCount: 1, retryReason: 'FUNCTION_PLATFORM_UNKNOWN_ERROR' }, concurrency: null });
+    await advance(2000);
+    expect(await get('done:r1')).toEqual({ retryCount: 2 });
+    await sb.platform.waitForIdle();
+    expect(await inst().deadLetters()).toEqual([]);
+  });
+
+  it('honours a returned InvocationError: retryAfter, retryReason and retryData', async () => {
+    await push({ body: { id: 'ie', mode: 'invocation-error' } });
+    await settle();
+    await advance(29_999);
+    expect(await get('done:ie')).toBeNull();
+    await advance(1);
+    expect(await get('attempt:ie:1')).toEqual({ retryContext: { retryCount: 1, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED', retryData: { note: 'later' } }, concurrency: null });
+    expect(await get('done:ie')).toEqual({ retryCount: 1 });
+  });
+
+  it('holds an event for delayInSeconds', async () => {
+    await push({ body: { id: 'd1', mode: 'ok' }, delayInSeconds: 10 });
+    await settle();
+    expect((await (await fetch(`${inst().siteUrl}/_sandbox/idle`)).json())).toEqual({ idle: false, pending: 1 });
+    await advance(9_999);
+    expect(await get('done:d1')).toBeNull();
+    await advance(1);
+    expect(await get('done:d1')).toEqual({ retryCount: 0 });
+    expect((await (await fetch(`${inst().siteUrl}/_sandbox/idle`)).json())).toEqual({ idle: true, pending: 0 });
+  });
+
+  it('dead-letters an event after the retry budget, readable by the app and by tests', async () => {
+    await push({ body: { id: 'dead', mode: 'always-fail' } });
+    await settle();
+    for (const backoff of [1000, 2000, 4000, 8000]) await advance(backoff);
+    await sb.platform.waitForIdle();
+    const letters = await inst().deadLetters();
+    expect(letters).toEqual([expect.objectContaining({
+      queueName: 'fixture-queue', body: { id: 'dead', mode: 'always-fail' }, attempts: 5,
+      retryReason: 'FUNCTION_PLATFORM_UNKNOWN_ERROR', lastError: 'Error: permanent failure of dead',
+    })]);
+    expect(await get('attempt:dead:4')).not.toBeNull();
+    expect(await get('attempt:dead:5')).toBeNull();
+    const listed = await call('kvs-query', { prefix: 'forge-dead-letter:' }) as { ok: { keys: string[] } };
+    expect(listed.ok.keys).toEqual([`forge-dead-letter:fixture-queue:${letters[0]!.eventId}`]);
+  });
+
+  it('fails a consumer past its timeoutSeconds and retries it with FUNCTION_TIME_OUT', async () => {
+    await push({ body: { id: 'slow', mode: 'hang' } });
+    await sb.platform.advance(29_999);
+    expect(await get('attempt:slow:1')).toBeNull();
+    await advance(1);
+    await advance(1000);
+    expect(await get('attempt:slow:1')).toEqual({ retryContext: { retryCount: 1, retryReason: 'FUNCTION_TIME_OUT' }, concurrency: null });
+    expect(await get('done:slow')).toEqual({ retryCount: 1 });
+  });
+
+  it.each([
+    ['limit-1', { key: 'issue-1', limit: 1 }, 1],
+    ['limit-2', { key: 'issue-2', limit: 2 }, 2],
+  ])('never runs more events of one concurrency key than its limit (%s)', async (group, concurrency, max) => {
+    await push(...Array.from({ length: 6 }, (_, i) => ({ body: { id: `${group}-${i}`, mode: 'overlap', group, steps: 4 }, concurrency })));
+    await sb.platform.waitForIdle();
+    expect(await call('probe', { group })).toEqual({ max });
+    for (let i = 0; i < 6; i++) expect(await get(`done:${group}-${i}`)).toEqual({ retryCount: 0 });
+  });
+
+  it('runs events without a concurrency key side by side (the probe sees overlap)', async () => {
+    await push(...Array.from({ length: 6 }, (_, i) => ({ body: { id: `free-${i}`, mode: 'overlap', group: 'free', steps: 4 } })));
+    await sb.platform.waitForIdle();
+    expect(((await call('probe', { group: 'free' })) as { max: number }).max).toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['more than 50 events', { count: 51, bytesEach: 1 }, 'TooManyEventsError', 'This push contains more than the 50 events allowed.'],
+    ['more than 200 KB', { count: 2, bytesEach: 110_000 }, 'PayloadTooBigError', 'The maximum payload size is 200KB.'],
+  ])('refuses a push of %s with the package error', async (_what, payload, name, message) => {
+    expect(await call('push-raw', payload)).toEqual({ error: { name, message } });
+    expect(sb.platform.pending()).toBe(0);
+  });
+});
