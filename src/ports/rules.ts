@@ -34,6 +34,9 @@ export interface RulesIssue {
   comments: RulesComment[];
   /** custom fields by display name; names match case-insensitively in scripts */
   customFields: Record<string, { value: JsonValue }>;
+  /** ISO timestamps of the local issue (absent on the blank issue of a first sync); added by the sync engine */
+  created?: string;
+  updated?: string;
 }
 
 /** Metadata prefetched before a rules run so that helpers answer synchronously. */

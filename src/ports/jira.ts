@@ -1,0 +1,110 @@
+import type { AdfDoc, JsonValue, UserRef } from '../sync/replica';
+import type { RulesMetadata } from './rules';
+
+/**
+ * Everything the sync engine needs from the local Jira site, in local terms (names, not ids).
+ * The Forge adapter translates to Jira Cloud REST v3; tests use an in-memory fake.
+ * Every method is one REST call unless it says otherwise (metadata is cached by the adapter).
+ */
+
+export interface LocalComment {
+  id: string;
+  author: UserRef | null;
+  body: AdfDoc;
+  created: string;
+  updated: string;
+}
+
+export interface LocalIssue {
+  id: string;
+  key: string;
+  projectKey: string;
+  summary: string;
+  description: AdfDoc | null;
+  typeName: string;
+  priority: string | null;
+  labels: string[];
+  status: { name: string; category: string | null };
+  dueDate: string | null;
+  assignee: UserRef | null;
+  reporter: UserRef | null;
+  comments: LocalComment[];
+  /** custom fields by display name */
+  customFields: Record<string, { value: JsonValue }>;
+  created: string;
+  updated: string;
+}
+
+export interface IssueRef {
+  id: string;
+  key: string;
+}
+
+export interface IssueOrigin {
+  connectionId: string;
+  remoteIssueId: string;
+}
+
+/** Field values to write, in local terms. Absent = leave unchanged. */
+export interface IssueFieldWrite {
+  summary?: string;
+  description?: AdfDoc | null;
+  typeName?: string;
+  priority?: string | null;
+  labels?: string[];
+  dueDate?: string | null;
+  /** account id, or null to clear */
+  assignee?: string | null;
+  reporter?: string | null;
+  /** by display name */
+  customFields?: Record<string, JsonValue>;
+}
+
+export interface CreateIssueInput {
+  projectKey: string;
+  typeName: string;
+  fields: IssueFieldWrite;
+  /** stored as the `twinSync.origin` entity property in the same create call */
+  origin: IssueOrigin;
+}
+
+export interface Transition {
+  id: string;
+  name: string;
+  to: { name: string; category: string | null };
+}
+
+export interface JiraPort {
+  /** the issue, or null when it does not exist (or is not visible) */
+  getIssue(issueId: string): Promise<LocalIssue | null>;
+  /** the issue when it matches `jql` (the connection's scope), else null; one search call */
+  getIssueInScope(issueId: string, jql: string): Promise<LocalIssue | null>;
+  /** the issue created by this app for `origin`, if any (JQL on the origin entity property) */
+  findIssueByOrigin(origin: IssueOrigin): Promise<IssueRef | null>;
+  createIssue(input: CreateIssueInput): Promise<IssueRef>;
+  updateIssue(issueId: string, fields: IssueFieldWrite): Promise<void>;
+  getTransitions(issueId: string): Promise<Transition[]>;
+  transitionIssue(issueId: string, transitionId: string): Promise<void>;
+  addComment(issueId: string, body: AdfDoc): Promise<LocalComment>;
+  updateComment(issueId: string, commentId: string, body: AdfDoc): Promise<void>;
+  deleteComment(issueId: string, commentId: string): Promise<void>;
+  /** metadata for the rules' helpers (cached by the adapter) */
+  getMetadata(): Promise<RulesMetadata>;
+  /** null when the JQL is valid on this site, else the site's message */
+  validateJql(jql: string): Promise<string | null>;
+  /** base URL of the site, for links shown to users */
+  siteUrl(): Promise<string | null>;
+}
+
+/** A Jira call failed. `status` 0 = network failure. */
+export class JiraError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** seconds, from a 429/503 Retry-After header */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = 'JiraError';
+  }
+}

@@ -1,0 +1,99 @@
+import type { LocalComment } from '../ports/jira';
+import type { RulesComment } from '../ports/rules';
+import { hashOf } from './canonical-json';
+import { decideConflict } from './merge';
+import type { AdfDoc, ReplicaComment } from './replica';
+import type { CommentLink, ConflictPolicy } from './state/records';
+
+/**
+ * Comments merged by identity (architecture §5): the incoming rules say which local comments
+ * should exist (`desired`); the engine turns that into create / edit / delete operations, with a
+ * three-way check of each body against the last agreed hash, and keeps the map local id ↔ remote id.
+ * A comment the app wrote is linked to its origin, so it is never sent back as new.
+ */
+export type CommentOp =
+  | { op: 'create'; body: AdfDoc; remoteId: string | null }
+  | { op: 'update'; localId: string; body: AdfDoc }
+  | { op: 'delete'; localId: string };
+
+export interface CommentPlan {
+  ops: CommentOp[];
+  /** links after the ops, except those of created comments (added by `linkCreated`) */
+  links: CommentLink[];
+  conflicts: { localId: string; winner: 'mine' | 'theirs' }[];
+}
+
+export interface CommentMergeInput {
+  local: readonly LocalComment[];
+  desired: readonly RulesComment[];
+  links: readonly CommentLink[];
+  /** the replica's comments: copies of our comments there tell us their remote ids */
+  replicaComments: readonly ReplicaComment[];
+  policy: ConflictPolicy;
+  mySiteId: string;
+  theirSiteId: string;
+}
+
+export const bodyHash = (body: AdfDoc): string => hashOf(body);
+
+export function planComments(input: CommentMergeInput): CommentPlan {
+  const localById = new Map(input.local.map((c) => [c.id, c]));
+  const links = new Map<string, CommentLink>();
+  // Links whose local comment a person deleted: kept while the remote still has the comment,
+  // so the copy is not created again before the deletion reaches the remote.
+  const remoteIds = new Set(input.replicaComments.map((c) => c.id));
+  const tombstones = input.links.filter((l) => !localById.has(l.localId) && remoteIds.has(l.remoteId));
+  for (const link of input.links) if (localById.has(link.localId)) links.set(link.localId, { ...link });
+
+  // Learn the remote ids of the remote's copies of our own comments.
+  for (const rc of input.replicaComments) {
+    if (rc.originId === null) continue;
+    const local = localById.get(rc.originId);
+    if (!local || links.has(local.id)) continue;
+    links.set(local.id, { localId: local.id, remoteId: rc.id, owner: 'local', hash: bodyHash(rc.body) });
+  }
+  const byRemoteId = new Map([...links.values()].map((l) => [l.remoteId, l]));
+  const deletedHere = new Set(tombstones.map((l) => l.remoteId));
+
+  const ops: CommentOp[] = [];
+  const conflicts: CommentPlan['conflicts'] = [];
+  const kept = new Set<string>();
+  for (const d of input.desired) {
+    const targetId = localById.has(d.id) ? d.id : d.originId !== null ? byRemoteId.get(d.originId)?.localId : undefined;
+    if (targetId === undefined) {
+      // A copy whose local comment a person deleted stays deleted; anything else is new.
+      if (d.originId !== null && deletedHere.has(d.originId)) continue;
+      ops.push({ op: 'create', body: d.body, remoteId: d.originId });
+      continue;
+    }
+    if (kept.has(targetId)) continue;
+    kept.add(targetId);
+    const local = localById.get(targetId);
+    if (!local) continue;
+    const link = links.get(targetId);
+    const mine = bodyHash(local.body);
+    const theirs = bodyHash(d.body);
+    if (mine === theirs) {
+      if (link) link.hash = mine;
+      continue;
+    }
+    if (link && theirs === link.hash) continue;
+    if (!link || mine === link.hash) {
+      ops.push({ op: 'update', localId: targetId, body: d.body });
+      if (link) link.hash = theirs;
+      continue;
+    }
+    const winner = decideConflict({ policy: input.policy, mineEditedAt: local.updated, theirsEditedAt: d.updated, mySiteId: input.mySiteId, theirSiteId: input.theirSiteId });
+    conflicts.push({ localId: targetId, winner });
+    if (winner === 'theirs') {
+      ops.push({ op: 'update', localId: targetId, body: d.body });
+      link.hash = theirs;
+    }
+  }
+  for (const local of input.local) {
+    if (kept.has(local.id)) continue;
+    ops.push({ op: 'delete', localId: local.id });
+    links.delete(local.id);
+  }
+  return { ops, links: [...links.values(), ...tombstones], conflicts };
+}

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import type { EngineDeps } from './deps';
+import type { HelloMessage } from './envelope/hello-message';
+import { PermanentError, TransientError, UserError } from './errors';
+import { decodeInvitation, encodeInvitation } from './invitation-code';
+import type { InboxResponse } from './inbox';
+import { fromSite, postSigned } from './send';
+import { deriveConnectionSecret } from './signing';
+import { keys } from './state/keys';
+import {
+  ConflictPolicySchema, DEFAULT_RULES_CONFIG, DefaultRulesConfigSchema, DirectionSchema, InvitationSchema,
+  type Connection,
+} from './state/records';
+import { Repo } from './state/repo';
+
+export interface ConnectionSummary {
+  id: string;
+  name: string;
+  remoteSiteName: string | null;
+  status: Connection['status'];
+  role: Connection['role'];
+  direction: Connection['direction'];
+  scopeJql: string | null;
+  conflictPolicy: Connection['conflictPolicy'];
+  rulesConfig: Connection['rulesConfig'];
+  lastMessageAt: string | null;
+  createdAt: string;
+}
+
+export function summarize(c: Connection): ConnectionSummary {
+  return {
+    id: c.id, name: c.name, remoteSiteName: c.remoteSiteName, status: c.status, role: c.role, direction: c.direction,
+    scopeJql: c.scopeJql, conflictPolicy: c.conflictPolicy, rulesConfig: c.rulesConfig, lastMessageAt: c.lastMessageAt, createdAt: c.createdAt,
+  };
+}
+
+function blankConnection(deps: EngineDeps, id: string, name: string, role: Connection['role']): Connection {
+  return {
+    id, name, status: 'pending', role, remoteSiteName: null, remoteCloudId: null, remoteInboxUrl: null, remoteSiteUrl: null,
+    direction: 'both', scopeJql: null, conflictPolicy: 'later-wins', rulesConfig: { ...DEFAULT_RULES_CONFIG },
+    createdAt: new Date(deps.clock.now()).toISOString(), lastMessageAt: null,
+  };
+}
+
+/** Site A: a pending connection and a one-time code for site B's admin. */
+export async function createInvitation(deps: EngineDeps, name: string): Promise<{ code: string; expiresAt: string; connectionId: string }> {
+  const id = deps.ids.uuid();
+  const token = deps.ids.token();
+  const expiresAt = new Date(deps.clock.now() + deps.settings.invitationTtlMs).toISOString();
+  const repo = new Repo(deps.store);
+  await deps.store.setSecret(keys.invitationTokenSecret(id), token);
+  await deps.store.set(keys.invitation(id), { connectionId: id, expiresAt, createdAt: new Date(deps.clock.now()).toISOString() });
+  await repo.saveConnection(blankConnection(deps, id, name, 'inviter'));
+  const code = encodeInvitation({ v: 1, connectionId: id, inboxUrl: await deps.site.inboxUrl(), token, expiresAt, name, siteName: deps.site.siteName });
+  return { code, expiresAt, connectionId: id };
+}
+
+const HelloAnswerSchema = z.object({ ok: z.literal(true), siteName: z.string(), cloudId: z.string(), siteUrl: z.string().nullable() });
+
+/** Site B: accepts a code, says hello to site A with the one-time token, keeps the derived secret. */
+export async function acceptInvitation(deps: EngineDeps, codeText: string): Promise<ConnectionSummary> {
+  const code = decodeInvitation(codeText);
+  if (!code) throw new UserError('invalid-code', 'This is not a Twin Sync invitation code. Copy the whole code from the inviting site and paste it again.');
+  if (Date.parse(code.expiresAt) <= deps.clock.now()) throw new UserError('expired', `This invitation expired at ${code.expiresAt}. Create a new one on the inviting site.`);
+  const repo = new Repo(deps.store);
+  const existing = await repo.getConnection(code.connectionId);
+  if (existing) {
+    throw new UserError('already-used', existing.role === 'inviter'
+      ? 'This invitation was created on this site: paste it on the other site.'
+      : 'This invitation was already accepted on this site.');
+  }
+  const nonce = deps.ids.token();
+  const hello: HelloMessage = {
+    v: 1, type: 'hello', connectionId: code.connectionId, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(),
+    from: fromSite(deps), inboxUrl: await deps.site.inboxUrl(), siteUrl: await deps.jira.siteUrl(), nonce,
+  };
+  let answer;
+  try {
+    answer = await postSigned(deps, code.inboxUrl, code.connectionId, code.token, hello);
+  } catch (error) {
+    if (error instanceof PermanentError && /401/.test(error.message)) {
+      throw new UserError('refused', 'The inviting site refused this invitation: it was already used, has expired, was revoked or is not genuine. Create a new one there.');
+    }
+    if (error instanceof TransientError) throw new UserError('unreachable', `The inviting site could not be reached: ${error.message}`);
+    throw new UserError('refused', `The inviting site refused the invitation: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(answer.body);
+  } catch {
+    parsedJson = null;
+  }
+  const parsed = HelloAnswerSchema.safeParse(parsedJson);
+  if (!parsed.success) throw new UserError('refused', 'The inviting site answered the hello with something unexpected.');
+  const connection: Connection = {
+    ...blankConnection(deps, code.connectionId, code.name, 'accepter'),
+    status: 'active', remoteSiteName: parsed.data.siteName, remoteCloudId: parsed.data.cloudId, remoteInboxUrl: code.inboxUrl, remoteSiteUrl: parsed.data.siteUrl,
+  };
+  await deps.store.setSecret(keys.connectionSecret(connection.id), deriveConnectionSecret(code.token, connection.id, nonce));
+  await repo.saveConnection(connection);
+  return summarize(connection);
+}
+
+/** Site A's inbox got a hello signed with the token of a pending connection: activate it; the token dies. */
+export async function acceptHello(deps: EngineDeps, connection: Connection, token: string, hello: HelloMessage): Promise<InboxResponse> {
+  const repo = new Repo(deps.store);
+  const invitation = await repo.read(keys.invitation(connection.id), InvitationSchema);
+  if (!invitation || Date.parse(invitation.expiresAt) <= deps.clock.now()) return { status: 401, body: { ok: false, message: 'unauthorized' } };
+  // One-time: the first hello wins, any other is refused.
+  if (!(await deps.store.setIfAbsent(`hello:${connection.id}`, { at: new Date(deps.clock.now()).toISOString() }))) return { status: 401, body: { ok: false, message: 'unauthorized' } };
+  await deps.store.setSecret(keys.connectionSecret(connection.id), deriveConnectionSecret(token, connection.id, hello.nonce));
+  await deps.store.deleteSecret(keys.invitationTokenSecret(connection.id));
+  await deps.store.delete(keys.invitation(connection.id));
+  await repo.saveConnection({
+    ...connection, status: 'active', remoteSiteName: hello.from.siteName, remoteCloudId: hello.from.cloudId, remoteInboxUrl: hello.inboxUrl,
+    remoteSiteUrl: hello.siteUrl, lastMessageAt: new Date(deps.clock.now()).toISOString(),
+  });
+  return { status: 200, body: { ok: true, message: 'connected', siteName: deps.site.siteName, cloudId: deps.site.cloudId, siteUrl: await deps.jira.siteUrl() } };
+}
+
+export async function listConnections(deps: EngineDeps): Promise<ConnectionSummary[]> {
+  return (await new Repo(deps.store).listConnections()).map(summarize);
+}
+
+export const UpdateConnectionSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1).max(200).optional(),
+  direction: DirectionSchema.optional(),
+  /** empty string or null = only already linked issues */
+  scopeJql: z.string().max(2000).nullable().optional(),
+  conflictPolicy: ConflictPolicySchema.optional(),
+  rulesConfig: DefaultRulesConfigSchema.optional(),
+});
+export type UpdateConnectionInput = z.infer<typeof UpdateConnectionSchema>;
+
+export async function updateConnection(deps: EngineDeps, input: UpdateConnectionInput): Promise<ConnectionSummary> {
+  const repo = new Repo(deps.store);
+  const connection = await repo.getConnection(input.id);
+  if (!connection) throw new UserError('not-found', `No connection with id ${input.id}.`);
+  const next: Connection = { ...connection };
+  if (input.name !== undefined) next.name = input.name;
+  if (input.direction !== undefined) next.direction = input.direction;
+  if (input.conflictPolicy !== undefined) next.conflictPolicy = input.conflictPolicy;
+  if (input.rulesConfig !== undefined) next.rulesConfig = input.rulesConfig;
+  if (input.scopeJql !== undefined) {
+    const jql = input.scopeJql === null ? '' : input.scopeJql.trim();
+    if (jql !== '') {
+      const problem = await deps.jira.validateJql(jql);
+      if (problem !== null) throw new UserError('invalid-jql', `The scope JQL is not valid on this site: ${problem}`);
+    }
+    next.scopeJql = jql === '' ? null : jql;
+  }
+  await repo.saveConnection(next);
+  return summarize(next);
+}
+
+/** Deletes the connection, its secret and every link (the twins themselves stay). */
+export async function deleteConnection(deps: EngineDeps, id: string): Promise<{ deleted: boolean; links: number }> {
+  const repo = new Repo(deps.store);
+  const connection = await repo.getConnection(id);
+  if (!connection) throw new UserError('not-found', `No connection with id ${id}.`);
+  const links = await repo.listLinks(id);
+  const ops = links.flatMap((l) => [
+    { op: 'delete' as const, key: keys.link(id, l.localIssueId) },
+    { op: 'delete' as const, key: keys.previous(id, l.localIssueId) },
+    ...(l.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(id, l.remoteIssueId) }] : []),
+  ]);
+  for (let i = 0; i < ops.length; i += 24) await deps.store.transact(ops.slice(i, i + 24));
+  await deps.store.deleteSecret(keys.connectionSecret(id));
+  await deps.store.deleteSecret(keys.invitationTokenSecret(id));
+  await deps.store.delete(keys.invitation(id));
+  await deps.store.delete(keys.connection(id));
+  return { deleted: true, links: links.length };
+}

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { keys } from './state/keys';
+import { docText, type MemoryIssue } from './testing/memory-jira';
+import { World } from './testing/world';
+
+/**
+ * Architecture §5.6 as a property: random edits on both sides, with duplicated, delayed, reordered
+ * and failed deliveries and a consumer that dies between creating a twin and linking it. Once quiet:
+ * every issue has exactly one twin, fields and comments agree, no errors, bounded messages.
+ * 50 cases in CI; `SOAK=1` runs many more and longer histories.
+ */
+const SOAK = process.env.SOAK === '1';
+
+const side = fc.constantFrom<'a' | 'b'>('a', 'b');
+const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta', 'omega');
+const action = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('create' as const), text: word }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('summary' as const), side, issue: fc.nat(9), text: word }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('labels' as const), side, issue: fc.nat(9), labels: fc.uniqueArray(word, { maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('priority' as const), side, issue: fc.nat(9), value: fc.constantFrom('High', 'Low', 'Medium') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('due' as const), side, issue: fc.nat(9), value: fc.constantFrom('2026-05-01', '2026-06-01', null) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('status' as const), side, issue: fc.nat(9), value: fc.constantFrom('Open', 'In Progress', 'Done') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('team' as const), side, issue: fc.nat(9), value: word }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('comment' as const), side, issue: fc.nat(9), text: word }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('editComment' as const), side, issue: fc.nat(9), index: fc.nat(5), text: word }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteComment' as const), side, issue: fc.nat(9), index: fc.nat(5) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('run' as const), steps: fc.integer({ min: 1, max: 12 }) }) },
+);
+type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
+
+async function play(world: World, actions: Action[]): Promise<number> {
+  let userActions = 0;
+  for (const act of actions) {
+    if (act.kind === 'run') {
+      await world.runSome(act.steps);
+      continue;
+    }
+    if (act.kind === 'create') {
+      world.a.jira.userCreate('INT', act.text);
+      userActions += 1;
+      continue;
+    }
+    const site = act.side === 'a' ? world.a : world.b;
+    const issues = [...site.jira.issues.values()];
+    const issue = issues[act.issue % Math.max(1, issues.length)];
+    if (!issue) continue;
+    userActions += 1;
+    switch (act.kind) {
+      case 'summary': site.jira.userEdit(issue.id, { summary: `${act.text} ${userActions}` }); break;
+      case 'labels': site.jira.userEdit(issue.id, { labels: act.labels }); break;
+      case 'priority': site.jira.userEdit(issue.id, { priority: act.value }); break;
+      case 'due': site.jira.userEdit(issue.id, { dueDate: act.value }); break;
+      case 'status': site.jira.userSetStatus(issue.id, act.value); break;
+      case 'team': site.jira.userEdit(issue.id, { customFields: { Team: act.value } }); break;
+      case 'comment': site.jira.userComment(issue.id, `${act.text} ${userActions}`); break;
+      case 'editComment': site.jira.userEditComment(issue.id, act.index, `${act.text} edited ${userActions}`); break;
+      case 'deleteComment': site.jira.userDeleteComment(issue.id, act.index); break;
+    }
+  }
+  return userActions;
+}
+
+function synced(issue: MemoryIssue) {
+  return {
+    summary: issue.summary, description: docText(issue.description), priority: issue.priority, labels: [...issue.labels].sort(),
+    status: issue.status.name, dueDate: issue.dueDate, team: issue.customFields.Team?.value ?? null,
+    comments: issue.comments.map((c) => docText(c.body)).sort(),
+  };
+}
+
+async function problems(world: World, userActions: number, connectionId: string): Promise<string[]> {
+  const out: string[] = [];
+  const ints = [...world.a.jira.issues.values()];
+  const clouds = [...world.b.jira.issues.values()];
+  if (clouds.length !== ints.length) out.push(`${ints.length} INT issues but ${clouds.length} CLOUD issues`);
+  for (const int of ints) {
+    const twins = clouds.filter((c) => {
+      const origin = c.properties['twinSync.origin'];
+      return typeof origin === 'object' && origin !== null && 'remoteIssueId' in origin && origin.remoteIssueId === int.id;
+    });
+    if (twins.length !== 1) {
+      out.push(`${int.key} has ${twins.length} twins`);
+      continue;
+    }
+    const twin = twins[0] as MemoryIssue;
+    expect({ key: int.key, ...synced(twin) }).toEqual({ key: int.key, ...synced(int) });
+    if (int.customFields['Remote issue key']?.value !== twin.key) out.push(`${int.key}: Remote issue key ${JSON.stringify(int.customFields['Remote issue key']?.value)} ≠ ${twin.key}`);
+    if (twin.customFields['Remote issue key']?.value !== int.key) out.push(`${twin.key}: Remote issue key ≠ ${int.key}`);
+  }
+  for (const site of [world.a, world.b]) {
+    const errors = [...site.store.data.keys()].filter((k) => k.startsWith(keys.errorPrefix));
+    for (const key of errors) out.push(`${site.name} error: ${site.store.data.get(key)?.value}`);
+    const inbox = [...site.store.data.keys()].filter((k) => k.startsWith(keys.inboxPrefix));
+    if (inbox.length > 0) out.push(`${site.name}: ${inbox.length} inbox entries left`);
+  }
+  // Bounded: a constant number of sends per user action, per issue and per injected fault.
+  const bound = 4 * userActions + 4 * ints.length + 4 * world.faults + 10;
+  if (world.posts > bound) out.push(`${world.posts} posts > bound ${bound} (${userActions} actions, ${world.faults} faults)`);
+  expect(connectionId).not.toBe('');
+  return out;
+}
+
+describe('convergence of two sites (property)', () => {
+  it('after quiescence every issue has one twin and both sides agree', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.array(action, { minLength: 1, maxLength: SOAK ? 120 : 40 }),
+        fc.record({ failureRate: fc.constantFrom(0, 0.1, 0.25), delayRate: fc.constantFrom(0, 0.2, 0.4), duplicateRate: fc.constantFrom(0, 0.15), crashAfterCreateRate: fc.constantFrom(0, 0.3, 0.6) }),
+        async (seed, actions, faults) => {
+          const world = new World({ seed, ...faults });
+          const connectionId = await world.connect();
+          const userActions = await play(world, actions);
+          await world.quiesce();
+          expect(await problems(world, userActions, connectionId)).toEqual([]);
+        },
+      ),
+      { numRuns: SOAK ? 2000 : 50 },
+    );
+  }, SOAK ? 3_600_000 : 120_000);
+});

@@ -1,0 +1,48 @@
+import type { Clock } from '../ports/clock';
+import type { IdSource } from '../ports/ids';
+import type { JiraPort } from '../ports/jira';
+import type { QueuePort } from '../ports/queue';
+import type { RulesProvider } from '../ports/rules-provider';
+import type { SiteIdentity } from '../ports/site';
+import type { StorePort } from '../ports/store';
+import type { TransportPort } from '../ports/transport';
+import type { RetryPolicy } from './errors';
+
+/** Everything the engine needs from the outside world. */
+export interface EngineDeps {
+  jira: JiraPort;
+  store: StorePort;
+  queue: QueuePort;
+  transport: TransportPort;
+  clock: Clock;
+  ids: IdSource;
+  site: SiteIdentity;
+  rules: RulesProvider;
+  settings: EngineSettings;
+}
+
+export interface EngineSettings {
+  retry: RetryPolicy;
+  /** largest inbox body accepted, bytes */
+  maxBodyBytes: number;
+  /** allowed clock skew of signed requests, ms */
+  maxSkewMs: number;
+  /** how long an invitation code is valid, ms */
+  invitationTtlMs: number;
+  /** how long message ids are remembered for de-duplication, s */
+  seenTtlSeconds: number;
+  /** activity entries kept */
+  activityLimit: number;
+  /** inbox entries older than this are re-driven by the sweeper, ms */
+  stuckInboxMs: number;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  retry: { maxAttempts: 6, baseDelaySeconds: 5, maxDelaySeconds: 900 },
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxSkewMs: 5 * 60 * 1000,
+  invitationTtlMs: 24 * 60 * 60 * 1000,
+  seenTtlSeconds: 24 * 60 * 60,
+  activityLimit: 500,
+  stuckInboxMs: 5 * 60 * 1000,
+};

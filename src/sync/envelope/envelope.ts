@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { HelloMessageSchema } from './hello-message';
+import { PingMessageSchema } from './ping-message';
+import { ReplicaMessageSchema } from './replica-message';
+import { UnlinkMessageSchema } from './unlink-message';
+
+export { PROTOCOL_VERSION } from './common';
+
+/** Every message between sites, discriminated on `type`. */
+export const EnvelopeSchema = z.discriminatedUnion('type', [
+  ReplicaMessageSchema,
+  HelloMessageSchema,
+  UnlinkMessageSchema,
+  PingMessageSchema,
+]);
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** Request headers of the protocol. */
+export const HEADER_SIGNATURE = 'x-twin-signature';
+export const HEADER_TIMESTAMP = 'x-twin-timestamp';
+export const HEADER_CONNECTION = 'x-twin-connection';

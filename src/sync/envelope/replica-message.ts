@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ReplicaSchema } from '../replica';
+import { envelopeBase, IssueRefSchema } from './common';
+
+/** The full synced state of one issue (architecture §4). */
+export const ReplicaMessageSchema = z.strictObject({
+  ...envelopeBase,
+  type: z.literal('replica'),
+  /** the sender's issue */
+  issue: IssueRefSchema,
+  /** the receiver's issue linked to it, once the sender knows it (null until the twin exists) */
+  twin: IssueRefSchema.nullable(),
+  /** per (connection, sender issue), reserved in storage before sending */
+  seq: z.number().int().min(1),
+  /** highest seq of the receiver's messages the sender had applied */
+  ack: z.number().int().min(0),
+  /** this send was requested by syncBackAfterProcessing() */
+  syncBack: z.boolean(),
+  /**
+   * When the sender's issue was last changed by a person (not by the app): the clock the
+   * conflict policy "later change wins" compares, identical on both sides.
+   */
+  editedAt: z.iso.datetime().nullable(),
+  replica: ReplicaSchema,
+});
+export type ReplicaMessage = z.infer<typeof ReplicaMessageSchema>;

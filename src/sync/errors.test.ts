@@ -1,0 +1,37 @@
+import { JiraError } from '../ports/jira';
+import { RulesError } from '../ports/rules';
+import { classify, DEFAULT_RETRY_POLICY, PermanentError, retryDelaySeconds, TransientError } from './errors';
+
+describe('classify', () => {
+  it.each([
+    ['network', new JiraError('socket hang up', 0), 'transient'],
+    ['500', new JiraError('boom', 500), 'transient'],
+    ['503', new JiraError('unavailable', 503), 'transient'],
+    ['429', new JiraError('slow down', 429, 30), 'transient'],
+    ['400', new JiraError('bad field', 400), 'permanent'],
+    ['404', new JiraError('gone', 404), 'permanent'],
+    ['rules', new RulesError('boom', 'incoming', 3, 4), 'permanent'],
+    ['transient', new TransientError('x'), 'transient'],
+    ['permanent', new PermanentError('x'), 'permanent'],
+    ['bug', new TypeError('x is undefined'), 'permanent'],
+  ])('%s → %s', (_name, error, kind) => {
+    expect(classify(error).kind).toBe(kind);
+  });
+
+  it('names the line of a rules error', () => {
+    expect(classify(new RulesError('boom', 'incoming', 3, 4)).message).toBe('incoming rules (line 3:4): boom');
+  });
+});
+
+describe('retryDelaySeconds', () => {
+  it.each([
+    [0, null, 5],
+    [1, null, 10],
+    [3, null, 40],
+    [20, null, 900],
+    [0, 60, 60],
+    [0, 5000, 900],
+  ])('attempt %i, Retry-After %s → %i s', (attempt, retryAfter, delay) => {
+    expect(retryDelaySeconds(DEFAULT_RETRY_POLICY, attempt, retryAfter)).toBe(delay);
+  });
+});

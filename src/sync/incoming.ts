@@ -1,0 +1,252 @@
+import type { IssueFieldWrite, LocalIssue } from '../ports/jira';
+import type { RulesIssue } from '../ports/rules';
+import { logActivity } from './activity';
+import { sameValue } from './canonical-json';
+import { bodyHash, planComments } from './comment-merge';
+import type { EngineDeps } from './deps';
+import { EnvelopeSchema } from './envelope/envelope';
+import type { ReplicaMessage } from './envelope/replica-message';
+import type { UnlinkMessage } from './envelope/unlink-message';
+import { PermanentError, TransientError } from './errors';
+import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
+import { baseFor, newLink, pruneSent } from './link-state';
+import { threeWayMerge } from './merge';
+import { processOutgoing } from './outgoing';
+import { localLock, type IncomingEvent } from './queue-event';
+import type { JsonValue } from './replica';
+import { rulesConnection } from './rules-connection';
+import { moveToStatus } from './status-mover';
+import { keys } from './state/keys';
+import type { Connection, FieldValues, LinkState } from './state/records';
+import { Repo } from './state/repo';
+import { touchConnection } from './touch-connection';
+
+/**
+ * Processes one stored inbox entry. The entry is deleted only when it has been applied (or found
+ * stale), so a crash anywhere before leaves it for the queue's retry or the sweeper.
+ */
+export async function processIncoming(deps: EngineDeps, event: IncomingEvent): Promise<void> {
+  const repo = new Repo(deps.store);
+  const entry = await repo.getInbox(event.connectionId, event.messageId);
+  if (!entry) return; // processed already (at-least-once delivery)
+  const inboxKey = keys.inbox(event.connectionId, event.messageId);
+  const connection = await repo.getConnection(event.connectionId);
+  if (!connection) {
+    await deps.store.delete(inboxKey);
+    return;
+  }
+  const envelope = EnvelopeSchema.parse(JSON.parse(entry.body));
+  if (envelope.type === 'replica') {
+    const done = await applyReplicaMessage(deps, repo, connection, envelope, event);
+    if (done === 'relocked') return;
+  } else if (envelope.type === 'unlink') {
+    await applyUnlink(deps, repo, connection, envelope);
+  }
+  await touchConnection(deps, repo, connection);
+  await deps.store.delete(inboxKey);
+}
+
+async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {
+  const link = await repo.getLinkByRemote(connection.id, message.issue.id);
+  if (!link) return;
+  await deps.store.transact([
+    { op: 'delete', key: keys.link(connection.id, link.localIssueId) },
+    { op: 'delete', key: keys.remoteIndex(connection.id, message.issue.id) },
+    { op: 'delete', key: keys.previous(connection.id, link.localIssueId) },
+  ]);
+  await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'unlink', issueKey: link.localKey, remoteIssueKey: message.issue.key, outcome: 'applied', message: 'the remote site unlinked the twins' });
+}
+
+type ApplyOutcome = 'applied' | 'created' | 'stale' | 'dropped' | 'relocked';
+
+async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent): Promise<ApplyOutcome> {
+  const log = (outcome: Parameters<typeof logActivity>[1]['outcome'], text: string, issueKey: string | null) =>
+    logActivity(deps, { connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey, remoteIssueKey: message.replica.key, outcome, message: text });
+
+  if (connection.direction === 'send-only') {
+    await log('warning', `dropped seq ${message.seq}: connection "${connection.name}" only sends`, null);
+    return 'dropped';
+  }
+  const localId = await localIssueFor(repo, connection, message);
+  if (localId !== undefined && event.lock !== localLock(connection.id, localId)) {
+    // The twin appeared after this message was queued: go behind the twin's own lock.
+    await deps.queue.push([{ ...event, lock: localLock(connection.id, localId) }]);
+    return 'relocked';
+  }
+  let link = localId !== undefined ? await repo.getLink(connection.id, localId) : undefined;
+  if (link && message.seq <= link.inSeq) {
+    await log('stale', `stale seq ${message.seq} (applied up to ${link.inSeq}); dropped`, link.localKey);
+    return 'stale';
+  }
+  const firstSync = link === undefined;
+  const previous = link ? await repo.getPrevious(connection.id, link.localIssueId) : null;
+  const rules = await deps.rules.forConnection(connection);
+  const metadata = await deps.jira.getMetadata();
+  let local: LocalIssue | null = link ? await deps.jira.getIssue(link.localIssueId) : null;
+  if (link && !local) throw new PermanentError(`the local twin ${link.localKey} of ${message.replica.key} no longer exists or cannot be read; unlink it to stop syncing`);
+
+  const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments) : blankIssue();
+  const result = await rules.incoming({
+    replica: message.replica, issue: structuredClone(issueForRules), previous, firstSync, syncBackMessage: message.syncBack,
+    connection: rulesConnection(connection), metadata,
+  });
+  const desired = result.desired;
+  let syncBack = false;
+  if (result.syncBack) {
+    if (connection.direction !== 'both') {
+      throw new PermanentError(`syncBackAfterProcessing() was called, but connection "${connection.name}" is ${connection.direction}: a sync back needs direction "both". Remove the call from the incoming rules or change the direction.`);
+    }
+    if (message.syncBack) {
+      await log('warning', 'syncBackAfterProcessing() ignored: this message is itself a sync back (loop guard)', link?.localKey ?? null);
+    } else {
+      syncBack = true;
+    }
+  }
+
+  let created = false;
+  if (!link) {
+    const ref = await findOrCreateTwin(deps, connection, message, desired);
+    created = ref.created;
+    local = await deps.jira.getIssue(ref.id);
+    if (!local) throw new TransientError(`the new twin ${ref.key} cannot be read yet`);
+    link = newLink(connection.id, local.id, local.key, 'remote');
+    link.known = { values: fieldValuesOf(toRulesIssue(local, [])), editedAt: message.editedAt };
+  }
+  if (!local) throw new Error('unreachable: no local issue');
+  link.remoteIssueId = message.issue.id;
+  link.remoteKey = message.replica.key;
+
+  // Three-way merge of the fields, in local terms.
+  const mine = fieldValuesOf(toRulesIssue(local, link.comments));
+  if (!link.known || !sameValue(link.known.values, mine)) link.known = { values: mine, editedAt: local.updated };
+  const theirs = desiredValues(desired);
+  const base = firstSync ? null : baseFor(link, message.ack);
+  const merge = threeWayMerge({
+    base: base?.values ?? null, mine, theirs, policy: connection.conflictPolicy,
+    mineEditedAt: link.known.editedAt, theirsEditedAt: message.editedAt, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
+  });
+  let writes = 0;
+  const fields = toFieldWrite(merge.apply);
+  if (Object.keys(fields).length > 0) {
+    await deps.jira.updateIssue(local.id, fields);
+    writes += 1;
+  }
+  const targetStatus = merge.apply.status;
+  if (typeof targetStatus === 'string') {
+    writes += await moveToStatus(deps.jira, deps.store, { id: local.id, key: local.key, projectKey: local.projectKey, typeName: local.typeName, status: local.status.name }, targetStatus);
+  }
+
+  // Comments by identity.
+  const plan = planComments({
+    local: local.comments, desired: desired.comments, links: link.comments, replicaComments: message.replica.comments,
+    policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
+  });
+  const links = plan.links;
+  for (const op of plan.ops) {
+    writes += 1;
+    if (op.op === 'create') {
+      const comment = await deps.jira.addComment(local.id, op.body);
+      if (op.remoteId !== null) links.push({ localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) });
+    } else if (op.op === 'update') {
+      await deps.jira.updateComment(local.id, op.localId, op.body);
+    } else {
+      await deps.jira.deleteComment(local.id, op.localId);
+    }
+  }
+
+  // Bookkeeping: one transaction.
+  link.comments = links;
+  link.inSeq = message.seq;
+  link.ackedSeq = Math.max(link.ackedSeq, message.ack);
+  link.sent = pruneSent(link);
+  link.version += 1;
+  link.applied = { version: link.version, values: theirs };
+  link.known = { values: { ...mine, ...merge.apply }, editedAt: link.known.editedAt };
+  link.lastSyncAt = new Date(deps.clock.now()).toISOString();
+  await deps.store.transact([
+    ...repo.linkOps(link),
+    { op: 'set', key: keys.previous(connection.id, link.localIssueId), value: { replica: message.replica } },
+    ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
+  ]);
+
+  const conflictText = merge.conflicts.length + plan.conflicts.length > 0
+    ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`)].join(', ')}`
+    : '';
+  const ruleLogs = result.logs.length > 0 ? `; rules: ${result.logs.map((l) => l.message).join(' | ')}` : '';
+  await log(created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`, local.key);
+
+  if (syncBack) {
+    const syncBackEvent = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 };
+    // Right after a create with nothing written since the read, the read is current: send without reading again.
+    const fresh = writes === 0 ? local : undefined;
+    try {
+      await processOutgoing(deps, syncBackEvent, fresh);
+    } catch {
+      await deps.queue.push([syncBackEvent]);
+    }
+  }
+  return created ? 'created' : 'applied';
+}
+
+/**
+ * The local issue a replica is about: the twin the sender names (our own issue, for a message from
+ * the twin of an issue we sent), else the one indexed by the sender's issue id.
+ */
+async function localIssueFor(repo: Repo, connection: Connection, message: ReplicaMessage): Promise<string | undefined> {
+  const indexed = await repo.localIdForRemote(connection.id, message.issue.id);
+  if (indexed !== undefined) return indexed;
+  if (message.twin === null) return undefined;
+  const link = await repo.getLink(connection.id, message.twin.id);
+  if (!link) throw new PermanentError(`${message.replica.key} claims to be the twin of local issue ${message.twin.key}, which is not synced on connection "${connection.name}"`);
+  if (link.remoteIssueId !== null && link.remoteIssueId !== message.issue.id) {
+    throw new PermanentError(`${message.replica.key} claims to be the twin of ${message.twin.key}, which is already linked to ${link.remoteKey ?? link.remoteIssueId}`);
+  }
+  return link.localIssueId;
+}
+
+/** Exactly one twin: the origin property is written by the create itself; after a crash we search before creating again. */
+async function findOrCreateTwin(deps: EngineDeps, connection: Connection, message: ReplicaMessage, desired: RulesIssue): Promise<{ id: string; key: string; created: boolean }> {
+  if (!desired.projectKey) throw new PermanentError('the incoming rules did not choose a project for the new twin (set issue.projectKey on first sync)');
+  const origin = { connectionId: connection.id, remoteIssueId: message.issue.id };
+  const markerKey = keys.creating(connection.id, message.issue.id);
+  const marker = await deps.store.get(markerKey);
+  if (marker !== undefined && marker !== null) {
+    const existing = await deps.jira.findIssueByOrigin(origin);
+    if (existing) return { ...existing, created: false };
+  } else {
+    await deps.store.set(markerKey, { startedAt: new Date(deps.clock.now()).toISOString() }, { ttlSeconds: 30 * 24 * 3600 });
+  }
+  const fields = toFieldWrite(desiredValues(desired));
+  if (desired.reporter) fields.reporter = desired.reporter.accountId;
+  const ref = await deps.jira.createIssue({ projectKey: desired.projectKey, typeName: desired.typeName ?? 'Task', fields, origin });
+  return { ...ref, created: true };
+}
+
+/** The desired values the merge compares: a status of null means "no preference". */
+function desiredValues(desired: RulesIssue): FieldValues {
+  const values = fieldValuesOf(desired);
+  if (desired.status === null) delete values.status;
+  return values;
+}
+
+function toFieldWrite(values: FieldValues): IssueFieldWrite {
+  const write: IssueFieldWrite = {};
+  const custom: Record<string, JsonValue> = {};
+  for (const [field, value] of Object.entries(values)) {
+    switch (field) {
+      case 'summary': if (typeof value === 'string') write.summary = value; break;
+      case 'description': write.description = value === null ? null : (value as LocalIssue['description']); break;
+      case 'priority': if (typeof value === 'string' || value === null) write.priority = value; break;
+      case 'labels': if (Array.isArray(value)) write.labels = value.filter((l): l is string => typeof l === 'string'); break;
+      case 'dueDate': if (typeof value === 'string' || value === null) write.dueDate = value; break;
+      case 'assignee': if (typeof value === 'string' || value === null) write.assignee = value; break;
+      case 'status': break;
+      default:
+        if (field.startsWith(CUSTOM_FIELD_PREFIX)) custom[field.slice(CUSTOM_FIELD_PREFIX.length)] = value;
+    }
+  }
+  if (Object.keys(custom).length > 0) write.customFields = custom;
+  return write;
+}
+
+export type { LinkState };

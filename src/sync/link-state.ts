@@ -1,0 +1,23 @@
+import type { LinkState } from './state/records';
+
+export function newLink(connectionId: string, localIssueId: string, localKey: string, origin: 'local' | 'remote'): LinkState {
+  return {
+    connectionId, localIssueId, localKey, remoteIssueId: null, remoteKey: null, origin,
+    outSeq: 0, lastSentHash: null, inSeq: 0, ackedSeq: 0, version: 0, sent: [], applied: null, known: null, comments: [], lastSyncAt: null,
+  };
+}
+
+const MAX_SENT = 8;
+
+/** Keeps the sends the remote may still acknowledge (at or above its last ack), at most a few. */
+export function pruneSent(link: LinkState): LinkState['sent'] {
+  return link.sent.filter((s) => s.seq >= link.ackedSeq).slice(-MAX_SENT);
+}
+
+/** The values the remote is known to have: whichever of "our send it acknowledged" and "its last message we applied" is newer. */
+export function baseFor(link: LinkState, ack: number): LinkState['applied'] {
+  const sent = link.sent.find((s) => s.seq === ack) ?? null;
+  const applied = link.applied;
+  if (sent && (!applied || sent.version > applied.version)) return { version: sent.version, values: sent.values };
+  return applied;
+}

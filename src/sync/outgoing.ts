@@ -1,0 +1,83 @@
+import { logActivity } from './activity';
+import { hashOf, sameValue } from './canonical-json';
+import type { EngineDeps } from './deps';
+import type { ReplicaMessage } from './envelope/replica-message';
+import { PermanentError } from './errors';
+import { fieldValuesOf, toRulesIssue } from './field-values';
+import { newLink, pruneSent } from './link-state';
+import type { OutgoingEvent } from './queue-event';
+import { ReplicaSchema } from './replica';
+import { rulesConnection } from './rules-connection';
+import { fromSite, sendToConnection } from './send';
+import { Repo } from './state/repo';
+import type { LocalIssue } from '../ports/jira';
+
+export type OutgoingOutcome = 'sent' | 'unchanged' | 'out-of-scope' | 'inactive';
+
+/**
+ * Outgoing sync of one local issue: read it (one call, which also checks the scope), run the
+ * outgoing rules, skip when the replica's hash equals the last one sent (unless it is a sync back),
+ * reserve the next seq in storage, then sign and send.
+ * `preread` is the issue as just read by the caller (a sync back right after an apply), saving a read.
+ */
+export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, preread?: LocalIssue): Promise<OutgoingOutcome> {
+  const repo = new Repo(deps.store);
+  const connection = await repo.getConnection(event.connectionId);
+  if (!connection || connection.status !== 'active') return 'inactive';
+  if (connection.direction === 'receive-only') {
+    if (event.syncBack) {
+      throw new PermanentError(`connection "${connection.name}" is receive-only, so syncBackAfterProcessing() cannot send anything back: remove the call from the incoming rules or set the direction to both`);
+    }
+    return 'inactive';
+  }
+  let link = await repo.getLink(connection.id, event.localIssueId);
+  // Linked issues and manual syncs are read directly; anything else must match the scope (same single call).
+  const issue = preread ?? (link || event.reason === 'manual'
+    ? await deps.jira.getIssue(event.localIssueId)
+    : connection.scopeJql !== null ? await deps.jira.getIssueInScope(event.localIssueId, connection.scopeJql) : null);
+  if (!issue) {
+    if (link) {
+      await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'replica', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'the local issue can no longer be read (deleted or no permission); nothing sent' });
+    }
+    return 'out-of-scope';
+  }
+  link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
+  link.localKey = issue.key;
+  const rulesIssue = toRulesIssue(issue, link.comments);
+  const values = fieldValuesOf(rulesIssue);
+  if (!link.known || !sameValue(link.known.values, values)) link.known = { values, editedAt: issue.updated };
+
+  const rules = await deps.rules.forConnection(connection);
+  const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
+  const parsed = ReplicaSchema.safeParse(output.replica);
+  if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const replica = parsed.data;
+  // `updated`/`created` move with every write, including the app's own: not part of "changed".
+  const hash = hashOf({ ...replica, created: '', updated: '' });
+  if (hash === link.lastSentHash && !event.syncBack) {
+    await repo.saveLink(link);
+    return 'unchanged';
+  }
+
+  // Reserve the seq before sending: a crash after the send never reuses it.
+  link.outSeq += 1;
+  link.version += 1;
+  link.sent = pruneSent({ ...link, sent: [...link.sent, { seq: link.outSeq, version: link.version, values }] });
+  await deps.store.transact(repo.linkOps(link));
+
+  const now = new Date(deps.clock.now()).toISOString();
+  const envelope: ReplicaMessage = {
+    v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: fromSite(deps),
+    issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq: link.outSeq, ack: link.inSeq, syncBack: event.syncBack,
+    editedAt: link.known.editedAt, replica,
+  };
+  await sendToConnection(deps, connection, envelope);
+  link.lastSentHash = hash;
+  link.lastSyncAt = now;
+  await repo.saveLink(link);
+  await logActivity(deps, {
+    connectionId: connection.id, direction: 'out', type: event.syncBack ? 'sync-back' : 'replica', issueKey: issue.key, remoteIssueKey: link.remoteKey, outcome: 'sent',
+    message: `seq ${envelope.seq}${output.logs.length > 0 ? `; rules: ${output.logs.map((l) => l.message).join(' | ')}` : ''}`,
+  });
+  return 'sent';
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Work items on the sync queue. `lock` is the concurrency key (`<connection>:<local issue id>`,
+ * or `<connection>:r<remote issue id>` before the twin exists) so one issue is never processed
+ * twice at once.
+ */
+export const OutgoingEventSchema = z.strictObject({
+  kind: z.literal('outgoing'),
+  connectionId: z.string().min(1),
+  localIssueId: z.string().min(1),
+  /** sent even when unchanged, marked syncBack on the wire */
+  syncBack: z.boolean(),
+  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk']),
+  lock: z.string().min(1),
+  /** transient failures so far */
+  attempt: z.number().int().min(0),
+});
+export type OutgoingEvent = z.infer<typeof OutgoingEventSchema>;
+
+export const IncomingEventSchema = z.strictObject({
+  kind: z.literal('incoming'),
+  connectionId: z.string().min(1),
+  messageId: z.string().min(1),
+  lock: z.string().min(1),
+  attempt: z.number().int().min(0),
+});
+export type IncomingEvent = z.infer<typeof IncomingEventSchema>;
+
+export const QueueEventSchema = z.discriminatedUnion('kind', [OutgoingEventSchema, IncomingEventSchema]);
+export type QueueEvent = z.infer<typeof QueueEventSchema>;
+
+export function localLock(connectionId: string, localIssueId: string): string {
+  return `${connectionId}:${localIssueId}`;
+}
+
+export function remoteLock(connectionId: string, remoteIssueId: string): string {
+  return `${connectionId}:r${remoteIssueId}`;
+}

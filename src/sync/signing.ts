@@ -1,0 +1,21 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * HMAC-SHA256 over `timestamp + "." + body`, hex encoded (architecture §4).
+ * Pure computation: no I/O.
+ */
+export function signBody(secret: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+export function verifySignature(secret: string, timestamp: string, body: string, signature: string): boolean {
+  const expected = Buffer.from(signBody(secret, timestamp, body), 'hex');
+  if (!/^[0-9a-f]{64}$/.test(signature)) return false;
+  const given = Buffer.from(signature, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The connection secret both sides derive from the invitation token and the accepter's nonce. */
+export function deriveConnectionSecret(token: string, connectionId: string, nonce: string): string {
+  return createHmac('sha256', token).update(`twin-sync/connection-secret/${connectionId}/${nonce}`).digest('base64url');
+}

@@ -1,0 +1,37 @@
+/**
+ * Storage keys. Forge KVS keys are ≤ 500 chars from `[a-zA-Z0-9:._\s-#]`; every variable part
+ * here is a uuid, a Jira id (digits) or a zero-padded number, checked by `safePart`.
+ */
+const SAFE = /^[a-zA-Z0-9._-]{1,120}$/;
+
+export function safePart(part: string): string {
+  if (!SAFE.test(part)) throw new Error(`unsafe storage key part: ${JSON.stringify(part.slice(0, 40))}`);
+  return part;
+}
+
+export const keys = {
+  connection: (id: string) => `connection:${safePart(id)}`,
+  connectionPrefix: 'connection:',
+  invitation: (connectionId: string) => `invitation:${safePart(connectionId)}`,
+  invitationTokenSecret: (connectionId: string) => `invite-token:${safePart(connectionId)}`,
+  connectionSecret: (connectionId: string) => `conn-secret:${safePart(connectionId)}`,
+  /** link state by local issue */
+  link: (connectionId: string, localIssueId: string) => `link:${safePart(connectionId)}:${safePart(localIssueId)}`,
+  linkPrefix: (connectionId: string) => `link:${safePart(connectionId)}:`,
+  /** remote issue id → local issue id */
+  remoteIndex: (connectionId: string, remoteIssueId: string) => `rlink:${safePart(connectionId)}:${safePart(remoteIssueId)}`,
+  remoteIndexPrefix: (connectionId: string) => `rlink:${safePart(connectionId)}:`,
+  /** last replica applied for a link (kept apart: it can be large) */
+  previous: (connectionId: string, localIssueId: string) => `previous:${safePart(connectionId)}:${safePart(localIssueId)}`,
+  /** marks a twin creation in flight, so a crash between create and link searches before creating again */
+  creating: (connectionId: string, remoteIssueId: string) => `creating:${safePart(connectionId)}:${safePart(remoteIssueId)}`,
+  inbox: (connectionId: string, messageId: string) => `inbox:${safePart(connectionId)}:${safePart(messageId)}`,
+  inboxPrefix: 'inbox:',
+  seen: (connectionId: string, messageId: string) => `seen:${safePart(connectionId)}:${safePart(messageId)}`,
+  error: (id: string) => `error:${safePart(id)}`,
+  errorPrefix: 'error:',
+  /** lock (connection + issue) → error id of the item blocking it */
+  blocked: (lock: string) => `blocked:${lock.split(':').map(safePart).join(':')}`,
+  activity: (at: number, id: string) => `activity:${String(9_999_999_999_999 - at).padStart(13, '0')}:${safePart(id)}`,
+  activityPrefix: 'activity:',
+};

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { JsonValueSchema, ReplicaSchema, UserRefSchema } from '../replica';
+import { QueueEventSchema } from '../queue-event';
+
+/** Everything the engine keeps in storage. Every read is parsed with these schemas. */
+
+export const DirectionSchema = z.enum(['both', 'send-only', 'receive-only']);
+export type Direction = z.infer<typeof DirectionSchema>;
+
+export const ConflictPolicySchema = z.enum(['later-wins', 'local-wins', 'remote-wins']);
+export type ConflictPolicy = z.infer<typeof ConflictPolicySchema>;
+
+/** Configuration of the built-in default rules (src/rules/builtin), per connection. */
+export const DefaultRulesConfigSchema = z.strictObject({
+  /** project for new twins; null = the project with the remote's key if it exists here, else this site's first project */
+  targetProjectKey: z.string().min(1).nullable(),
+  /** call syncBackAfterProcessing() when a twin is created */
+  syncBackOnFirstSync: z.boolean(),
+  /** text custom field receiving the remote issue key; null = none (ignored when the site has no such field) */
+  remoteKeyField: z.string().min(1).nullable(),
+});
+export type DefaultRulesConfig = z.infer<typeof DefaultRulesConfigSchema>;
+
+export const DEFAULT_RULES_CONFIG: DefaultRulesConfig = {
+  targetProjectKey: null,
+  syncBackOnFirstSync: true,
+  remoteKeyField: 'Remote issue key',
+};
+
+export const ConnectionSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string(),
+  /** 'pending' = invitation created, no hello received yet */
+  status: z.enum(['pending', 'active']),
+  role: z.enum(['inviter', 'accepter']),
+  remoteSiteName: z.string().nullable(),
+  remoteCloudId: z.string().nullable(),
+  remoteInboxUrl: z.string().nullable(),
+  remoteSiteUrl: z.string().nullable(),
+  direction: DirectionSchema,
+  /** issues in scope for outgoing sync; null = only issues already linked */
+  scopeJql: z.string().nullable(),
+  conflictPolicy: ConflictPolicySchema,
+  rulesConfig: DefaultRulesConfigSchema,
+  createdAt: z.string(),
+  lastMessageAt: z.string().nullable(),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+export const InvitationSchema = z.strictObject({
+  connectionId: z.string(),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+export type Invitation = z.infer<typeof InvitationSchema>;
+
+/** Local values of the fields the merge compares, by field name ('summary', 'status', 'cf:Name', ...). */
+export const FieldValuesSchema = z.record(z.string(), JsonValueSchema);
+export type FieldValues = z.infer<typeof FieldValuesSchema>;
+
+export const CommentLinkSchema = z.strictObject({
+  localId: z.string(),
+  remoteId: z.string(),
+  /** which side wrote the original */
+  owner: z.enum(['local', 'remote']),
+  /** hash of the body both sides last agreed on */
+  hash: z.string(),
+});
+export type CommentLink = z.infer<typeof CommentLinkSchema>;
+
+export const LinkStateSchema = z.strictObject({
+  connectionId: z.string(),
+  localIssueId: z.string(),
+  localKey: z.string(),
+  /** null until the remote answered with its twin */
+  remoteIssueId: z.string().nullable(),
+  remoteKey: z.string().nullable(),
+  /** which side's issue came first */
+  origin: z.enum(['local', 'remote']),
+  /** last seq reserved for outgoing messages */
+  outSeq: z.number().int().min(0),
+  /** hash of the last replica sent successfully */
+  lastSentHash: z.string().nullable(),
+  /** highest remote seq applied */
+  inSeq: z.number().int().min(0),
+  /** highest of our seqs the remote acknowledged */
+  ackedSeq: z.number().int().min(0),
+  /** local version counter: one step per send and per apply */
+  version: z.number().int().min(0),
+  /** local field values at each send the remote may still acknowledge */
+  sent: z.array(z.strictObject({ seq: z.number().int(), version: z.number().int(), values: FieldValuesSchema })),
+  /** the remote's values (in local terms) at the last apply */
+  applied: z.strictObject({ version: z.number().int(), values: FieldValuesSchema }).nullable(),
+  /** local values as the engine last read or wrote them, and when a person last changed them */
+  known: z.strictObject({ values: FieldValuesSchema, editedAt: z.string().nullable() }).nullable(),
+  comments: z.array(CommentLinkSchema),
+  lastSyncAt: z.string().nullable(),
+});
+export type LinkState = z.infer<typeof LinkStateSchema>;
+
+export const RemoteIndexSchema = z.strictObject({ localIssueId: z.string() });
+
+export const CreatingMarkerSchema = z.strictObject({ startedAt: z.string() });
+
+export const PreviousSchema = z.strictObject({ replica: ReplicaSchema });
+
+export const InboxEntrySchema = z.strictObject({
+  connectionId: z.string(),
+  messageId: z.string(),
+  receivedAt: z.string(),
+  /** the verified envelope, as received */
+  body: z.string(),
+});
+export type InboxEntry = z.infer<typeof InboxEntrySchema>;
+
+export const ErrorRecordSchema = z.strictObject({
+  id: z.string(),
+  connectionId: z.string(),
+  lock: z.string(),
+  direction: z.enum(['outgoing', 'incoming']),
+  issueKey: z.string().nullable(),
+  localIssueId: z.string().nullable(),
+  remoteIssueKey: z.string().nullable(),
+  cause: z.string(),
+  /** transient = network/5xx/429 after the retry budget; permanent = rules, configuration, 4xx */
+  kind: z.enum(['transient', 'permanent']),
+  attempts: z.number().int(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+  /** the work item that failed, re-run by retryError */
+  event: QueueEventSchema,
+  /** work that arrived for the same issue while it was blocked, re-run after the retry succeeds */
+  pending: z.array(QueueEventSchema),
+  /** the sweeper retries transient errors automatically at this time */
+  autoRetryAt: z.string().nullable(),
+});
+export type ErrorRecord = z.infer<typeof ErrorRecordSchema>;
+
+export const BlockedSchema = z.strictObject({ errorId: z.string() });
+
+export const ActivityEntrySchema = z.strictObject({
+  id: z.string(),
+  at: z.string(),
+  connectionId: z.string().nullable(),
+  direction: z.enum(['in', 'out', 'local']),
+  type: z.string(),
+  issueKey: z.string().nullable(),
+  remoteIssueKey: z.string().nullable(),
+  outcome: z.enum(['sent', 'skipped', 'applied', 'created', 'stale', 'duplicate', 'conflict', 'error', 'retry', 'warning', 'info']),
+  message: z.string(),
+});
+export type ActivityEntry = z.infer<typeof ActivityEntrySchema>;
+
+export { UserRefSchema };

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { JiraPort } from '../ports/jira';
+import { JiraError } from '../ports/jira';
+import type { StorePort } from '../ports/store';
+import { hashOf } from './canonical-json';
+import { PermanentError } from './errors';
+import { shortestPath, statusKey, stepTowardsUnexplored, type WorkflowGraph } from './status-path';
+
+const GraphSchema = z.record(z.string(), z.array(z.strictObject({ transitionId: z.string(), to: z.string() })));
+const GRAPH_TTL_SECONDS = 3600;
+const MAX_STEPS = 20;
+
+const graphKey = (projectKey: string, typeName: string) => `workflow:${hashOf([projectKey, typeName])}`;
+
+/**
+ * Moves an issue to a status by name, through several transitions when no direct one exists.
+ * The workflow graph learned from each status's transitions is cached per project and issue type,
+ * so a known path costs one call per transition. Unreachable → PermanentError naming both statuses.
+ * Returns the number of transitions made.
+ */
+export async function moveToStatus(
+  jira: JiraPort,
+  store: StorePort,
+  issue: { id: string; key: string; projectKey: string; typeName: string; status: string },
+  target: string,
+): Promise<number> {
+  const cacheKey = graphKey(issue.projectKey, issue.typeName);
+  const cached = GraphSchema.safeParse(await store.get(cacheKey));
+  const graph: WorkflowGraph = cached.success ? cached.data : {};
+  let current = issue.status;
+  let steps = 0;
+  let learned = false;
+  let refreshed = false;
+  while (statusKey(current) !== statusKey(target)) {
+    if (steps >= MAX_STEPS) throw new PermanentError(`${issue.key}: gave up moving from "${issue.status}" to "${target}" after ${MAX_STEPS} transitions`);
+    if (graph[statusKey(current)] === undefined) {
+      await learn(jira, issue.id, current, graph);
+      learned = true;
+    }
+    const step = shortestPath(graph, current, target)?.[0] ?? stepTowardsUnexplored(graph, current);
+    if (!step) {
+      if (!refreshed && cached.success) {
+        // The cached workflow may be out of date: forget it and look again.
+        for (const k of Object.keys(graph)) delete graph[k];
+        refreshed = true;
+        continue;
+      }
+      await store.set(cacheKey, graph, { ttlSeconds: GRAPH_TTL_SECONDS });
+      const known = Object.keys(graph).join(', ');
+      throw new PermanentError(`${issue.key}: status "${target}" cannot be reached from "${current}" in this issue's workflow (statuses reachable: ${known})`);
+    }
+    try {
+      await jira.transitionIssue(issue.id, step.transitionId);
+    } catch (error) {
+      if (error instanceof JiraError && (error.status === 400 || error.status === 404) && !refreshed) {
+        // A cached transition that no longer exists: relearn from the current status.
+        delete graph[statusKey(current)];
+        refreshed = true;
+        continue;
+      }
+      throw error;
+    }
+    current = step.to;
+    steps += 1;
+  }
+  if (learned || refreshed) await store.set(cacheKey, graph, { ttlSeconds: GRAPH_TTL_SECONDS });
+  return steps;
+}
+
+async function learn(jira: JiraPort, issueId: string, status: string, graph: WorkflowGraph): Promise<void> {
+  const transitions = await jira.getTransitions(issueId);
+  graph[statusKey(status)] = transitions.map((t) => ({ transitionId: t.id, to: t.to.name }));
+}

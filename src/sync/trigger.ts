@@ -1,0 +1,36 @@
+import type { EngineDeps } from './deps';
+import { localLock, type OutgoingEvent } from './queue-event';
+import { Repo } from './state/repo';
+
+/** A product event reduced to what the trigger decides on. */
+export interface IssueEventInput {
+  eventType: string;
+  issueId: string;
+  /** names of the fields in the changelog (updated events), null when unknown */
+  changedFields: string[] | null;
+}
+
+/** Changes no replica depends on: an update touching only these is not worth a sync. */
+const NEVER_SYNCED = new Set(['rank', 'watchers', 'votes', 'timespent', 'worklogid']);
+
+/**
+ * Decides in milliseconds, from storage only (no REST): for each active sending connection, the
+ * issue is a candidate when it is linked or the connection has a scope (the consumer's single read
+ * checks the scope JQL and reads the issue at once). Pushes one queue event per connection.
+ */
+export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput, ignoredFields: (connectionId: string) => readonly string[] = () => []): Promise<number> {
+  const repo = new Repo(deps.store);
+  const connections = (await repo.listConnections()).filter((c) => c.status === 'active' && c.direction !== 'receive-only');
+  const events: OutgoingEvent[] = [];
+  for (const connection of connections) {
+    const link = await repo.getLink(connection.id, input.issueId);
+    if (!link && connection.scopeJql === null) continue;
+    if (input.eventType === 'avi:jira:updated:issue' && input.changedFields !== null) {
+      const ignored = new Set([...NEVER_SYNCED, ...ignoredFields(connection.id).map((f) => f.toLowerCase())]);
+      if (input.changedFields.every((f) => ignored.has(f.toLowerCase()))) continue;
+    }
+    events.push({ kind: 'outgoing', connectionId: connection.id, localIssueId: input.issueId, syncBack: false, reason: 'event', lock: localLock(connection.id, input.issueId), attempt: 0 });
+  }
+  if (events.length > 0) await deps.queue.push(events);
+  return events.length;
+}

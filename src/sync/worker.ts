@@ -1,0 +1,117 @@
+import { logActivity } from './activity';
+import type { EngineDeps } from './deps';
+import { classify, retryDelaySeconds } from './errors';
+import { processIncoming } from './incoming';
+import { processOutgoing } from './outgoing';
+import { QueueEventSchema, type QueueEvent } from './queue-event';
+import { keys } from './state/keys';
+import type { ErrorRecord } from './state/records';
+import { Repo } from './state/repo';
+
+/**
+ * The queue consumer. Transient failures are re-queued with capped backoff (honouring Retry-After);
+ * after the budget, or on a permanent failure, the item becomes an error record that blocks only its
+ * issue (its lock). Work arriving for a blocked issue is folded into that record and re-run after a
+ * successful retry: replicas are snapshots, so one outgoing sync stands for any number of events.
+ */
+export async function handleQueueEvent(deps: EngineDeps, body: unknown): Promise<void> {
+  const parsed = QueueEventSchema.safeParse(body);
+  if (!parsed.success) {
+    await logActivity(deps, { connectionId: null, direction: 'local', type: 'queue', issueKey: null, remoteIssueKey: null, outcome: 'error', message: `dropped an invalid queue event: ${parsed.error.issues[0]?.message ?? ''}` });
+    return;
+  }
+  const event = parsed.data;
+  const repo = new Repo(deps.store);
+  const blockedBy = await repo.blockedBy(event.lock);
+  if (blockedBy !== undefined) {
+    const record = await repo.getError(blockedBy);
+    if (record) {
+      await deps.store.set(keys.error(record.id), { ...record, pending: foldPending(record.pending, event) });
+      return;
+    }
+    await deps.store.delete(keys.blocked(event.lock));
+  }
+  try {
+    if (event.kind === 'outgoing') await processOutgoing(deps, event);
+    else await processIncoming(deps, event);
+  } catch (error) {
+    await handleFailure(deps, event, error);
+  }
+}
+
+function foldPending(pending: QueueEvent[], event: QueueEvent): QueueEvent[] {
+  if (event.kind === 'outgoing') {
+    const existing = pending.find((p) => p.kind === 'outgoing');
+    if (existing && existing.kind === 'outgoing') {
+      return pending.map((p) => (p === existing ? { ...existing, syncBack: existing.syncBack || event.syncBack } : p));
+    }
+    return [...pending, { ...event, attempt: 0 }];
+  }
+  if (pending.some((p) => p.kind === 'incoming' && p.messageId === event.messageId)) return pending;
+  return [...pending, { ...event, attempt: 0 }].slice(-50);
+}
+
+async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown): Promise<void> {
+  const c = classify(error);
+  const attempts = event.attempt + 1;
+  const connectionId = event.connectionId;
+  if (c.kind === 'transient' && attempts < deps.settings.retry.maxAttempts) {
+    const delay = retryDelaySeconds(deps.settings.retry, event.attempt, c.retryAfterSeconds);
+    await deps.queue.push([{ ...event, attempt: attempts }], { delaySeconds: delay });
+    await logActivity(deps, { connectionId, direction: event.kind === 'outgoing' ? 'out' : 'in', type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `attempt ${attempts} failed (${c.message}); retrying in ${delay}s` });
+    return;
+  }
+  const repo = new Repo(deps.store);
+  const now = new Date(deps.clock.now()).toISOString();
+  const issue = await describeIssue(repo, event);
+  const record: ErrorRecord = {
+    id: deps.ids.uuid(), connectionId, lock: event.lock, direction: event.kind, issueKey: issue.issueKey, localIssueId: issue.localIssueId,
+    remoteIssueKey: issue.remoteIssueKey, cause: c.message, kind: c.kind, attempts, firstAt: now, lastAt: now, event: { ...event, attempt: 0 }, pending: [],
+    autoRetryAt: c.kind === 'transient' ? new Date(deps.clock.now() + 30 * 60 * 1000).toISOString() : null,
+  };
+  await deps.store.transact([
+    { op: 'set', key: keys.error(record.id), value: record },
+    { op: 'set', key: keys.blocked(event.lock), value: { errorId: record.id } },
+  ]);
+  await logActivity(deps, { connectionId, direction: event.kind === 'outgoing' ? 'out' : 'in', type: event.kind, issueKey: issue.issueKey, remoteIssueKey: issue.remoteIssueKey, outcome: 'error', message: c.message });
+}
+
+async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey: string | null; localIssueId: string | null; remoteIssueKey: string | null }> {
+  try {
+    if (event.kind === 'outgoing') {
+      const link = await repo.getLink(event.connectionId, event.localIssueId);
+      return { issueKey: link?.localKey ?? null, localIssueId: event.localIssueId, remoteIssueKey: link?.remoteKey ?? null };
+    }
+    const entry = await repo.getInbox(event.connectionId, event.messageId);
+    const parsed = entry ? safeJson(entry.body) : null;
+    const remoteIssueKey = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'key' in parsed.issue && typeof parsed.issue.key === 'string' ? parsed.issue.key : null;
+    const remoteIssueId = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'id' in parsed.issue && typeof parsed.issue.id === 'string' ? parsed.issue.id : null;
+    const link = remoteIssueId !== null ? await repo.getLinkByRemote(event.connectionId, remoteIssueId) : undefined;
+    return { issueKey: link?.localKey ?? null, localIssueId: link?.localIssueId ?? null, remoteIssueKey };
+  } catch {
+    return { issueKey: null, localIssueId: null, remoteIssueKey: null };
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Re-runs a recorded error and the work folded behind it; the issue is unblocked first. */
+export async function retryError(deps: EngineDeps, id: string): Promise<{ retried: boolean; events: number }> {
+  const repo = new Repo(deps.store);
+  const record = await repo.getError(id);
+  if (!record) return { retried: false, events: 0 };
+  await deps.store.transact([
+    { op: 'delete', key: keys.error(id) },
+    { op: 'delete', key: keys.blocked(record.lock) },
+  ]);
+  const events = [record.event, ...record.pending].map((e) => ({ ...e, attempt: 0 }));
+  await deps.queue.push(events);
+  await logActivity(deps, { connectionId: record.connectionId, direction: 'local', type: 'retry', issueKey: record.issueKey, remoteIssueKey: record.remoteIssueKey, outcome: 'info', message: `retrying: ${record.cause}` });
+  return { retried: true, events: events.length };
+}
