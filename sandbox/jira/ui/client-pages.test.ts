@@ -92,7 +92,7 @@ async function openPage(path: string): Promise<JSDOM> {
   return dom;
 }
 
-/** Resolves once `check` returns a value (re-checked on every DOM change); fails after 5 s. */
+/** Resolves once `check` returns a value (re-checked on every DOM change and focus move); fails after 5 s. */
 function waitFor<T>(dom: JSDOM, what: string, check: () => T | null | undefined | false): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const first = check();
@@ -100,19 +100,26 @@ function waitFor<T>(dom: JSDOM, what: string, check: () => T | null | undefined 
       resolve(first);
       return;
     }
-    const observer = new dom.window.MutationObserver(() => {
+    const document = dom.window.document;
+    const recheck = (): void => {
       const value = check();
       if (value !== null && value !== undefined && value !== false) {
-        observer.disconnect();
-        clearTimeout(timer);
+        stop();
         resolve(value);
       }
-    });
+    };
+    const observer = new dom.window.MutationObserver(recheck);
     const timer = setTimeout(() => {
-      observer.disconnect();
-      reject(new Error(`timed out waiting for ${what}; body: ${dom.window.document.body.textContent?.replace(/\s+/g, ' ').slice(0, 600) ?? ''}`));
+      stop();
+      reject(new Error(`timed out waiting for ${what}; body: ${document.body.textContent?.replace(/\s+/g, ' ').slice(0, 600) ?? ''}`));
     }, 5000);
-    observer.observe(dom.window.document, { subtree: true, childList: true, attributes: true, characterData: true });
+    const stop = (): void => {
+      observer.disconnect();
+      document.removeEventListener('focusin', recheck);
+      clearTimeout(timer);
+    };
+    observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    document.addEventListener('focusin', recheck);
   });
 }
 
