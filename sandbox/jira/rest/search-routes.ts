@@ -63,11 +63,11 @@ export function searchRoutes(router: Router, s: Services): void {
     }
   };
 
-  const matching = (jql: string, ctx: RouteContext): JqlIssue[] => {
+  const matching = (jql: string, ctx: RouteContext, sorted = true): JqlIssue[] => {
     const compiled = compile(jql, ctx);
     const found: JqlIssue[] = [];
     for (const row of s.index.all()) if (compiled.matches(row)) found.push(row);
-    return found.sort((a, b) => compiled.compare(a, b));
+    return sorted ? found.sort((a, b) => compiled.compare(a, b)) : found;
   };
 
   const search = (req: SearchRequest, ctx: RouteContext): Json => {
@@ -127,6 +127,6 @@ export function searchRoutes(router: Router, s: Services): void {
   router.add('POST', '/rest/api/3/search/approximate-count', (ctx) => {
     const parsed = z.object({ jql: z.string() }).safeParse(ctx.body());
     if (!parsed.success) throw JiraError.badRequest("The request must have a 'jql' string.");
-    return { status: 200, body: { count: matching(parsed.data.jql, ctx).length } };
+    return { status: 200, body: { count: matching(parsed.data.jql, ctx, false).length } };
   });
 }
