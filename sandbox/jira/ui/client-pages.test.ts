@@ -160,6 +160,22 @@ describe('issue list page', () => {
     });
   });
 
+  it('pages with nextPageToken through "Load more"', async () => {
+    for (let i = 0; i < 53; i++) rest.addIssue(`Bulk ${i}`);
+    const dom = await openPage('/');
+    const more = await waitFor(dom, 'the load-more button', () => {
+      const el = q(dom, '[data-testid=load-more]');
+      return el !== null && !el.hidden && qa(dom, '[data-testid=issue-row]').length === 50 ? el : null;
+    });
+    expect(q(dom, '[data-testid=issue-list-status]')?.textContent).toBe('50 issues shown.');
+    more.click();
+    await waitFor(dom, 'all rows', () => qa(dom, '[data-testid=issue-row]').length === 55);
+    expect(q(dom, '[data-testid=load-more]')?.hidden).toBe(true);
+    expect(q(dom, '[data-testid=issue-list-status]')?.textContent).toBe('55 issues shown.');
+    const searches = rest.requests.filter((r) => r.path === '/rest/api/3/search/jql').map((r) => r.body);
+    expect(searches[1]).toMatchObject({ jql: 'ORDER BY created DESC', nextPageToken: '50' });
+  });
+
   it('shows the API error for invalid JQL and marks the box invalid', async () => {
     const dom = await openPage('/');
     await waitFor(dom, 'rows', () => qa(dom, '[data-testid=issue-row]').length === 2);

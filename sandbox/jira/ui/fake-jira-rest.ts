@@ -107,8 +107,12 @@ export class FakeJiraRest {
     if (route === 'POST /search/jql') {
       const jql = isObj(body) && typeof body['jql'] === 'string' ? body['jql'] : '';
       if (jql.includes('(')) return reply(400, { errorMessages: ["Error in the JQL Query: Expecting ')' before the end of the query."], errors: {} });
-      const issues = [...this.issues.values()].reverse().map((i) => ({ id: i.id, key: i.key, fields: i.fields }));
-      return reply(200, { issues, isLast: true });
+      const all = [...this.issues.values()].reverse().map((i) => ({ id: i.id, key: i.key, fields: i.fields }));
+      const start = isObj(body) && typeof body['nextPageToken'] === 'string' ? Number(body['nextPageToken']) : 0;
+      const size = isObj(body) && typeof body['maxResults'] === 'number' ? body['maxResults'] : 50;
+      const issues = all.slice(start, start + size);
+      const more = start + size < all.length;
+      return reply(200, more ? { issues, nextPageToken: String(start + size), isLast: false } : { issues, isLast: true });
     }
     if (route === 'GET /project/search') return reply(200, { values: [{ id: '10000', key: 'INT', name: 'Internal' }], total: 1, isLast: true });
     if (route === 'GET /issue/createmeta/INT/issuetypes') {

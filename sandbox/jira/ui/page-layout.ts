@@ -37,6 +37,7 @@ export function renderLayout(input: LayoutInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(input.title)} — ${site}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSET_PATHS.styles}">
 </head>
 <body>
