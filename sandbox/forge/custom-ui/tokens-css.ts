@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { z } from 'zod';
 
 /** The themes whose CSS variables (`--ds-*`) Jira provides to Custom UI once theming is enabled. */
@@ -9,9 +8,9 @@ export const THEME_ATTRIBUTE = 'light:light dark:dark spacing:spacing typography
 
 const ThemeModule = z.object({ default: z.string().min(1) });
 
-/** The design-token CSS from `@atlaskit/tokens` as installed in `appRoot`. */
-export function tokensCss(appRoot: string): string {
-  const load = createRequire(path.join(appRoot, 'package.json'));
+/** The design-token CSS from the installed `@atlaskit/tokens` (a dependency of the app's pages). */
+export function tokensCss(): string {
+  const load = createRequire(__filename);
   return THEMES.map((theme) => {
     const mod = ThemeModule.parse(load(`@atlaskit/tokens/dist/cjs/artifacts/themes/${theme}.js`));
     return `/* @atlaskit/tokens ${theme} */\n${mod.default}`;

@@ -1,0 +1,55 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { validateManifest } from '../../sandbox/forge/manifest';
+import { ForgePlatform } from '../../sandbox/forge/platform';
+import { FIXTURE_APP } from './fixture';
+
+const REPO = path.resolve(__dirname, '../..');
+
+/** a copy of the fixture app whose manifest.yml is changed by `edit` */
+function fixtureWith(edit: (manifest: string) => string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-fixture-'));
+  cpSync(FIXTURE_APP, dir, { recursive: true });
+  symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  writeFileSync(path.join(dir, 'manifest.yml'), edit(readFileSync(path.join(dir, 'manifest.yml'), 'utf8')));
+  return dir;
+}
+
+describe('manifest validation with @forge/manifest, offline', () => {
+  it('the fixture manifest is valid', async () => {
+    expect(await validateManifest(FIXTURE_APP)).toEqual({ errors: [], warnings: [] });
+  });
+
+  it("the app's manifest.yml has no error except Custom UI resources not built yet", async () => {
+    // static/*/build is produced by the UI build (git-ignored): each missing one is the only allowed error
+    const missing = [['admin', 54], ['panel', 56]].filter(([r]) => !existsSync(path.join(REPO, `static/${String(r)}/build`)))
+      .map(([r, line]) => `missing resource 'static/${String(r)}/build' is being referenced by '${String(r)}' in resources (manifest.yml:${String(line)}:10)`);
+    expect(await validateManifest(REPO)).toEqual({ errors: missing, warnings: [] });
+    expect(await validateManifest(REPO, { allowMissingResources: true })).toEqual({ errors: [], warnings: missing });
+  });
+
+  it.each([
+    ['a resource folder that does not exist', (m: string) => m.replace('path: static/page', 'path: static/not-built'), /missing resource 'static\/not-built'/, true],
+    ['a handler export file that does not exist', (m: string) => m.replace('handler: index.hook', 'handler: nowhere.hook'), /nowhere\.hook/, false],
+  ])('refuses to start with %s, naming the validator message', async (_what, edit, message, onlyStrict) => {
+    const dir = fixtureWith(edit);
+    try {
+      await expect(new ForgePlatform({ appRoot: dir }).start()).rejects.toThrow(message);
+      const lenient = new ForgePlatform({ appRoot: dir, allowMissingResources: true }).start();
+      if (onlyStrict) await expect(lenient).resolves.toEqual({ warnings: [expect.stringMatching(message)] });
+      else await expect(lenient).rejects.toThrow(message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an unsupported filter.expression at start-up', async () => {
+    const dir = fixtureWith((m) => m.replace('ignoreSelf: true', "ignoreSelf: true\n        expression: event.issue.fields.summary.match('x')"));
+    try {
+      await expect(new ForgePlatform({ appRoot: dir }).start()).rejects.toThrow(/trigger 'fixture-events': filter.expression .*function calls are not supported/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

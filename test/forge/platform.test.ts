@@ -1,0 +1,158 @@
+import { startFixture, type FixtureSandbox } from './fixture';
+
+let sb: FixtureSandbox;
+beforeAll(async () => { sb = await startFixture(['internal', 'external']); });
+afterAll(async () => { await sb.close(); });
+
+const internal = (): FixtureSandbox['installs'][number] => sb.installs[0]!;
+const external = (): FixtureSandbox['installs'][number] => sb.installs[1]!;
+const call = async (inst: FixtureSandbox['installs'][number], fn: string, payload: unknown = {}): Promise<unknown> => {
+  const r = await sb.call(inst, fn, payload);
+  expect(r.status).toBe(200);
+  return (r.body as { result: unknown }).result;
+};
+const invokeRaw = async (inst: FixtureSandbox['installs'][number], body: unknown): Promise<{ status: number; body: unknown }> => {
+  const res = await fetch(`${inst.siteUrl}/_sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() as unknown };
+};
+
+describe('installations', () => {
+  it('gives each site its own installation id, cloud id, app account and web trigger URL', () => {
+    expect(internal().id).not.toBe(external().id);
+    expect(internal().cloudId).not.toBe(external().cloudId);
+    expect(internal().appAccountId).not.toBe(external().appAccountId);
+    expect(internal().siteName).toBe('internal');
+    expect(external().siteUrl).toBe(sb.sites[1]!.baseUrl);
+  });
+
+  it('keeps two installations apart, even under concurrent invocations', async () => {
+    const writes = Array.from({ length: 10 }, (_, i) => [
+      call(internal(), 'kvs-set', { key: `shared:${i}`, value: `internal-${i}` }),
+      call(external(), 'kvs-set', { key: `shared:${i}`, value: `external-${i}` }),
+    ]).flat();
+    await Promise.all(writes);
+    const reads = await Promise.all(Array.from({ length: 10 }, async (_, i) => [
+      await call(internal(), 'kvs-get', { key: `shared:${i}` }), await call(external(), 'kvs-get', { key: `shared:${i}` }),
+    ]));
+    reads.forEach(([a, b], i) => {
+      expect(a).toEqual({ ok: `internal-${i}` });
+      expect(b).toEqual({ ok: `external-${i}` });
+    });
+    const contexts = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 ? external() : internal(), 'context')));
+    contexts.forEach((c, i) => expect(c).toEqual(expect.objectContaining({ installationId: (i % 2 ? external() : internal()).id })));
+    await call(internal(), 'secret-set', { key: 'only-internal', value: 'x' });
+    expect(await call(external(), 'secret-get', { key: 'only-internal' })).toEqual({ ok: null });
+  });
+});
+
+describe('resolvers through POST /_sandbox/invoke', () => {
+  it("calls the module's resolver with Forge's resolver context", async () => {
+    const result = await call(internal(), 'context') as { context: Record<string, unknown>; installationId: string; moduleKey: string; remainingMs: number };
+    expect(result.context).toEqual(expect.objectContaining({
+      accountId: sb.sites[0]!.admin.accountId, cloudId: internal().cloudId, moduleKey: 'fixture-admin',
+      extension: { type: 'jira:adminPage' }, installContext: `ari:cloud:jira::site/${internal().cloudId}`,
+    }));
+    expect(result.installationId).toBe(internal().id);
+    expect(result.moduleKey).toBe('fixture-admin');
+    expect(result.remainingMs).toBeGreaterThan(0);
+    expect(result.remainingMs).toBeLessThanOrEqual(25_000);
+  });
+
+  it('answers the same through Installation.invoke, with the given accountId', async () => {
+    const result = await internal().invoke('fixture-admin', 'context', {}, { accountId: 'someone-else' }) as { context: Record<string, unknown> };
+    expect(result.context['accountId']).toBe('someone-else');
+  });
+
+  it.each([
+    ['a resolver that throws', { moduleKey: 'fixture-admin', functionKey: 'fail' }, 500, 'resolver exploded'],
+    ['an undefined function key', { moduleKey: 'fixture-admin', functionKey: 'nope' }, 500, "Resolver has no definition for 'nope'."],
+    ['a module without a resolver', { moduleKey: 'fixture-hook', functionKey: 'context' }, 400, "module 'fixture-hook' has no resolver in manifest.yml"],
+    ['a body that is not the invoke shape', { functionKey: 'context' }, 400, expect.stringContaining('moduleKey')],
+    ['a body that is not JSON', '{not json', 400, 'request body is not valid JSON'],
+  ])('answers an error object for %s', async (_what, body, status, message) => {
+    expect(await invokeRaw(internal(), body)).toEqual({ status, body: { error: { name: expect.any(String), message } } });
+  });
+});
+
+describe('product requests', () => {
+  it('sends requestJira asApp to the installation site as the app account', async () => {
+    internal().resetStats();
+    expect(await call(internal(), 'jira-myself')).toEqual({ ok: { status: 200, body: expect.objectContaining({ accountId: internal().appAccountId }) } });
+    expect(internal().stats()).toEqual(expect.objectContaining({ productRequests: 1 }));
+  });
+});
+
+describe('web triggers', () => {
+  it('returns a loopback URL from webTrigger.getUrl and round-trips a request', async () => {
+    const url = await internal().webTriggerUrl('fixture-hook');
+    expect(await call(internal(), 'webtrigger-url')).toEqual({ ok: url });
+    expect(url.startsWith(`${internal().siteUrl}/x1/`)).toBe(true);
+    const res = await fetch(`${url}/extra/path?a=1&a=2&b=x`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: 'hello' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-echo-method')).toBe('PUT');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ method: 'PUT', path: new URL(url).pathname + '/extra/path', query: { a: ['1', '2'], b: ['x'] }, body: 'hello', contentType: ['text/plain'] });
+  });
+
+  it('answers 500 when the function result is not a web trigger response', async () => {
+    const res = await fetch(await internal().webTriggerUrl('fixture-hook'), { method: 'POST', body: 'malformed' });
+    expect(res.status).toBe(500);
+  });
+
+  it('answers 404 for an unknown web trigger id', async () => {
+    expect((await fetch(`${internal().siteUrl}/x1/not-a-trigger`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('egress', () => {
+  it('refuses fetch to an address the manifest does not declare, as Forge does', async () => {
+    expect(await call(internal(), 'egress', { url: 'https://evil.example.org/steal' })).toEqual({ error: {
+      name: 'ExternalEndpointNotAllowedError',
+      message: 'URL not included in the external fetch backend permissions: https://evil.example.org/steal. Visit go.atlassian.com/forge-egress for more information.',
+    } });
+  });
+
+  it("allows fetch to another installation's sandbox web trigger URL", async () => {
+    const url = await external().webTriggerUrl('fixture-hook');
+    expect(await call(internal(), 'egress', { url })).toEqual({ ok: { status: 201, body: expect.stringContaining('"body":"ping"') } });
+  });
+
+  it('leaves fetch outside invocations alone (the platform and tests are not the app)', async () => {
+    expect((await fetch(`${internal().siteUrl}/_sandbox/idle`)).status).toBe(200);
+  });
+});
+
+describe('product events and triggers', () => {
+  it('delivers events to trigger modules and drops the app’s own with ignoreSelf', async () => {
+    const asUser = await call(internal(), 'jira-create', { as: 'user', project: 'INT', summary: 'by a person' }) as { ok: { status: number; body: { key: string } } };
+    const asApp = await call(internal(), 'jira-create', { as: 'app', project: 'INT', summary: 'by the app' }) as { ok: { status: number; body: { key: string } } };
+    expect(asUser.ok.status).toBe(201);
+    expect(asApp.ok.status).toBe(201);
+    await sb.platform.waitForIdle();
+    expect(await call(internal(), 'kvs-get', { key: `event:${asUser.ok.body.key}:avi:jira:created:issue` })).toEqual({
+      ok: { selfGenerated: false, moduleKey: 'fixture-events', cloudId: internal().cloudId },
+    });
+    expect(internal().kvsKeys(`event:${asApp.ok.body.key}:`)).toEqual([]);
+    expect(external().kvsKeys('event:')).toEqual([]);
+  });
+});
+
+describe('scheduled triggers', () => {
+  it('run on demand and on their interval', async () => {
+    await internal().runScheduled('fixture-tick');
+    expect(await call(internal(), 'kvs-get', { key: 'ticks' })).toEqual({ ok: 1 });
+    await sb.platform.advance(3_600_000);
+    await sb.platform.waitForIdle();
+    expect(await call(internal(), 'kvs-get', { key: 'ticks' })).toEqual({ ok: 2 });
+    expect(await call(external(), 'kvs-get', { key: 'ticks' })).toEqual({ ok: 1 });
+  });
+});
+
+describe('GET /_sandbox/idle', () => {
+  it('reports idle over all installations', async () => {
+    await sb.platform.waitForIdle();
+    for (const inst of sb.installs) {
+      expect(await (await fetch(`${inst.siteUrl}/_sandbox/idle`)).json()).toEqual({ idle: true, pending: 0 });
+    }
+  });
+});
