@@ -215,6 +215,7 @@ function localIssue(s, writable) {
     reporter: w('reporter', user),
     comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p); }),
     customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: issue.customFields["Name"].value = ...'); } },
+    created: {}, updated: {},
   }, s, writable ? '' : ' in the outgoing script: set fields on replica');
 }
 
@@ -254,32 +255,37 @@ function log(level) {
 }
 function only(what) { return () => { throw new Error(what + ' can only be called in the incoming script'); }; }
 
+// Comments by identity: copies follow their remote original (edited, or gone when it was deleted
+// there); our own comments take the remote's edits of their copies and go when the remote deleted
+// the copy it had; remote comments without a copy here are added (id '' = to be created).
+// filter(comment) chooses which remote comments to take in; format(body, comment) rewrites their body.
 function mergeComments(target, source, options) {
   const opts = options || {};
+  if (opts.filter !== undefined && typeof opts.filter !== 'function') throw new TypeError('mergeComments: filter must be a function');
+  if (opts.format !== undefined && typeof opts.format !== 'function') throw new TypeError('mergeComments: format must be a function');
   const local = copy(target && target.comments, 'issue.comments') || [];
-  let remote = copy(source && source.comments, 'replica.comments') || [];
-  if (opts.filter !== undefined) {
-    if (typeof opts.filter !== 'function') throw new TypeError('mergeComments: filter must be a function');
-    remote = remote.filter((c) => opts.filter(c));
-  }
-  const body = (c) => {
-    if (opts.format === undefined) return c.body;
-    if (typeof opts.format !== 'function') throw new TypeError('mergeComments: format must be a function');
-    return adf(opts.format(c.body, c), 'mergeComments format result');
-  };
-  const byOrigin = new Map(local.filter((c) => c.originId !== null).map((c) => [c.originId, c]));
-  const remoteIds = new Set(remote.map((c) => c.id));
-  const out = local.filter((c) => c.originId === null || remoteIds.has(c.originId));
-  for (const rc of remote) {
-    // a copy of one of our own comments: the local original stays as it is
-    if (rc.originId !== null) continue;
-    const mine = byOrigin.get(rc.id);
-    const b = body(rc);
-    if (mine) {
-      if (stringify(mine.body) !== stringify(b)) { mine.body = b; mine.updated = rc.updated; }
-    } else {
-      out.push({ id: '', author: rc.author, body: b, created: rc.created, updated: rc.updated, originId: rc.id });
+  const remote = (copy(source && source.comments, 'replica.comments') || []).filter((c) => c.originId !== null || !opts.filter || opts.filter(c));
+  const body = (c) => (opts.format ? adf(opts.format(c.body, c), 'mergeComments format result') : c.body);
+  const remoteById = new Map(remote.map((c) => [c.id, c]));
+  const copyOfOurs = new Map(remote.filter((c) => c.originId !== null).map((c) => [c.originId, c]));
+  const previouslyCopied = new Set((incoming && input.previous ? input.previous.comments : []).map((c) => c.originId).filter((id) => id !== null));
+  const haveCopy = new Set();
+  const out = [];
+  for (const l of local) {
+    if (l.originId !== null) {
+      const original = remoteById.get(l.originId);
+      if (!original) continue;
+      haveCopy.add(l.originId);
+      out.push(O.assign({}, l, { body: body(original), updated: original.updated }));
+      continue;
     }
+    const theirCopy = copyOfOurs.get(l.id);
+    if (theirCopy) out.push(O.assign({}, l, { body: theirCopy.body, updated: theirCopy.updated }));
+    else if (!previouslyCopied.has(l.id)) out.push(l);
+  }
+  for (const r of remote) {
+    if (r.originId !== null || haveCopy.has(r.id)) continue;
+    out.push({ id: '', author: r.author, body: body(r), created: r.created, updated: r.updated, originId: r.id });
   }
   return out;
 }
@@ -297,6 +303,8 @@ const api = {
       for (const l of lists) { const t = find(l, name); if (t) return O.assign({}, t); }
       return null;
     },
+    getProjects: () => keys(md.issueTypes),
+    getCustomField: (name) => { const f = find(md.customFields, name); return f ? O.assign({}, f) : null; },
     getPriority: (name) => { const p = find(md.priorities, name); return p ? O.assign({}, p) : null; },
     getStatus: (name) => { const s = find(md.statuses, name); return s ? O.assign({}, s) : null; },
     getUser: (id) => { const u = md.users.find((x) => x.accountId === id); return u ? O.assign({}, u) : null; },

@@ -37,6 +37,8 @@ export const RulesIssueSchema = z.object({
   reporter: UserRefSchema.nullable(),
   comments: z.array(RulesCommentSchema),
   customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
+  created: z.string().exactOptional(),
+  updated: z.string().exactOptional(),
 });
 
 export const RulesMetadataSchema = z.object({

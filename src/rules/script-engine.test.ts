@@ -131,6 +131,9 @@ describe('reading the API', () => {
     ['nodeHelper.getIssueType("Incident", "SUP")?.name', '"Incident"'],
     ['nodeHelper.getIssueType("Incident", null)?.id', '"10102"'],
     ['nodeHelper.getIssueType(undefined, "CLOUD")', 'null'],
+    ['nodeHelper.getProjects()', '["CLOUD","SUP"]'],
+    ['nodeHelper.getCustomField("severity")', '{"id":"customfield_10051","name":"Severity"}'],
+    ['nodeHelper.getCustomField("Nope")', 'null'],
     ['nodeHelper.getPriority("high")', '{"id":"2","name":"High"}'],
     ['nodeHelper.getPriority("Blocker")', 'null'],
     ['nodeHelper.getPriority(null)', 'null'],
@@ -316,7 +319,7 @@ describe('comment merge', () => {
     const changed = await runIncoming(merge, { issue: sampleIssue({ comments: [copyOfR1] }), replica: edited });
     expect(changed.desired.comments).toEqual([{ ...copyOfR1, body: adfText('edited'), updated: '2026-11-21T00:00:00.000Z' }]);
     const same = await runIncoming(merge, { issue: sampleIssue({ comments: [copyOfR1] }) });
-    expect(same.desired.comments).toEqual([copyOfR1]);
+    expect(same.desired.comments).toEqual([{ ...copyOfR1, updated: sampleReplicaComment().updated }]);
   });
 
   it('a copy whose remote comment was deleted is removed; local originals stay', async () => {
@@ -325,11 +328,27 @@ describe('comment merge', () => {
     expect(result.desired.comments).toEqual([mine]);
   });
 
-  it('the remote copy of a local comment is recognised and never added again', async () => {
+  it('the remote copy of a local comment is recognised, never added again, and brings its edits back', async () => {
     const mine = sampleComment({ id: 'c-mine' });
-    const echo = sampleReplicaComment({ id: 'r-echo', body: mine.body, originId: 'c-mine' });
+    const echo = sampleReplicaComment({ id: 'r-echo', body: mine.body, originId: 'c-mine', updated: mine.updated });
     const result = await runIncoming(merge, { issue: sampleIssue({ comments: [mine] }), replica: sampleReplica({ comments: [echo] }) });
     expect(result.desired.comments).toEqual([mine]);
+    const editedThere = { ...echo, body: adfText('edited there'), updated: '2026-11-22T00:00:00.000Z' };
+    const edited = await runIncoming(merge, { issue: sampleIssue({ comments: [mine] }), replica: sampleReplica({ comments: [editedThere] }) });
+    expect(edited.desired.comments).toEqual([{ ...mine, body: adfText('edited there'), updated: '2026-11-22T00:00:00.000Z' }]);
+  });
+
+  it('a local comment whose remote copy was deleted there goes; one never copied stays', async () => {
+    const mine = sampleComment({ id: 'c-mine' });
+    const echo = sampleReplicaComment({ id: 'r-echo', body: mine.body, originId: 'c-mine' });
+    const deletedThere = await runIncoming(merge, {
+      issue: sampleIssue({ comments: [mine] }),
+      replica: sampleReplica({ comments: [] }),
+      previous: sampleReplica({ comments: [echo] }),
+    });
+    expect(deletedThere.desired.comments).toEqual([]);
+    const neverCopied = await runIncoming(merge, { issue: sampleIssue({ comments: [mine] }), replica: sampleReplica({ comments: [] }), previous: sampleReplica({ comments: [] }) });
+    expect(neverCopied.desired.comments).toEqual([mine]);
   });
 
   it('filter keeps some remote comments, format transforms their bodies', async () => {
@@ -372,8 +391,8 @@ describe('outgoing script', () => {
       reporter: null,
       comments: [],
       customFields: {},
-      created: '',
-      updated: '',
+      created: '1970-01-01T00:00:00.000Z',
+      updated: '1970-01-01T00:00:00.000Z',
     });
   });
 

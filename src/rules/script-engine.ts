@@ -17,6 +17,9 @@ export interface ScriptRules {
   limits?: Partial<ScriptLimits>;
 }
 
+/** created/updated of a replica whose issue did not tell them */
+const EPOCH = new Date(0).toISOString();
+
 const OutgoingOutputSchema = z.object({ replica: ReplicaSchema, logs: z.array(RulesLogSchema) });
 const IncomingOutputSchema = z.object({
   issue: RulesIssueSchema,
@@ -75,8 +78,8 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         reporter: null,
         comments: [],
         customFields: {},
-        created: '',
-        updated: '',
+        created: issue.created ?? EPOCH,
+        updated: issue.updated ?? EPOCH,
       };
       const raw = await sandbox.run('outgoing', rules.outgoing, {
         mode: 'outgoing',
