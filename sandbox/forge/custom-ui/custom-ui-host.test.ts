@@ -268,8 +268,8 @@ describe('createCustomUiHost', () => {
         Reflect.set(globalThis, '__bridge', previous);
       }
       expect(calls).toEqual([
-        ['twin-sync-panel', 'getTwin', { x: 1 }, { localId: 'twin-sync-panel-sandbox', extension: { type: 'jira:issuePanel', issue: { key: 'INT-3', id: '10003' }, project: { key: 'INT' } }, siteName: 'internal' }],
-        ['twin-sync-panel', 'fail', {}, { localId: 'twin-sync-panel-sandbox', extension: { type: 'jira:issuePanel', issue: { key: 'INT-3', id: '10003' }, project: { key: 'INT' } }, siteName: 'internal' }],
+        ['twin-sync-panel', 'getTwin', { x: 1 }, { accountId: 'admin-1', localId: 'twin-sync-panel-sandbox', extension: { type: 'jira:issuePanel', issue: { key: 'INT-3', id: '10003' }, project: { key: 'INT' } }, siteName: 'internal' }],
+        ['twin-sync-panel', 'fail', {}, { accountId: 'admin-1', localId: 'twin-sync-panel-sandbox', extension: { type: 'jira:issuePanel', issue: { key: 'INT-3', id: '10003' }, project: { key: 'INT' } }, siteName: 'internal' }],
       ]);
     });
   });

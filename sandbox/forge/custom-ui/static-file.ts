@@ -30,7 +30,9 @@ export async function readFileInside(root: string, relative: string): Promise<Bu
     if (!info.isFile()) return null;
     return await readFile(resolved);
   } catch (e) {
-    if (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return null;
+    // (duck-typed: errors from fs may come from another realm, e.g. under jest)
+    const code: unknown = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw e;
   }
 }
