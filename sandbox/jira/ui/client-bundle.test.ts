@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -44,6 +44,29 @@ describe('buildClientBundle', () => {
   ])('refuses %s', (_name, files, message) => {
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     expect(() => buildClientBundle(dir)).toThrow(message);
+  });
+
+  it('keeps transpiled modules in the cache folder and reuses them while the sources are unchanged', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'ui-bundle-cache-'));
+    try {
+      writeFileSync(join(dir, 'main.ts'), "declare const out: Record<string, unknown>;\nout['value'] = 'fresh';\n");
+      expect(run(buildClientBundle(dir, cacheDir).code)).toEqual({ value: 'fresh' });
+      const [cacheFile, ...others] = readdirSync(cacheDir);
+      expect(others).toEqual([]);
+      const cachePath = join(cacheDir, cacheFile ?? '');
+      // a hit is served from the file: prove it by altering the cached code
+      writeFileSync(cachePath, readFileSync(cachePath, 'utf8').replace('fresh', 'from cache'));
+      expect(run(buildClientBundle(dir, cacheDir).code)).toEqual({ value: 'from cache' });
+      // a cache file that does not hold the expected shape is rebuilt
+      writeFileSync(cachePath, JSON.stringify({ not: 'sources' }));
+      expect(run(buildClientBundle(dir, cacheDir).code)).toEqual({ value: 'fresh' });
+      // changed sources use a new entry
+      writeFileSync(join(dir, 'main.ts'), "declare const out: Record<string, unknown>;\nout['value'] = 'changed';\n");
+      expect(run(buildClientBundle(dir, cacheDir).code)).toEqual({ value: 'changed' });
+      expect(readdirSync(cacheDir)).toHaveLength(2);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('builds the real client once and caches it', () => {
