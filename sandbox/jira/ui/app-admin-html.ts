@@ -14,7 +14,7 @@ export function appAdminHtml(adminPage: SiteUiExtensions['adminPage']): string {
   const frame =
     src === null
       ? `<p class="error" data-testid="admin-page-error" role="alert">The app's admin page address is not an http(s) URL, so it is not shown.</p>`
-      : `<iframe id="admin-page-frame" class="admin-frame" data-testid="admin-page-frame" title="${title}" src="${escapeHtml(src)}"></iframe>`;
+      : `<iframe id="admin-page-frame" class="admin-frame" data-testid="admin-page-frame" title="${title}" allow="clipboard-write" src="${escapeHtml(src)}"></iframe>`;
   return `<main id="main" class="page page-apps" data-testid="page-apps">
 <h1 data-testid="admin-page-title">${title}</h1>
 ${frame}

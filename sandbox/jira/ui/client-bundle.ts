@@ -57,7 +57,7 @@ function transpile(files: { file: string; source: string }[]): ClientSource[] {
 function transpileCached(files: { file: string; source: string }[], cacheDir: string | null): ClientSource[] {
   if (cacheDir === null) return transpile(files);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsVersion = String((require('typescript/package.json') as { version?: unknown }).version);
+  const tsVersion = z.object({ version: z.string() }).parse(require('typescript/package.json')).version;
   const hash = createHash('sha256').update(`${CACHE_FORMAT}\0${tsVersion}`);
   for (const { file, source } of files) hash.update(`\0${file}\0${source}`);
   const cacheFile = join(cacheDir, `twin-sync-ui-client-${hash.digest('hex').slice(0, 32)}.json`);

@@ -269,6 +269,7 @@ describe('issue view', () => {
     const frame = await waitFor(dom, 'the panel iframe', () => q(dom, '[data-testid=issue-panel-frame]'));
     expect(frame.getAttribute('src')).toBe('/_sandbox/panel?issueKey=INT-1&issueId=10001');
     expect(frame.getAttribute('title')).toBe('Twin');
+    expect(frame.getAttribute('allow')).toBe('clipboard-write');
   });
 
   it('transitions the issue with the transition buttons', async () => {

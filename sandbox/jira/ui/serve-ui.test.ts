@@ -193,7 +193,7 @@ describe('serveUi with the app installed', () => {
     const html = await (await fetch(`${ui.base}/jira/settings/apps/twin-sync`)).text();
     expect(html).toContain('<h1 data-testid="admin-page-title">Twin Sync</h1>');
     expect(html).toContain(
-      '<iframe id="admin-page-frame" class="admin-frame" data-testid="admin-page-frame" title="Twin Sync" src="http://127.0.0.1:7300/_sandbox/ui/admin/index.html?module=twin-sync-admin"></iframe>',
+      '<iframe id="admin-page-frame" class="admin-frame" data-testid="admin-page-frame" title="Twin Sync" allow="clipboard-write" src="http://127.0.0.1:7300/_sandbox/ui/admin/index.html?module=twin-sync-admin"></iframe>',
     );
     expect(html).not.toContain('app-not-installed');
   });

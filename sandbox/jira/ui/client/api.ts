@@ -29,7 +29,7 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
-export function createApi(authorization: string, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): Api {
+export function createApi(authorization: string): Api {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const headers: Record<string, string> = { Accept: 'application/json', Authorization: authorization };
     const init: RequestInit = { method, headers };
@@ -39,7 +39,7 @@ export function createApi(authorization: string, fetchImpl: typeof fetch = (inpu
     }
     let res: Response;
     try {
-      res = await fetchImpl(path, init);
+      res = await fetch(path, init);
     } catch (err) {
       throw new ApiError(0, `The site did not answer (${err instanceof Error ? err.message : String(err)}).`);
     }

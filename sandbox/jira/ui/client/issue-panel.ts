@@ -12,7 +12,7 @@ export async function loadIssuePanel(api: Api, key: string, id: string): Promise
     id: 'issue-panel-frame',
     className: 'panel-frame',
     testid: 'issue-panel-frame',
-    attrs: { title: str(data, 'title') ?? 'App panel', src },
+    attrs: { title: str(data, 'title') ?? 'App panel', allow: 'clipboard-write', src },
   });
   replaceChildren(slot, [frame]);
 }
