@@ -2,6 +2,7 @@ import { invoke, view } from '@forge/bridge';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { createPanelApi } from '../../shared/src/api/panel-api';
+import { FirstRenderMark } from '../../shared/src/ui/first-render-mark';
 import '../../shared/src/ui/styles.css';
 import { PanelApp } from './panel-app';
 
@@ -21,4 +22,10 @@ view
     console.warn('No issue context:', e);
     return null;
   })
-  .then((issueKey) => createRoot(root).render(<PanelApp api={api} issueKey={issueKey} />));
+  .then((issueKey) =>
+    createRoot(root).render(
+      <FirstRenderMark name="twin-sync:first-render">
+        <PanelApp api={api} issueKey={issueKey} />
+      </FirstRenderMark>,
+    ),
+  );

@@ -47,7 +47,7 @@ describe('Issue panel', () => {
     const bridge = renderPanel({ syncNow: () => { bridge.set({ getTwin: () => makeTwin({ outcome: 'sent again' }) }); } });
     await userEvent.click(await screen.findByRole('button', { name: 'Sync now' }));
     expect(await screen.findByText(/sent again/)).toBeInTheDocument();
-    expect(bridge.callsOf('syncNow')).toEqual([{}]);
+    expect(bridge.callsOf('syncNow')).toEqual([{ connectionId: 'c1' }]);
   });
 
   it('unlinks only after confirmation', async () => {
@@ -62,7 +62,7 @@ describe('Issue panel', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Unlink' }));
     await userEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Unlink' }));
     expect(await screen.findByText('INT-1 is not synced: it is outside the scope of every connection.')).toBeInTheDocument();
-    expect(bridge.callsOf('unlink')).toEqual([{}]);
+    expect(bridge.callsOf('unlink')).toEqual([{ connectionId: 'c1' }]);
   });
 
   it('offers "Sync to <site>" for an unlinked issue in scope', async () => {

@@ -76,7 +76,7 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
             <SectionMessage appearance="error" title="The last sync failed">{t.error ?? 'No detail was recorded.'}</SectionMessage>
           ) : null}
           <div className="ts-row">
-            <Button onClick={() => void act('sync', () => api.syncNow())} isLoading={busy === 'sync'} disabled={busy !== null}>Sync now</Button>
+            <Button onClick={() => void act('sync', () => api.syncNow(t.connectionId))} isLoading={busy === 'sync'} disabled={busy !== null}>Sync now</Button>
             <Button appearance="subtle" onClick={() => setConfirmUnlink(true)} disabled={busy !== null}>Unlink</Button>
           </div>
         </>
@@ -113,7 +113,7 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
         <ConfirmDialog
           title={`Unlink from ${t.twinKey ?? 'the twin'}?`}
           confirmLabel="Unlink"
-          onConfirm={() => void act('unlink', () => api.unlink())}
+          onConfirm={() => void act('unlink', () => api.unlink(t.connectionId))}
           onCancel={() => setConfirmUnlink(false)}
           isWorking={busy === 'unlink'}
         >

@@ -41,8 +41,14 @@ export function ActivityList({ activity }: { activity: Resource<Activity[]> }) {
               {list.map((a, i) => (
                 <tr key={i}>
                   <td><TimeText at={a.at} empty="—" /></td>
-                  <td>{a.direction === 'in' ? '↓ In' : '↑ Out'}</td>
-                  <td>{a.issueKey ?? '—'}</td>
+                  <td>
+                    {a.direction === 'in' ? '↓ In' : a.direction === 'out' ? '↑ Out' : a.direction === 'local' ? 'Local' : a.direction}
+                    {a.type === null ? null : <div className="ts-subtlest">{a.type}</div>}
+                  </td>
+                  <td>
+                    {a.issueKey ?? '—'}
+                    {a.remoteIssueKey === null ? null : <div className="ts-subtlest">twin {a.remoteIssueKey}</div>}
+                  </td>
                   <td>
                     <Lozenge appearance={outcomeAppearance(a.outcome)}>{a.outcome}</Lozenge>
                     {a.detail === null ? null : <div className="ts-subtlest">{a.detail}</div>}

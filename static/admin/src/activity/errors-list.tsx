@@ -71,11 +71,18 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
               {list.map((e) => (
                 <tr key={e.id} data-testid={`error-${e.id}`}>
                   <td>
-                    {e.issueKey ?? '—'}
+                    {e.issueKey ?? e.remoteIssueKey ?? '—'}
+                    {e.direction === null ? null : <div className="ts-subtlest">{e.direction}</div>}
                     {connectionName(e.connectionId) === null ? null : <div className="ts-subtlest">{connectionName(e.connectionId)}</div>}
                   </td>
-                  <td style={{ wordBreak: 'break-word' }}>{e.cause}</td>
-                  <td>{e.attempts}</td>
+                  <td style={{ wordBreak: 'break-word' }}>
+                    {e.cause}
+                    {e.pending > 0 ? <div className="ts-subtlest">{e.pending} more waiting behind it</div> : null}
+                  </td>
+                  <td>
+                    {e.attempts}
+                    {e.autoRetryAt === null ? null : <div className="ts-subtlest">retries on its own</div>}
+                  </td>
                   <td><TimeText at={e.lastAttemptAt} /></td>
                   <td>
                     <Button

@@ -13,7 +13,7 @@ const directionLabels: Record<Direction, string> = {
 };
 
 const policyLabels: Record<string, string> = {
-  'latest-wins': 'Latest change wins',
+  'later-wins': 'The later change wins',
   'local-wins': 'This site wins',
   'remote-wins': 'The other site wins',
 };

@@ -11,18 +11,21 @@ import { timestamp } from './timestamp';
 export const directions = ['both', 'send-only', 'receive-only'] as const;
 export type Direction = (typeof directions)[number];
 
-export const conflictPolicies = ['latest-wins', 'local-wins', 'remote-wins'] as const;
+/** the engine's policies (architecture §5.3); the default is 'later-wins' */
+export const conflictPolicies = ['later-wins', 'local-wins', 'remote-wins'] as const;
 
 export const connectionSchema = z.looseObject({
   id: z.string(),
   name: z.string().default(''),
   remoteSiteName: z.string().nullish().transform((v) => v ?? null),
-  /** 'connected' | 'waiting' | 'failing'; other words are shown as they come */
+  /** 'active' (connected) | 'pending' (waiting for the other side) | 'failing'; other words are shown as they come */
   status: z.string(),
+  /** 'inviter' | 'accepter' */
+  role: z.string().nullish().transform((v) => v ?? null),
   direction: z.enum(directions).catch('both'),
   lastMessageAt: timestamp,
   scopeJql: z.string().nullish().transform((v) => v ?? ''),
-  conflictPolicy: z.string().nullish().transform((v) => v ?? 'latest-wins'),
+  conflictPolicy: z.string().nullish().transform((v) => v ?? 'later-wins'),
   lastError: z.string().nullish().transform((v) => v ?? null),
 });
 export type Connection = z.infer<typeof connectionSchema>;
@@ -30,25 +33,43 @@ export type Connection = z.infer<typeof connectionSchema>;
 export const invitationSchema = z.looseObject({ code: z.string().min(1), expiresAt: timestamp });
 export type Invitation = z.infer<typeof invitationSchema>;
 
-export const syncErrorSchema = z.looseObject({
-  id: z.string(),
-  issueKey: z.string().nullish().transform((v) => v ?? null),
-  connectionId: z.string().nullish().transform((v) => v ?? null),
-  cause: z.string(),
-  attempts: z.number().int().nonnegative().default(0),
-  lastAttemptAt: timestamp,
-});
+export const syncErrorSchema = z
+  .looseObject({
+    id: z.string(),
+    issueKey: z.string().nullish().transform((v) => v ?? null),
+    remoteIssueKey: z.string().nullish().transform((v) => v ?? null),
+    connectionId: z.string().nullish().transform((v) => v ?? null),
+    /** 'outgoing' | 'incoming' */
+    direction: z.string().nullish().transform((v) => v ?? null),
+    cause: z.string(),
+    /** 'transient' (retried automatically) | 'permanent' */
+    kind: z.string().nullish().transform((v) => v ?? null),
+    attempts: z.number().int().nonnegative().default(0),
+    lastAttemptAt: timestamp,
+    lastAt: timestamp,
+    autoRetryAt: timestamp,
+    /** work waiting behind this error */
+    pending: z.number().int().nonnegative().nullish().transform((v) => v ?? 0),
+  })
+  .transform(({ lastAt, ...e }) => ({ ...e, lastAttemptAt: e.lastAttemptAt ?? lastAt }));
 export type SyncError = z.infer<typeof syncErrorSchema>;
 
-export const activitySchema = z.looseObject({
-  at: timestamp,
-  direction: z.enum(['in', 'out']),
-  issueKey: z.string().nullish().transform((v) => v ?? null),
-  outcome: z.string(),
-  durationMs: z.number().nullish().transform((v) => v ?? null),
-  connectionId: z.string().nullish().transform((v) => v ?? null),
-  detail: z.string().nullish().transform((v) => v ?? null),
-});
+export const activitySchema = z
+  .looseObject({
+    at: timestamp,
+    /** 'in' | 'out' | 'local' */
+    direction: z.string(),
+    /** message type: 'replica', 'hello', 'unlink'… */
+    type: z.string().nullish().transform((v) => v ?? null),
+    issueKey: z.string().nullish().transform((v) => v ?? null),
+    remoteIssueKey: z.string().nullish().transform((v) => v ?? null),
+    outcome: z.string(),
+    durationMs: z.number().nullish().transform((v) => v ?? null),
+    connectionId: z.string().nullish().transform((v) => v ?? null),
+    detail: z.string().nullish().transform((v) => v ?? null),
+    message: z.string().nullish().transform((v) => v ?? null),
+  })
+  .transform(({ message, ...a }) => ({ ...a, detail: a.detail ?? (message === '' ? null : message) }));
 export type Activity = z.infer<typeof activitySchema>;
 
 export const ruleErrorSchema = z.looseObject({

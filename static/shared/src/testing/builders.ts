@@ -8,7 +8,7 @@ export function makeConnection(over: Record<string, unknown> = {}): Record<strin
     direction: 'both',
     lastMessageAt: '2026-11-26T10:00:00.000Z',
     scopeJql: 'project = INT',
-    conflictPolicy: 'latest-wins',
+    conflictPolicy: 'later-wins',
     ...over,
   };
 }
