@@ -132,7 +132,7 @@ export async function unlink(deps: EngineDeps, input: z.infer<typeof UnlinkSchem
   let remoteNotified = false;
   try {
     await sendToConnection(deps, connection, {
-      v: 1, type: 'unlink', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: fromSite(deps),
+      v: 1, type: 'unlink', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps),
       issue: { id: link.localIssueId, key: link.localKey },
     });
     remoteNotified = true;

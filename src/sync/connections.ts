@@ -51,7 +51,7 @@ export async function createInvitation(deps: EngineDeps, name: string): Promise<
   await deps.store.setSecret(keys.invitationTokenSecret(id), token);
   await deps.store.set(keys.invitation(id), { connectionId: id, expiresAt, createdAt: new Date(deps.clock.now()).toISOString() });
   await repo.saveConnection(blankConnection(deps, id, name, 'inviter'));
-  const code = encodeInvitation({ v: 1, connectionId: id, inboxUrl: await deps.site.inboxUrl(), token, expiresAt, name, siteName: deps.site.siteName });
+  const code = encodeInvitation({ v: 1, connectionId: id, inboxUrl: await deps.site.inboxUrl(), token, expiresAt, name, siteName: await deps.site.siteName() });
   return { code, expiresAt, connectionId: id };
 }
 
@@ -72,7 +72,7 @@ export async function acceptInvitation(deps: EngineDeps, codeText: string): Prom
   const nonce = deps.ids.token();
   const hello: HelloMessage = {
     v: 1, type: 'hello', connectionId: code.connectionId, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(),
-    from: fromSite(deps), inboxUrl: await deps.site.inboxUrl(), siteUrl: await deps.jira.siteUrl(), nonce,
+    from: await fromSite(deps), inboxUrl: await deps.site.inboxUrl(), siteUrl: await deps.jira.siteUrl(), nonce,
   };
   let answer;
   try {
@@ -115,7 +115,7 @@ export async function acceptHello(deps: EngineDeps, connection: Connection, toke
     ...connection, status: 'active', remoteSiteName: hello.from.siteName, remoteCloudId: hello.from.cloudId, remoteInboxUrl: hello.inboxUrl,
     remoteSiteUrl: hello.siteUrl, lastMessageAt: new Date(deps.clock.now()).toISOString(),
   });
-  return { status: 200, body: { ok: true, message: 'connected', siteName: deps.site.siteName, cloudId: deps.site.cloudId, siteUrl: await deps.jira.siteUrl() } };
+  return { status: 200, body: { ok: true, message: 'connected', siteName: await deps.site.siteName(), cloudId: deps.site.cloudId, siteUrl: await deps.jira.siteUrl() } };
 }
 
 export async function listConnections(deps: EngineDeps): Promise<ConnectionSummary[]> {

@@ -67,7 +67,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
 
   const now = new Date(deps.clock.now()).toISOString();
   const envelope: ReplicaMessage = {
-    v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: fromSite(deps),
+    v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
     issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq: link.outSeq, ack: link.inSeq, syncBack: event.syncBack,
     editedAt: link.known.editedAt, replica,
   };

@@ -11,8 +11,8 @@ export async function connectionSecret(deps: EngineDeps, connectionId: string): 
   return parsed.success ? parsed.data : undefined;
 }
 
-export function fromSite(deps: EngineDeps): Envelope['from'] {
-  return { siteName: deps.site.siteName, cloudId: deps.site.cloudId };
+export async function fromSite(deps: EngineDeps): Promise<Envelope['from']> {
+  return { siteName: await deps.site.siteName(), cloudId: deps.site.cloudId };
 }
 
 /** Signs and posts an envelope to a remote inbox; maps the answer to success, transient or permanent failure. */

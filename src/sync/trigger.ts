@@ -1,5 +1,6 @@
 import type { EngineDeps } from './deps';
 import { localLock, type OutgoingEvent } from './queue-event';
+import type { Connection } from './state/records';
 import { Repo } from './state/repo';
 
 /** A product event reduced to what the trigger decides on. */
@@ -18,7 +19,7 @@ const NEVER_SYNCED = new Set(['rank', 'watchers', 'votes', 'timespent', 'worklog
  * issue is a candidate when it is linked or the connection has a scope (the consumer's single read
  * checks the scope JQL and reads the issue at once). Pushes one queue event per connection.
  */
-export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput, ignoredFields: (connectionId: string) => readonly string[] = () => []): Promise<number> {
+export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput, ignoredFields: (connection: Connection) => readonly string[] = () => []): Promise<number> {
   const repo = new Repo(deps.store);
   const connections = (await repo.listConnections()).filter((c) => c.status === 'active' && c.direction !== 'receive-only');
   const events: OutgoingEvent[] = [];
@@ -26,7 +27,7 @@ export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput,
     const link = await repo.getLink(connection.id, input.issueId);
     if (!link && connection.scopeJql === null) continue;
     if (input.eventType === 'avi:jira:updated:issue' && input.changedFields !== null) {
-      const ignored = new Set([...NEVER_SYNCED, ...ignoredFields(connection.id).map((f) => f.toLowerCase())]);
+      const ignored = new Set([...NEVER_SYNCED, ...ignoredFields(connection).map((f) => f.toLowerCase())]);
       if (input.changedFields.every((f) => ignored.has(f.toLowerCase()))) continue;
     }
     events.push({ kind: 'outgoing', connectionId: connection.id, localIssueId: input.issueId, syncBack: false, reason: 'event', lock: localLock(connection.id, input.issueId), attempt: 0 });

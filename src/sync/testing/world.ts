@@ -90,7 +90,7 @@ export class World {
     const site: WorldSite = { name, jira, store, deps: undefined as unknown as EngineDeps };
     site.deps = {
       jira, store, clock: this.clock, ids: seededIds(this.rng),
-      site: { cloudId, siteName: name, inboxUrl: async () => `https://${name}.test/inbox` },
+      site: { cloudId, siteName: async () => name, inboxUrl: async () => `https://${name}.test/inbox` },
       rules: new BuiltinRulesProvider(),
       settings: { ...DEFAULT_SETTINGS, retry: { maxAttempts: 1000, baseDelaySeconds: 1, maxDelaySeconds: 60 } },
       queue: { push: async (events, options) => {

@@ -1,0 +1,24 @@
+import type { RulesProvider } from '../../ports/rules-provider';
+import { systemClock } from '../../ports/clock';
+import { cryptoIds } from '../../ports/ids';
+import { DEFAULT_SETTINGS, type EngineDeps } from '../../sync/deps';
+import { ForgeJira } from './forge-jira';
+import { ForgeKvsStore } from './forge-kvs';
+import { ForgeQueue } from './forge-queue';
+import { forgeSite } from './forge-site';
+import { ForgeTransport } from './forge-transport';
+
+/** The engine wired to Forge: one set per invocation (the metadata memo lives per invocation). */
+export function forgeDeps(rules: RulesProvider, cloudIdHint?: string): EngineDeps {
+  const store = new ForgeKvsStore();
+  const jira = new ForgeJira(store);
+  return {
+    jira, store, rules,
+    queue: new ForgeQueue(),
+    transport: new ForgeTransport(),
+    clock: systemClock,
+    ids: cryptoIds,
+    site: forgeSite(jira, cloudIdHint),
+    settings: DEFAULT_SETTINGS,
+  };
+}

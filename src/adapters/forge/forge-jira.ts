@@ -1,0 +1,285 @@
+import api, { route, type Route } from '@forge/api';
+import { z } from 'zod';
+import {
+  JiraError, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
+} from '../../ports/jira';
+import type { RulesMetadata } from '../../ports/rules';
+import type { StorePort } from '../../ports/store';
+import type { JsonValue, UserRef } from '../../sync/replica';
+import {
+  CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, PriorityListSchema, ProjectListSchema,
+  ProjectSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
+} from './jira-schemas';
+
+export const ORIGIN_PROPERTY = 'twinSync.origin';
+const META_KEY = 'meta:v1';
+const META_TTL_SECONDS = 600;
+const BASE_FIELDS = ['summary', 'description', 'issuetype', 'project', 'priority', 'labels', 'status', 'duedate', 'assignee', 'reporter', 'comment', 'created', 'updated'];
+
+const MetaCacheSchema = z.strictObject({
+  metadata: z.strictObject({
+    issueTypes: z.record(z.string(), z.array(z.strictObject({ id: z.string(), name: z.string(), subtask: z.boolean() }))),
+    priorities: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+    statuses: z.array(z.strictObject({ id: z.string(), name: z.string(), category: z.string() })),
+    users: z.array(z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() })),
+    customFields: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  }),
+  baseUrl: z.string(),
+  siteTitle: z.string(),
+});
+type MetaCache = z.infer<typeof MetaCacheSchema>;
+
+/** Counts the REST calls made through this port (for logs and benchmarks). */
+export interface CallCounter {
+  calls: number;
+}
+
+/**
+ * JiraPort over Jira Cloud REST v3 with `requestJira` as the app. Metadata (fields, projects and
+ * issue types, priorities, statuses, server info) is cached in KVS for 10 minutes and per invocation.
+ */
+export class ForgeJira implements JiraPort {
+  private meta: MetaCache | undefined;
+  readonly counter: CallCounter = { calls: 0 };
+
+  constructor(private readonly store: StorePort) {}
+
+  private async request(path: Route, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; json: unknown }> {
+    this.counter.calls += 1;
+    let response;
+    try {
+      response = await api.asApp().requestJira(path, {
+        method: init.method ?? 'GET',
+        headers: { Accept: 'application/json', ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+    } catch (error) {
+      throw new JiraError(`network failure: ${error instanceof Error ? error.message : String(error)}`, 0);
+    }
+    const text = await response.text();
+    let json: unknown = null;
+    if (text !== '') {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+    }
+    if (response.status >= 400) {
+      const retryAfter = Number(response.headers.get('retry-after') ?? '');
+      const body = JiraErrorBodySchema.safeParse(json);
+      const messages = body.success ? [...(body.data.errorMessages ?? []), ...Object.entries(body.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`)] : [];
+      throw new JiraError(`${init.method ?? 'GET'} ${path.value} → ${response.status}${messages.length > 0 ? `: ${messages.join('; ')}` : ''}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    }
+    return { status: response.status, json };
+  }
+
+  private parse<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new JiraError(`unexpected ${what} response: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 502);
+    return parsed.data;
+  }
+
+  private async metaCache(): Promise<MetaCache> {
+    if (this.meta) return this.meta;
+    const cached = MetaCacheSchema.safeParse(await this.store.get(META_KEY));
+    if (cached.success) {
+      this.meta = cached.data;
+      return cached.data;
+    }
+    const fields = this.parse(FieldListSchema, (await this.request(route`/rest/api/3/field`)).json, 'field list');
+    const projects = this.parse(ProjectListSchema, (await this.request(route`/rest/api/3/project`)).json, 'project list');
+    const issueTypes: MetaCache['metadata']['issueTypes'] = {};
+    for (const p of projects) {
+      const project = this.parse(ProjectSchema, (await this.request(route`/rest/api/3/project/${p.key}`)).json, 'project');
+      issueTypes[p.key] = (project.issueTypes ?? []).map((t) => ({ id: t.id, name: t.name, subtask: t.subtask ?? false }));
+    }
+    const priorities = this.parse(PriorityListSchema, (await this.request(route`/rest/api/3/priority`)).json, 'priority list');
+    const statuses = this.parse(StatusListSchema, (await this.request(route`/rest/api/3/status`)).json, 'status list');
+    const server = this.parse(ServerInfoSchema, (await this.request(route`/rest/api/3/serverInfo`)).json, 'server info');
+    const meta: MetaCache = {
+      metadata: {
+        issueTypes,
+        priorities: priorities.map((p) => ({ id: p.id, name: p.name })),
+        statuses: dedupeByName(statuses.map((s) => ({ id: s.id, name: s.name, category: s.statusCategory?.key ?? 'undefined' }))),
+        users: [],
+        customFields: fields.filter((f) => f.custom === true).map((f) => ({ id: f.id, name: f.name })),
+      },
+      baseUrl: server.baseUrl,
+      siteTitle: server.serverTitle ?? new URL(server.baseUrl).host,
+    };
+    await this.store.set(META_KEY, meta, { ttlSeconds: META_TTL_SECONDS });
+    this.meta = meta;
+    return meta;
+  }
+
+  async siteInfo(): Promise<{ baseUrl: string; siteTitle: string }> {
+    const meta = await this.metaCache();
+    return { baseUrl: meta.baseUrl, siteTitle: meta.siteTitle };
+  }
+
+  private async customFieldIds(): Promise<Map<string, string>> {
+    const meta = await this.metaCache();
+    return new Map(meta.metadata.customFields.map((f) => [f.id, f.name]));
+  }
+
+  private async fieldList(): Promise<string[]> {
+    return [...BASE_FIELDS, ...(await this.customFieldIds()).keys()];
+  }
+
+  private async toLocal(issue: JiraIssue): Promise<LocalIssue> {
+    const names = await this.customFieldIds();
+    const f = issue.fields;
+    let comments = f.comment?.comments ?? [];
+    if (f.comment === undefined || f.comment.total > comments.length) comments = await this.allComments(issue.id);
+    const customFields: Record<string, { value: JsonValue }> = {};
+    for (const [id, name] of names) {
+      const parsed = JsonOf.safeParse(f[id] ?? null);
+      customFields[name] = { value: parsed.success ? parsed.data : null };
+    }
+    return {
+      id: issue.id, key: issue.key, projectKey: f.project.key, summary: f.summary ?? '', description: f.description ?? null, typeName: f.issuetype.name,
+      priority: f.priority?.name ?? null, labels: f.labels ?? [], status: { name: f.status.name, category: f.status.statusCategory?.key ?? null },
+      dueDate: f.duedate ?? null, assignee: user(f.assignee), reporter: user(f.reporter),
+      comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: c.created, updated: c.updated })),
+      customFields, created: f.created, updated: f.updated,
+    };
+  }
+
+  private async allComments(issueId: string): Promise<z.infer<typeof JiraCommentSchema>[]> {
+    const out: z.infer<typeof JiraCommentSchema>[] = [];
+    for (let startAt = 0; startAt < 10_000;) {
+      const page = this.parse(JiraCommentPageSchema, (await this.request(route`/rest/api/3/issue/${issueId}/comment?startAt=${String(startAt)}&maxResults=100`)).json, 'comment page');
+      out.push(...page.comments);
+      startAt += page.comments.length;
+      if (page.comments.length === 0 || startAt >= page.total) break;
+    }
+    return out;
+  }
+
+  async getIssue(issueId: string): Promise<LocalIssue | null> {
+    const fields = (await this.fieldList()).join(',');
+    try {
+      const { json } = await this.request(route`/rest/api/3/issue/${issueId}?fields=${fields}`);
+      return this.toLocal(this.parse(JiraIssueSchema, json, 'issue'));
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async getIssueInScope(issueId: string, jql: string): Promise<LocalIssue | null> {
+    if (!/^\d+$/.test(issueId)) throw new JiraError(`invalid issue id ${issueId}`, 400);
+    const { json } = await this.request(route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      body: { jql: `id = ${issueId} AND (${jql})`, fields: await this.fieldList(), maxResults: 1, reconcileIssues: [Number(issueId)] },
+    });
+    const issue = this.parse(SearchResultSchema, json, 'search').issues[0];
+    return issue ? this.toLocal(issue) : null;
+  }
+
+  async findIssueByOrigin(origin: IssueOrigin): Promise<IssueRef | null> {
+    const jql = `issue.property[${ORIGIN_PROPERTY}].remoteIssueId = "${escapeJql(origin.remoteIssueId)}" AND issue.property[${ORIGIN_PROPERTY}].connectionId = "${escapeJql(origin.connectionId)}"`;
+    const { json } = await this.request(route`/rest/api/3/search/jql`, { method: 'POST', body: { jql, fields: ['id'], maxResults: 2 } });
+    const found = this.parse(SearchRefsSchema, json, 'search').issues[0];
+    if (!found) return null;
+    return { id: found.id, key: found.key ?? found.id };
+  }
+
+  private async fieldsBody(fields: IssueFieldWrite, forCreate: boolean): Promise<Record<string, unknown>> {
+    const body: Record<string, unknown> = {};
+    if (fields.summary !== undefined) body.summary = fields.summary;
+    if (fields.description !== undefined) body.description = fields.description;
+    if (fields.priority !== undefined) body.priority = fields.priority === null ? null : { name: fields.priority };
+    if (fields.labels !== undefined) body.labels = fields.labels;
+    if (fields.dueDate !== undefined) body.duedate = fields.dueDate;
+    if (fields.assignee !== undefined) body.assignee = fields.assignee === null ? null : { accountId: fields.assignee };
+    if (fields.reporter !== undefined && fields.reporter !== null) body.reporter = { accountId: fields.reporter };
+    if (fields.customFields) {
+      const byName = new Map((await this.metaCache()).metadata.customFields.map((f) => [f.name.toLowerCase(), f.id]));
+      for (const [name, value] of Object.entries(fields.customFields)) {
+        const id = byName.get(name.toLowerCase());
+        if (id === undefined) throw new JiraError(`no custom field named "${name}" on this site`, 400);
+        if (forCreate && value === null) continue;
+        body[id] = value;
+      }
+    }
+    if (forCreate) {
+      for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
+    }
+    return body;
+  }
+
+  async createIssue(input: CreateIssueInput): Promise<IssueRef> {
+    const fields = { ...(await this.fieldsBody(input.fields, true)), project: { key: input.projectKey }, issuetype: { name: input.typeName } };
+    const { json } = await this.request(route`/rest/api/3/issue`, { method: 'POST', body: { fields, properties: [{ key: ORIGIN_PROPERTY, value: input.origin }] } });
+    const created = this.parse(CreatedIssueSchema, json, 'create issue');
+    return { id: created.id, key: created.key };
+  }
+
+  async updateIssue(issueId: string, fields: IssueFieldWrite): Promise<void> {
+    await this.request(route`/rest/api/3/issue/${issueId}?notifyUsers=false`, { method: 'PUT', body: { fields: await this.fieldsBody(fields, false) } });
+  }
+
+  async getTransitions(issueId: string): Promise<Transition[]> {
+    const { json } = await this.request(route`/rest/api/3/issue/${issueId}/transitions`);
+    return this.parse(TransitionsSchema, json, 'transitions').transitions.map((t) => ({ id: t.id, name: t.name, to: { name: t.to.name, category: t.to.statusCategory?.key ?? null } }));
+  }
+
+  async transitionIssue(issueId: string, transitionId: string): Promise<void> {
+    await this.request(route`/rest/api/3/issue/${issueId}/transitions`, { method: 'POST', body: { transition: { id: transitionId } } });
+  }
+
+  async addComment(issueId: string, body: LocalComment['body']): Promise<LocalComment> {
+    const { json } = await this.request(route`/rest/api/3/issue/${issueId}/comment`, { method: 'POST', body: { body } });
+    const c = this.parse(JiraCommentSchema, json, 'comment');
+    return { id: c.id, author: user(c.author), body: c.body, created: c.created, updated: c.updated };
+  }
+
+  async updateComment(issueId: string, commentId: string, body: LocalComment['body']): Promise<void> {
+    await this.request(route`/rest/api/3/issue/${issueId}/comment/${commentId}?notifyUsers=false`, { method: 'PUT', body: { body } });
+  }
+
+  async deleteComment(issueId: string, commentId: string): Promise<void> {
+    try {
+      await this.request(route`/rest/api/3/issue/${issueId}/comment/${commentId}`, { method: 'DELETE' });
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  async getMetadata(): Promise<RulesMetadata> {
+    return (await this.metaCache()).metadata;
+  }
+
+  async validateJql(jql: string): Promise<string | null> {
+    try {
+      await this.request(route`/rest/api/3/search/approximate-count`, { method: 'POST', body: { jql } });
+      return null;
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 400) return error.message.replace(/^.*→ 400: ?/, '');
+      throw error;
+    }
+  }
+
+  async siteUrl(): Promise<string | null> {
+    return (await this.metaCache()).baseUrl;
+  }
+}
+
+const JsonOf: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonOf), z.record(z.string(), JsonOf)]));
+
+function user(u: { accountId: string; displayName?: string | undefined; emailAddress?: string | undefined } | null | undefined): UserRef | null {
+  if (!u) return null;
+  return { accountId: u.accountId, displayName: u.displayName ?? u.accountId, email: u.emailAddress ?? null };
+}
+
+function escapeJql(value: string): string {
+  return value.replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+function dedupeByName<T extends { name: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => (seen.has(i.name) ? false : (seen.add(i.name), true)));
+}
