@@ -67,7 +67,7 @@ export interface JiraBenchFigures {
 }
 
 const SEARCHES = [
-  'project = INT AND status = Open ORDER BY created DESC',
+  'project = "INT" AND status = Open ORDER BY created DESC',
   'text ~ "foo"',
   'issue.property[bench.origin].remoteIssueId = "r-4200"',
   'labels = bench-7 AND priority = High',

@@ -157,7 +157,7 @@ describe('jira.js 5 against the emulated site', () => {
     const seen: string[] = [];
     let nextPageToken: string | undefined;
     do {
-      const page = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: 'project = INT AND labels = jira-js-search ORDER BY key ASC', maxResults: 2, fields: ['summary', 'status'], ...(nextPageToken === undefined ? {} : { nextPageToken }) });
+      const page = await client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: 'project = "INT" AND labels = jira-js-search ORDER BY key ASC', maxResults: 2, fields: ['summary', 'status'], ...(nextPageToken === undefined ? {} : { nextPageToken }) });
       for (const issue of page.issues ?? []) {
         seen.push(z.string().parse(issue.key));
         expect(Object.keys(issue.fields ?? {}).sort()).toEqual(['status', 'summary']);

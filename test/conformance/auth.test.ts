@@ -33,8 +33,8 @@ const ENDPOINTS: [string, string, unknown][] = [
   ['GET', '/rest/api/3/issue/createmeta/INT/issuetypes', undefined],
   ['GET', '/rest/api/3/myself', undefined],
   ['GET', '/rest/api/3/user/search?query=admin', undefined],
-  ['GET', '/rest/api/3/search/jql?jql=project%20%3D%20INT', undefined],
-  ['POST', '/rest/api/3/search/jql', { jql: 'project = INT' }],
+  ['GET', '/rest/api/3/search/jql?jql=project%20%3D%20%22INT%22', undefined],
+  ['POST', '/rest/api/3/search/jql', { jql: 'project = "INT"' }],
 ];
 
 describeConformance('authentication', (spec) => {
@@ -74,7 +74,7 @@ describeConformance('authentication', (spec) => {
     expect(props.body).toEqual({ keys: [] });
     const fields = await site.jira.get('/rest/api/3/field/search', { query: { query: 'auth-probe-field' } });
     expect(fields.body).toMatchObject({ values: [] });
-    const issues = await site.jira.post('/rest/api/3/search/jql', { jql: 'project = INT', fields: ['key'] });
+    const issues = await site.jira.post('/rest/api/3/search/jql', { jql: 'project = "INT"', fields: ['summary'] });
     expect(issues.body).toMatchObject({ issues: [{ key }] });
   });
 

@@ -32,7 +32,7 @@ async function countIssues(jira: JiraProbe): Promise<number> {
   let total = 0;
   let token: string | undefined;
   do {
-    const res = await jira.post('/rest/api/3/search/jql', { jql: 'project = INT', maxResults: 100, fields: ['id'], ...(token === undefined ? {} : { nextPageToken: token }) });
+    const res = await jira.post('/rest/api/3/search/jql', { jql: 'project = "INT"', maxResults: 100, fields: ['id'], ...(token === undefined ? {} : { nextPageToken: token }) });
     expectConforming(res, 200);
     const page = z.object({ issues: z.array(z.unknown()), nextPageToken: z.string().optional() }).parse(res.body);
     total += page.issues.length;

@@ -42,7 +42,7 @@ async function searchAll(jira: JiraProbe, via: Via, request: SearchRequest): Pro
 }
 
 async function keysFor(jira: JiraProbe, jql: string): Promise<string[]> {
-  const { pages } = await searchAll(jira, 'POST', { jql, fields: ['key'], maxResults: 100 });
+  const { pages } = await searchAll(jira, 'POST', { jql, fields: ['summary'], maxResults: 100 });
   return pages.flatMap((p) => p.issues.map((i) => i.key ?? `<no key for ${i.id}>`));
 }
 
@@ -72,7 +72,7 @@ describeConformance('JQL search', (spec) => {
 
   describe.each<Via>(['GET', 'POST'])('%s', (via) => {
     it('pages with nextPageToken until isLast, in ORDER BY order, without gaps or repeats', async () => {
-      const { pages } = await searchAll(site.jira, via, { jql: 'project = INT AND labels = paging ORDER BY key ASC', maxResults: 3, fields: ['summary'] });
+      const { pages } = await searchAll(site.jira, via, { jql: 'project = "INT" AND labels = paging ORDER BY key ASC', maxResults: 3, fields: ['summary'] });
       expect(pages.map((p) => p.issues.length)).toEqual([3, 3, 1]);
       expect(pages.map((p) => p.isLast)).toEqual([false, false, true]);
       expect(pages.map((p) => p.nextPageToken === undefined)).toEqual([false, false, true]);
@@ -96,21 +96,28 @@ describeConformance('JQL search', (spec) => {
       expect(issue?.fields?.summary).toBeUndefined();
     });
 
+    it('returns keys when only key is asked for', async () => {
+      const res = await search(site.jira, via, { jql: `key = ${keys[0] ?? ''}`, fields: ['key'] });
+      expectConforming(res, 200);
+      const [issue] = searchResults.parse(res.body).issues;
+      expect(issue?.key).toBe(keys[0]);
+    });
+
     it('answers 400 with the parser\'s message for malformed JQL', async () => {
-      const res = await search(site.jira, via, { jql: 'project = INT AND (' });
+      const res = await search(site.jira, via, { jql: 'project = "INT" AND (' });
       expectConforming(res, 400);
       expect(errorCollection.parse(res.body).errorMessages.join(' ')).not.toBe('');
     });
   });
 
   it.each([
-    ['project and status', 'project = INT AND status = Open AND labels = paging ORDER BY key ASC', [0, 1, 2, 3, 4, 5, 6]],
+    ['project and status', 'project = "INT" AND status = Open AND labels = paging ORDER BY key ASC', [0, 1, 2, 3, 4, 5, 6]],
     ['labels', 'labels = odd ORDER BY key ASC', [1, 3, 5]],
     ['in', 'labels in (odd) AND issuetype in (Bug) ORDER BY key ASC', [5]],
     ['not in', 'labels = paging AND priority not in (Medium) ORDER BY key ASC', [0]],
     ['!=', 'labels = paging AND issuetype != Task ORDER BY key ASC', [5]],
     ['summary ~', 'summary ~ zebra', [3]],
-    ['text ~', 'text ~ "zebra" AND project = INT', [3]],
+    ['text ~', 'text ~ "zebra" AND project = "INT"', [3]],
     ['NOT and parentheses', 'labels = paging AND NOT (labels = even OR issuetype = Bug) ORDER BY key ASC', [1, 3]],
     ['issue property', 'issue.property[twinSync.origin].remoteIssueId = "10042"', [4]],
     ['custom field by name', '"Remote issue key" ~ "CLOUD-77"', [6]],
@@ -127,10 +134,16 @@ describeConformance('JQL search', (spec) => {
   });
 
   it('answers 400 naming an unsupported clause instead of an empty result', async () => {
-    const res = await search(site.jira, 'POST', { jql: 'project = INT AND sprint in openSprints()' });
+    const res = await search(site.jira, 'POST', { jql: 'project = "INT" AND sprint in openSprints()' });
     expectConforming(res, 400);
     const errors = errorCollection.parse(res.body);
     expect([...errors.errorMessages, ...Object.values(errors.errors)].join(' ')).toMatch(/sprint/i);
+  });
+
+  it('answers 400 for a reserved word used unquoted, as Jira does (INT is reserved in JQL)', async () => {
+    const res = await search(site.jira, 'POST', { jql: 'project = INT' });
+    expectConforming(res, 400);
+    expect(errorCollection.parse(res.body).errorMessages.join(' ')).toMatch(/reserved/i);
   });
 
   it('answers 400 for an unknown project in JQL', async () => {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fieldProblems, statusShape } from './field-shapes';
 import { useSite, uncheckedOperations } from './harness';
 import { issueFields } from './issue-input';
@@ -33,9 +34,9 @@ describeConformance('transitions', (spec) => {
     const key = await createIssue(site.jira);
     const res = await site.jira.get(`/rest/api/3/issue/${key}/transitions`);
     expectConforming(res, 200);
-    for (const t of transitions.parse(res.body).transitions) {
-      expect(fieldProblems(spec, { status: t.to })).toEqual([]);
-    }
+    const raw = z.object({ transitions: z.array(z.object({ to: z.unknown() })) }).parse(res.body).transitions;
+    expect(raw.length).toBeGreaterThan(0);
+    for (const t of raw) expect(fieldProblems(spec, { status: t.to })).toEqual([]);
     const targets = (await available(site.jira, key)).map((t) => `${t.to}/${t.category}`);
     expect(targets).toEqual(expect.arrayContaining(['In Progress/indeterminate', 'Done/done']));
     expect(targets).not.toContain('Open/new');
