@@ -45,12 +45,43 @@ export interface JqlCustomFieldInfo {
   type: string;
 }
 
+/** A project, issue type, status or priority known to the site. */
+export interface JqlCatalogEntry {
+  id: string;
+  name: string;
+  /** project key (projects only) */
+  key?: string;
+}
+
+export interface JqlUserInfo {
+  accountId: string;
+  displayName: string;
+  emailAddress?: string | null;
+}
+
+/**
+ * Optional (added by the JQL evaluator, backwards compatible): what the site knows. When a list is
+ * given, a value that names nothing in it answers Jira's `The value 'X' does not exist for the field
+ * 'project'.` (kind 'invalid-value'), user fields also accept display names and e-mail addresses,
+ * `priorities` (highest first) ranks priority for `<`/`>`/ORDER BY and `statuses` orders ORDER BY status.
+ */
+export interface JqlCatalog {
+  projects?: readonly JqlCatalogEntry[];
+  issueTypes?: readonly JqlCatalogEntry[];
+  statuses?: readonly JqlCatalogEntry[];
+  /** highest first, as Jira lists them */
+  priorities?: readonly JqlCatalogEntry[];
+  users?: readonly JqlUserInfo[];
+}
+
 export interface JqlContext {
   /** epoch milliseconds used for relative dates like -1d and functions like now() */
   now: number;
   /** the calling user's account id, for currentUser() */
   currentAccountId: string | null;
   customFields: readonly JqlCustomFieldInfo[];
+  /** optional: see JqlCatalog */
+  catalog?: JqlCatalog;
 }
 
 export interface CompiledJql {

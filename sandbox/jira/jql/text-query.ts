@@ -1,0 +1,129 @@
+import { JqlError } from './types';
+
+/**
+ * Jira's text search (the right-hand side of `~`), applied to the texts of one field.
+ *
+ * Supported, as in Jira's "Search syntax for text fields": terms (case-insensitive whole words, light
+ * English plural stemming: `bug` finds `bugs`), terms joined by AND unless `OR`/`||` separates them,
+ * `"exact phrases"` (inside a JQL string: `summary ~ "\"full screen\""`), trailing or inner wildcards
+ * `win*` / `te?t`, exclusion with `-term` or `NOT term`, `AND`/`&&`/`+term` as no-ops.
+ * English stop words (`the`, `a`, ...) are ignored as terms. Terms may match in different texts
+ * (e.g. different comments); a phrase must match within one text.
+ * Not supported (answers 'unsupported'): grouping with parentheses, fuzzy `~`, field-qualified `f:x`.
+ */
+export type TextMatcher = (texts: readonly string[]) => boolean;
+
+const STOP_WORDS = new Set([
+  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'if', 'in', 'into', 'is', 'it', 'no', 'not',
+  'of', 'on', 'or', 'such', 'that', 'the', 'their', 'then', 'there', 'these', 'they', 'this', 'to', 'was',
+  'will', 'with',
+]);
+
+const WORD = '[\\p{L}\\p{N}]';
+const BEFORE = `(?<!${WORD})`;
+const AFTER = `(?!${WORD})`;
+
+interface Term {
+  pattern: RegExp;
+  negated: boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A regular-expression fragment matching one word of the query (wildcards, plural forms). */
+function wordPattern(word: string, field: string, original: string): string {
+  const w = word.toLowerCase();
+  if (/[*?]/.test(w)) {
+    if (w.startsWith('*') || w.startsWith('?')) {
+      throw new JqlError(`The text query '${original}' for field '${field}' is not allowed to start with '*' or '?'.`, 'invalid-value');
+    }
+    return [...w].map((c) => (c === '*' ? `${WORD}*` : c === '?' ? WORD : escapeRegExp(c))).join('');
+  }
+  let base = w;
+  if (w.length > 4 && w.endsWith('ies')) base = `${w.slice(0, -3)}y`;
+  else if (w.length > 3 && /(?:s|x|z|ch|sh)es$/.test(w)) base = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) base = w.slice(0, -1);
+  if (base.length > 2 && /[^aeiou]y$/.test(base)) return `${escapeRegExp(base.slice(0, -1))}(?:y|ies)(?:'s)?`;
+  if (/(?:s|x|z|ch|sh)$/.test(base)) return `${escapeRegExp(base)}(?:es)?(?:'s)?`;
+  return `${escapeRegExp(base)}s?(?:'s)?`;
+}
+
+/** Splits text into words the way the query is tokenised (letters, digits, wildcards). */
+function wordsOf(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}*?]+/u).filter((w) => w.length > 0);
+}
+
+function termPattern(words: readonly string[], field: string, original: string): RegExp {
+  const body = words.map((w) => wordPattern(w, field, original)).join('[^\\p{L}\\p{N}]+');
+  return new RegExp(`${BEFORE}${body}${AFTER}`, 'iu');
+}
+
+interface Token {
+  text: string;
+  phrase: boolean;
+}
+
+function tokenize(query: string, field: string): Token[] {
+  const tokens: Token[] = [];
+  const re = /([-+]?)"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(query); m !== null; m = re.exec(query)) {
+    if (m[2] !== undefined) {
+      if (m[1] === '-') tokens.push({ text: 'NOT', phrase: false });
+      tokens.push({ text: m[2], phrase: true });
+      continue;
+    }
+    const raw = m[3] ?? '';
+    if (/[()]/.test(raw) || /^[^"]*[~^]\d*$/.test(raw) || /^\w+:/.test(raw)) {
+      throw new JqlError(
+        `The text query '${query}' for field '${field}' uses grouping, fuzzy, boost or field syntax that the emulated Jira site does not support.`,
+        'unsupported',
+      );
+    }
+    tokens.push({ text: raw, phrase: false });
+  }
+  return tokens;
+}
+
+/** Compiles a text query; throws JqlError for queries Jira would reject or we cannot honour. */
+export function compileTextQuery(query: string, field: string): TextMatcher {
+  const groups: Term[][] = [[]];
+  let negateNext = false;
+  for (const token of tokenize(query, field)) {
+    const current = groups[groups.length - 1];
+    if (!current) break;
+    if (!token.phrase) {
+      const upper = token.text.toUpperCase();
+      if (upper === 'OR' || upper === '||') {
+        groups.push([]);
+        continue;
+      }
+      if (upper === 'AND' || upper === '&&' || token.text === '+') continue;
+      if (upper === 'NOT' || token.text === '!' || token.text === '-') {
+        negateNext = true;
+        continue;
+      }
+    }
+    let text = token.text;
+    let negated = negateNext;
+    negateNext = false;
+    if (!token.phrase && (text.startsWith('-') || text.startsWith('!'))) {
+      negated = true;
+      text = text.slice(1);
+    } else if (!token.phrase && text.startsWith('+')) {
+      text = text.slice(1);
+    }
+    const words = wordsOf(text);
+    if (words.length === 0) continue;
+    const first = words[0];
+    if (!token.phrase && words.length === 1 && first !== undefined && STOP_WORDS.has(first.toLowerCase())) continue;
+    current.push({ pattern: termPattern(words, field, query), negated });
+  }
+  const usable = groups.filter((g) => g.some((t) => !t.negated));
+  if (usable.length === 0) return () => false;
+  return (texts) =>
+    usable.some((group) =>
+      group.every((term) => (term.negated ? !texts.some((t) => term.pattern.test(t)) : texts.some((t) => term.pattern.test(t)))),
+    );
+}
