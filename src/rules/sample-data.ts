@@ -143,3 +143,31 @@ export function blankIssue(): RulesIssue {
     customFields: {},
   };
 }
+
+/** A local issue that fits a site's metadata (its first project, type, status, priority, custom fields). */
+export function sampleIssueFor(metadata: RulesMetadata): RulesIssue & { key: string; id: string; projectKey: string } {
+  const projectKey = Object.keys(metadata.issueTypes)[0] ?? 'SAMPLE';
+  return {
+    ...sampleIssue(),
+    key: `${projectKey}-1`,
+    id: '10000',
+    projectKey,
+    typeName: metadata.issueTypes[projectKey]?.[0]?.name ?? 'Task',
+    priority: metadata.priorities[0]?.name ?? null,
+    status: metadata.statuses[0]?.name ?? null,
+    reporter: metadata.users[0] ?? null,
+    customFields: Object.fromEntries(metadata.customFields.map((f) => [f.name, { value: null }])),
+  };
+}
+
+/** A replica from the other site whose names exist on this site too (so dry runs test the script, not the sample). */
+export function sampleReplicaFor(metadata: RulesMetadata): Replica {
+  const issue = sampleIssueFor(metadata);
+  const status = metadata.statuses[0];
+  return sampleReplica({
+    type: { name: issue.typeName ?? 'Task' },
+    priority: issue.priority === null ? null : { name: issue.priority },
+    status: { name: status?.name ?? 'To Do', category: status?.category ?? null },
+    customFields: Object.fromEntries(metadata.customFields.map((f) => [f.name, { value: null }])),
+  });
+}
