@@ -153,6 +153,7 @@ describe('issue list page', () => {
     expect(q(dom, '[data-issue-key="INT-1"] [data-field=status]')?.textContent).toBe('Open');
     expect(dom.window.document.querySelector('main img')).toBeNull();
     expect(q(dom, '[data-testid=issue-list-status]')?.textContent).toBe('2 issues shown.');
+    await waitFor(dom, 'the table to be ready', () => q(dom, '[data-testid=issue-table]')?.getAttribute('aria-busy') === 'false');
     expect(rest.requests.find((r) => r.path === '/rest/api/3/search/jql')?.body).toEqual({
       jql: 'ORDER BY created DESC',
       fields: ['issuetype', 'summary', 'status', 'priority', 'updated'],
@@ -245,7 +246,8 @@ describe('issue list page', () => {
 describe('issue view', () => {
   async function openIssue(key: string): Promise<JSDOM> {
     const dom = await openPage(`/browse/${key}`);
-    await waitFor(dom, 'the issue view', () => !(q(dom, '[data-testid=issue-view]')?.hidden ?? true));
+    await waitFor(dom, 'the issue view to be ready', () => q(dom, '[data-testid=page-issue]')?.getAttribute('aria-busy') === 'false');
+    expect(q(dom, '[data-testid=issue-view]')?.hidden).toBe(false);
     return dom;
   }
 
@@ -288,7 +290,8 @@ describe('issue view', () => {
 
   it('adds, edits and deletes a comment', async () => {
     const dom = await openIssue('INT-1');
-    await waitFor(dom, 'no comments', () => q(dom, '[data-testid=comment-none]'));
+    // ready means the comments are shown too
+    expect(q(dom, '[data-testid=comment-none]')?.textContent).toBe('No comments yet.');
     input(dom, '#comment-add').value = 'Looks <b>good</b>';
     click(dom, '[data-testid=comment-add-submit]');
     const comment = await waitFor(dom, 'the comment', () => q(dom, '[data-testid=comment]'));
@@ -350,6 +353,7 @@ describe('issue view', () => {
       return el !== null && !el.hidden ? el : null;
     });
     expect(error.textContent).toBe('Issue does not exist or you do not have permission to see it. (HTTP 404)');
+    await waitFor(dom, 'the page to be ready', () => q(dom, '[data-testid=page-issue]')?.getAttribute('aria-busy') === 'false');
     expect(q(dom, '[data-testid=issue-view]')?.hidden).toBe(true);
   });
 });

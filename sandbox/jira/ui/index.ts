@@ -32,8 +32,8 @@ import { STYLES } from './styles';
  *                issue-link (per row), load-more; cells carry data-field=issuetype|summary|status|priority|updated;
  *                create-form, create-project, create-issuetype, create-summary, create-description,
  *                create-priority, create-labels, create-submit, create-error, create-result, create-result-link
- *   /browse/KEY  page-issue (data-issue-key), issue-key, issue-error, issue-loading, issue-view, issue-summary,
- *                issue-status, transitions, transition (per button, data-transition-id, data-transition-name),
+ *   /browse/KEY  page-issue (data-issue-key), breadcrumb-issues, issue-key, issue-error, issue-loading,
+ *                issue-view, issue-summary, issue-status, transitions, transition (per button, data-transition-id, data-transition-name),
  *                action-error, edit-open, edit-form, edit-summary, edit-description, edit-description-hint,
  *                edit-description-warning, edit-priority, edit-labels, edit-custom-fields,
  *                edit-cf-<fieldId> (per custom text field), edit-submit, edit-cancel, edit-error,
@@ -45,6 +45,9 @@ import { STYLES } from './styles';
  *                issue-properties, issue-property (per property, data-property-key), issue-properties-empty,
  *                issue-panel, issue-panel-title, issue-panel-slot, issue-panel-frame (when the app has a panel)
  *   apps page    page-apps, admin-page-title, admin-page-frame (#admin-page-frame), app-not-installed, admin-page-error
+ *
+ * Readiness: `[data-testid=issue-table]` and `[data-testid=page-issue]` carry aria-busy="true" while
+ * the script loads their data and aria-busy="false" once it is shown (or its error is).
  *
  * Frames: an embedded app page may post `{ type: 'sandbox-ui:resize', height }` to its parent to
  * set its iframe's height (see client/frame-resize.ts).

@@ -18,7 +18,7 @@ export function issueListHtml(jql: string): string {
 </form>
 <p id="jql-error" class="error" data-testid="jql-error" role="alert" hidden></p>
 <p id="issue-list-status" class="muted" data-testid="issue-list-status" aria-live="polite">Loading issues…</p>
-<table id="issue-table" class="issue-table" data-testid="issue-table">
+<table id="issue-table" class="issue-table" data-testid="issue-table" aria-busy="true">
 <caption class="visually-hidden">Issues matching the JQL</caption>
 <thead><tr><th scope="col">Key</th><th scope="col">Type</th><th scope="col">Summary</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Updated</th></tr></thead>
 <tbody id="issue-rows" data-testid="issue-rows"></tbody>

@@ -10,7 +10,7 @@ export function issueViewHtml(key: string, panelTitle: string | null): string {
 <h2 id="issue-panel-heading" data-testid="issue-panel-title">${escapeHtml(panelTitle)}</h2>
 <div id="issue-panel-slot" data-testid="issue-panel-slot"></div>
 </section>`;
-  return `<main id="main" class="page page-issue" data-testid="page-issue" data-issue-key="${k}">
+  return `<main id="main" class="page page-issue" data-testid="page-issue" data-issue-key="${k}" aria-busy="true">
 <p class="breadcrumb"><a href="/" data-testid="breadcrumb-issues">Issues</a> / <span data-testid="issue-key">${k}</span></p>
 <p id="issue-error" class="error" data-testid="issue-error" role="alert" hidden></p>
 <p id="issue-loading" class="muted" data-testid="issue-loading" aria-live="polite">Loading ${k}…</p>

@@ -50,6 +50,7 @@ export function startIssueList(api: Api, initialJql: string): void {
   const input = byId('jql-input', HTMLInputElement);
   const errorEl = byId('jql-error', HTMLElement);
   const statusEl = byId('issue-list-status', HTMLElement);
+  const table = byId('issue-table', HTMLTableElement);
   const rows = byId('issue-rows', HTMLElement);
   const loadMore = byId('load-more', HTMLButtonElement);
   const state: ListState = { jql: initialJql, nextPageToken: null, shown: 0, generation: 0 };
@@ -59,6 +60,7 @@ export function startIssueList(api: Api, initialJql: string): void {
     const body: Record<string, unknown> = { jql: state.jql, fields: LIST_FIELDS, maxResults: PAGE_SIZE };
     if (append && state.nextPageToken !== null) body['nextPageToken'] = state.nextPageToken;
     statusEl.textContent = 'Loading issues…';
+    table.setAttribute('aria-busy', 'true');
     loadMore.disabled = true;
     try {
       const data = await api.post('/rest/api/3/search/jql', body);
@@ -82,6 +84,7 @@ export function startIssueList(api: Api, initialJql: string): void {
       loadMore.hidden = true;
     } finally {
       loadMore.disabled = false;
+      if (generation === state.generation) table.setAttribute('aria-busy', 'false');
     }
   };
 

@@ -228,8 +228,9 @@ export function startIssueView(api: Api, key: string, siteName: string, hasPanel
       });
   });
 
-  void refresh().then(() => {
-    if (current !== null) void comments.reload();
-  });
+  const main = byId('main', HTMLElement);
+  void refresh()
+    .then(() => (current !== null ? comments.reload() : undefined))
+    .finally(() => main.setAttribute('aria-busy', 'false'));
 }
 
