@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ForgePlatform, type Installation } from './forge/platform';
+import type { JiraAccountCredentials, JiraSiteApi } from './jira/contract';
+import { JiraSite } from './jira/site';
+
+/**
+ * The whole sandbox: two emulated Jira sites (`internal`, `external`), the local Forge platform
+ * with the app installed on both, and (by default) the two installations connected through the
+ * app's own admin resolvers — what `npm start` runs.
+ */
+export interface StartSandboxOptions {
+  /** site internal listens on portBase+1, external on portBase+2; 0 = random free ports. Default 7100 */
+  portBase?: number;
+  /** keep nothing on disk */
+  memory?: boolean;
+  /** data folder (default `.sandbox/` in the app root) */
+  dataDir?: string;
+  /** delete the sandbox's data files in the data folder first */
+  reset?: boolean;
+  /** connect the two installations (default true) */
+  connect?: boolean;
+  /** the app (folder with manifest.yml); default: this repository */
+  appRoot?: string;
+  /** strict manifest validation; default false: "missing resource" (UI not built) is a warning */
+  strictResources?: boolean;
+  /** platform log lines and manifest warnings */
+  log?: (line: string) => void;
+}
+
+export interface SiteCredentials {
+  url: string;
+  email: string;
+  apiToken: string;
+}
+
+export interface Sandbox {
+  sites: { internal: JiraSiteApi; external: JiraSiteApi };
+  platform: ForgePlatform;
+  installations: { internal: Installation; external: Installation };
+  urls: { internal: string; external: string };
+  credentials: { internal: SiteCredentials; external: SiteCredentials };
+  waitForIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT_BASE = 7100;
+export const ADMIN_MODULE = 'twin-sync-admin';
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+type SiteName = 'internal' | 'external';
+
+/** the files the sandbox owns in a data folder (deleted by `reset`) */
+function isSandboxDataFile(name: string): boolean {
+  return /^(jira|forge)-(internal|external)\.sqlite(-wal|-shm|-journal)?$/.test(name);
+}
+
+const InvitationSchema = z.looseObject({ code: z.string().min(1) });
+const ConnectionListSchema = z.array(z.looseObject({ id: z.string(), remoteSiteName: z.string().optional() }));
+
+async function connectInstallations(internal: Installation, external: Installation): Promise<void> {
+  const step = async (inst: Installation, functionKey: string, payload: unknown): Promise<unknown> => {
+    try {
+      return await inst.invoke(ADMIN_MODULE, functionKey, payload);
+    } catch (e) {
+      throw new Error(`connecting the sites failed at ${inst.siteName}.${functionKey}: ${e instanceof Error ? e.message : String(e)} (start with --no-connect to skip this step)`);
+    }
+  };
+  const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new Error(`connecting the sites failed: ${what} answered an unexpected shape: ${z.prettifyError(r.error)}`);
+    return r.data;
+  };
+  const existing = parse(ConnectionListSchema, await step(internal, 'listConnections', {}), 'internal.listConnections');
+  if (existing.length > 0) return; // connected in an earlier run (persisted data)
+  const { code } = parse(InvitationSchema, await step(internal, 'createInvitation', { name: 'internal ↔ external' }), 'internal.createInvitation');
+  await step(external, 'acceptInvitation', { code });
+  const connections = parse(ConnectionListSchema, await step(internal, 'listConnections', {}), 'internal.listConnections');
+  const connection = connections[0];
+  if (!connection) throw new Error('connecting the sites failed: internal has no connection after the invitation was accepted');
+  await step(internal, 'updateConnection', { id: connection.id, direction: 'both', scopeJql: 'project = INT', conflictPolicy: 'latest-wins' });
+}
+
+export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {
+  const appRoot = opts.appRoot ?? REPO_ROOT;
+  const portBase = opts.portBase ?? DEFAULT_PORT_BASE;
+  if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new Error(`portBase must be an integer from 0 to 65533 (got ${portBase})`);
+  const dataDir = opts.memory ? null : path.resolve(opts.dataDir ?? path.join(appRoot, '.sandbox'));
+  if (dataDir) {
+    if (opts.reset && existsSync(dataDir)) {
+      for (const name of readdirSync(dataDir)) if (isSandboxDataFile(name)) rmSync(path.join(dataDir, name), { force: true });
+    }
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const log = opts.log ?? ((): void => undefined);
+  const platform = new ForgePlatform({ appRoot, dataDir, allowMissingResources: !(opts.strictResources ?? false), log });
+  const started: JiraSite[] = [];
+  try {
+    const { warnings } = await platform.start();
+    for (const w of warnings) log(`manifest warning: ${w}`);
+    const startSite = async (name: SiteName, offset: number): Promise<JiraSite> => {
+      const site = JiraSite.create({ name, db: dataDir ? path.join(dataDir, `jira-${name}.sqlite`) : ':memory:', seed: 'default' });
+      started.push(site);
+      await site.listen(portBase === 0 ? 0 : portBase + offset, '127.0.0.1');
+      return site;
+    };
+    const sites = { internal: await startSite('internal', 1), external: await startSite('external', 2) };
+    const installations = { internal: await platform.install(sites.internal), external: await platform.install(sites.external) };
+    if (opts.connect ?? true) {
+      await connectInstallations(installations.internal, installations.external);
+      await platform.waitForIdle();
+    }
+    const creds = (site: JiraSite): SiteCredentials => {
+      const admin: JiraAccountCredentials = site.admin;
+      return { url: site.baseUrl ?? '', email: admin.email, apiToken: admin.apiToken };
+    };
+    let closed: Promise<void> | undefined;
+    return {
+      sites,
+      platform,
+      installations,
+      urls: { internal: sites.internal.baseUrl ?? '', external: sites.external.baseUrl ?? '' },
+      credentials: { internal: creds(sites.internal), external: creds(sites.external) },
+      waitForIdle: () => platform.waitForIdle(),
+      close: () => {
+        closed ??= (async () => {
+          await platform.close();
+          for (const s of started) await s.close();
+        })();
+        return closed;
+      },
+    };
+  } catch (e) {
+    await platform.close();
+    for (const s of started) await s.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** the one line `npm start` prints when the sandbox is ready */
+export function readyLine(sb: Sandbox): string {
+  const c = sb.credentials;
+  return `Twin Sync sandbox ready: internal ${c.internal.url} (${c.internal.email} / ${c.internal.apiToken}), external ${c.external.url} (${c.external.email} / ${c.external.apiToken})`;
+}

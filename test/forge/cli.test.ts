@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, UsageError } from '../../sandbox/cli';
+import { FIXTURE_APP } from './fixture';
+
+const REPO = path.resolve(__dirname, '../..');
+const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
+
+interface CliRun {
+  /** the first stdout line */
+  firstLine: Promise<string>;
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  signal(sig: NodeJS.Signals): void;
+}
+
+function runCli(args: string[]): CliRun {
+  const child = spawn(process.execPath, [TSX_CLI, 'sandbox/cli.ts', ...args], { cwd: REPO, env: { ...process.env, TWIN_SYNC_APP_ROOT: FIXTURE_APP }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let onLine: ((line: string) => void) | undefined;
+  const firstLine = new Promise<string>((resolve, reject) => {
+    onLine = resolve;
+    child.once('exit', () => reject(new Error(`the CLI exited before printing a line; stderr:\n${stderr}`)));
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    const nl = stdout.indexOf('\n');
+    if (nl >= 0) onLine?.(stdout.slice(0, nl));
+  });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+  firstLine.catch(() => undefined);
+  return { firstLine, exited, signal: (sig) => { child.kill(sig); } };
+}
+
+async function freePort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** a port base N with N+1 and N+2 free */
+async function freePortBase(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    if ((await freePort(base + 1)) && (await freePort(base + 2))) return base;
+  }
+}
+
+const invoke = async (url: string, functionKey: string, payload: unknown): Promise<unknown> => {
+  const res = await fetch(`${url}/_sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moduleKey: 'fixture-admin', functionKey, payload }) });
+  return res.json();
+};
+
+describe('npm start (sandbox/cli.ts)', () => {
+  it.each([
+    [['--memory'], { memory: true }],
+    [['--port-base', '0', '--no-connect'], { portBase: 0, connect: false }],
+    [['--data', 'some/dir', '--reset'], { dataDir: path.resolve('some/dir'), reset: true }],
+  ])('parses %j', (argv, expected) => {
+    expect(parseArgs(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [['--bogus'], "unknown argument '--bogus'"],
+    [['--port-base'], '--port-base needs a value'],
+    [['--port-base', 'abc'], "--port-base must be an integer from 0 to 65533 (got 'abc')"],
+    [['--port-base', '70000'], "--port-base must be an integer from 0 to 65533 (got '70000')"],
+    [['--memory', '--data', 'x'], '--memory and --data cannot be used together'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(new UsageError(message));
+  });
+
+  it('prints the usage on stderr and exits 2 for a bad flag', async () => {
+    const { code, stdout, stderr } = await runCli(['--nope']).exited;
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("unknown argument '--nope'");
+    expect(stderr).toContain('Usage: npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect]');
+  }, 30_000);
+
+  it('prints exactly one ready line with both URLs and credentials, and stops on SIGTERM', async () => {
+    const base = await freePortBase();
+    const run = runCli(['--memory', '--no-connect', '--port-base', String(base)]);
+    const line = await run.firstLine;
+    const internal = `http://127.0.0.1:${base + 1}`;
+    const external = `http://127.0.0.1:${base + 2}`;
+    expect(line).toBe(`Twin Sync sandbox ready: internal ${internal} (admin@internal.test / sandbox-token), external ${external} (admin@external.test / sandbox-token)`);
+    for (const url of [internal, external]) {
+      expect(await (await fetch(`${url}/_sandbox/idle`)).json()).toEqual({ idle: true, pending: 0 });
+    }
+    run.signal('SIGTERM');
+    const { code, stdout } = await run.exited;
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([line]);
+  }, 60_000);
+
+  it('keeps sites and app storage in the data folder across a SIGINT and a restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-data-'));
+    try {
+      const base = await freePortBase();
+      const internal = `http://127.0.0.1:${base + 1}`;
+      const first = runCli(['--data', dir, '--no-connect', '--port-base', String(base)]);
+      await first.firstLine;
+      expect(await invoke(internal, 'kvs-set', { key: 'kept', value: 'across restarts' })).toEqual({ result: { ok: null } });
+      const created = await invoke(internal, 'jira-create', { as: 'user', project: 'INT', summary: 'persisted' }) as { result: { ok: { body: { key: string } } } };
+      first.signal('SIGINT');
+      expect((await first.exited).code).toBe(0);
+
+      const second = runCli(['--data', dir, '--no-connect', '--port-base', String(base)]);
+      await second.firstLine;
+      expect(await invoke(internal, 'kvs-get', { key: 'kept' })).toEqual({ result: { ok: 'across restarts' } });
+      const auth = `Basic ${Buffer.from('admin@internal.test:sandbox-token').toString('base64')}`;
+      const issue = await fetch(`${internal}/rest/api/3/issue/${created.result.ok.body.key}`, { headers: { authorization: auth } });
+      expect(issue.status).toBe(200);
+      second.signal('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+
+      const third = runCli(['--data', dir, '--no-connect', '--reset', '--port-base', String(base)]);
+      await third.firstLine;
+      expect(await invoke(internal, 'kvs-get', { key: 'kept' })).toEqual({ result: { ok: null } });
+      third.signal('SIGTERM');
+      expect((await third.exited).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
