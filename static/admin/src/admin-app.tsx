@@ -47,7 +47,7 @@ export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', rules
   const needsConnection = tab === 'rules' || tab === 'bulk';
   return (
     <main className="ts-page">
-      <h1>Twin Sync</h1>
+      <h1 className="ts-visually-hidden">Twin Sync</h1>
       <Tabs tabs={tabs} selected={tab} onSelect={(id) => { if (isTab(id)) setTab(id); }} label="Twin Sync settings">
         {needsConnection && list.length > 1 && selected !== null ? (
           <div style={{ maxWidth: 360, marginBottom: 16 }}>
