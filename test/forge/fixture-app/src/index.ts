@@ -125,6 +125,17 @@ resolver.define('context', async ({ context }) => {
 });
 resolver.define('probe', async ({ payload }) => ({ max: maxRunning.get(z.object({ group: z.string() }).parse(payload).group) ?? 0 }));
 resolver.define('fail', async () => { throw new Error('resolver exploded'); });
+resolver.define('noop', () => ({}));
+/** benchmark: n sets then n gets of distinct keys, timed inside the invocation */
+resolver.define('kvs-bench', async ({ payload }) => {
+  const { n } = z.object({ n: z.number().int().positive() }).parse(payload);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await kvs.set(`bench:${i}`, { i, text: 'value' });
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) await kvs.get(`bench:${i}`);
+  const t2 = performance.now();
+  return { setMs: t1 - t0, getMs: t2 - t1 };
+});
 
 export const resolverHandler = resolver.getDefinitions();
 export { resolverHandler as resolver };
