@@ -59,6 +59,26 @@ describe('JiraSite basics over HTTP', () => {
     }
   });
 
+  it('routes mounted prefixes first, then the REST API, then GETs to the web UI, else 404', async () => {
+    const seen: string[] = [];
+    h.site.mount('/_sandbox/', async (_req, res, url) => {
+      seen.push(url.pathname);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('mounted');
+    });
+    const mounted = await fetch(`${h.baseUrl}/_sandbox/x?y=1`);
+    expect(await mounted.text()).toBe('mounted');
+    expect(seen).toEqual(['/_sandbox/x']);
+    const page = await fetch(`${h.baseUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const missing = await fetch(`${h.baseUrl}/no/such/page`);
+    expect(missing.status).toBe(404);
+    const post = await fetch(`${h.baseUrl}/`, { method: 'POST' });
+    expect(post.status).toBe(404);
+    expect(h.site.stats().requests).toBe(0);
+  });
+
   it('counts REST requests by route template', async () => {
     await h.call('GET', '/rest/api/3/issue/INT-404');
     await h.call('GET', '/rest/api/3/issue/INT-405');

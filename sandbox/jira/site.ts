@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JiraAccountCredentials, JiraProductEvent, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
@@ -9,7 +10,7 @@ import { Router } from './http/router';
 import { IssueIndex } from './issue-index';
 import { IssueService } from './issue-service';
 import { IssueView } from './issue-view';
-import { loadCompileJql, loadServeUi } from './lazy-module';
+import { compileJql } from './jql';
 import { Renderer } from './render';
 import { issueRoutes } from './rest/issue-routes';
 import { metaRoutes } from './rest/meta-routes';
@@ -20,8 +21,8 @@ import { Accounts, makeAccountId } from './storage/accounts';
 import { Catalog } from './storage/catalog';
 import { Counters, openDb, type Db } from './storage/db';
 import { IssueStore } from './storage/issue-store';
+import { serveUi } from './ui';
 import type { AccountRecord } from './storage/records';
-import { randomBytes } from 'node:crypto';
 
 const REST_PREFIX = '/rest/api/3/';
 const UNAUTHORIZED = new JiraError(401, ['Client must be authenticated to access this resource.']);
@@ -70,11 +71,7 @@ export class JiraSite implements JiraSiteApi {
     this.services = {
       siteName: this.name, baseUrl: () => this.baseUrl ?? `http://${this.name}.sandbox.invalid`, now: this.now,
       db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
-      compileJql: () => {
-        const compile = loadCompileJql();
-        if (!compile) throw new JiraError(501, ['JQL search is not available yet: the JQL evaluator (sandbox/jira/jql) is not installed.']);
-        return compile;
-      },
+      compileJql,
     };
     issueRoutes(this.router, this.services);
     metaRoutes(this.router, this.services);
@@ -170,9 +167,7 @@ export class JiraSite implements JiraSiteApi {
         return;
       }
       if (req.method === 'GET' || req.method === 'HEAD') {
-        const serveUi = loadServeUi();
-        const served = serveUi ? await serveUi(req, res, url, { siteName: this.name, baseUrl: this.url ?? url.origin, admin: this.admin, extensions: this.extensions }) : false;
-        if (served) return;
+        if (await serveUi(req, res, url, { siteName: this.name, baseUrl: this.url ?? url.origin, admin: this.admin, extensions: this.extensions })) return;
       }
       sendJson(res, 404, { errorMessages: [`No page or resource at ${url.pathname}.`], errors: {} });
     } catch (e) {

@@ -49,11 +49,11 @@ function decodeToken(jql: string, token: string | null): number {
   return parsed.data.o;
 }
 
-/** GET/POST /search/jql and POST /search/approximate-count */
+/** GET/POST /search/jql, POST /search/approximate-count and POST /jql/parse (validation only: no `structure`) */
 export function searchRoutes(router: Router, s: Services): void {
   const compile = (jql: string, ctx: RouteContext): CompiledJql => {
     try {
-      return s.compileJql()(jql, {
+      return s.compileJql(jql, {
         now: s.now(), currentAccountId: ctx.actor.accountId,
         customFields: s.catalog.customFields.map((f) => ({ id: customFieldId(f.id), name: f.name, type: 'string' })),
       });
@@ -128,5 +128,20 @@ export function searchRoutes(router: Router, s: Services): void {
     const parsed = z.object({ jql: z.string() }).safeParse(ctx.body());
     if (!parsed.success) throw JiraError.badRequest("The request must have a 'jql' string.");
     return { status: 200, body: { count: matching(parsed.data.jql, ctx, false).length } };
+  });
+
+  router.add('POST', '/rest/api/3/jql/parse', (ctx) => {
+    const parsed = z.object({ queries: z.array(z.string()) }).safeParse(ctx.body());
+    if (!parsed.success) throw JiraError.badRequest("The request must have a 'queries' list of strings.");
+    const queries = parsed.data.queries.map((query) => {
+      try {
+        compile(query, ctx);
+        return { query };
+      } catch (e) {
+        if (e instanceof JiraError && e.status === 400) return { query, errors: e.errorMessages };
+        throw e;
+      }
+    });
+    return { status: 200, body: { queries } };
   });
 }

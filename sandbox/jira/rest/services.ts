@@ -1,7 +1,7 @@
 import type { IssueIndex } from '../issue-index';
 import type { IssueService } from '../issue-service';
 import type { IssueView } from '../issue-view';
-import type { CompileJql } from '../lazy-module';
+import type { CompiledJql, JqlContext } from '../jql/types';
 import type { Renderer } from '../render';
 import type { Accounts } from '../storage/accounts';
 import type { Catalog } from '../storage/catalog';
@@ -21,7 +21,7 @@ export interface Services {
   issues: IssueService;
   view: IssueView;
   render: Renderer;
-  compileJql(): CompileJql;
+  compileJql(jql: string, ctx: JqlContext): CompiledJql;
 }
 
 /** a non-negative integer query parameter, or the default */
