@@ -23,7 +23,8 @@ function firstOrNull<T>(values: readonly T[]): T | null {
 export function customField(fields: readonly JqlCustomFieldInfo[], displayName: string, ctx: JqlContext): FieldSpec {
   const ids = fields.map((f) => f.id);
   const type = fields.every((f) => f.type === fields[0]?.type) ? (fields[0]?.type ?? 'string') : 'string';
-  const raw = (issue: JqlIssue): unknown[] => ids.map((id) => issue.customFields[id]);
+  const only = ids.length === 1 ? ids[0] : undefined;
+  const raw = (issue: JqlIssue): unknown[] => (only !== undefined ? [issue.customFields[only]] : ids.map((id) => issue.customFields[id]));
 
   if (type === 'number') {
     const read = (i: JqlIssue): number[] => raw(i).flatMap(numbersOf);
@@ -64,7 +65,7 @@ export function customField(fields: readonly JqlCustomFieldInfo[], displayName: 
     return dateTimeField(displayName, { many: read }, ctx, { key: (i) => firstOrNull(read(i)), defaultDirection: 'desc' });
   }
 
-  const read = (i: JqlIssue): string[] => raw(i).flatMap(scalarTexts);
+  const read = (i: JqlIssue): string[] => (only !== undefined ? scalarTexts(i.customFields[only]) : raw(i).flatMap(scalarTexts));
   const operators: JqlOperator[] = ['=', '!=', 'in', 'not in', 'is', 'is not', '~', '!~'];
   return valueField<string>({
     name: displayName,

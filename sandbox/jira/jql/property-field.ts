@@ -2,6 +2,8 @@ import { type FieldSpec, literalText, valueField } from './field-spec';
 import { valuesAtPath } from './json-values';
 import type { JqlIssue } from './types';
 
+const NO_VALUES: readonly unknown[] = [];
+
 /**
  * `issue.property[key].path.to.value`: issue entity properties. Every property is searchable (a real
  * site needs an app-declared index; the sandbox indexes all). A string value matches exactly, a number
@@ -10,8 +12,8 @@ import type { JqlIssue } from './types';
  * sort correctly). With no path the property's own value is used (an object is "not EMPTY").
  */
 export function propertyField(key: string, path: readonly string[], text: string): FieldSpec {
-  const read = (issue: JqlIssue): unknown[] =>
-    Object.hasOwn(issue.properties, key) ? valuesAtPath(issue.properties[key], path) : [];
+  const read = (issue: JqlIssue): readonly unknown[] =>
+    Object.hasOwn(issue.properties, key) ? valuesAtPath(issue.properties[key], path) : NO_VALUES;
   const sortKey = (issue: JqlIssue): string | number | null => {
     const first = read(issue).find((v) => typeof v === 'string' || typeof v === 'number');
     if (typeof first === 'number') return first;

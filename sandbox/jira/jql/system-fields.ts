@@ -8,8 +8,9 @@ import { JqlError, type JqlCatalogEntry, type JqlContext, type JqlIssue } from '
 const EQUALITY: readonly JqlOperator[] = ['=', '!=', 'in', 'not in', 'is', 'is not'];
 const ORDERED: readonly JqlOperator[] = [...EQUALITY, '<', '<=', '>', '>='];
 
+/** Case-insensitive equality with a lower-cased operand, without allocating when `a` is already lower case or differs in length. */
 function sameText(a: string, lower: string): boolean {
-  return a.length === lower.length && a.toLowerCase() === lower;
+  return a === lower || (a.length === lower.length && a.toLowerCase() === lower);
 }
 
 function notExists(value: string, field: string): JqlError {
@@ -46,10 +47,23 @@ function entityMatcher(def: EntityDef): (operand: ScalarOperand) => (issue: JqlI
       };
     }
     const key = def.key;
-    return (issue) => {
+    const test = (issue: JqlIssue): boolean => {
       if (def.id(issue) === text) return true;
       const label = def.label(issue);
-      return (label !== null && sameText(label, lower)) || (key !== undefined && sameText(key(issue), lower));
+      if (label !== null && sameText(label, lower)) return true;
+      return key !== undefined && sameText(key(issue), lower);
+    };
+    // an entity's id determines its name and key, so the answer is memoised per id (a handful per search)
+    const memo = new Map<string, boolean>();
+    return (issue) => {
+      const id = def.id(issue);
+      if (id === null) return false;
+      let answer = memo.get(id);
+      if (answer === undefined) {
+        answer = test(issue);
+        memo.set(id, answer);
+      }
+      return answer;
     };
   };
 }
