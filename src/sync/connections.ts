@@ -128,7 +128,8 @@ export const UpdateConnectionSchema = z.strictObject({
   direction: DirectionSchema.optional(),
   /** empty string or null = only already linked issues */
   scopeJql: z.string().max(2000).nullable().optional(),
-  conflictPolicy: ConflictPolicySchema.optional(),
+  /** 'latest-wins' is accepted as another name of 'later-wins' */
+  conflictPolicy: z.union([ConflictPolicySchema, z.literal('latest-wins').transform((): 'later-wins' => 'later-wins')]).optional(),
   rulesConfig: DefaultRulesConfigSchema.optional(),
 });
 export type UpdateConnectionInput = z.infer<typeof UpdateConnectionSchema>;

@@ -141,8 +141,8 @@ export class ForgeJira implements JiraPort {
       id: issue.id, key: issue.key, projectKey: f.project.key, summary: f.summary ?? '', description: f.description ?? null, typeName: f.issuetype.name,
       priority: f.priority?.name ?? null, labels: f.labels ?? [], status: { name: f.status.name, category: f.status.statusCategory?.key ?? null },
       dueDate: f.duedate ?? null, assignee: user(f.assignee), reporter: user(f.reporter),
-      comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: c.created, updated: c.updated })),
-      customFields, created: f.created, updated: f.updated,
+      comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: isoDate(c.created), updated: isoDate(c.updated) })),
+      customFields, created: isoDate(f.created), updated: isoDate(f.updated),
     };
   }
 
@@ -233,7 +233,7 @@ export class ForgeJira implements JiraPort {
   async addComment(issueId: string, body: LocalComment['body']): Promise<LocalComment> {
     const { json } = await this.request(route`/rest/api/3/issue/${issueId}/comment`, { method: 'POST', body: { body } });
     const c = this.parse(JiraCommentSchema, json, 'comment');
-    return { id: c.id, author: user(c.author), body: c.body, created: c.created, updated: c.updated };
+    return { id: c.id, author: user(c.author), body: c.body, created: isoDate(c.created), updated: isoDate(c.updated) };
   }
 
   async updateComment(issueId: string, commentId: string, body: LocalComment['body']): Promise<void> {
@@ -273,6 +273,12 @@ const JsonOf: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(
 function user(u: { accountId: string; displayName?: string | undefined; emailAddress?: string | undefined } | null | undefined): UserRef | null {
   if (!u) return null;
   return { accountId: u.accountId, displayName: u.displayName ?? u.accountId, email: u.emailAddress ?? null };
+}
+
+/** Jira writes `2026-01-01T10:00:00.000+0000`; the engine works in ISO 8601 UTC. */
+function isoDate(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
 
 function escapeJql(value: string): string {
