@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, UsageError } from '../../sandbox/cli';
-import { FIXTURE_APP } from './fixture';
+import { FIXTURE_APP, freePortBase } from './fixture';
 
 const REPO = path.resolve(__dirname, '../..');
 const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
@@ -36,22 +35,6 @@ function runCli(args: string[]): CliRun {
   });
   firstLine.catch(() => undefined);
   return { firstLine, exited, signal: (sig) => { child.kill(sig); } };
-}
-
-async function freePort(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/** a port base N with N+1 and N+2 free */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    if ((await freePort(base + 1)) && (await freePort(base + 2))) return base;
-  }
 }
 
 const invoke = async (url: string, functionKey: string, payload: unknown): Promise<unknown> => {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { ForgePlatform, type ForgePlatformOptions, type Installation } from '../../sandbox/forge/platform';
 import { JiraSite } from '../../sandbox/jira/site';
@@ -41,4 +42,20 @@ export async function startFixture(siteNames: string[] = ['internal'], opts: Par
       for (const s of sites) await s.close();
     },
   };
+}
+
+export async function freePort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** a port base N with N+1 and N+2 free */
+export async function freePortBase(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    if ((await freePort(base + 1)) && (await freePort(base + 2))) return base;
+  }
 }

@@ -1,0 +1,29 @@
+import { startSandbox } from '../../sandbox/start';
+import { FIXTURE_APP, freePort, freePortBase } from './fixture';
+
+describe('startSandbox', () => {
+  it('starts two sites on random ports with the app installed on both', async () => {
+    const sb = await startSandbox({ portBase: 0, memory: true, connect: false, appRoot: FIXTURE_APP });
+    try {
+      expect(sb.sites.internal.name).toBe('internal');
+      expect(sb.sites.external.name).toBe('external');
+      expect(sb.urls.internal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(sb.urls.internal).not.toBe(sb.urls.external);
+      expect(sb.installations.internal.siteUrl).toBe(sb.urls.internal);
+      expect(sb.installations.external.siteUrl).toBe(sb.urls.external);
+      expect(sb.credentials.external).toEqual({ url: sb.urls.external, email: 'admin@external.test', apiToken: 'sandbox-token' });
+      expect(await sb.installations.external.invoke('fixture-admin', 'noop', {})).toEqual({});
+      await sb.waitForIdle();
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('fails the connect step with a clear message when the admin resolvers are missing, and releases everything', async () => {
+    const base = await freePortBase();
+    await expect(startSandbox({ portBase: base, memory: true, appRoot: FIXTURE_APP })).rejects.toThrow(
+      "connecting the sites failed at internal.listConnections: module 'twin-sync-admin' has no resolver in manifest.yml (start with --no-connect to skip this step)",
+    );
+    expect([await freePort(base + 1), await freePort(base + 2)]).toEqual([true, true]);
+  });
+});
