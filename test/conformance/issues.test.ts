@@ -84,8 +84,23 @@ describeConformance('issues', (spec) => {
       });
     });
 
+    it('accepts project, issue type and priority by id', async () => {
+      const project = z.object({ id: z.string() }).parse((await site.jira.get('/rest/api/3/project/INT')).body);
+      const types = z.array(z.object({ id: z.string(), name: z.string() })).parse((await site.jira.get('/rest/api/3/issuetype')).body);
+      const priorities = z.array(z.object({ id: z.string(), name: z.string() })).parse((await site.jira.get('/rest/api/3/priority')).body);
+      const bug = types.find((t) => t.name === 'Bug');
+      const low = priorities.find((p) => p.name === 'Low');
+      if (bug === undefined || low === undefined) throw new Error('seed lacks Bug or Low');
+      const created = await create(site.jira, { project: { id: project.id }, issuetype: { id: bug.id }, priority: { id: low.id } });
+      const issue = await getIssue(site.jira, created.key, { fields: 'project,issuetype,priority' });
+      expect(issue.fields).toMatchObject({ project: { key: 'INT' }, issuetype: { name: 'Bug' }, priority: { name: 'Low' } });
+    });
+
     it.each([
       ['an unknown project', { project: { key: 'NOPE' } }, 'project'],
+      ['a summary over 255 characters', { summary: 'x'.repeat(256) }, 'summary'],
+      ['a label with a space', { labels: ['has space'] }, 'labels'],
+      ['an unknown priority', { priority: { name: 'Urgent' } }, 'priority'],
       ['an unknown issue type', { issuetype: { name: 'Saga' } }, 'issuetype'],
       ['no summary', { summary: undefined }, 'summary'],
       ['an unknown field', { customfield_99999: 'x' }, 'customfield_99999'],
