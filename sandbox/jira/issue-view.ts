@@ -42,7 +42,7 @@ export class FieldSelection {
 
   /** true when the request asked for no field at all (search's default `id`) */
   get idOnly(): boolean {
-    return !this.all && !this.navigable && [...this.include].every((f) => f === 'id' || f === 'key');
+    return !this.all && !this.navigable && [...this.include].every((f) => f === 'id');
   }
 }
 

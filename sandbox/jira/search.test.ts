@@ -50,6 +50,8 @@ describe('JQL search', () => {
   it('returns ids only by default and the asked fields otherwise', async () => {
     const ids = page.parse((await h.call('GET', '/rest/api/3/search/jql?jql=key%3DINT-1')).body);
     expect(ids.issues).toEqual([{ id: expect.any(String) }]);
+    const key = page.parse((await h.call('GET', '/rest/api/3/search/jql?jql=key%3DINT-1&fields=key')).body);
+    expect(key.issues).toMatchObject([{ key: 'INT-1', fields: {} }]);
     const some = page.parse((await h.call('POST', '/rest/api/3/search/jql', { jql: 'key = INT-1', fields: ['summary', 'status'] })).body);
     expect(Object.keys(some.issues[0]?.fields ?? {}).sort()).toEqual(['status', 'summary']);
   });
@@ -78,6 +80,8 @@ describe('JQL search', () => {
   it.each([
     ['malformed JQL', 'project = = INT'],
     ['unbalanced parenthesis', '(project = "INT"'],
+    ['an unknown project', 'project = NOPE'],
+    ['an unknown field', 'flavour = vanilla'],
   ])('answers 400 with the parser\'s message for %s', async (_name, jql) => {
     for (const r of [
       await h.call('GET', `/rest/api/3/search/jql?jql=${encodeURIComponent(jql)}`),

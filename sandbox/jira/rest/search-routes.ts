@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JiraError } from '../http/jira-error';
 import type { RouteContext, Router } from '../http/router';
 import { FieldSelection, parseExpand } from '../issue-view';
-import type { CompiledJql, JqlIssue } from '../jql/types';
+import type { CompiledJql, JqlCatalog, JqlIssue } from '../jql/types';
 import { JqlError } from '../jql/types';
 import type { Json } from '../render';
 import type { IssueRecord } from '../storage/records';
@@ -51,11 +51,20 @@ function decodeToken(jql: string, token: string | null): number {
 
 /** GET/POST /search/jql, POST /search/approximate-count and POST /jql/parse (validation only: no `structure`) */
 export function searchRoutes(router: Router, s: Services): void {
+  const jqlCatalog = (): JqlCatalog => ({
+    projects: s.catalog.projects.map((p) => ({ id: String(p.id), name: p.name, key: p.key })),
+    issueTypes: s.catalog.issueTypes.map((t) => ({ id: String(t.id), name: t.name })),
+    statuses: s.catalog.statuses.map((st) => ({ id: String(st.id), name: st.name })),
+    priorities: s.catalog.priorities.map((p) => ({ id: String(p.id), name: p.name })),
+    users: s.accounts.all().map((a) => ({ accountId: a.accountId, displayName: a.displayName, emailAddress: a.accountType === 'atlassian' ? a.email : null })),
+  });
+
   const compile = (jql: string, ctx: RouteContext): CompiledJql => {
     try {
       return s.compileJql(jql, {
         now: s.now(), currentAccountId: ctx.actor.accountId,
         customFields: s.catalog.customFields.map((f) => ({ id: customFieldId(f.id), name: f.name, type: 'string' })),
+        catalog: jqlCatalog(),
       });
     } catch (e) {
       if (e instanceof JqlError || (e instanceof Error && e.name === 'JqlError')) throw JiraError.badRequest(e.message);
