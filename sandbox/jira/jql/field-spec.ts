@@ -119,7 +119,8 @@ export function valueField<T>(def: ValueFieldDef<T>): FieldSpec {
           const texts = def.texts;
           if (!texts) throw unsupportedOperator(operator, def.name);
           if (operand.kind === 'empty') return operator === '~' ? isEmpty : notEmpty;
-          if (operand.kind !== 'value') throw unsupportedOperator(`${operator} ${operand.kind === 'function' ? operand.name + '()' : '(...)'}`, def.name);
+          if (operand.kind === 'function') throw unsupportedFunction(operand, def.name);
+          if (operand.kind === 'list') throw unsupportedOperator(`${operator} (...)`, def.name);
           const query = compileTextQuery(operand.text, def.name);
           if (operator === '~') return (issue) => query(texts(issue));
           return (issue) => !isEmpty(issue) && !query(texts(issue));
