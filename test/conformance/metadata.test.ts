@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { issueTypeShape, priorityShape, projectShape, statusShape, userShape } from './field-shapes';
 import { useSite, uncheckedOperations } from './harness';
 import { issueFields } from './issue-input';
-import { expectConforming } from './jira-probe';
+import { basicAuth, expectConforming, JiraProbe } from './jira-probe';
+import { startSite, type RunningSite } from './site-fixture';
 import { createMetaIssueTypes, createdIssue, fieldDetails, fieldPage, issueBean, issueType, priority, project, projectPage, status, user } from './responses';
 import { describeConformance } from './spec-gate';
 
@@ -186,5 +187,43 @@ describeConformance('site metadata', (spec) => {
         'findUsers',
       ]),
     ).toEqual([]);
+  });
+});
+
+describeConformance('the external site seed', (spec) => {
+  let running: RunningSite | null = null;
+  let jira: JiraProbe | null = null;
+  beforeAll(async () => {
+    running = await startSite('external');
+    jira = new JiraProbe(running.baseUrl, spec, basicAuth('admin@external.test', 'sandbox-token'));
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const probe = (): JiraProbe => {
+    if (jira === null) throw new Error('site not started');
+    return jira;
+  };
+
+  it('has project CLOUD ("Cloud") and takes admin@external.test / sandbox-token', async () => {
+    const me = await probe().get('/rest/api/3/myself');
+    expectConforming(me, 200);
+    expect(user.parse(me.body).emailAddress).toBe('admin@external.test');
+    const res = await probe().get('/rest/api/3/project/search');
+    expectConforming(res, 200);
+    expect(projectPage.parse(res.body).values.map((p) => ({ key: p.key, name: p.name }))).toEqual([{ key: 'CLOUD', name: 'Cloud' }]);
+    expectConforming(await probe().get('/rest/api/3/project/INT'), 404);
+  });
+
+  it('has the same issue types, priorities, statuses and "Remote issue key" field', async () => {
+    expect(z.array(issueType).parse((await probe().get('/rest/api/3/issuetype')).body).map((t) => t.name).sort()).toEqual([...SEEDED_TYPES].sort());
+    expect(z.array(priority).parse((await probe().get('/rest/api/3/priority')).body).map((p) => p.name)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    expect(z.array(status).parse((await probe().get('/rest/api/3/status')).body).map((s) => s.name).sort()).toEqual(['Done', 'In Progress', 'Open']);
+    expect(z.array(fieldDetails).parse((await probe().get('/rest/api/3/field')).body).map((f) => f.name)).toContain('Remote issue key');
+  });
+
+  it('refuses the internal site\'s admin', async () => {
+    const res = await probe().get('/rest/api/3/myself', { authorization: basicAuth('admin@internal.test', 'sandbox-token') });
+    expect(res.status).toBe(401);
   });
 });
