@@ -57,7 +57,7 @@ describe('Rules', () => {
     expect(within(alert).getByText('incoming script, line 2:7')).toBeInTheDocument();
     expect(alert).toHaveTextContent('Unexpected token');
     expect(screen.getByRole('button', { name: 'Save rules' })).toBeDisabled();
-    expect(bridge.callsOf('validateRules')).toEqual([{ outgoing, incoming }]);
+    expect(bridge.callsOf('validateRules')).toEqual([{ connectionId: 'c1', outgoing, incoming }]);
     // the lint gutter marks line 2 of the incoming editor, nothing in the outgoing one
     const incomingEditor = screen.getByTestId('editor-incoming script');
     await waitFor(() => expect(incomingEditor.querySelectorAll('.cm-lint-marker-error')).toHaveLength(1));
@@ -71,7 +71,7 @@ describe('Rules', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Save rules' }));
     expect(await screen.findByText('Rules saved')).toBeInTheDocument();
     expect(bridge.callsOf('validateRules')).toHaveLength(1);
-    expect(bridge.callsOf('saveRules')).toEqual([{ connectionId: 'c1', outgoing, incoming }]);
+    expect(bridge.callsOf('saveRules')).toEqual([{ connectionId: 'c1', outgoing, incoming, baseVersion: 2 }]);
   });
 
   it('shows the errors when the resolver refuses to save', async () => {
@@ -86,9 +86,14 @@ describe('Rules', () => {
     expect(bridge.callsOf('saveRules')).toHaveLength(1);
   });
 
-  it('runs a dry run against an issue key and shows the replica and the local changes', async () => {
+  it('runs a dry run of the editors’ scripts against an issue key and shows the replica and the local changes', async () => {
     const bridge = renderRules({
-      dryRun: () => ({ replica: { key: 'INT-1', summary: 'Hello' }, localChanges: { summary: { from: 'Old', to: 'Hello' } } }),
+      dryRun: () => ({
+        issueKey: 'INT-1',
+        rulesVersion: null,
+        outgoing: { replica: { key: 'INT-1', summary: 'Hello' }, logs: [{ level: 'log', message: 'built' }], error: null },
+        incoming: { source: 'own-replica', changes: [{ field: 'summary', from: 'Old', to: 'Hello' }], syncBack: false, unlink: false, logs: [], error: { script: 'incoming', line: 4, column: 1, message: 'no such status' } },
+      }),
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Dry run' }));
     expect(await screen.findByText('Enter an issue key, for example INT-1.')).toBeInTheDocument();
@@ -96,7 +101,9 @@ describe('Rules', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
     expect(await screen.findByTestId('dry-run-replica')).toHaveTextContent('"summary": "Hello"');
     expect(screen.getByTestId('dry-run-changes')).toHaveTextContent('"from": "Old"');
-    expect(bridge.callsOf('dryRun')).toEqual([{ connectionId: 'c1', issueKey: 'INT-1' }]);
+    expect(screen.getByText('built')).toBeInTheDocument();
+    expect(screen.getByRole('list', { name: 'Dry run errors' })).toHaveTextContent('incoming script, line 4: no such status');
+    expect(bridge.callsOf('dryRun')).toEqual([{ connectionId: 'c1', issueKey: 'INT-1', outgoing, incoming }]);
   });
 
   it('restores an older version into the editors', async () => {

@@ -71,12 +71,14 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
   const knownInvalid = current && checked.errors.length > 0;
   const errors = checked?.errors ?? [];
   const errorsOf = (script: Script) => errors.filter((e) => e.script === script);
+  // the version in force now (the one a save replaces), whatever version is in the editors
+  const latestVersion = rules.versions.reduce<number | null>((max, v) => (max === null || v.version > max ? v.version : max), null) ?? rules.version;
 
   const validate = async (): Promise<RuleError[] | null> => {
     setFailure(null);
     setSaved(false);
     try {
-      const result = await api.validateRules(outgoing, incoming);
+      const result = await api.validateRules(connection.id, outgoing, incoming);
       const found = result.ok ? [] : result.errors;
       if (!result.ok && found.length === 0) {
         found.push({ script: 'outgoing', line: null, column: null, message: 'The rules are invalid (no detail given).' });
@@ -94,7 +96,7 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
     try {
       const found = await validate();
       if (what === 'validate' || found === null || found.length > 0) return;
-      const refused = await api.saveRules(connection.id, outgoing, incoming);
+      const refused = await api.saveRules(connection.id, outgoing, incoming, latestVersion);
       if (refused.length > 0) {
         setChecked({ outgoing, incoming, errors: refused });
         return;
@@ -117,7 +119,7 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
     setDryError(null);
     setDryRun(null);
     try {
-      setDryRun(await api.dryRun(connection.id, issueKey.trim().toUpperCase()));
+      setDryRun(await api.dryRun(connection.id, issueKey.trim().toUpperCase(), { outgoing, incoming }));
     } catch (e) {
       setDryError(readableMessage(e));
     } finally {
@@ -176,7 +178,7 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
 
       <section className="ts-card ts-stack" aria-labelledby="dry-run-title">
         <h3 id="dry-run-title" style={{ margin: 0 }}>Dry run</h3>
-        <p className="ts-subtle" style={{ margin: 0 }}>Runs the saved rules against an issue without changing anything.</p>
+        <p className="ts-subtle" style={{ margin: 0 }}>Runs the scripts in the editors against an issue, without saving or changing anything.</p>
         <form className="ts-row-end" onSubmit={(e) => { e.preventDefault(); void runDry(); }}>
           <div style={{ width: 200 }}>
             <TextField label="Issue key" value={issueKey} onChange={setIssueKey} error={dryError} placeholder="INT-1" />
@@ -193,7 +195,16 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
               <h4 style={{ margin: 0 }}>Local changes an incoming replica would make</h4>
               <pre className="ts-code-block" data-testid="dry-run-changes">{json(dryRun.localChanges)}</pre>
             </div>
-            {dryRun.logs === undefined || dryRun.logs.length === 0 ? null : (
+            {dryRun.errors.length === 0 ? null : (
+              <div role="alert" className="ts-message ts-message--error">
+                <ul className="ts-error-list" aria-label="Dry run errors">
+                  {dryRun.errors.map((e, i) => (
+                    <li key={i}>{e.script} script{e.line === null ? '' : `, line ${e.line}`}: {e.message}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {dryRun.logs.length === 0 ? null : (
               <div className="ts-stack" style={{ gap: 4 }}>
                 <h4 style={{ margin: 0 }}>Script output</h4>
                 <pre className="ts-code-block">{dryRun.logs.join('\n')}</pre>

@@ -96,11 +96,36 @@ export const rulesSchema = z.looseObject({
 });
 export type Rules = z.infer<typeof rulesSchema>;
 
-export const dryRunSchema = z.looseObject({
+const logLine = z.union([
+  z.string(),
+  z.looseObject({ level: z.string().default('log'), message: z.string() }).transform((l) => (l.level === 'log' ? l.message : `${l.level}: ${l.message}`)),
+]);
+const fieldChange = z.looseObject({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
+const dryRunSide = z.looseObject({
   replica: z.unknown().optional(),
-  localChanges: z.unknown().optional(),
-  logs: z.array(z.string()).optional(),
+  changes: z.array(fieldChange).optional(),
+  logs: z.array(logLine).default([]),
+  error: ruleErrorSchema.nullish().transform((v) => v ?? null),
 });
+
+/**
+ * A dry run, flat: `{replica, localChanges, logs, errors}`. Read from the flat shape or from the
+ * rules admin's `{outgoing: {replica, logs, error}, incoming: {changes, logs, error}}`.
+ */
+export const dryRunSchema = z
+  .looseObject({
+    replica: z.unknown().optional(),
+    localChanges: z.unknown().optional(),
+    logs: z.array(logLine).optional(),
+    outgoing: dryRunSide.optional(),
+    incoming: dryRunSide.optional(),
+  })
+  .transform((d) => ({
+    replica: d.replica ?? d.outgoing?.replica,
+    localChanges: d.localChanges ?? d.incoming?.changes,
+    logs: [...(d.logs ?? []), ...(d.outgoing?.logs ?? []), ...(d.incoming?.logs ?? [])],
+    errors: [d.outgoing?.error ?? null, d.incoming?.error ?? null].filter((e): e is RuleError => e !== null),
+  }));
 export type DryRun = z.infer<typeof dryRunSchema>;
 
 export const bulkProgressSchema = z.looseObject({
@@ -157,13 +182,19 @@ export function createAdminApi(invoke: InvokeFn) {
         version === undefined ? { connectionId } : { connectionId, version },
         rulesSchema,
       ),
-    validateRules: (outgoing: string, incoming: string) =>
-      invokeResolver(invoke, 'validateRules', { outgoing, incoming }, validationSchema),
+    validateRules: (connectionId: string, outgoing: string, incoming: string) =>
+      invokeResolver(invoke, 'validateRules', { connectionId, outgoing, incoming }, validationSchema),
     /** resolves to the errors that made the resolver refuse the rules; empty when saved */
-    saveRules: (connectionId: string, outgoing: string, incoming: string) =>
-      invokeResolver(invoke, 'saveRules', { connectionId, outgoing, incoming }, saveReply),
-    dryRun: (connectionId: string, issueKey: string) =>
-      invokeResolver(invoke, 'dryRun', { connectionId, issueKey }, dryRunSchema),
+    saveRules: (connectionId: string, outgoing: string, incoming: string, baseVersion: number | null) =>
+      invokeResolver(
+        invoke,
+        'saveRules',
+        baseVersion === null ? { connectionId, outgoing, incoming } : { connectionId, outgoing, incoming, baseVersion },
+        saveReply,
+      ),
+    /** runs the given (draft) scripts against an issue, writing nothing */
+    dryRun: (connectionId: string, issueKey: string, scripts: { outgoing: string; incoming: string }) =>
+      invokeResolver(invoke, 'dryRun', { connectionId, issueKey, ...scripts }, dryRunSchema),
     startBulkSync: (connectionId: string) =>
       invokeResolver(invoke, 'startBulkSync', { connectionId }, ack),
     getBulkSyncProgress: (connectionId: string) =>

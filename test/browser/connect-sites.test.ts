@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core';
+import type { Sandbox } from '../../sandbox/start';
+import { openAdmin, text } from './support/admin-page';
+import { launchChromium, openPage, screenshot } from './support/chromium';
+import { ensureUiBuilt } from './support/ui-build';
+import { startUiSandbox } from './support/ui-sandbox';
+
+jest.setTimeout(120_000);
+
+let sandbox: Sandbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  sandbox = await startUiSandbox({ connect: false });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.close();
+});
+
+describe('connecting two sites through their admin pages', () => {
+  it('invites on internal, accepts on external, both show the connection, a reused code is refused, the scope is set', async () => {
+    const { page: internalPage, pageErrors } = await openPage(browser);
+    const internal = await openAdmin(internalPage, sandbox.urls.internal, 'admin page (internal, no connection)');
+    await internal.getByText(/No connections yet/).waitFor();
+    await screenshot(internalPage, 'admin-internal-empty');
+
+    await internal.getByLabel('Connection name').fill('internal ↔ external');
+    await internal.getByRole('button', { name: 'Create invitation' }).click();
+    const codeField = internal.getByLabel(/Invitation code \(give it/);
+    await codeField.waitFor();
+    const code = await codeField.inputValue();
+    expect(code.length).toBeGreaterThan(20);
+    expect(await text(internal.getByTestId('invitation-expiry'))).toMatch(/^Expires in /);
+    const connections = internal.getByRole('table', { name: 'Connections' });
+    await connections.getByText('Waiting for the other side').waitFor();
+    await screenshot(internalPage, 'admin-internal-invitation');
+
+    const { page: externalPage } = await openPage(browser);
+    const external = await openAdmin(externalPage, sandbox.urls.external);
+    await external.getByLabel('Invitation code').fill(code);
+    await external.getByRole('button', { name: 'Accept invitation' }).click();
+    await external.getByRole('table', { name: 'Connections' }).getByText('Connected').waitFor();
+    expect(await text(external.getByRole('table', { name: 'Connections' }))).toContain('internal');
+
+    // the same code again: refused with a readable message, nothing added
+    await external.getByLabel('Invitation code').fill(code);
+    await external.getByRole('button', { name: 'Accept invitation' }).click();
+    const refusal = external.getByRole('alert').filter({ hasText: 'The invitation was not accepted' });
+    await refusal.waitFor();
+    expect(await text(refusal)).not.toMatch(/undefined|\[object/);
+    expect(await external.getByRole('table', { name: 'Connections' }).getByRole('row').count()).toBe(2);
+    await screenshot(externalPage, 'admin-external-connected');
+
+    await internal.getByRole('button', { name: 'Refresh' }).click();
+    await connections.getByText('Connected').waitFor();
+    expect(await text(connections)).toContain('external');
+
+    await internal.getByRole('button', { name: 'Edit internal ↔ external' }).click();
+    const scope = internal.getByLabel('Scope (JQL)');
+    await scope.fill('project = "INT"');
+    await internal.getByRole('button', { name: 'Save settings' }).click();
+    await connections.getByText('project = "INT"').waitFor();
+    await screenshot(internalPage, 'admin-internal-connected');
+
+    const saved: unknown = await sandbox.installations.internal.invoke('twin-sync-admin', 'listConnections', {});
+    expect(saved).toEqual([expect.objectContaining({ scopeJql: 'project = "INT"', status: 'active' })]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,31 @@
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { ADMIN_PAGE } from './ui-sandbox';
+import { recordTiming } from './timings';
+
+export const ADMIN_FRAME = '#admin-page-frame';
+export const PANEL_FRAME = '[data-testid=issue-panel-frame]';
+
+/** Opens a site's admin page and returns the app's frame once its tabs are there. */
+export async function openAdmin(page: Page, siteUrl: string, timingName?: string): Promise<FrameLocator> {
+  const started = Date.now();
+  await page.goto(siteUrl + ADMIN_PAGE);
+  const frame = page.frameLocator(ADMIN_FRAME);
+  await frame.getByRole('tab', { name: 'Connections' }).waitFor();
+  await frame.getByRole('heading', { name: 'Connections' }).waitFor();
+  await frame.getByText(/Loading connections/).waitFor({ state: 'detached' });
+  if (timingName !== undefined) await recordTiming(page, '/twin-sync-admin/', timingName, Date.now() - started);
+  return frame;
+}
+
+export async function openTab(frame: FrameLocator, name: 'Connections' | 'Rules' | 'Activity and errors' | 'Bulk sync'): Promise<void> {
+  await frame.getByRole('tab', { name }).click();
+}
+
+/** The CodeMirror editor of one script (its content element is the labelled textbox). */
+export function editor(frame: FrameLocator, script: 'outgoing' | 'incoming'): Locator {
+  return frame.getByRole('textbox', { name: `${script} script` });
+}
+
+export async function text(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? '';
+}
