@@ -86,7 +86,7 @@ export interface JqlContext {
 
 export interface CompiledJql {
   matches(issue: JqlIssue): boolean;
-  /** comparator from ORDER BY (default: created DESC then key DESC as Jira does for no ORDER BY) */
+  /** comparator from ORDER BY (default without ORDER BY: created DESC, then id DESC) */
   compare(a: JqlIssue, b: JqlIssue): number;
 }
 
