@@ -82,6 +82,13 @@ describeConformance('authentication', (spec) => {
     expectConforming(await site.jira.get('/rest/api/3/myself'), 200);
   });
 
+  it('got only responses that match the spec, apart from 401s of operations whose spec omits 401', () => {
+    // getIssuePropertyKeys, getIssueAllTypes, createCustomField... declare no 401 although Jira
+    // answers 401 to every unauthenticated call; those bodies were checked against ErrorCollection above.
+    const undeclared401 = /^\S+ \S+ 401: status 401 is not declared for \w+ \(declared: [^)]*\)$/;
+    expect(site.specFailures().filter((failure) => !undeclared401.test(failure))).toEqual([]);
+  });
+
   it('saw the spec for the operations it called', () => {
     expect(uncheckedOperations(spec, ['getCurrentUser', 'getIssue', 'createIssue'])).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import type { JiraOpenApi } from '../support/openapi';
-import { basicAuth, JiraProbe } from './jira-probe';
+import { basicAuth, JiraProbe, type ProbeResponse } from './jira-probe';
 import { startSite, type RunningSite } from './site-fixture';
 
 export interface SiteHarness {
@@ -9,15 +9,21 @@ export interface SiteHarness {
   readonly jira: JiraProbe;
   /** a probe with the given Authorization header (null: none) */
   probeAs(authorization: string | null): JiraProbe;
+  /** every response so far (from any of this harness's probes) that failed its spec check */
+  specFailures(): string[];
 }
 
 /** Starts a fresh in-memory `internal` site for the enclosing describe block and stops it after. */
 export function useSite(spec: JiraOpenApi): SiteHarness {
   let running: RunningSite | null = null;
   let jira: JiraProbe | null = null;
+  const failures: string[] = [];
+  const observe = (response: ProbeResponse): void => {
+    if (!response.check.ok) failures.push(`${response.method} ${response.path} ${response.status}: ${response.check.errors.join('; ')}`);
+  };
   beforeAll(async () => {
     running = await startSite('internal');
-    jira = new JiraProbe(running.baseUrl, spec, basicAuth(running.site.admin.email, running.site.admin.apiToken));
+    jira = new JiraProbe(running.baseUrl, spec, basicAuth(running.site.admin.email, running.site.admin.apiToken), observe);
   });
   afterAll(async () => {
     await running?.close();
@@ -36,7 +42,10 @@ export function useSite(spec: JiraOpenApi): SiteHarness {
       return jira;
     },
     probeAs(authorization) {
-      return new JiraProbe(started().baseUrl, spec, authorization);
+      return new JiraProbe(started().baseUrl, spec, authorization, observe);
+    },
+    specFailures() {
+      return [...failures];
     },
   };
 }

@@ -38,6 +38,8 @@ export class JiraProbe {
     readonly baseUrl: string,
     private readonly spec: JiraOpenApi,
     private readonly authorization: string | null,
+    /** sees every response with its spec check (the harness collects the failures) */
+    private readonly observe: (response: ProbeResponse) => void = () => undefined,
   ) {}
 
   get(path: string, options: SendOptions = {}): Promise<ProbeResponse> {
@@ -74,7 +76,9 @@ export class JiraProbe {
     const contentType = response.headers.get('content-type');
     const parsed = parseBody(raw);
     const check = this.spec.validateResponse({ method, path: url.pathname, status: response.status, body: parsed, contentType });
-    return { method, path: url.pathname + url.search, status: response.status, contentType, body: parsed, raw, check };
+    const probed = { method, path: url.pathname + url.search, status: response.status, contentType, body: parsed, raw, check };
+    this.observe(probed);
+    return probed;
   }
 }
 

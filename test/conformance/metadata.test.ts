@@ -170,6 +170,10 @@ describeConformance('site metadata', (spec) => {
     expect(none.body).toEqual([]);
   });
 
+  it('got only responses that match the spec, including the ones no test asserted on', () => {
+    expect(site.specFailures()).toEqual([]);
+  });
+
   it('checked every metadata operation against the spec', () => {
     expect(
       uncheckedOperations(spec, [

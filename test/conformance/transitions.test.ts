@@ -79,6 +79,10 @@ describeConformance('transitions', (spec) => {
     expectConforming(await site.jira.send(method, '/rest/api/3/issue/INT-999999/transitions', json === undefined ? {} : { json }), 404);
   });
 
+  it('got only responses that match the spec, including the ones no test asserted on', () => {
+    expect(site.specFailures()).toEqual([]);
+  });
+
   it('checked every transition operation against the spec', () => {
     expect(uncheckedOperations(spec, ['getTransitions', 'doTransition'])).toEqual([]);
   });
