@@ -199,6 +199,12 @@ describe('compileJql: matching', () => {
     expect(sorted(search(jql))).toEqual(sorted(expected));
   });
 
+  it('prefers a custom field over a Jira field the site does not store (Sprint is a custom field in Jira Cloud)', () => {
+    const ctx: JqlContext = { ...CTX, customFields: [...CTX.customFields, { id: 'customfield_10020', name: 'Sprint', type: 'string' }] };
+    expect(sorted(search('sprint is EMPTY', ctx))).toEqual(sorted(ALL));
+    expect(errorOf('sprint is not EMPTY').kind).toBe('unsupported');
+  });
+
   it('matches nothing for currentUser() without a calling user', () => {
     expect(search('assignee = currentUser()', { ...CTX, currentAccountId: null })).toEqual([]);
   });

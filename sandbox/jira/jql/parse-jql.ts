@@ -75,15 +75,15 @@ function syntaxError(problem: SyntaxProblem): JqlError {
  * Any lexer or parser error becomes `JqlError(kind 'syntax')` carrying the parser's message and position.
  */
 export function parseJql(jql: string): JqlQuery {
-  let first: SyntaxProblem | null = null;
+  const problems: SyntaxProblem[] = [];
   const lexerListener: ANTLRErrorListener<number> = {
     syntaxError: (_recognizer, _symbol, line, column, message) => {
-      first ??= { line, column, message, token: null, tokenType: null };
+      problems.push({ line, column, message, token: null, tokenType: null });
     },
   };
   const parserListener: ANTLRErrorListener<Token> = {
     syntaxError: (_recognizer, symbol, line, column, message) => {
-      first ??= { line, column, message, token: symbol?.text ?? null, tokenType: symbol?.type ?? null };
+      problems.push({ line, column, message, token: symbol?.text ?? null, tokenType: symbol?.type ?? null });
     },
   };
   const lexer = new JQLLexer(CharStreams.fromString(jql));
@@ -93,7 +93,8 @@ export function parseJql(jql: string): JqlQuery {
   parser.removeErrorListeners();
   parser.addErrorListener(parserListener);
   const tree = parser.jqlQuery();
-  if (first !== null) throw syntaxError(first);
+  const first = problems[0];
+  if (first) throw syntaxError(first);
 
   const where = tree.jqlWhere();
   const orderBy = tree.jqlOrderBy();

@@ -2,7 +2,7 @@ import type { JqlFieldRef } from './ast';
 import { customField } from './custom-fields';
 import type { FieldSpec } from './field-spec';
 import { propertyField } from './property-field';
-import { systemField } from './system-fields';
+import { systemField, unsupportedJiraField } from './system-fields';
 import { JqlError, type JqlContext } from './types';
 
 /** Entities whose properties Jira can search but the emulated site cannot. */
@@ -14,8 +14,8 @@ function unknownField(text: string): JqlError {
 
 /**
  * Resolves a field reference to its spec: system fields first (as Jira does), then custom fields by
- * name (case-insensitive; several fields with one name are searched together), `cf[NNNNN]`, and
- * `issue.property[key].path`.
+ * name (case-insensitive; several fields with one name are searched together), then Jira fields the
+ * site does not store ('unsupported'), else 'unknown-field'. Also `cf[NNNNN]` and `issue.property[key].path`.
  */
 export function resolveField(ref: JqlFieldRef, ctx: JqlContext): FieldSpec {
   switch (ref.kind) {
@@ -37,7 +37,7 @@ export function resolveField(ref: JqlFieldRef, ctx: JqlContext): FieldSpec {
       const lower = ref.name.toLowerCase();
       const fields = ctx.customFields.filter((f) => f.name.toLowerCase() === lower);
       const first = fields[0];
-      if (!first) throw unknownField(ref.name);
+      if (!first) throw unsupportedJiraField(ref.name) ?? unknownField(ref.name);
       return customField(fields, first.name, ctx);
     }
   }

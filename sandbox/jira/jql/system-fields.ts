@@ -354,11 +354,13 @@ const KNOWN_UNSUPPORTED = new Set([
 
 /** The spec for a system field by JQL name, null when the name is not a supported system field. */
 export function systemField(name: string, ctx: JqlContext): FieldSpec | null {
-  const lower = name.toLowerCase();
-  const factory = FACTORIES.get(lower);
-  if (factory) return factory(ctx);
-  if (KNOWN_UNSUPPORTED.has(lower)) {
-    throw new JqlError(`The field '${name}' is not supported by the emulated Jira site's JQL.`, 'unsupported');
-  }
-  return null;
+  const factory = FACTORIES.get(name.toLowerCase());
+  return factory ? factory(ctx) : null;
+}
+
+/** A Jira field the emulated site does not store (checked after custom fields: Sprint or Team may be custom fields). */
+export function unsupportedJiraField(name: string): JqlError | null {
+  return KNOWN_UNSUPPORTED.has(name.toLowerCase())
+    ? new JqlError(`The field '${name}' is not supported by the emulated Jira site's JQL.`, 'unsupported')
+    : null;
 }
