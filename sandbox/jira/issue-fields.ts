@@ -13,6 +13,10 @@ const idOrKeyRef = z.object({ id: z.union([z.string(), z.number()]).optional(), 
 const idOrNameRef = z.object({ id: z.union([z.string(), z.number()]).optional(), name: z.string().optional() });
 const userRef = z.object({ accountId: z.string().nullable().optional(), id: z.string().optional() });
 
+const operationList = z.array(z.record(z.string(), z.unknown()));
+const commentAdd = z.object({ body: z.unknown() });
+const labelList = z.array(z.string());
+
 const notSettable = (field: string): string => `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
 const ADF_REQUIRED = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
 
@@ -39,7 +43,7 @@ export class IssueFields {
       this.set(draft.issue, id, value, mode, errors);
     }
     for (const [id, opsValue] of Object.entries(update)) {
-      const ops = z.array(z.record(z.string(), z.unknown())).safeParse(opsValue);
+      const ops = operationList.safeParse(opsValue);
       if (!ops.success) {
         errors[id] = `The operations for field '${id}' must be a list of objects such as [{"set": ...}].`;
         continue;
@@ -56,7 +60,7 @@ export class IssueFields {
         errors.comment = `Operation '${verb}' is not supported for field 'comment'; use 'add'.`;
         return;
       }
-      const body = z.object({ body: z.unknown() }).safeParse(value);
+      const body = commentAdd.safeParse(value);
       const problem = body.success ? adfProblem(body.data.body) : 'a comment needs a body';
       if (problem !== null || !body.success) errors.comment = `Comment body must be an Atlassian Document: ${problem}`;
       else draft.newComments.push(body.data.body);
@@ -123,7 +127,7 @@ export class IssueFields {
         return;
       }
       case 'labels': {
-        const labels = z.array(z.string()).safeParse(value ?? []);
+        const labels = labelList.safeParse(value ?? []);
         if (!labels.success) {
           errors.labels = 'Labels must be a list of strings.';
           return;

@@ -25,6 +25,10 @@ const issueInput = z.object({
 }).passthrough();
 export type IssueInput = z.infer<typeof issueInput>;
 
+const bulkInput = z.object({ issueUpdates: z.array(z.unknown()) });
+const projectRefInput = z.object({ id: z.union([z.string(), z.number()]).optional(), key: z.string().optional() });
+const commentInput = z.object({ body: z.unknown() }).passthrough();
+
 const INVALID_PAYLOAD = 'Invalid request payload. Refer to the REST API documentation and try again.';
 const MAX_PROPERTY_BYTES = 32768;
 
@@ -89,7 +93,7 @@ export class IssueService {
 
   /** POST /issue/bulk: each issue is created (or refused) on its own */
   createBulk(actor: AccountRecord, body: unknown): { created: IssueRecord[]; failed: { index: number; error: JiraError }[] } {
-    const parsed = z.object({ issueUpdates: z.array(z.unknown()) }).safeParse(body);
+    const parsed = bulkInput.safeParse(body);
     if (!parsed.success) throw JiraError.badRequest(INVALID_PAYLOAD);
     if (parsed.data.issueUpdates.length > 50) throw JiraError.badRequest('You can create at most 50 issues in one request.');
     const created: IssueRecord[] = [];
@@ -109,7 +113,7 @@ export class IssueService {
     const errors: FieldErrors = {};
     const fields = input.fields ?? {};
     const update = input.update ?? {};
-    const projectRef = z.object({ id: z.union([z.string(), z.number()]).optional(), key: z.string().optional() }).safeParse(fields.project);
+    const projectRef = projectRefInput.safeParse(fields.project);
     const project = projectRef.success ? this.catalog.project(String(projectRef.data.key ?? projectRef.data.id ?? '')) : undefined;
     if (!project) errors.project = 'Specify a valid project ID or key';
     if (fields.issuetype === undefined && !('issuetype' in update)) errors.issuetype = 'Specify an issue type';
@@ -267,7 +271,7 @@ export class IssueService {
   }
 
   private commentBody(body: unknown): unknown {
-    const parsed = z.object({ body: z.unknown() }).passthrough().safeParse(body);
+    const parsed = commentInput.safeParse(body);
     if (!parsed.success || parsed.data.body === undefined || parsed.data.body === null) throw JiraError.fields({ comment: 'Comment body can not be empty!' });
     const problem = adfProblem(parsed.data.body);
     if (problem !== null) throw JiraError.fields({ comment: `Comment body must be an Atlassian Document (see the Atlassian Document Format): ${problem}` });

@@ -54,41 +54,45 @@ export function parseExpand(raw: readonly string[]): Set<string> {
 export class IssueView {
   constructor(private readonly store: IssueStore, private readonly catalog: Catalog, private readonly render: Renderer) {}
 
-  /** every field value of the issue, keyed by field id, with navigability */
-  private fieldValues(i: IssueRecord): Map<string, { value: unknown; navigable: boolean }> {
+  /** every field of the issue, keyed by field id, with navigability; values are computed only when asked for */
+  private fieldValues(i: IssueRecord): Map<string, { value: () => unknown; navigable: boolean }> {
     const r = this.render;
     const status = this.catalog.statusById(i.statusId);
-    const comments = this.store.comments(i.id);
-    const parent = i.parentId === null ? undefined : this.store.issueById(i.parentId);
-    const values = new Map<string, { value: unknown; navigable: boolean }>();
-    const put = (id: string, value: unknown, navigable = true): void => {
+    const values = new Map<string, { value: () => unknown; navigable: boolean }>();
+    const put = (id: string, value: () => unknown, navigable = true): void => {
       values.set(id, { value, navigable });
     };
-    put('summary', i.summary);
-    put('description', i.description);
-    put('issuetype', r.issueType(this.catalog.issueTypeById(i.issueTypeId)));
-    put('project', r.projectRef(this.catalog.projectById(i.projectId)));
-    put('status', r.status(status));
-    put('statusCategory', r.statusCategory(status.categoryKey));
-    put('priority', i.priorityId === null ? null : r.priorityRef(this.catalog.priorityById(i.priorityId)));
-    put('labels', [...i.labels]);
-    put('duedate', i.dueDate);
-    put('reporter', r.userRef(i.reporter));
-    put('assignee', r.userRef(i.assignee));
-    put('creator', r.userRef(i.creator));
-    put('created', jiraDate(i.created));
-    put('updated', jiraDate(i.updated));
-    put('statuscategorychangedate', jiraDate(i.statusChanged));
-    put('resolution', null);
-    put('resolutiondate', status.categoryKey === 'done' ? jiraDate(i.statusChanged) : null);
-    put('issuelinks', []);
-    put('subtasks', this.store.childIds(i.id).map((id) => this.store.issueById(id)).filter((c): c is IssueRecord => c !== undefined).map((c) => this.issueLink(c)));
-    if (parent) put('parent', this.issueLink(parent));
-    put('comment', {
-      comments: comments.map((c) => r.comment(i.id, c)), self: `${r.api}/issue/${i.id}/comment`,
-      maxResults: comments.length, total: comments.length, startAt: 0,
+    put('summary', () => i.summary);
+    put('description', () => i.description);
+    put('issuetype', () => r.issueType(this.catalog.issueTypeById(i.issueTypeId)));
+    put('project', () => r.projectRef(this.catalog.projectById(i.projectId)));
+    put('status', () => r.status(status));
+    put('statusCategory', () => r.statusCategory(status.categoryKey));
+    put('priority', () => (i.priorityId === null ? null : r.priorityRef(this.catalog.priorityById(i.priorityId))));
+    put('labels', () => [...i.labels]);
+    put('duedate', () => i.dueDate);
+    put('reporter', () => r.userRef(i.reporter));
+    put('assignee', () => r.userRef(i.assignee));
+    put('creator', () => r.userRef(i.creator));
+    put('created', () => jiraDate(i.created));
+    put('updated', () => jiraDate(i.updated));
+    put('statuscategorychangedate', () => jiraDate(i.statusChanged));
+    put('resolution', () => null);
+    put('resolutiondate', () => (status.categoryKey === 'done' ? jiraDate(i.statusChanged) : null));
+    put('issuelinks', () => []);
+    put('subtasks', () => this.store.childIds(i.id).map((id) => this.store.issueById(id)).filter((c): c is IssueRecord => c !== undefined).map((c) => this.issueLink(c)));
+    if (i.parentId !== null) {
+      const parent = this.store.issueById(i.parentId);
+      if (parent) put('parent', () => this.issueLink(parent));
+    }
+    put('comment', () => {
+      const comments = this.store.comments(i.id);
+      return {
+        comments: comments.map((c) => r.comment(i.id, c)), self: `${r.api}/issue/${i.id}/comment`,
+        maxResults: comments.length, total: comments.length, startAt: 0,
+      };
     }, false);
-    for (const f of this.catalog.customFields) put(customFieldId(f.id), i.custom[customFieldId(f.id)] ?? null);
+    for (const f of this.catalog.customFields) put(customFieldId(f.id), () => i.custom[customFieldId(f.id)] ?? null);
     return values;
   }
 
@@ -111,7 +115,7 @@ export class IssueView {
     const rendered: Json = {};
     for (const [id, { value, navigable }] of this.fieldValues(i)) {
       if (!selection.wants(id, navigable)) continue;
-      fields[id] = value;
+      fields[id] = value();
       names[id] = this.render.fieldName(id);
       const system = SYSTEM_FIELDS.find((f) => f.id === id)?.schema;
       const custom = this.catalog.customField(id);

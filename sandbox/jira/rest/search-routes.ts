@@ -30,6 +30,8 @@ interface SearchRequest {
   properties: string[];
 }
 
+const countBody = z.object({ jql: z.string() });
+const parseBody = z.object({ queries: z.array(z.string()) });
 const tokenBody = z.object({ o: z.number().int().nonnegative(), h: z.string() });
 const jqlHash = (jql: string): string => createHash('sha256').update(jql).digest('hex').slice(0, 12);
 
@@ -134,13 +136,13 @@ export function searchRoutes(router: Router, s: Services): void {
   });
 
   router.add('POST', '/rest/api/3/search/approximate-count', (ctx) => {
-    const parsed = z.object({ jql: z.string() }).safeParse(ctx.body());
+    const parsed = countBody.safeParse(ctx.body());
     if (!parsed.success) throw JiraError.badRequest("The request must have a 'jql' string.");
     return { status: 200, body: { count: matching(parsed.data.jql, ctx, false).length } };
   });
 
   router.add('POST', '/rest/api/3/jql/parse', (ctx) => {
-    const parsed = z.object({ queries: z.array(z.string()) }).safeParse(ctx.body());
+    const parsed = parseBody.safeParse(ctx.body());
     if (!parsed.success) throw JiraError.badRequest("The request must have a 'queries' list of strings.");
     const queries = parsed.data.queries.map((query) => {
       try {

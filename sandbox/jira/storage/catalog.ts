@@ -7,6 +7,7 @@ const projectRow = z.object({ id: z.number(), key: z.string(), name: z.string(),
 const issueTypeRow = z.object({ id: z.number(), name: z.string(), description: z.string(), subtask: z.number(), hierarchy_level: z.number() });
 const priorityRow = z.object({ id: z.number(), name: z.string(), description: z.string(), status_color: z.string(), is_default: z.number() });
 const statusRow = z.object({ id: z.number(), name: z.string(), description: z.string(), category_key: z.enum(['new', 'indeterminate', 'done']), transition_id: z.number() });
+const numberRow = z.object({ n: z.number() });
 const fieldRow = z.object({ id: z.number(), name: z.string(), description: z.string(), type: z.string(), searcher_key: z.string() });
 
 /**
@@ -20,7 +21,12 @@ export class Catalog {
   statuses: StatusRecord[] = [];
   customFields: CustomFieldRecord[] = [];
 
+  private readonly readIssueNumber;
+  private readonly writeIssueNumber;
+
   constructor(private readonly db: Db, private readonly counters: Counters) {
+    this.readIssueNumber = db.prepare('SELECT next_issue_number AS n FROM projects WHERE id = ?');
+    this.writeIssueNumber = db.prepare('UPDATE projects SET next_issue_number = ? WHERE id = ?');
     this.reload();
   }
 
@@ -120,8 +126,8 @@ export class Catalog {
   }
   /** advances a project's issue counter; inside a transaction */
   takeIssueNumber(projectId: number): number {
-    const row = z.object({ n: z.number() }).parse(this.db.prepare('SELECT next_issue_number AS n FROM projects WHERE id = ?').get(projectId));
-    this.db.prepare('UPDATE projects SET next_issue_number = ? WHERE id = ?').run(row.n + 1, projectId);
+    const row = numberRow.parse(this.readIssueNumber.get(projectId));
+    this.writeIssueNumber.run(row.n + 1, projectId);
     return row.n;
   }
 }

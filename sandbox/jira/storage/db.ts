@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS issues (
   parent_id INTEGER, summary TEXT NOT NULL, description TEXT, labels TEXT NOT NULL, due_date TEXT,
   reporter TEXT, assignee TEXT, creator TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
   status_changed INTEGER NOT NULL, custom TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS issues_by_parent ON issues(parent_id) WHERE parent_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS comments (
   id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
   update_author TEXT NOT NULL, body TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);

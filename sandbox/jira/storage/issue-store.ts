@@ -19,6 +19,9 @@ const changeItem = z.object({
   field: z.string(), fieldId: z.string(), fieldtype: z.string(), from: z.string().nullable(),
   fromString: z.string().nullable(), to: z.string().nullable(), toString: z.string().nullable(),
 });
+const changeItems = z.array(changeItem);
+const idRow = z.object({ id: z.number() });
+const issuePropertyRow = z.object({ issue_id: z.number(), key: z.string(), value: z.string() });
 const labelsJson = z.array(z.string());
 const customJson = z.record(z.string(), z.unknown());
 
@@ -100,7 +103,7 @@ export class IssueStore {
     this.s.deleteIssue.run(id);
   }
   childIds(id: number): number[] {
-    return this.s.childIds.all(id).map((r) => z.object({ id: z.number() }).parse(r).id);
+    return this.s.childIds.all(id).map((r) => idRow.parse(r).id);
   }
 
   comments(issueId: number): CommentRecord[] {
@@ -133,7 +136,7 @@ export class IssueStore {
   }
   allProperties(): { issueId: number; key: string; value: unknown }[] {
     return this.s.allProperties.all().map((r) => {
-      const p = z.object({ issue_id: z.number(), key: z.string(), value: z.string() }).parse(r);
+      const p = issuePropertyRow.parse(r);
       return { issueId: p.issue_id, key: p.key, value: JSON.parse(p.value) };
     });
   }
@@ -158,7 +161,7 @@ export class IssueStore {
   changelogs(issueId: number): ChangelogRecord[] {
     return this.s.changelogs.all(issueId).map((r) => {
       const c = changelogRow.parse(r);
-      return { id: c.id, issueId: c.issue_id, author: c.author, created: c.created, items: z.array(changeItem).parse(JSON.parse(c.items)) };
+      return { id: c.id, issueId: c.issue_id, author: c.author, created: c.created, items: changeItems.parse(JSON.parse(c.items)) };
     });
   }
 }
