@@ -5,6 +5,9 @@ import { validateManifest } from '../../sandbox/forge/manifest';
 import { ForgePlatform } from '../../sandbox/forge/platform';
 import { FIXTURE_APP } from './fixture';
 
+// loading the emulated site and the app under ts-jest takes seconds on a shared machine
+jest.setTimeout(60_000);
+
 const REPO = path.resolve(__dirname, '../..');
 
 /** a copy of the fixture app whose manifest.yml is changed by `edit` */

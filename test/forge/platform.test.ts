@@ -1,5 +1,8 @@
 import { startFixture, type FixtureSandbox } from './fixture';
 
+// loading the emulated site and the app under ts-jest takes seconds on a shared machine
+jest.setTimeout(60_000);
+
 let sb: FixtureSandbox;
 beforeAll(async () => { sb = await startFixture(['internal', 'external']); });
 afterAll(async () => { await sb.close(); });

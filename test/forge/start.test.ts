@@ -1,6 +1,9 @@
 import { startSandbox } from '../../sandbox/start';
 import { FIXTURE_APP, freePort, freePortBase } from './fixture';
 
+// loading the emulated site and the app under ts-jest takes seconds on a shared machine
+jest.setTimeout(60_000);
+
 describe('startSandbox', () => {
   it('starts two sites on random ports with the app installed on both', async () => {
     const sb = await startSandbox({ portBase: 0, memory: true, connect: false, appRoot: FIXTURE_APP });
