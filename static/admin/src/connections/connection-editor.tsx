@@ -73,8 +73,8 @@ export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; c
         value={scopeJql}
         onChange={setScopeJql}
         helper="Issues matching this query are synced; the site checks the query when you save."
-        error={error}
-        placeholder="project = INT"
+        invalid={error !== null}
+        placeholder='project = "INT"'
       />
       <div className="ts-row">
         <Button type="submit" appearance="primary" isLoading={busy}>Save settings</Button>

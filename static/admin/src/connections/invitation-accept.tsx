@@ -42,7 +42,7 @@ export function InvitationAccept({ api, onAccepted }: { api: AdminApi; onAccepte
           void accept();
         }}
       >
-        <TextField label="Invitation code" value={code} onChange={setCode} multiline error={error} placeholder="Paste the code here" />
+        <TextField label="Invitation code" value={code} onChange={setCode} multiline invalid={error !== null} placeholder="Paste the code here" />
         <div className="ts-row">
           <Button type="submit" appearance="primary" isLoading={busy}>Accept invitation</Button>
         </div>

@@ -6,11 +6,13 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'on
   onChange: (value: string) => void;
   helper?: string;
   error?: string | null;
+  /** marks the field invalid when the message is shown elsewhere (e.g. in a section message) */
+  invalid?: boolean;
   multiline?: boolean;
 }
 
 /** A labelled text input (or textarea) with helper text and an error message tied to it. */
-export function TextField({ label, value, onChange, helper, error, multiline = false, ...rest }: TextFieldProps) {
+export function TextField({ label, value, onChange, helper, error, invalid = false, multiline = false, ...rest }: TextFieldProps) {
   const id = useId();
   const helperId = `${id}-helper`;
   const errorId = `${id}-error`;
@@ -19,7 +21,7 @@ export function TextField({ label, value, onChange, helper, error, multiline = f
     id,
     className: 'ts-input',
     value,
-    'aria-invalid': error ? true : undefined,
+    'aria-invalid': error || invalid ? true : undefined,
     'aria-describedby': describedBy === '' ? undefined : describedBy,
   };
   return (

@@ -1,0 +1,68 @@
+import type { Browser } from 'playwright-core';
+import type { Sandbox } from '../../sandbox/start';
+import { PANEL_FRAME, text } from './support/admin-page';
+import { launchChromium, openPage, screenshot } from './support/chromium';
+import { connectByResolvers } from './support/site-rest';
+import { recordTiming } from './support/timings';
+import { ensureUiBuilt } from './support/ui-build';
+import { startUiSandbox } from './support/ui-sandbox';
+
+jest.setTimeout(120_000);
+
+let sandbox: Sandbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  sandbox = await startUiSandbox({ connect: false });
+  await connectByResolvers(sandbox);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.close();
+});
+
+describe('the issue panel', () => {
+  it('shows the twin and its key after an issue is created in INT through the site', async () => {
+    const { page, pageErrors } = await openPage(browser);
+    await page.goto(sandbox.urls.internal + '/');
+    await page.getByTestId('create-summary').fill('Printer on fire');
+    await page.getByTestId('create-submit').click();
+    const link = page.getByTestId('create-result-link');
+    await link.waitFor();
+    const key = (await text(link)).trim();
+    expect(key).toMatch(/^INT-\d+$/);
+    await sandbox.waitForIdle();
+
+    const started = Date.now();
+    await page.goto(`${sandbox.urls.internal}/browse/${key}`);
+    const panel = page.frameLocator(PANEL_FRAME);
+    const twinLink = panel.getByTestId('twin-key').getByRole('link');
+    await twinLink.waitFor();
+    await recordTiming(page, '/twin-sync-panel/', 'issue panel (internal, linked issue)', Date.now() - started);
+    const twinKey = (await text(twinLink)).trim();
+    expect(twinKey).toMatch(/^CLOUD-\d+$/);
+    expect(await twinLink.getAttribute('href')).toBe(`${sandbox.urls.external}/browse/${twinKey}`);
+    expect(await text(panel.getByTestId('twin-state'))).toBe('In sync');
+    // the sync back wrote the twin's key into INT's "Remote issue key"
+    await page.reload();
+    expect(await text(page.locator('[data-field-name="Remote issue key"]'))).toContain(twinKey);
+    await page.frameLocator(PANEL_FRAME).getByTestId('twin-key').waitFor();
+    await screenshot(page, 'issue-panel-internal');
+
+    // and the other way round: the twin's panel on external points back at the INT issue
+    await page.goto(`${sandbox.urls.external}/browse/${twinKey}`);
+    const back = page.frameLocator(PANEL_FRAME).getByTestId('twin-key').getByRole('link');
+    await back.waitFor();
+    expect((await text(back)).trim()).toBe(key);
+    await screenshot(page, 'issue-panel-external');
+
+    // Sync now goes through the queue and the panel stays in sync
+    await page.frameLocator(PANEL_FRAME).getByRole('button', { name: 'Sync now' }).click();
+    await sandbox.waitForIdle();
+    await page.frameLocator(PANEL_FRAME).getByTestId('twin-state').getByText('In sync').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
