@@ -13,7 +13,7 @@ interface BadCase {
   expected: { errorMessages?: unknown; errors?: unknown };
 }
 
-const issue = (fields: Record<string, unknown>): unknown => ({ fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'New', ...fields } });
+const issue = (fields: Record<string, unknown>): Record<string, unknown> => ({ fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'New', ...fields } });
 const wrong: JiraAccountCredentials = { accountId: 'nobody', email: 'admin@internal.test', apiToken: 'not-the-token' };
 
 const cases: BadCase[] = [
@@ -36,7 +36,7 @@ const cases: BadCase[] = [
   { name: 'unknown assignee', method: 'POST', path: '/rest/api/3/issue', body: issue({ assignee: { accountId: 'ghost' } }), status: 400, expected: { errors: { assignee: expect.stringContaining('does not exist') } } },
   { name: 'non-string text custom field', method: 'POST', path: '/rest/api/3/issue', body: issue({ customfield_10000: 42 }), status: 400, expected: { errors: { customfield_10000: 'Operation value must be a string' } } },
   { name: 'sub-task without parent', method: 'POST', path: '/rest/api/3/issue', body: issue({ issuetype: { name: 'Sub-task' } }), status: 400, expected: { errors: { parent: expect.stringContaining('parent') } } },
-  { name: 'oversized property in create', method: 'POST', path: '/rest/api/3/issue', body: { ...(issue({}) as object), properties: [{ key: 'big', value: 'x'.repeat(40000) }] }, status: 400, expected: { errors: { properties: expect.stringContaining('32768') } } },
+  { name: 'oversized property in create', method: 'POST', path: '/rest/api/3/issue', body: { ...issue({}), properties: [{ key: 'big', value: 'x'.repeat(40000) }] }, status: 400, expected: { errors: { properties: expect.stringContaining('32768') } } },
   { name: 'wrong credentials on create', method: 'POST', path: '/rest/api/3/issue', body: issue({}), as: wrong, status: 401, expected: { errorMessages: ['Client must be authenticated to access this resource.'] } },
   { name: 'no credentials on create', method: 'POST', path: '/rest/api/3/issue', body: issue({}), as: null, status: 401, expected: { errorMessages: ['Client must be authenticated to access this resource.'] } },
   { name: 'edit: one bad field among good ones', method: 'PUT', path: '/rest/api/3/issue/INT-1', body: { fields: { summary: 'Changed', labels: ['bad label'] } }, status: 400, expected: { errors: { labels: expect.stringContaining('spaces') } } },

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { adf, startSite, type SiteHarness } from './testing/site-harness';
 
 describe('JiraSite basics over HTTP', () => {
@@ -37,13 +38,13 @@ describe('JiraSite basics over HTTP', () => {
         customfield_10000: null,
       },
     });
-    const fields = (got.body as { fields: { created: string } }).fields;
+    const fields = z.object({ fields: z.object({ created: z.string() }) }).parse(got.body).fields;
     expect(fields.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/);
 
     expect((await h.call('PUT', '/rest/api/3/issue/INT-1', { fields: { summary: 'Renamed', customfield_10000: 'CLOUD-7' } })).status).toBe(204);
     const edited = await h.call('GET', '/rest/api/3/issue/10000?fields=summary,customfield_10000');
     expect(edited.body).toMatchObject({ fields: { summary: 'Renamed', customfield_10000: 'CLOUD-7' } });
-    expect(Object.keys((edited.body as { fields: object }).fields).sort()).toEqual(['customfield_10000', 'summary']);
+    expect(Object.keys(z.object({ fields: z.record(z.string(), z.unknown()) }).parse(edited.body).fields).sort()).toEqual(['customfield_10000', 'summary']);
 
     expect((await h.call('DELETE', '/rest/api/3/issue/INT-1')).status).toBe(204);
     const gone = await h.call('GET', '/rest/api/3/issue/INT-1');
