@@ -101,6 +101,8 @@ describeConformance('issues', (spec) => {
       ['a summary over 255 characters', { summary: 'x'.repeat(256) }, 'summary'],
       ['a label with a space', { labels: ['has space'] }, 'labels'],
       ['an unknown priority', { priority: { name: 'Urgent' } }, 'priority'],
+      ['a summary with a newline', { summary: 'line one\nline two' }, 'summary'],
+      ['a sub-task without a parent', { issuetype: { name: 'Sub-task' } }, 'parent'],
       ['an unknown issue type', { issuetype: { name: 'Saga' } }, 'issuetype'],
       ['no summary', { summary: undefined }, 'summary'],
       ['an unknown field', { customfield_99999: 'x' }, 'customfield_99999'],
@@ -125,6 +127,28 @@ describeConformance('issues', (spec) => {
       expectConforming(res, 400);
       const errors = errorCollection.parse(res.body);
       expect(errors.errorMessages.length + Object.keys(errors.errors).length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('sub-tasks', () => {
+    it('creates a sub-task under its parent, shown on both sides', async () => {
+      const parent = await create(site.jira, { summary: 'parent' });
+      const child = await create(site.jira, { summary: 'child', issuetype: { name: 'Sub-task' }, parent: { key: parent.key } });
+      const childIssue = await getIssue(site.jira, child.key, { fields: 'parent,issuetype' });
+      expect(childIssue.fields).toMatchObject({ parent: { id: parent.id, key: parent.key }, issuetype: { name: 'Sub-task', subtask: true } });
+      const parentIssue = await getIssue(site.jira, parent.key, { fields: 'subtasks' });
+      expect(parentIssue.fields.subtasks).toEqual([expect.objectContaining({ id: child.id, key: child.key })]);
+    });
+
+    it('refuses to delete an issue with sub-tasks unless deleteSubtasks=true', async () => {
+      const parent = await create(site.jira, { summary: 'parent' });
+      const child = await create(site.jira, { summary: 'child', issuetype: { name: 'Sub-task' }, parent: { key: parent.key } });
+      const refused = await site.jira.delete(`/rest/api/3/issue/${parent.key}`);
+      expectConforming(refused, 400);
+      expectConforming(await site.jira.get(`/rest/api/3/issue/${child.key}`), 200);
+      expectConforming(await site.jira.delete(`/rest/api/3/issue/${parent.key}`, { query: { deleteSubtasks: 'true' } }), 204);
+      expectConforming(await site.jira.get(`/rest/api/3/issue/${parent.key}`), 404);
+      expectConforming(await site.jira.get(`/rest/api/3/issue/${child.key}`), 404);
     });
   });
 
@@ -241,6 +265,14 @@ describeConformance('issues', (spec) => {
       expectConforming(res, 400);
       expectFieldError(res, 'customfield_99999');
       expect((await getIssue(site.jira, created.key, { fields: 'summary' })).fields.summary).toBe('unchanged');
+    });
+
+    it('refuses to set the status as a field (status changes go through transitions)', async () => {
+      const created = await create(site.jira);
+      const res = await site.jira.put(`/rest/api/3/issue/${created.key}`, { fields: { status: { name: 'Done' } } });
+      expectConforming(res, 400);
+      expectFieldError(res, 'status');
+      expect((await getIssue(site.jira, created.key, { fields: 'status' })).fields.status).toMatchObject({ name: 'Open' });
     });
 
     it('refuses an invalid ADF description and changes nothing', async () => {
