@@ -51,8 +51,22 @@ describe('compileTextQuery', () => {
     // unicode letters
     ['größe', ['Die Größe stimmt'], true],
     ['', ['anything'], false],
+    // wildcard phrases match word by word
+    ['"full scr*"', ['Full screen mode'], true],
+    ['"full scr*"', ['screen full'], false],
+    ['"the scr?en"', ['on the screen'], true],
+    ['fu*l*', ['fulfil'], true],
+    ['f*x', ['fix the bug'], true],
+    ['f*x', ['fixes'], false],
   ])('%s in %j → %s', (query, texts, expected) => {
     expect(compileTextQuery(query, 'summary')(texts)).toBe(expected);
+  });
+
+  it('answers an adversarial wildcard query on a long word (glob matching, no regex backtracking)', () => {
+    // the glob matcher is O(word × pattern); a backtracking regex would need exponential steps here
+    const match = compileTextQuery('a*a*a*a*a*a*a*a*a*a*a*a*b', 'summary');
+    expect(match(['a'.repeat(5000)])).toBe(false);
+    expect(match([`${'a'.repeat(50)}b`])).toBe(true);
   });
 
   it.each<[string, JqlError['kind']]>([

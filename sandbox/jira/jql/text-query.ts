@@ -24,7 +24,7 @@ const BEFORE = `(?<!${WORD})`;
 const AFTER = `(?!${WORD})`;
 
 interface Term {
-  pattern: RegExp;
+  test: TextMatcher;
   negated: boolean;
 }
 
@@ -32,15 +32,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A regular-expression fragment matching one word of the query (wildcards, plural forms). */
-function wordPattern(word: string, field: string, original: string): string {
+function hasWildcard(word: string): boolean {
+  return word.includes('*') || word.includes('?');
+}
+
+/** A regular-expression fragment matching one (wildcard-free) query word and its plural forms. */
+function wordPattern(word: string): string {
   const w = word.toLowerCase();
-  if (/[*?]/.test(w)) {
-    if (w.startsWith('*') || w.startsWith('?')) {
-      throw new JqlError(`The text query '${original}' for field '${field}' is not allowed to start with '*' or '?'.`, 'invalid-value');
-    }
-    return [...w].map((c) => (c === '*' ? `${WORD}*` : c === '?' ? WORD : escapeRegExp(c))).join('');
-  }
   let base = w;
   if (w.length > 4 && w.endsWith('ies')) base = `${w.slice(0, -3)}y`;
   else if (w.length > 3 && /(?:s|x|z|ch|sh)es$/.test(w)) base = w.slice(0, -2);
@@ -50,14 +48,73 @@ function wordPattern(word: string, field: string, original: string): string {
   return `${escapeRegExp(base)}s?(?:'s)?`;
 }
 
-/** Splits text into words the way the query is tokenised (letters, digits, wildcards). */
+/**
+ * Glob match of one lower-cased word: `*` any run, `?` one character. Greedy with a single
+ * backtrack point, so at worst proportional to word length × pattern length (no regex backtracking).
+ */
+function globMatch(pattern: string, word: string): boolean {
+  let p = 0;
+  let w = 0;
+  let star = -1;
+  let mark = 0;
+  while (w < word.length) {
+    const pc = pattern[p];
+    if (pc !== undefined && pc !== '*' && (pc === '?' || pc === word[w])) {
+      p++;
+      w++;
+    } else if (pc === '*') {
+      star = p++;
+      mark = w;
+    } else if (star !== -1) {
+      p = star + 1;
+      w = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** Splits query text into words (letters, digits, wildcards). */
 function wordsOf(text: string): string[] {
   return text.split(/[^\p{L}\p{N}*?]+/u).filter((w) => w.length > 0);
 }
 
-function termPattern(words: readonly string[], field: string, original: string): RegExp {
-  const body = words.map((w) => wordPattern(w, field, original)).join('[^\\p{L}\\p{N}]+');
-  return new RegExp(`${BEFORE}${body}${AFTER}`, 'iu');
+/** The lower-cased words of a text, for wildcard terms. */
+function textWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * A term (one word, or the words of a phrase in order). Without wildcards it is one linear regular
+ * expression; with wildcards the text is split into words and each is glob-matched, so a query such
+ * as `a*a*a*b` cannot make the regex engine backtrack catastrophically.
+ */
+function compileTerm(words: readonly string[], field: string, original: string): TextMatcher {
+  if (words.some((w) => w.startsWith('*') || w.startsWith('?'))) {
+    throw new JqlError(`The text query '${original}' for field '${field}' is not allowed to start with '*' or '?'.`, 'invalid-value');
+  }
+  if (!words.some(hasWildcard)) {
+    const re = new RegExp(`${BEFORE}${words.map(wordPattern).join('[^\\p{L}\\p{N}]+')}${AFTER}`, 'iu');
+    return (texts) => texts.some((t) => re.test(t));
+  }
+  const tests = words.map((w): ((word: string) => boolean) => {
+    if (hasWildcard(w)) {
+      const glob = w.toLowerCase();
+      return (word) => globMatch(glob, word);
+    }
+    const re = new RegExp(`^${wordPattern(w)}$`, 'u');
+    return (word) => re.test(word);
+  });
+  return (texts) =>
+    texts.some((text) => {
+      const list = textWords(text);
+      for (let i = 0; i + tests.length <= list.length; i++) {
+        if (tests.every((test, j) => test(list[i + j] ?? ''))) return true;
+      }
+      return false;
+    });
 }
 
 interface Token {
@@ -118,12 +175,9 @@ export function compileTextQuery(query: string, field: string): TextMatcher {
     if (words.length === 0) continue;
     const first = words[0];
     if (!token.phrase && words.length === 1 && first !== undefined && STOP_WORDS.has(first.toLowerCase())) continue;
-    current.push({ pattern: termPattern(words, field, query), negated });
+    current.push({ test: compileTerm(words, field, query), negated });
   }
   const usable = groups.filter((g) => g.some((t) => !t.negated));
   if (usable.length === 0) return () => false;
-  return (texts) =>
-    usable.some((group) =>
-      group.every((term) => (term.negated ? !texts.some((t) => term.pattern.test(t)) : texts.some((t) => term.pattern.test(t)))),
-    );
+  return (texts) => usable.some((group) => group.every((term) => term.test(texts) !== term.negated));
 }
