@@ -103,6 +103,15 @@ describe('issues', () => {
     expect(z.object({ transitions: z.array(z.object({ id: z.string() })) }).parse(again.body).transitions.map((t) => t.id)).toEqual(['11', '21']);
   });
 
+  it('creates an issue straight into the status of an initial transition', async () => {
+    const r = await h.call('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'born done' }, transition: { id: '31' } });
+    expect(r.body).toMatchObject({ key: 'INT-1', transition: { status: 200 } });
+    expect((await fields(h, 'INT-1', 'status')).status).toMatchObject({ name: 'Done' });
+    const bad = await h.call('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'x' }, transition: { id: '5' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errors: { transition: "Transition id '5' is not valid for this issue." } });
+  });
+
   it('pages and orders comments', async () => {
     const { key } = await createIssue(h);
     for (const n of [1, 2, 3, 4, 5]) expect((await h.call('POST', `/rest/api/3/issue/${key}/comment`, { body: adf(`c${n}`) })).status).toBe(201);

@@ -136,6 +136,13 @@ export class IssueService {
       const problem = propertyKeyProblem(p.key) ?? propertyValueProblem(p.value);
       if (problem) errors.properties = problem;
     }
+    const transitionId = input.transition?.id;
+    if (transitionId !== undefined) {
+      // an initial transition: the issue is created straight into the transition's target status
+      const target = this.catalog.statuses.find((st) => String(st.transitionId) === String(transitionId));
+      if (!target) errors.transition = `Transition id '${String(transitionId)}' is not valid for this issue.`;
+      else if (target.id !== draft.issue.statusId) draft.issue.statusId = target.id;
+    }
     if (Object.keys(errors).length > 0 || !project) throw JiraError.fields(errors);
 
     const issue = draft.issue;

@@ -10,8 +10,10 @@ export function issueRoutes(router: Router, s: Services): void {
   const issueSelf = (id: number): string => `${s.render.api}/issue/${id}`;
 
   router.add('POST', '/rest/api/3/issue', (ctx) => {
-    const issue = s.issues.create(ctx.actor, ctx.body());
-    return { status: 201, body: { id: String(issue.id), key: issue.key, self: issueSelf(issue.id) } };
+    const body = ctx.body();
+    const issue = s.issues.create(ctx.actor, body);
+    const transition = typeof body === 'object' && body !== null && 'transition' in body ? { transition: { status: 200, errorCollection: { errorMessages: [], errors: {} } } } : {};
+    return { status: 201, body: { id: String(issue.id), key: issue.key, self: issueSelf(issue.id), ...transition } };
   });
 
   router.add('POST', '/rest/api/3/issue/bulk', (ctx) => {
