@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fieldProblems } from './field-shapes';
 import { useSite, uncheckedOperations } from './harness';
-import { issueFields } from './issue-input';
+import { adf, issueFields } from './issue-input';
 import { expectConforming, type JiraProbe, type ProbeResponse } from './jira-probe';
 import { createdIssues, errorCollection, fieldDetails, searchResults } from './responses';
 import { describeConformance } from './spec-gate';
@@ -50,6 +50,7 @@ describeConformance('JQL search', (spec) => {
   const site = useSite(spec);
   const keys: string[] = [];
   let remoteKeyField = '';
+  let projectId = '';
 
   beforeAll(async () => {
     const fields = z.array(fieldDetails).parse((await site.jira.get('/rest/api/3/field')).body);
@@ -61,6 +62,7 @@ describeConformance('JQL search', (spec) => {
         priority: { name: i === 0 ? 'Highest' : 'Medium' },
         issuetype: { name: i === 5 ? 'Bug' : 'Task' },
         ...(i === 6 ? { [remoteKeyField]: 'CLOUD-77' } : {}),
+        ...(i === 2 ? { description: adf('a quokka in the description') } : {}),
       }),
       ...(i === 4 ? { properties: [{ key: 'twinSync.origin', value: { connectionId: 'c-9', remoteIssueId: '10042' } }] } : {}),
     }));
@@ -68,6 +70,8 @@ describeConformance('JQL search', (spec) => {
     expectConforming(res, 201);
     keys.push(...createdIssues.parse(res.body).issues.map((i) => i.key));
     expect(keys).toHaveLength(7);
+    expectConforming(await site.jira.post(`/rest/api/3/issue/${keys[1] ?? ''}/comment`, { body: adf('a wombat in a comment') }), 201);
+    projectId = z.object({ id: z.string() }).parse((await site.jira.get('/rest/api/3/project/INT')).body).id;
   });
 
   describe.each<Via>(['GET', 'POST'])('%s', (via) => {
@@ -124,8 +128,29 @@ describeConformance('JQL search', (spec) => {
     ['created relative', 'labels = paging AND created > -1d ORDER BY key ASC', [0, 1, 2, 3, 4, 5, 6]],
     ['ORDER BY DESC', 'labels = even ORDER BY key DESC', [6, 4, 2, 0]],
     ['is EMPTY', 'labels = paging AND "Remote issue key" is EMPTY ORDER BY key ASC', [0, 1, 2, 3, 4, 5]],
+    ['is not EMPTY', 'labels = paging AND "Remote issue key" is not EMPTY', [6]],
+    ['text ~ in the description', 'text ~ quokka', [2]],
+    ['text ~ in a comment', 'text ~ wombat', [1]],
+    ['absolute date, after', 'labels = paging AND created >= "2020-01-01" ORDER BY key ASC', [0, 1, 2, 3, 4, 5, 6]],
+    ['absolute date, before', 'labels = paging AND created < "2020-01-01"', []],
+    ['relative date in the future', 'labels = paging AND updated > 1d', []],
+    ['OR', 'labels = paging AND (issuetype = Bug OR priority = Highest) ORDER BY key DESC', [5, 0]],
   ])('evaluates %s', async (_name, jql, indexes) => {
     expect(await keysFor(site.jira, jql)).toEqual(indexes.map((i) => keys[i]));
+  });
+
+  it('finds issues by key in (...)', async () => {
+    expect(await keysFor(site.jira, `key in (${keys[3] ?? ''}, ${keys[1] ?? ''}) ORDER BY key ASC`)).toEqual([keys[1], keys[3]]);
+  });
+
+  it('finds issues by project id', async () => {
+    expect(await keysFor(site.jira, `project = ${projectId} AND labels = odd ORDER BY key ASC`)).toEqual([keys[1], keys[3], keys[5]]);
+  });
+
+  it('answers 400 naming a field that does not exist', async () => {
+    const res = await search(site.jira, 'POST', { jql: 'nosuchfield = x' });
+    expectConforming(res, 400);
+    expect(errorCollection.parse(res.body).errorMessages.join(' ')).toMatch(/nosuchfield/);
   });
 
   it('finds a custom field by cf[id]', async () => {
