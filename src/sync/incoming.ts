@@ -1,4 +1,4 @@
-import type { IssueFieldWrite, LocalIssue } from '../ports/jira';
+import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira';
 import type { RulesIssue } from '../ports/rules';
 import { logActivity } from './activity';
 import { sameValue } from './canonical-json';
@@ -13,11 +13,11 @@ import { baseFor, newLink, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
 import { processOutgoing } from './outgoing';
 import { localLock, type IncomingEvent } from './queue-event';
-import type { JsonValue } from './replica';
+import { AdfDocSchema, type JsonValue } from './replica';
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
 import { keys } from './state/keys';
-import type { Connection, FieldValues, LinkState } from './state/records';
+import { DirtySchema, type Connection, type FieldValues, type LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 
@@ -59,7 +59,7 @@ async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection,
 
 type ApplyOutcome = 'applied' | 'created' | 'stale' | 'dropped' | 'relocked';
 
-async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent): Promise<ApplyOutcome> {
+async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, forceRead = false): Promise<ApplyOutcome> {
   const log = (outcome: Parameters<typeof logActivity>[1]['outcome'], text: string, issueKey: string | null) =>
     logActivity(deps, { connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey, remoteIssueKey: message.replica.key, outcome, message: text });
 
@@ -82,7 +82,19 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const previous = link ? await repo.getPrevious(connection.id, link.localIssueId) : null;
   const rules = await deps.rules.forConnection(connection);
   const metadata = await deps.jira.getMetadata();
-  let local: LocalIssue | null = link ? await deps.jira.getIssue(link.localIssueId) : null;
+  let basisAt = deps.clock.now();
+  let local: LocalIssue | null = null;
+  let usedSnapshot = false;
+  if (link) {
+    const dirty = forceRead ? undefined : await repo.read(keys.dirty(connection.id, link.localIssueId), DirtySchema);
+    if (!forceRead && link.snapshot && (!dirty || dirty.at < link.snapshot.at)) {
+      usedSnapshot = true;
+      local = structuredClone(link.snapshot.issue);
+      basisAt = link.snapshot.at;
+    } else {
+      local = await deps.jira.getIssue(link.localIssueId);
+    }
+  }
   if (link && !local) throw new PermanentError(`the local twin ${link.localKey} of ${message.replica.key} no longer exists or cannot be read; unlink it to stop syncing`);
 
   const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments) : blankIssue();
@@ -107,6 +119,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   if (!link) {
     const ref = await findOrCreateTwin(deps, connection, message, desired);
     created = ref.created;
+    basisAt = deps.clock.now();
     local = await deps.jira.getIssue(ref.id);
     if (!local) throw new TransientError(`the new twin ${ref.key} cannot be read yet`);
     link = newLink(connection.id, local.id, local.key, 'remote');
@@ -125,16 +138,8 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     base: base?.values ?? null, mine, theirs, policy: connection.conflictPolicy,
     mineEditedAt: link.known.editedAt, theirsEditedAt: message.editedAt, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
-  let writes = 0;
-  const fields = toFieldWrite(merge.apply);
-  if (Object.keys(fields).length > 0) {
-    await deps.jira.updateIssue(local.id, fields);
-    writes += 1;
-  }
-  const targetStatus = merge.apply.status;
-  if (typeof targetStatus === 'string') {
-    writes += await moveToStatus(deps.jira, deps.store, { id: local.id, key: local.key, projectKey: local.projectKey, typeName: local.typeName, status: local.status.name }, targetStatus);
-  }
+  // A status move walks the workflow from the current status: never from a snapshot.
+  if (usedSnapshot && 'status' in merge.apply) return applyReplicaMessage(deps, repo, connection, message, event, true);
 
   // Comments by identity.
   const plan = planComments({
@@ -142,17 +147,42 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
   const links = plan.links;
-  for (const op of plan.ops) {
-    writes += 1;
-    if (op.op === 'create') {
-      const comment = await deps.jira.addComment(local.id, op.body);
-      if (op.remoteId !== null) links.push({ localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) });
-    } else if (op.op === 'update') {
-      await deps.jira.updateComment(local.id, op.localId, op.body);
-    } else {
-      await deps.jira.deleteComment(local.id, op.localId);
+  const nowIso = () => new Date(deps.clock.now()).toISOString();
+  let comments = [...local.comments];
+  let writes = 0;
+  try {
+    const fields = toFieldWrite(merge.apply);
+    if (Object.keys(fields).length > 0) {
+      await deps.jira.updateIssue(local.id, fields);
+      writes += 1;
     }
+    const targetStatus = merge.apply.status;
+    if (typeof targetStatus === 'string') {
+      writes += await moveToStatus(deps.jira, deps.store, { id: local.id, key: local.key, projectKey: local.projectKey, typeName: local.typeName, status: local.status.name }, targetStatus);
+    }
+    for (const op of plan.ops) {
+      writes += 1;
+      if (op.op === 'create') {
+        const comment = await deps.jira.addComment(local.id, op.body);
+        comments.push(comment);
+        if (op.remoteId !== null) links.push({ localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) });
+      } else if (op.op === 'update') {
+        await deps.jira.updateComment(local.id, op.localId, op.body);
+        comments = comments.map((c) => (c.id === op.localId ? { ...c, body: op.body, updated: nowIso() } : c));
+      } else {
+        await deps.jira.deleteComment(local.id, op.localId);
+        comments = comments.filter((c) => c.id !== op.localId);
+      }
+    }
+  } catch (error) {
+    // Refused because the snapshot was out of date (a comment deleted meanwhile…): redo from a fresh read.
+    // Writes already made are idempotent under the redo (they now equal the desired values).
+    if (usedSnapshot && error instanceof JiraError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+      return applyReplicaMessage(deps, repo, connection, message, event, true);
+    }
+    throw error;
   }
+  const after = writes === 0 ? local : afterWrites(local, merge.apply, comments, metadata.statuses, nowIso());
 
   // Bookkeeping: one transaction.
   link.comments = links;
@@ -163,6 +193,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   link.applied = { version: link.version, values: theirs };
   link.known = { values: { ...mine, ...merge.apply }, editedAt: link.known.editedAt };
   link.lastSyncAt = new Date(deps.clock.now()).toISOString();
+  link.snapshot = after ? { issue: after, at: basisAt } : null;
   await deps.store.transact([
     ...repo.linkOps(link),
     { op: 'set', key: keys.previous(connection.id, link.localIssueId), value: { replica: message.replica } },
@@ -178,7 +209,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   if (syncBack) {
     const syncBackEvent = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 };
     // Right after a create with nothing written since the read, the read is current: send without reading again.
-    const fresh = writes === 0 ? local : undefined;
+    const fresh = writes === 0 ? local : after ?? undefined;
     try {
       await processOutgoing(deps, syncBackEvent, fresh);
     } catch {
@@ -222,6 +253,28 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   return { ...ref, created: true };
 }
 
+/**
+ * The local issue after the app's own writes, without reading it again; null when a write's
+ * effect cannot be known exactly (an assignee: only the account id is known), so the next sync reads.
+ */
+function afterWrites(local: LocalIssue, apply: FieldValues, comments: LocalIssue['comments'], statuses: { name: string; category: string }[], now: string): LocalIssue | null {
+  if ('assignee' in apply) return null;
+  const next: LocalIssue = { ...structuredClone(local), comments, updated: now };
+  const write = toFieldWrite(apply);
+  if (write.summary !== undefined) next.summary = write.summary;
+  if (write.description !== undefined) next.description = write.description;
+  if (write.priority !== undefined) next.priority = write.priority;
+  if (write.labels !== undefined) next.labels = write.labels;
+  if (write.dueDate !== undefined) next.dueDate = write.dueDate;
+  for (const [name, value] of Object.entries(write.customFields ?? {})) next.customFields[name] = { value };
+  const status = apply.status;
+  if (typeof status === 'string') {
+    const known = statuses.find((s) => s.name.toLowerCase() === status.toLowerCase());
+    next.status = { name: known?.name ?? status, category: known?.category ?? null };
+  }
+  return next;
+}
+
 /** The desired values the merge compares: a status of null means "no preference". */
 function desiredValues(desired: RulesIssue): FieldValues {
   const values = fieldValuesOf(desired);
@@ -235,7 +288,11 @@ function toFieldWrite(values: FieldValues): IssueFieldWrite {
   for (const [field, value] of Object.entries(values)) {
     switch (field) {
       case 'summary': if (typeof value === 'string') write.summary = value; break;
-      case 'description': write.description = value === null ? null : (value as LocalIssue['description']); break;
+      case 'description': {
+        const doc = AdfDocSchema.nullable().safeParse(value);
+        if (doc.success) write.description = doc.data;
+        break;
+      }
       case 'priority': if (typeof value === 'string' || value === null) write.priority = value; break;
       case 'labels': if (Array.isArray(value)) write.labels = value.filter((l): l is string => typeof l === 'string'); break;
       case 'dueDate': if (typeof value === 'string' || value === null) write.dueDate = value; break;

@@ -3,11 +3,11 @@ import type { LinkState } from './state/records';
 export function newLink(connectionId: string, localIssueId: string, localKey: string, origin: 'local' | 'remote'): LinkState {
   return {
     connectionId, localIssueId, localKey, remoteIssueId: null, remoteKey: null, origin,
-    outSeq: 0, lastSentHash: null, inSeq: 0, ackedSeq: 0, version: 0, sent: [], applied: null, known: null, comments: [], lastSyncAt: null,
+    outSeq: 0, lastSentHash: null, inSeq: 0, ackedSeq: 0, version: 0, sent: [], applied: null, known: null, comments: [], lastSyncAt: null, snapshot: null,
   };
 }
 
-const MAX_SENT = 8;
+const MAX_SENT = 4;
 
 /** Keeps the sends the remote may still acknowledge (at or above its last ack), at most a few. */
 export function pruneSent(link: LinkState): LinkState['sent'] {

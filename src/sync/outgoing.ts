@@ -32,6 +32,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   }
   let link = await repo.getLink(connection.id, event.localIssueId);
   // Linked issues and manual syncs are read directly; anything else must match the scope (same single call).
+  const readAt = deps.clock.now();
   const issue = preread ?? (link || event.reason === 'manual'
     ? await deps.jira.getIssue(event.localIssueId)
     : connection.scopeJql !== null ? await deps.jira.getIssueInScope(event.localIssueId, connection.scopeJql) : null);
@@ -43,6 +44,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   }
   link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
   link.localKey = issue.key;
+  if (!preread) link.snapshot = { issue, at: readAt };
   const rulesIssue = toRulesIssue(issue, link.comments);
   const values = fieldValuesOf(rulesIssue);
   if (!link.known || !sameValue(link.known.values, values)) link.known = { values, editedAt: issue.updated };

@@ -1,6 +1,7 @@
 import type { EngineDeps } from './deps';
 import { localLock, type OutgoingEvent } from './queue-event';
 import type { Connection } from './state/records';
+import { keys } from './state/keys';
 import { Repo } from './state/repo';
 
 /** A product event reduced to what the trigger decides on. */
@@ -32,6 +33,11 @@ export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput,
     }
     events.push({ kind: 'outgoing', connectionId: connection.id, localIssueId: input.issueId, syncBack: false, reason: 'event', lock: localLock(connection.id, input.issueId), attempt: 0 });
   }
-  if (events.length > 0) await deps.queue.push(events);
+  if (events.length > 0) {
+    // A person changed the issue: incoming work must read it again rather than trust the link's snapshot.
+    const at = deps.clock.now();
+    await deps.store.transact(events.map((e) => ({ op: 'set' as const, key: keys.dirty(e.connectionId, e.localIssueId), value: { at }, ttlSeconds: 7 * 24 * 3600 })));
+    await deps.queue.push(events);
+  }
   return events.length;
 }

@@ -25,6 +25,8 @@ export const keys = {
   previous: (connectionId: string, localIssueId: string) => `previous:${safePart(connectionId)}:${safePart(localIssueId)}`,
   /** marks a twin creation in flight, so a crash between create and link searches before creating again */
   creating: (connectionId: string, remoteIssueId: string) => `creating:${safePart(connectionId)}:${safePart(remoteIssueId)}`,
+  /** set by the trigger when a person changed the issue: the link's snapshot is older than this */
+  dirty: (connectionId: string, localIssueId: string) => `dirty:${safePart(connectionId)}:${safePart(localIssueId)}`,
   inbox: (connectionId: string, messageId: string) => `inbox:${safePart(connectionId)}:${safePart(messageId)}`,
   inboxPrefix: 'inbox:',
   seen: (connectionId: string, messageId: string) => `seen:${safePart(connectionId)}:${safePart(messageId)}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JsonValueSchema, ReplicaSchema, UserRefSchema } from '../replica';
+import { AdfDocSchema, JsonValueSchema, ReplicaSchema, UserRefSchema } from '../replica';
 import { QueueEventSchema } from '../queue-event';
 
 /** Everything the engine keeps in storage. Every read is parsed with these schemas. */
@@ -68,6 +68,18 @@ export const CommentLinkSchema = z.strictObject({
 });
 export type CommentLink = z.infer<typeof CommentLinkSchema>;
 
+const LocalCommentSchema = z.strictObject({ id: z.string(), author: UserRefSchema.nullable(), body: AdfDocSchema, created: z.string(), updated: z.string() });
+
+/** A local issue as the engine last saw it (ports/jira LocalIssue). */
+export const LocalIssueSchema = z.strictObject({
+  id: z.string(), key: z.string(), projectKey: z.string(), summary: z.string(), description: AdfDocSchema.nullable(), typeName: z.string(),
+  priority: z.string().nullable(), labels: z.array(z.string()), status: z.strictObject({ name: z.string(), category: z.string().nullable() }),
+  dueDate: z.string().nullable(), assignee: UserRefSchema.nullable(), reporter: UserRefSchema.nullable(), comments: z.array(LocalCommentSchema),
+  customFields: z.record(z.string(), z.strictObject({ value: JsonValueSchema })), created: z.string(), updated: z.string(),
+});
+
+export const DirtySchema = z.strictObject({ at: z.number() });
+
 export const LinkStateSchema = z.strictObject({
   connectionId: z.string(),
   localIssueId: z.string(),
@@ -95,6 +107,12 @@ export const LinkStateSchema = z.strictObject({
   known: z.strictObject({ values: FieldValuesSchema, editedAt: z.string().nullable() }).nullable(),
   comments: z.array(CommentLinkSchema),
   lastSyncAt: z.string().nullable(),
+  /**
+   * The local issue as last read (`at` = when that read started), kept current with the app's own
+   * writes. An incoming message uses it instead of reading Jira again unless the trigger has seen a
+   * person change the issue since (`dirty` marker newer than `at`).
+   */
+  snapshot: z.strictObject({ issue: LocalIssueSchema, at: z.number() }).nullable(),
 });
 export type LinkState = z.infer<typeof LinkStateSchema>;
 

@@ -1,0 +1,156 @@
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { startSandbox, type Sandbox } from '../sandbox/start';
+
+/**
+ * Benchmark of the sync engine on the sandbox (everything counted by the sandbox itself:
+ * `site.stats()` for Jira REST calls, `installation.stats()` for KVS operations and invocations):
+ * - Jira REST calls per create-with-sync-back, per field update, per no-op event (the user's own
+ *   request excluded), with the metadata cache warm;
+ * - KVS operations and Forge invocations per create-with-sync-back;
+ * - median and p95 time from creating an INT issue to its twin's key written back.
+ * Run with `npx tsx bench/sync-bench.ts`, or call `runSyncBench()`.
+ */
+
+export interface SyncBenchOptions {
+  /** creates timed for the latency figures (default 30) */
+  creates?: number;
+}
+
+export interface SyncBenchFigures {
+  restPerCreateWithSyncBack: number;
+  restPerFieldUpdate: number;
+  restPerNoOpEvent: number;
+  /** REST calls per route for one create-with-sync-back */
+  createRoutes: Record<string, number>;
+  updateRoutes: Record<string, number>;
+  kvsOpsPerCreateWithSyncBack: number;
+  invocationsPerCreateWithSyncBack: Record<string, number>;
+  kvsOpsPerFieldUpdate: number;
+  invocationsPerFieldUpdate: Record<string, number>;
+  createToKeyMedianMs: number;
+  createToKeyP95Ms: number;
+  samples: number;
+}
+
+const ADMIN = 'twin-sync-admin';
+
+function client(sandbox: Sandbox, site: 'internal' | 'external') {
+  const c = sandbox.credentials[site];
+  const auth = `Basic ${Buffer.from(`${c.email}:${c.apiToken}`).toString('base64')}`;
+  return async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${c.url}${path}`, { method, headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    if (response.status >= 300) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+    const text = await response.text();
+    return text === '' ? null : (JSON.parse(text) as unknown);
+  };
+}
+
+function reset(sandbox: Sandbox): void {
+  for (const s of ['internal', 'external'] as const) {
+    sandbox.sites[s].resetStats();
+    sandbox.installations[s].resetStats();
+  }
+}
+
+function measure(sandbox: Sandbox) {
+  const routes: Record<string, number> = {};
+  let rest = 0;
+  let kvs = 0;
+  const invocations: Record<string, number> = {};
+  for (const s of ['internal', 'external'] as const) {
+    const stats = sandbox.sites[s].stats();
+    rest += stats.requests;
+    for (const [route, n] of Object.entries(stats.byRoute)) routes[`${s} ${route}`] = (routes[`${s} ${route}`] ?? 0) + n;
+    const inst = sandbox.installations[s].stats();
+    kvs += inst.kvsOps;
+    for (const [fn, n] of Object.entries(inst.invocations)) invocations[`${s} ${fn}`] = (invocations[`${s} ${fn}`] ?? 0) + n;
+  }
+  return { rest, routes, kvs, invocations };
+}
+
+const Created = z.looseObject({ id: z.string(), key: z.string() });
+const Fields = z.array(z.looseObject({ id: z.string(), name: z.string() }));
+const IssueFields = z.looseObject({ fields: z.record(z.string(), z.unknown()) });
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<SyncBenchFigures> {
+  const sandbox = await startSandbox({ portBase: 0, memory: true, connect: true });
+  try {
+    const connections = z.array(z.looseObject({ id: z.string() })).parse(await sandbox.installations.internal.invoke(ADMIN, 'listConnections', {}));
+    const connection = connections[0];
+    if (!connection) throw new Error('sandbox not connected');
+    await sandbox.installations.internal.invoke(ADMIN, 'updateConnection', { id: connection.id, scopeJql: 'project = "INT"' });
+    const int = client(sandbox, 'internal');
+    const keyField = Fields.parse(await int('GET', '/rest/api/3/field')).find((f) => f.name === 'Remote issue key')?.id;
+    if (!keyField) throw new Error('no Remote issue key field');
+    const create = async (summary: string) => Created.parse(await int('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary } }));
+
+    // warm the metadata caches and the workflow graph on both sides
+    const warm = await create('warm-up');
+    await sandbox.waitForIdle();
+    await int('PUT', `/rest/api/3/issue/${warm.key}`, { fields: { summary: 'warm-up 2' } });
+    await sandbox.waitForIdle();
+
+    reset(sandbox);
+    const one = await create('counted create');
+    await sandbox.waitForIdle();
+    const created = measure(sandbox);
+    const written = IssueFields.parse(await int('GET', `/rest/api/3/issue/${one.key}?fields=${keyField}`)).fields[keyField];
+    if (typeof written !== 'string') throw new Error('the key was not written back');
+
+    reset(sandbox);
+    await int('PUT', `/rest/api/3/issue/${one.key}`, { fields: { summary: 'counted update' } });
+    await sandbox.waitForIdle();
+    const updated = measure(sandbox);
+
+    // a no-op event: an update that changes only the field the rules never send
+    reset(sandbox);
+    await int('PUT', `/rest/api/3/issue/${one.key}`, { fields: { [keyField]: written } });
+    await int('PUT', `/rest/api/3/issue/${one.key}`, { fields: { [keyField]: written } });
+    await sandbox.waitForIdle();
+    const noop = measure(sandbox);
+
+    const latencies: number[] = [];
+    const n = opts.creates ?? 30;
+    for (let i = 0; i < n; i += 1) {
+      const started = performance.now();
+      const issue = await create(`latency ${i}`);
+      await sandbox.waitForIdle();
+      latencies.push(performance.now() - started);
+      const key = IssueFields.parse(await int('GET', `/rest/api/3/issue/${issue.key}?fields=${keyField}`)).fields[keyField];
+      if (typeof key !== 'string') throw new Error(`${issue.key}: key not written back`);
+    }
+    latencies.sort((a, b) => a - b);
+    return {
+      restPerCreateWithSyncBack: created.rest - 1,
+      restPerFieldUpdate: updated.rest - 1,
+      restPerNoOpEvent: (noop.rest - 2) / 2,
+      createRoutes: created.routes,
+      updateRoutes: updated.routes,
+      kvsOpsPerCreateWithSyncBack: created.kvs,
+      invocationsPerCreateWithSyncBack: created.invocations,
+      kvsOpsPerFieldUpdate: updated.kvs,
+      invocationsPerFieldUpdate: updated.invocations,
+      createToKeyMedianMs: Math.round(percentile(latencies, 50) * 10) / 10,
+      createToKeyP95Ms: Math.round(percentile(latencies, 95) * 10) / 10,
+      samples: latencies.length,
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+if (require.main === module) {
+  runSyncBench().then(
+    (figures) => console.log(JSON.stringify(figures, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
