@@ -36,6 +36,18 @@ function hasWildcard(word: string): boolean {
   return word.includes('*') || word.includes('?');
 }
 
+/** `?` anywhere and one trailing `*` keep a regular expression linear; other `*` placements do not. */
+function regexSafe(word: string): boolean {
+  const star = word.indexOf('*');
+  return star === -1 || star === word.length - 1;
+}
+
+/** A regular-expression fragment for one query word: wildcards as word characters, else plural forms. */
+function wordFragment(word: string): string {
+  if (!hasWildcard(word)) return wordPattern(word);
+  return [...word.toLowerCase()].map((c) => (c === '*' ? `${WORD}*` : c === '?' ? WORD : escapeRegExp(c))).join('');
+}
+
 /** A regular-expression fragment matching one (wildcard-free) query word and its plural forms. */
 function wordPattern(word: string): string {
   const w = word.toLowerCase();
@@ -87,16 +99,16 @@ function textWords(text: string): string[] {
 }
 
 /**
- * A term (one word, or the words of a phrase in order). Without wildcards it is one linear regular
- * expression; with wildcards the text is split into words and each is glob-matched, so a query such
- * as `a*a*a*b` cannot make the regex engine backtrack catastrophically.
+ * A term (one word, or the words of a phrase in order). Usually one linear regular expression
+ * (`win*`, `te?t` included); a `*` inside a word splits the text into words and glob-matches each,
+ * so a query such as `a*a*a*b` cannot make the regex engine backtrack catastrophically.
  */
 function compileTerm(words: readonly string[], field: string, original: string): TextMatcher {
   if (words.some((w) => w.startsWith('*') || w.startsWith('?'))) {
     throw new JqlError(`The text query '${original}' for field '${field}' is not allowed to start with '*' or '?'.`, 'invalid-value');
   }
-  if (!words.some(hasWildcard)) {
-    const re = new RegExp(`${BEFORE}${words.map(wordPattern).join('[^\\p{L}\\p{N}]+')}${AFTER}`, 'iu');
+  if (words.every(regexSafe)) {
+    const re = new RegExp(`${BEFORE}${words.map(wordFragment).join('[^\\p{L}\\p{N}]+')}${AFTER}`, 'iu');
     return (texts) => texts.some((t) => re.test(t));
   }
   const tests = words.map((w): ((word: string) => boolean) => {
