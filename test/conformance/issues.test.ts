@@ -216,12 +216,13 @@ describeConformance('issues', (spec) => {
 
     it('accepts expand=renderedFields,names,changelog and fills them in', async () => {
       const remoteKey = await remoteKeyFieldId(site.jira);
-      const created = await create(site.jira, { summary: 'before' });
+      const created = await create(site.jira, { summary: 'before', description: adf('rendered & escaped') });
       const edit = await site.jira.put(`/rest/api/3/issue/${created.key}`, { fields: { summary: 'after' } });
       expectConforming(edit, 204);
       const issue = await getIssue(site.jira, created.key, { expand: 'renderedFields,names,changelog' });
       expect(issue.names).toMatchObject({ summary: 'Summary', status: 'Status', [remoteKey]: 'Remote issue key' });
-      expect(issue.renderedFields).toBeDefined();
+      // Jira renders rich text to HTML in renderedFields
+      expect(z.string().parse(issue.renderedFields?.description)).toMatch(/<p>rendered &(?:amp|#38|#x26);\s?escaped<\/p>/);
       const items = (issue.changelog?.histories ?? []).flatMap((h) => h.items);
       expect(items).toContainEqual(expect.objectContaining({ field: 'summary', fromString: 'before', toString: 'after' }));
     });
