@@ -14,11 +14,28 @@ function compile(): ValidateFunction {
   return validator;
 }
 
-function describe(errors: ErrorObject[] | null | undefined): string {
+/** the value at a JSON pointer such as `/content/0/type` */
+function at(doc: unknown, pointer: string): unknown {
+  let node = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = Object.entries(node).find(([k]) => k === part)?.[1];
+  }
+  return node;
+}
+
+function describe(doc: unknown, errors: ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return 'the document does not match the ADF schema';
   // the deepest failing location is the most useful to a caller
   const deepest = errors.reduce((a, b) => (b.instancePath.length > a.instancePath.length ? b : a));
-  return `${deepest.instancePath || '/'} ${deepest.message ?? 'is invalid'}`;
+  const where = deepest.instancePath || '/';
+  if (deepest.keyword === 'enum') {
+    const value = at(doc, deepest.instancePath);
+    const what = deepest.instancePath.endsWith('/type') ? 'is not a node or mark type allowed here' : 'is not an allowed value';
+    return `${where}: ${JSON.stringify(value)} ${what}`;
+  }
+  return `${where} ${deepest.message ?? 'is invalid'}`;
 }
 
 /** Validates an Atlassian Document Format document; returns null when valid, else a message. */
@@ -26,7 +43,7 @@ export function adfProblem(doc: unknown): string | null {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'expected an ADF document object ({"type":"doc","version":1,"content":[...]})';
   const validate = compile();
   if (validate(doc)) return null;
-  return describe(validate.errors);
+  return describe(doc, validate.errors);
 }
 
 const BLOCKS = new Set(['paragraph', 'heading', 'blockquote', 'codeBlock', 'listItem', 'tableCell', 'tableHeader', 'panel', 'rule', 'mediaSingle', 'decisionItem', 'taskItem', 'expand', 'nestedExpand']);
