@@ -80,6 +80,22 @@ describe('JiraSite basics over HTTP', () => {
     expect(h.site.stats().requests).toBe(0);
   });
 
+  it('answers injected faults (429 with Retry-After) for the matching route only, then recovers', async () => {
+    h.site.injectFault({ route: 'POST /rest/api/3/issue', status: 429, retryAfterSeconds: 7, times: 2 });
+    const body = { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'x' } };
+    const limited = await fetch(`${h.baseUrl}/rest/api/3/issue`, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${h.site.admin.email}:${h.site.admin.apiToken}`).toString('base64')}` },
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect((await h.call('GET', '/rest/api/3/myself')).status).toBe(200);
+    expect((await h.call('POST', '/rest/api/3/issue', body)).status).toBe(429);
+    expect((await h.call('POST', '/rest/api/3/issue', body)).status).toBe(201);
+    expect(h.site.issueCount()).toBe(1);
+    expect(() => h.site.injectFault({ route: '*', status: 200 })).toThrow(/4xx or 5xx/);
+  });
+
   it('counts REST requests by route template', async () => {
     await h.call('GET', '/rest/api/3/issue/INT-404');
     await h.call('GET', '/rest/api/3/issue/INT-405');

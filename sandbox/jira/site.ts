@@ -25,6 +25,18 @@ import { serveUi } from './ui';
 import type { AccountRecord } from './storage/records';
 
 const REST_PREFIX = '/rest/api/3/';
+
+/** A failure the site answers instead of serving matching REST requests (for retry tests). */
+export interface JiraFault {
+  /** "METHOD /rest/api/3/template" as `stats()` counts it, e.g. 'PUT /rest/api/3/issue/{issueIdOrKey}'; '*' for every request */
+  route: string;
+  /** 429 (rate limited), 500, 503, ... */
+  status: number;
+  /** sent as Retry-After (seconds), e.g. with 429 */
+  retryAfterSeconds?: number;
+  /** how many matching requests fail (default 1) */
+  times?: number;
+}
 const UNAUTHORIZED = new JiraError(401, ['Client must be authenticated to access this resource.']);
 
 /** One emulated Jira Cloud site: SQLite storage, Basic auth, REST v3, product events, web UI. */
@@ -45,6 +57,7 @@ export class JiraSite implements JiraSiteApi {
   private readonly now: () => number;
   private readonly services: Services;
   private extensions: SiteUiExtensions = {};
+  private faults: (JiraFault & { left: number })[] = [];
   private requestCount = 0;
   private byRoute: Record<string, number> = {};
 
@@ -149,6 +162,17 @@ export class JiraSite implements JiraSiteApi {
     this.extensions = ext;
   }
 
+  /**
+   * Makes the next matching REST requests fail (after authentication, before anything is read or
+   * written), as Jira Cloud does when rate limiting (429 with Retry-After) or failing (5xx).
+   */
+  injectFault(fault: JiraFault): void {
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error(`injectFault: times must be a positive integer, got ${String(fault.times)}`);
+    if (fault.status < 400 || fault.status > 599) throw new Error(`injectFault: status must be 4xx or 5xx, got ${fault.status}`);
+    this.faults.push({ ...fault, left: times });
+  }
+
   /** the number of issues stored (for benchmarks and tests) */
   issueCount(): number {
     return this.index.size;
@@ -187,6 +211,16 @@ export class JiraSite implements JiraSiteApi {
     if (!actor) throw UNAUTHORIZED;
     if (match === undefined) throw JiraError.notFound(`No REST resource at ${method} ${url.pathname}.`);
     if (match === 'method-not-allowed') throw new JiraError(405, [`Method ${method} is not allowed for ${url.pathname}.`]);
+    const fault = this.faults.find((f) => f.route === '*' || f.route === `${method} ${template}`);
+    if (fault) {
+      fault.left -= 1;
+      if (fault.left === 0) this.faults.splice(this.faults.indexOf(fault), 1);
+      if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
+      if (fault.status === 429) res.setHeader('x-ratelimit-reason', 'jira-quota-global-based');
+      const message = fault.status === 429 ? 'Rate limit exceeded.' : `Injected failure (HTTP ${fault.status}).`;
+      sendJson(res, fault.status, { errorMessages: [message], errors: {} });
+      return;
+    }
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     let parsed: { value: unknown } | undefined;
     const reply = match.handler({
