@@ -47,7 +47,7 @@ describe('jira.js 5 against the emulated site', () => {
     return idAndKey.parse(created);
   }
 
-  it('reads the caller, the issue types and the fields', async () => {
+  it('reads the caller, projects, issue types, priorities, statuses, users and fields', async () => {
     const me = await client.myself.getCurrentUser();
     expect(me).toMatchObject({ accountId: site.admin.accountId, emailAddress: 'admin@internal.test' });
 
@@ -62,6 +62,15 @@ describe('jira.js 5 against the emulated site', () => {
     expect(fields.find((f) => f.name === 'Remote issue key')).toMatchObject({ custom: true });
     const page = await client.issueFields.getFieldsPaginated({ query: 'Remote issue key' });
     expect(page.values?.map((f) => f.name)).toEqual(['Remote issue key']);
+
+    const projects = await client.projects.searchProjects();
+    expect(projects.values.map((p) => p.key)).toEqual(['INT']);
+    const priorities = await client.issuePriorities.getPriorities();
+    expect(priorities.map((p) => p.name)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    const statuses = await client.workflowStatuses.getStatuses();
+    expect(statuses.map((st) => st.name).sort()).toEqual(['Done', 'In Progress', 'Open']);
+    const users = await client.userSearch.findUsers({ query: 'admin' });
+    expect(users.map((u) => u.accountId)).toContain(site.admin.accountId);
 
     const meta = await client.issues.getCreateIssueMetaIssueTypes({ projectIdOrKey: 'INT' });
     expect(z.object({ issueTypes: z.array(z.object({ name: z.string() })) }).parse(meta).issueTypes).toHaveLength(5);
