@@ -195,6 +195,7 @@ describe('compileJql: matching', () => {
     ['NOT (project = CLOUD AND status != Done)', [...INT, 'CLOUD-1', 'CLOUD-4']],
     ['status = Open AND NOT labels = backend', ['CLOUD-2']],
     ['NOT summary ~ screen', except('INT-10', 'INT-11')],
+    ['NOT key > INT-2', ['INT-1', 'INT-2']],
   ])('%s', (jql, expected) => {
     expect(sorted(search(jql))).toEqual(sorted(expected));
   });
