@@ -29,3 +29,16 @@ export function editor(frame: FrameLocator, script: 'outgoing' | 'incoming'): Lo
 export async function text(locator: Locator): Promise<string> {
   return (await locator.textContent()) ?? '';
 }
+
+/** Waits for `locator`; if the page shows an error message first, fails with that message. */
+export async function waitForOrAlert(frame: FrameLocator, locator: Locator): Promise<void> {
+  const alert = frame.getByRole('alert').first();
+  const failed = alert.waitFor().then(async () => {
+    throw new Error(`the admin page shows an error instead: ${await text(alert)}`);
+  });
+  try {
+    await Promise.race([locator.waitFor(), failed]);
+  } finally {
+    failed.catch(() => undefined);
+  }
+}

@@ -27,7 +27,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
         await api.retryError(id);
       } catch (e) {
         const item = list.find((x) => x.id === id);
-        failures.push(`${item?.issueKey ?? id}: ${readableMessage(e)}`);
+        failures.push(`${item?.issueKey ?? item?.remoteIssueKey ?? id}: ${readableMessage(e)}`);
       }
     }
     setRetrying(new Set());
@@ -90,7 +90,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
                       onClick={() => void retry([e.id])}
                       isLoading={retrying.has(e.id)}
                       disabled={retrying.size > 0}
-                      aria-label={`Retry ${e.issueKey ?? e.id}`}
+                      aria-label={`Retry ${e.issueKey ?? e.remoteIssueKey ?? e.id}`}
                     >
                       Retry
                     </Button>
