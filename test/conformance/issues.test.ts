@@ -58,6 +58,16 @@ describeConformance('issues', (spec) => {
       expect(new URL(created.self).pathname).toBe(`/rest/api/3/issue/${created.id}`);
     });
 
+    it('gives concurrent creates distinct keys', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => site.jira.post('/rest/api/3/issue', { fields: issueFields({ summary: `parallel ${i}` }) })));
+      for (const res of results) expectConforming(res, 201);
+      const created = results.map((res) => createdIssue.parse(res.body));
+      expect(new Set(created.map((c) => c.key)).size).toBe(20);
+      expect(new Set(created.map((c) => c.id)).size).toBe(20);
+      const summaries = await Promise.all(created.map(async (c) => (await getIssue(site.jira, c.key, { fields: 'summary' })).fields.summary));
+      expect([...summaries].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `parallel ${i}`).sort());
+    });
+
     it('stores the properties sent with the issue', async () => {
       const origin = { connectionId: 'c-1', remoteIssueId: '10042' };
       const created = await create(site.jira, {}, { properties: [{ key: 'twinSync.origin', value: origin }] });
