@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { JiraSite } from './site';
 import { adf, startSite, type SiteHarness } from './testing/site-harness';
 
 describe('JiraSite basics over HTTP', () => {
@@ -102,5 +105,28 @@ describe('JiraSite basics over HTTP', () => {
     expect(h.site.stats().byRoute['GET /rest/api/3/issue/{issueIdOrKey}']).toBe(2);
     h.site.resetStats();
     expect(h.site.stats()).toEqual({ requests: 0, byRoute: {} });
+  });
+});
+
+describe('JiraSite.handle without listen', () => {
+  it('serves through another server and links to the origin the request came to', async () => {
+    const site = JiraSite.create({ name: 'external', db: ':memory:' });
+    const server = createServer((req, res) => {
+      void site.handle(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address: AddressInfo | string | null = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP address');
+      const origin = `http://127.0.0.1:${address.port}`;
+      const auth = `Basic ${Buffer.from(`${site.admin.email}:${site.admin.apiToken}`).toString('base64')}`;
+      const res = await fetch(`${origin}/rest/api/3/project/CLOUD`, { headers: { authorization: auth } });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ key: 'CLOUD', self: expect.stringMatching(new RegExp(`^${origin}/rest/api/3/project/`)) });
+      expect(site.baseUrl).toBeNull();
+    } finally {
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      await site.close();
+    }
   });
 });

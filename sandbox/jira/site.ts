@@ -59,6 +59,8 @@ export class JiraSite implements JiraSiteApi {
   private extensions: SiteUiExtensions = {};
   private faults: (JiraFault & { left: number })[] = [];
   private requestCount = 0;
+  /** origin of the last request, for `self` links while the site is served by another server (handle() without listen()) */
+  private lastOrigin: string | null = null;
   private byRoute: Record<string, number> = {};
 
   private constructor(opts: JiraSiteOptions) {
@@ -78,11 +80,11 @@ export class JiraSite implements JiraSiteApi {
     this.store = new IssueStore(this.db, this.counters);
     this.index = new IssueIndex(this.store, this.catalog);
     this.index.load();
-    const render = new Renderer(() => this.baseUrl ?? `http://${this.name}.sandbox.invalid`, this.catalog, this.accounts);
+    const render = new Renderer(() => this.origin(), this.catalog, this.accounts);
     const view = new IssueView(this.store, this.catalog, render);
     const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now);
     this.services = {
-      siteName: this.name, baseUrl: () => this.baseUrl ?? `http://${this.name}.sandbox.invalid`, now: this.now,
+      siteName: this.name, baseUrl: () => this.origin(), now: this.now,
       db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
       compileJql,
     };
@@ -97,6 +99,10 @@ export class JiraSite implements JiraSiteApi {
 
   get baseUrl(): string | null {
     return this.url;
+  }
+
+  private origin(): string {
+    return this.url ?? this.lastOrigin ?? `http://${this.name}.sandbox.invalid`;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
@@ -181,6 +187,7 @@ export class JiraSite implements JiraSiteApi {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', this.url ?? `http://${req.headers.host ?? 'localhost'}`);
+      if (!this.url) this.lastOrigin = url.origin;
       const mounted = this.mounts.find((m) => url.pathname.startsWith(m.prefix));
       if (mounted) {
         await mounted.handler(req, res, url);
