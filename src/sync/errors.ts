@@ -35,7 +35,8 @@ export function classify(error: unknown): Classified {
   if (error instanceof TransientError) return { kind: 'transient', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof JiraError) {
     const transient = error.status === 0 || error.status === 429 || error.status >= 500;
-    return { kind: transient ? 'transient' : 'permanent', message: `Jira: ${error.message}`, retryAfterSeconds: error.retryAfterSeconds };
+    const where = error.status === 0 ? 'Jira unreachable' : `Jira answered ${error.status}`;
+    return { kind: transient ? 'transient' : 'permanent', message: `${where}: ${error.message}`, retryAfterSeconds: error.retryAfterSeconds };
   }
   if (error instanceof RulesError) {
     const where = error.line !== null ? ` (line ${error.line}${error.column !== null ? `:${error.column}` : ''})` : '';

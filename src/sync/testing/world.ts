@@ -1,5 +1,7 @@
 import { BuiltinRulesProvider } from '../../rules/builtin/provider';
 import type { IdSource } from '../../ports/ids';
+import type { RulesProvider } from '../../ports/rules-provider';
+import type { RetryPolicy } from '../errors';
 import type { TransportRequest, TransportResponse } from '../../ports/transport';
 import { acceptInvitation, createInvitation, updateConnection } from '../connections';
 import { DEFAULT_SETTINGS, type EngineDeps } from '../deps';
@@ -41,6 +43,10 @@ export interface WorldOptions {
   duplicateRate: number;
   /** createIssue on the receiving side fails after creating (the consumer "dies" before linking) */
   crashAfterCreateRate: number;
+  /** rules per site (default: the built-in rules) */
+  rules?: { a?: RulesProvider; b?: RulesProvider };
+  /** retry policy (default: practically unlimited attempts, short delays) */
+  retry?: RetryPolicy;
 }
 
 type Work =
@@ -74,8 +80,8 @@ export class World {
 
   constructor(readonly options: WorldOptions) {
     this.rng = prng(options.seed);
-    this.a = this.site('internal', 'cloud-a', ['INT']);
-    this.b = this.site('external', 'cloud-b', ['CLOUD']);
+    this.a = this.site('internal', 'cloud-a', ['INT'], options.rules?.a);
+    this.b = this.site('external', 'cloud-b', ['CLOUD'], options.rules?.b);
     this.b.jira.afterCall = (name) => {
       if (name === 'createIssue' && this.faultsOn && this.rng() < this.options.crashAfterCreateRate) {
         this.faults += 1;
@@ -84,20 +90,20 @@ export class World {
     };
   }
 
-  private site(name: string, cloudId: string, projects: string[]): WorldSite {
+  private site(name: string, cloudId: string, projects: string[], rules: RulesProvider | undefined): WorldSite {
     const store = new MemoryStore(this.clock);
     const jira = new MemoryJira(name, projects, this.clock);
-    const site: WorldSite = { name, jira, store, deps: undefined as unknown as EngineDeps };
-    site.deps = {
+    const deps: EngineDeps = {
       jira, store, clock: this.clock, ids: seededIds(this.rng),
       site: { cloudId, siteName: async () => name, inboxUrl: async () => `https://${name}.test/inbox` },
-      rules: new BuiltinRulesProvider(),
-      settings: { ...DEFAULT_SETTINGS, retry: { maxAttempts: 1000, baseDelaySeconds: 1, maxDelaySeconds: 60 } },
+      rules: rules ?? new BuiltinRulesProvider(),
+      settings: { ...DEFAULT_SETTINGS, retry: this.options.retry ?? { maxAttempts: 1000, baseDelaySeconds: 1, maxDelaySeconds: 60 } },
       queue: { push: async (events, options) => {
         for (const event of events) this.work.push({ kind: 'queue', site, event, notBefore: this.clock.t + (options?.delaySeconds ?? 0) * 1000 });
       } },
-      transport: { post: (request) => this.post(site, request) },
+      transport: { post: (request) => this.post(request) },
     };
+    const site: WorldSite = { name, jira, store, deps };
     jira.onEvent((event) => this.work.push({ kind: 'trigger', site, event }));
     return site;
   }
@@ -108,7 +114,7 @@ export class World {
     throw new Error(`no site at ${url}`);
   }
 
-  private async post(_from: WorldSite, request: TransportRequest): Promise<TransportResponse> {
+  private async post(request: TransportRequest): Promise<TransportResponse> {
     const target = this.target(request.url);
     const inbox: InboxRequest = { method: 'POST', headers: request.headers, body: request.body };
     this.posts += 1;

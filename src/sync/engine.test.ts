@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { JiraError } from '../ports/jira';
+import { RulesError, type RulesEngine } from '../ports/rules';
+import type { RulesProvider } from '../ports/rules-provider';
+import { DefaultRules } from '../rules/builtin/default-rules';
+import { listActivity, listErrors } from './admin-api';
+import { updateConnection } from './connections';
+import { handleInbox } from './inbox';
+import { signBody } from './signing';
+import { keys } from './state/keys';
+import type { Connection } from './state/records';
+import { sweep } from './sweeper';
+import { textDoc } from './testing/memory-jira';
+import { World, type WorldSite } from './testing/world';
+import { retryError } from './worker';
+
+const calm = { failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0 };
+
+async function connected(options: Partial<ConstructorParameters<typeof World>[0]> = {}) {
+  const world = new World({ seed: 11, ...calm, ...options });
+  const connectionId = await world.connect();
+  return { world, connectionId };
+}
+
+/** A replica envelope from site a's point of view, signed with the connection secret, posted to site b's inbox. */
+async function sendToB(world: World, connectionId: string, over: { seq: number; summary: string; ack?: number; syncBack?: boolean; issueId?: string }) {
+  const secret = await world.b.store.getSecret(keys.connectionSecret(connectionId));
+  if (typeof secret !== 'string') throw new Error('no secret');
+  const id = over.issueId ?? '900';
+  const body = JSON.stringify({
+    v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date(world.clock.now()).toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
+    issue: { id, key: `INT-${id}` }, twin: null, seq: over.seq, ack: over.ack ?? 0, syncBack: over.syncBack ?? false, editedAt: new Date(world.clock.now()).toISOString(),
+    replica: {
+      key: `INT-${id}`, id, projectKey: 'INT', summary: over.summary, description: null, type: { name: 'Task' }, priority: null, labels: [], status: { name: 'Open', category: null },
+      dueDate: null, assignee: null, reporter: null, comments: [], customFields: {}, created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z',
+    },
+  });
+  const ts = String(world.clock.now());
+  const response = await handleInbox(world.b.deps, { method: 'POST', headers: { 'x-twin-connection': connectionId, 'x-twin-timestamp': ts, 'x-twin-signature': signBody(secret, ts, body) }, body });
+  expect(response.status).toBe(202);
+}
+
+const issuesOf = (site: WorldSite) => [...site.jira.issues.values()];
+const outcomes = async (site: WorldSite) => (await listActivity(site.deps, 500)).map((a) => a.outcome);
+
+/** Rules provider returning the given engine for every connection. */
+const provider = (engine: RulesEngine): RulesProvider => ({ forConnection: async () => engine });
+
+describe('sequence numbers', () => {
+  it('applies a newer seq and drops an older one that arrives late (counted as stale)', async () => {
+    const { world, connectionId } = await connected();
+    await sendToB(world, connectionId, { seq: 2, summary: 'two' });
+    await world.quiesce();
+    await sendToB(world, connectionId, { seq: 1, summary: 'one' });
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['two']);
+    expect(await outcomes(world.b)).toContain('stale');
+  });
+
+  it('applies the same seq only once even when it arrives as two messages', async () => {
+    const { world, connectionId } = await connected({ rules: { b: provider(new DefaultRules({ targetProjectKey: 'CLOUD', syncBackOnFirstSync: false, remoteKeyField: null })) } });
+    await sendToB(world, connectionId, { seq: 1, summary: 'first' });
+    await world.quiesce();
+    const calls = world.b.jira.totalCalls;
+    await sendToB(world, connectionId, { seq: 1, summary: 'first' });
+    await world.quiesce();
+    expect(issuesOf(world.b)).toHaveLength(1);
+    expect(world.b.jira.totalCalls).toBe(calls);
+  });
+});
+
+describe('exactly one twin', () => {
+  it('a consumer that dies right after creating the twin does not make a second one', async () => {
+    const { world } = await connected();
+    let crashes = 1;
+    world.b.jira.afterCall = (name) => {
+      if (name === 'createIssue' && crashes-- > 0) throw new JiraError('died after create', 0);
+    };
+    world.a.jira.userCreate('INT', 'once');
+    await world.quiesce();
+    expect(issuesOf(world.b)).toHaveLength(1);
+    expect(world.b.jira.calls.createIssue).toBe(1);
+    expect(world.b.jira.calls.search).toBe(1);
+    expect(issuesOf(world.a)[0]?.customFields['Remote issue key']?.value).toBe(issuesOf(world.b)[0]?.key);
+  });
+
+  it('searches for an existing twin only after a create was attempted (no search on the normal path)', async () => {
+    const { world } = await connected();
+    world.a.jira.userCreate('INT', 'plain');
+    await world.quiesce();
+    expect(world.b.jira.calls.search).toBeUndefined();
+  });
+});
+
+describe('sync back and loops', () => {
+  it('a sync back never causes another sync back: rules calling it on every message are ignored with a warning', async () => {
+    const always: RulesEngine = {
+      outgoing: (input) => new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).outgoing(input),
+      incoming: async (input) => ({ ...(await new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).incoming(input)), syncBack: true }),
+    };
+    const { world } = await connected({ rules: { a: provider(always), b: provider(always) } });
+    const before = world.posts;
+    world.a.jira.userCreate('INT', 'ping-pong?');
+    await world.quiesce();
+    expect(world.posts - before).toBe(2);
+    const warnings = (await listActivity(world.a.deps, 100)).filter((a) => a.outcome === 'warning');
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/ignored: this message is itself a sync back/)]);
+  });
+
+  it('syncBackAfterProcessing() on a receive-only connection is a configuration error shown as such', async () => {
+    const { world, connectionId } = await connected();
+    await updateConnection(world.b.deps, { id: connectionId, direction: 'receive-only' });
+    world.a.jira.userCreate('INT', 'one way');
+    await world.quiesce();
+    const errors = await listErrors(world.b.deps);
+    expect(errors).toEqual([expect.objectContaining({ kind: 'permanent', direction: 'incoming', remoteIssueKey: 'INT-1', cause: expect.stringMatching(/receive-only: a sync back needs direction "both"/) })]);
+    expect(issuesOf(world.b)).toHaveLength(0);
+  });
+
+  it('an unchanged replica is not sent again', async () => {
+    const { world } = await connected();
+    const issue = world.a.jira.userCreate('INT', 'same');
+    await world.quiesce();
+    const posts = world.posts;
+    world.a.jira.userEdit(issue.id, { summary: 'same' });
+    await world.quiesce();
+    expect(world.posts).toBe(posts);
+  });
+});
+
+describe('errors block only their issue', () => {
+  it('records a rules failure with its cause, folds later work behind it, and completes on retry', async () => {
+    let broken = true;
+    const flaky: RulesEngine = {
+      outgoing: (input) => new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).outgoing(input),
+      incoming: async (input) => {
+        if (broken && input.replica.summary.startsWith('bad')) throw new RulesError('cannot map this', 'incoming', 3, 7);
+        return new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).incoming(input);
+      },
+    };
+    const { world } = await connected({ rules: { b: provider(flaky) } });
+    const bad = world.a.jira.userCreate('INT', 'bad one');
+    world.a.jira.userCreate('INT', 'good one');
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['good one']);
+    const [error] = await listErrors(world.b.deps);
+    expect(error).toMatchObject({ cause: 'incoming rules (line 3:7): cannot map this', attempts: 1, remoteIssueKey: bad.key, pending: 0 });
+
+    world.a.jira.userEdit(bad.id, { summary: 'bad but edited' });
+    await world.quiesce();
+    expect((await listErrors(world.b.deps))[0]?.pending).toBe(1);
+
+    broken = false;
+    await retryError(world.b.deps, error?.id ?? '');
+    await world.quiesce();
+    expect(await listErrors(world.b.deps)).toEqual([]);
+    expect(issuesOf(world.b).map((i) => i.summary).sort()).toEqual(['bad but edited', 'good one']);
+  });
+
+  it('retries transient failures with backoff, then records them with the attempts made; the sweeper retries them later', async () => {
+    const { world } = await connected({ retry: { maxAttempts: 3, baseDelaySeconds: 1, maxDelaySeconds: 10 } });
+    let down = true;
+    world.b.jira.beforeCall = (name) => {
+      if (down && name === 'createIssue') throw new JiraError('service unavailable', 503, 2);
+    };
+    world.a.jira.userCreate('INT', 'later');
+    await world.quiesce();
+    const [error] = await listErrors(world.b.deps);
+    expect(error).toMatchObject({ kind: 'transient', attempts: 3, cause: expect.stringMatching(/503/) });
+    expect(await outcomes(world.b)).toEqual(expect.arrayContaining(['retry', 'error']));
+
+    down = false;
+    world.clock.t += 31 * 60 * 1000;
+    expect((await sweep(world.b.deps)).retriedErrors).toBe(1);
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['later']);
+  });
+});
+
+describe('comments', () => {
+  it('flow both ways exactly once, and deletions follow', async () => {
+    const { world } = await connected();
+    const issue = world.a.jira.userCreate('INT', 'chat');
+    await world.quiesce();
+    const twin = issuesOf(world.b)[0];
+    if (!twin) throw new Error('no twin');
+    world.a.jira.userComment(issue.id, 'from a');
+    await world.quiesce();
+    world.b.jira.userComment(twin.id, 'from b');
+    await world.quiesce();
+    const texts = (site: WorldSite) => issuesOf(site)[0]?.comments.map((c) => JSON.stringify(c.body)).sort();
+    expect(texts(world.a)).toEqual([JSON.stringify(textDoc('from a')), JSON.stringify(textDoc('from b'))]);
+    expect(texts(world.b)).toEqual(texts(world.a));
+    world.b.jira.userDeleteComment(twin.id, 0);
+    await world.quiesce();
+    expect(issuesOf(world.a)[0]?.comments).toHaveLength(1);
+    expect(issuesOf(world.b)[0]?.comments).toHaveLength(1);
+  });
+});
+
+describe('status through the workflow', () => {
+  it('takes several transitions when there is no direct one (Open → Done is two steps)', async () => {
+    const { world } = await connected();
+    const issue = world.a.jira.userCreate('INT', 'walk');
+    await world.quiesce();
+    world.a.jira.userSetStatus(issue.id, 'Done');
+    await world.quiesce();
+    expect(issuesOf(world.b)[0]?.status.name).toBe('Done');
+    expect(world.b.jira.calls.transitionIssue).toBe(2);
+  });
+});
+
+describe('connections', () => {
+  it('keeps a connection per site with the remote names', async () => {
+    const { world, connectionId } = await connected();
+    const a = await world.a.store.get(keys.connection(connectionId));
+    const b = await world.b.store.get(keys.connection(connectionId));
+    expect(a).toMatchObject({ status: 'active', role: 'inviter', remoteSiteName: 'external' } satisfies Partial<Connection>);
+    expect(b).toMatchObject({ status: 'active', role: 'accepter', remoteSiteName: 'internal' } satisfies Partial<Connection>);
+  });
+});
