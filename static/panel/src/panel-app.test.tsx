@@ -77,6 +77,12 @@ describe('Issue panel', () => {
     expect(bridge.callsOf('syncToRemote')).toEqual([{ connectionId: 'c1' }]);
   });
 
+  it('says an issue has no twin when the resolver lists none and names no connection', async () => {
+    renderPanel({ getTwin: () => ({ issueId: '10001', twins: [] }) });
+    expect(await screen.findByText('INT-1 has no twin.')).toBeInTheDocument();
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+  });
+
   it('says when an issue is outside every scope, and offers nothing', async () => {
     renderPanel({ getTwin: () => ({ linked: false, inScope: false }) });
     expect(await screen.findByText('INT-1 is not synced: it is outside the scope of every connection.')).toBeInTheDocument();

@@ -82,7 +82,7 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
         </>
       ) : null}
       {t !== null && !t.linked ? (
-        t.inScope && t.candidates.length > 0 ? (
+        t.inScope !== false && t.candidates.length > 0 ? (
           <>
             <p style={{ margin: 0 }}>{issueKey ?? 'This issue'} has no twin yet.</p>
             <div className="ts-row">
@@ -104,7 +104,7 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
           </>
         ) : (
           <p className="ts-subtle" style={{ margin: 0 }}>
-            {issueKey ?? 'This issue'} is not synced: it is outside the scope of every connection.
+            {issueKey ?? 'This issue'} {t.inScope === false ? 'is not synced: it is outside the scope of every connection.' : 'has no twin.'}
           </p>
         )
       ) : null}

@@ -26,7 +26,7 @@ describe('resolver shapes the pages accept', () => {
 
   it('reads a bare unlinked twin and a twin naming one connection to sync to', async () => {
     const bare = createPanelApi(fakeBridge({ getTwin: () => ({ linked: false }) }).invoke);
-    await expect(bare.getTwin()).resolves.toMatchObject({ linked: false, inScope: false, candidates: [], state: null, lastSyncAt: null });
+    await expect(bare.getTwin()).resolves.toMatchObject({ linked: false, inScope: null, candidates: [], state: null, lastSyncAt: null });
     const one = createPanelApi(fakeBridge({ getTwin: () => ({ linked: false, inScope: true, connectionId: 'c1', remoteSiteName: 'external' }) }).invoke);
     await expect(one.getTwin()).resolves.toMatchObject({ candidates: [{ connectionId: 'c1', connectionName: null, remoteSiteName: 'external' }] });
   });

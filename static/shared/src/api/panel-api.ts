@@ -38,7 +38,8 @@ const twinFields = z.looseObject({
   outcome: z.string().nullish().transform((v) => v ?? null),
   state: z.string().nullish().transform((v) => (v === null || v === undefined ? null : stateWords[v] ?? null)),
   error: errorText,
-  inScope: z.boolean().default(false),
+  /** null when the resolver does not say */
+  inScope: z.boolean().nullish().transform((v) => v ?? null),
   /** connections whose scope takes this unlinked issue */
   candidates: z.array(candidateSchema).default([]),
 });
@@ -68,7 +69,7 @@ export const twinSchema = z
   }, twinFields)
   .transform((twin) => {
     // A resolver that names one connection for an unlinked issue in scope, without a list.
-    if (!twin.linked && twin.inScope && twin.candidates.length === 0 && twin.connectionId !== null) {
+    if (!twin.linked && twin.inScope === true && twin.candidates.length === 0 && twin.connectionId !== null) {
       return {
         ...twin,
         candidates: [{ connectionId: twin.connectionId, connectionName: twin.connectionName, remoteSiteName: twin.remoteSiteName }],
