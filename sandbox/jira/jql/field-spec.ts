@@ -70,13 +70,13 @@ export function valueField<T>(def: ValueFieldDef<T>): FieldSpec {
   };
   const notEmpty: Predicate = (issue) => !isEmpty(issue);
 
-  const matcherFor = (operand: ScalarOperand): ((value: T) => boolean) => {
-    if (!def.matcher) throw unsupportedOperator('=', def.name);
+  const matcherFor = (operator: JqlOperator, operand: ScalarOperand): ((value: T) => boolean) => {
+    if (!def.matcher) throw unsupportedOperator(operator, def.name);
     return def.matcher(operand);
   };
   /** a predicate for "some value equals one of these", EMPTY items meaning "or the field is empty" */
-  const anyOf = (items: readonly (ScalarOperand | { kind: 'empty' })[]): { match: Predicate; withEmpty: boolean } => {
-    const matchers = items.flatMap((item) => (item.kind === 'empty' ? [] : [matcherFor(item)]));
+  const anyOf = (operator: JqlOperator, items: readonly (ScalarOperand | { kind: 'empty' })[]): { match: Predicate; withEmpty: boolean } => {
+    const matchers = items.flatMap((item) => (item.kind === 'empty' ? [] : [matcherFor(operator, item)]));
     const withEmpty = items.some((item) => item.kind === 'empty');
     const first = matchers[0];
     const test: (value: T) => boolean =
@@ -98,13 +98,13 @@ export function valueField<T>(def: ValueFieldDef<T>): FieldSpec {
           return notEmpty;
         case '=':
         case 'in': {
-          const { match, withEmpty } = anyOf(listItems(operand));
+          const { match, withEmpty } = anyOf(operator, listItems(operand));
           return withEmpty ? (issue) => isEmpty(issue) || match(issue) : match;
         }
         case '!=':
         case 'not in': {
           // Jira: != and NOT IN never match an empty field
-          const { match } = anyOf(listItems(operand));
+          const { match } = anyOf(operator, listItems(operand));
           return (issue) => !isEmpty(issue) && !match(issue);
         }
         case '<':

@@ -19,7 +19,6 @@ function notExists(value: string, field: string): JqlError {
 
 interface EntityDef {
   name: string;
-  operators: readonly JqlOperator[];
   catalog: readonly JqlCatalogEntry[] | undefined;
   id: (issue: JqlIssue) => string | null;
   label: (issue: JqlIssue) => string | null;
@@ -71,7 +70,6 @@ function entityMatcher(def: EntityDef): (operand: ScalarOperand) => (issue: JqlI
 function projectField(ctx: JqlContext): FieldSpec {
   const def: EntityDef = {
     name: 'project',
-    operators: EQUALITY,
     catalog: ctx.catalog?.projects,
     id: (i) => i.projectId,
     label: (i) => i.projectName,
@@ -91,7 +89,7 @@ function catalogOrder(entries: readonly JqlCatalogEntry[] | undefined): Map<stri
 }
 
 function issueTypeField(ctx: JqlContext): FieldSpec {
-  const def: EntityDef = { name: 'issuetype', operators: EQUALITY, catalog: ctx.catalog?.issueTypes, id: (i) => i.issueTypeId, label: (i) => i.issueTypeName };
+  const def: EntityDef = { name: 'issuetype', catalog: ctx.catalog?.issueTypes, id: (i) => i.issueTypeId, label: (i) => i.issueTypeName };
   return valueField<JqlIssue>({
     name: 'issuetype',
     operators: EQUALITY,
@@ -102,7 +100,7 @@ function issueTypeField(ctx: JqlContext): FieldSpec {
 }
 
 function statusField(ctx: JqlContext): FieldSpec {
-  const def: EntityDef = { name: 'status', operators: EQUALITY, catalog: ctx.catalog?.statuses, id: (i) => i.statusId, label: (i) => i.statusName };
+  const def: EntityDef = { name: 'status', catalog: ctx.catalog?.statuses, id: (i) => i.statusId, label: (i) => i.statusName };
   const order = catalogOrder(ctx.catalog?.statuses);
   return valueField<JqlIssue>({
     name: 'status',
@@ -150,7 +148,7 @@ const DEFAULT_PRIORITIES = ['highest', 'high', 'medium', 'low', 'lowest'];
 
 function priorityField(ctx: JqlContext): FieldSpec {
   const catalog = ctx.catalog?.priorities;
-  const def: EntityDef = { name: 'priority', operators: ORDERED, catalog, id: (i) => i.priorityId, label: (i) => i.priorityName };
+  const def: EntityDef = { name: 'priority', catalog, id: (i) => i.priorityId, label: (i) => i.priorityName };
   const count = catalog ? catalog.length : DEFAULT_PRIORITIES.length;
   /** 0 = highest priority */
   const positionOf = (issue: JqlIssue): number | null => {
