@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { Sandbox } from '../../sandbox/start';
-import { openAdmin, text } from './support/admin-page';
+import { horizontalOverflow, openAdmin, openTab, text } from './support/admin-page';
 import { launchChromium, openPage, screenshot } from './support/chromium';
 import { ensureUiBuilt } from './support/ui-build';
 import { startUiSandbox } from './support/ui-sandbox';
@@ -28,8 +28,10 @@ describe('connecting two sites through their admin pages', () => {
     await internal.getByText(/No connections yet/).waitFor();
     await screenshot(internalPage, 'admin-internal-empty');
 
-    await internal.getByLabel('Connection name').fill('internal ↔ external');
-    await internal.getByRole('button', { name: 'Create invitation' }).click();
+    // by keyboard: type the name, Enter submits
+    await internal.getByLabel('Connection name').focus();
+    await internalPage.keyboard.type('internal ↔ external');
+    await internalPage.keyboard.press('Enter');
     const codeField = internal.getByLabel(/Invitation code \(give it/);
     await codeField.waitFor();
     const code = await codeField.inputValue();
@@ -65,6 +67,13 @@ describe('connecting two sites through their admin pages', () => {
     await internal.getByRole('button', { name: 'Save settings' }).click();
     await connections.getByText('project = "INT"').waitFor();
     await screenshot(internalPage, 'admin-internal-connected');
+
+    // 1024 px wide: no tab scrolls sideways
+    for (const tab of ['Connections', 'Activity and errors'] as const) {
+      await openTab(internal, tab);
+      expect(await horizontalOverflow(internalPage, '/twin-sync-admin/')).toBeLessThanOrEqual(0);
+    }
+    await screenshot(internalPage, 'admin-internal-activity');
 
     const saved: unknown = await sandbox.installations.internal.invoke('twin-sync-admin', 'listConnections', {});
     expect(saved).toEqual([expect.objectContaining({ scopeJql: 'project = "INT"', status: 'active' })]);

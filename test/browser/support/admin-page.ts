@@ -42,3 +42,12 @@ export async function waitForOrAlert(frame: FrameLocator, locator: Locator): Pro
     failed.catch(() => undefined);
   }
 }
+
+/** The app frame's page is no wider than its frame (no horizontal scrolling at this width). */
+export async function horizontalOverflow(page: Page, frameUrlPart: string): Promise<number> {
+  const frame = page.frames().find((f) => f.url().includes(frameUrlPart));
+  if (frame === undefined) throw new Error(`no frame with ${frameUrlPart} in its URL`);
+  const overflow: unknown = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (typeof overflow !== 'number') throw new Error('could not measure the frame');
+  return overflow;
+}
