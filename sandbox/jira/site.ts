@@ -14,6 +14,7 @@ import { compileJql } from './jql';
 import { Renderer } from './render';
 import { issueRoutes } from './rest/issue-routes';
 import { metaRoutes } from './rest/meta-routes';
+import { remoteLinkRoutes } from './rest/remote-link-routes';
 import { searchRoutes } from './rest/search-routes';
 import type { Services } from './rest/services';
 import { ensureAdmin, seedDefault } from './seed';
@@ -21,6 +22,7 @@ import { Accounts, makeAccountId } from './storage/accounts';
 import { Catalog } from './storage/catalog';
 import { Counters, openDb, type Db } from './storage/db';
 import { IssueStore } from './storage/issue-store';
+import { RemoteLinkStore } from './storage/remote-link-store';
 import { serveUi } from './ui';
 import type { AccountRecord } from './storage/records';
 
@@ -91,6 +93,7 @@ export class JiraSite implements JiraSiteApi {
     issueRoutes(this.router, this.services);
     metaRoutes(this.router, this.services);
     searchRoutes(this.router, this.services);
+    remoteLinkRoutes(this.router, this.services, new RemoteLinkStore(this.db, this.counters));
   }
 
   static create(opts: JiraSiteOptions): JiraSite {

@@ -31,6 +31,10 @@ CREATE INDEX IF NOT EXISTS comments_by_issue ON comments(issue_id, created);
 CREATE TABLE IF NOT EXISTS issue_properties (
   issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, key TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (issue_id, key));
+CREATE TABLE IF NOT EXISTS remote_links (
+  id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, global_id TEXT,
+  relationship TEXT, object TEXT NOT NULL, application TEXT);
+CREATE INDEX IF NOT EXISTS remote_links_by_issue ON remote_links(issue_id, global_id);
 CREATE TABLE IF NOT EXISTS changelogs (
   id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
   created INTEGER NOT NULL, items TEXT NOT NULL);
