@@ -4,7 +4,10 @@ import { engine } from './engine';
 
 const ProductEventSchema = z.looseObject({
   eventType: z.string(),
-  issue: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }),
+  issue: z.looseObject({
+    id: z.union([z.string(), z.number()]).transform(String),
+    fields: z.looseObject({ project: z.looseObject({ key: z.string() }).optional() }).optional(),
+  }),
   changelog: z.looseObject({ items: z.array(z.looseObject({ field: z.string() })) }).nullish(),
   context: z.looseObject({ cloudId: z.string() }).optional(),
 });
@@ -15,7 +18,10 @@ export async function onIssueEvent(payload: unknown): Promise<void> {
   const deps = engine(event.context?.cloudId);
   await handleIssueEvent(
     deps,
-    { eventType: event.eventType, issueId: event.issue.id, changedFields: event.changelog ? event.changelog.items.map((i) => i.field) : null },
+    {
+      eventType: event.eventType, issueId: event.issue.id, projectKey: event.issue.fields?.project?.key ?? null,
+      changedFields: event.changelog ? event.changelog.items.map((i) => i.field) : null,
+    },
     (connection) => (connection.rulesConfig.remoteKeyField !== null ? [connection.rulesConfig.remoteKeyField] : []),
   );
 }

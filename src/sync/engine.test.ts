@@ -219,3 +219,19 @@ describe('connections', () => {
     expect(b).toMatchObject({ status: 'active', role: 'accepter', remoteSiteName: 'internal' } satisfies Partial<Connection>);
   });
 });
+
+describe('the seed conflict: a status changed right after creation', () => {
+  it.each<['a' | 'b']>([['a'], ['b']])('changed on site %s while the sync back is in flight: both sides end In Progress', async (side) => {
+    const { world } = await connected();
+    const issue = world.a.jira.userCreate('INT', 'quick');
+    // run until the twin exists on b, before a has applied the sync back
+    while (world.b.jira.issues.size === 0) if (!(await world.step())) throw new Error('no twin');
+    expect(world.a.jira.issues.get(issue.id)?.customFields['Remote issue key']?.value).toBeNull();
+    const target = side === 'a' ? issue.id : [...world.b.jira.issues.keys()][0] ?? '';
+    (side === 'a' ? world.a : world.b).jira.userSetStatus(target, 'In Progress');
+    await world.quiesce();
+    expect(issuesOf(world.a)[0]?.status.name).toBe('In Progress');
+    expect(issuesOf(world.b)[0]?.status.name).toBe('In Progress');
+    expect(issuesOf(world.a)[0]?.customFields['Remote issue key']?.value).toBe(issuesOf(world.b)[0]?.key);
+  });
+});

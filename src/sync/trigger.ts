@@ -10,6 +10,20 @@ export interface IssueEventInput {
   issueId: string;
   /** names of the fields in the changelog (updated events), null when unknown */
   changedFields: string[] | null;
+  /** the issue's project key from the event payload, when present */
+  projectKey?: string | null;
+}
+
+/**
+ * The projects a scope of the simple form `project = X` / `project in (X, Y)` selects, or null when
+ * the scope is anything else (then the consumer's one search decides).
+ */
+export function scopeProjects(jql: string): string[] | null {
+  const match = /^\s*project\s*(?:=\s*("[^"]+"|'[^']+'|[A-Za-z0-9_]+)|in\s*\(([^)]*)\))\s*$/i.exec(jql);
+  if (!match) return null;
+  const list = match[1] !== undefined ? [match[1]] : (match[2] ?? '').split(',');
+  const keys = list.map((k) => k.trim().replace(/^["']|["']$/g, '')).filter((k) => /^[A-Za-z0-9_]+$/.test(k));
+  return keys.length > 0 ? keys.map((k) => k.toUpperCase()) : null;
 }
 
 /** Changes no replica depends on: an update touching only these is not worth a sync. */
@@ -27,6 +41,10 @@ export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput,
   for (const connection of connections) {
     const link = await repo.getLink(connection.id, input.issueId);
     if (!link && connection.scopeJql === null) continue;
+    if (!link && connection.scopeJql !== null && input.projectKey) {
+      const projects = scopeProjects(connection.scopeJql);
+      if (projects !== null && !projects.includes(input.projectKey.toUpperCase())) continue;
+    }
     if (input.eventType === 'avi:jira:updated:issue' && input.changedFields !== null) {
       const ignored = new Set([...NEVER_SYNCED, ...ignoredFields(connection).map((f) => f.toLowerCase())]);
       if (input.changedFields.every((f) => ignored.has(f.toLowerCase()))) continue;
