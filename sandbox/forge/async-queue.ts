@@ -22,6 +22,8 @@ export const QUEUE_LIMITS = {
   maxRetryDataBytes: 4 * 1024,
   /** consumer invocations running at once per installation */
   maxParallel: 8,
+  /** jobs whose statistics `Queue.getStats` can still read */
+  jobsRemembered: 10_000,
 } as const;
 
 const ConcurrencySchema = z.strictObject({ key: z.string().min(1).max(255), limit: z.number().int().min(1).max(100) });
@@ -181,6 +183,11 @@ export class AsyncQueue {
       }
     })();
     this.jobs.set(req.jobId, this.jobs.get(req.jobId) ?? { success: 0, failed: 0 });
+    // job statistics are kept for the most recent jobs only
+    for (const oldest of this.jobs.keys()) {
+      if (this.jobs.size <= QUEUE_LIMITS.jobsRemembered) break;
+      this.jobs.delete(oldest);
+    }
     this.deps.changed();
     this.pump();
     return { status: 201 };
@@ -266,7 +273,6 @@ export class AsyncQueue {
     this.running--;
     if (this.closed) return; // the row stays; it is delivered again after a restart
     const job = this.jobs.get(row.job_id) ?? { success: 0, failed: 0 };
-    this.jobs.set(row.job_id, job);
     if (!retry) {
       this.stmts.remove.run(row.event_id);
       job.success++;

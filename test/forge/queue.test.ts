@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startFixture, type FixtureSandbox } from './fixture';
 
 // loading the emulated site and the app under ts-jest takes seconds on a shared machine
@@ -107,11 +110,47 @@ describe('async events through the real @forge/events', () => {
     expect(((await call('probe', { group: 'free' })) as { max: number }).max).toBeGreaterThan(1);
   });
 
+  it('reports job statistics and cancels the events of a job that have not started', async () => {
+    const pushed = await call('push', { events: [{ body: { id: 'j1', mode: 'ok' } }, { body: { id: 'j2', mode: 'ok' }, delayInSeconds: 60 }] }) as { ok: string };
+    await settle();
+    expect(await call('job', { jobId: pushed.ok })).toEqual({ ok: { success: 1, inProgress: 1, failed: 0 } });
+    expect(await call('job', { jobId: pushed.ok, cancel: true })).toEqual({ ok: { success: 1, inProgress: 0, failed: 0 } });
+    await advance(60_000);
+    expect(await get('done:j2')).toBeNull();
+    expect(await call('job', { jobId: 'no-such-job' })).toEqual({ error: expect.objectContaining({ name: 'JobDoesNotExistError' }) });
+  });
+
   it.each([
     ['more than 50 events', { count: 51, bytesEach: 1 }, 'TooManyEventsError', 'This push contains more than the 50 events allowed.'],
     ['more than 200 KB', { count: 2, bytesEach: 110_000 }, 'PayloadTooBigError', 'The maximum payload size is 200KB.'],
   ])('refuses a push of %s with the package error', async (_what, payload, name, message) => {
     expect(await call('push-raw', payload)).toEqual({ error: { name, message } });
     expect(sb.platform.pending()).toBe(0);
+  });
+});
+
+describe('async events across a platform restart (data folder)', () => {
+  it('delivers delayed and interrupted events after the restart: at least once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-queue-'));
+    try {
+      await sb.close();
+      sb = await startFixture(['internal'], { dataDir: dir });
+      // 'cut' starts at once and hangs: the platform stops while it runs
+      await push({ body: { id: 'later', mode: 'ok' }, delayInSeconds: 10 }, { body: { id: 'cut', mode: 'hang' } });
+      expect(sb.platform.pending()).toBe(2);
+      await sb.close();
+
+      sb = await startFixture(['internal'], { dataDir: dir });
+      expect(sb.platform.pending()).toBe(2);
+      await sb.platform.advance(10_000); // 'later' is due; 'cut' was delivered again and hangs again
+      await advance(20_000); // 'cut' times out (30 s) and waits for its retry
+      expect(await get('done:later')).toEqual({ retryCount: 0 });
+      await advance(1_000);
+      expect(await get('done:cut')).toEqual({ retryCount: 1 });
+      await sb.platform.waitForIdle();
+    } finally {
+      await sb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -101,6 +101,11 @@ resolver.define('push-raw', async ({ payload }) => attempt(async () => {
   const events = Array.from({ length: p.count }, (_, i) => ({ body: { i, pad: 'x'.repeat(p.bytesEach) } }));
   return (await queue.push(events)).jobId;
 }));
+resolver.define('job', async ({ payload }) => attempt(async () => {
+  const p = z.object({ jobId: z.string(), cancel: z.boolean().optional() }).parse(payload);
+  if (p.cancel) await queue.cancel(p.jobId);
+  return queue.getStats(p.jobId);
+}));
 resolver.define('webtrigger-url', async () => attempt(() => webTrigger.getUrl('fixture-hook')));
 resolver.define('egress', async ({ payload }) => attempt(async () => {
   const res = await fetch(z.object({ url: z.string() }).parse(payload).url, { method: 'POST', body: 'ping', headers: { 'content-type': 'text/plain' } });
