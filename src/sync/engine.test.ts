@@ -235,3 +235,33 @@ describe('the seed conflict: a status changed right after creation', () => {
     expect(issuesOf(world.a)[0]?.customFields['Remote issue key']?.value).toBe(issuesOf(world.b)[0]?.key);
   });
 });
+
+describe('sweeper', () => {
+  it('trims the activity log to its limit, newest kept', async () => {
+    const { world } = await connected();
+    world.b.deps.settings = { ...world.b.deps.settings, activityLimit: 3 };
+    for (let i = 0; i < 8; i += 1) {
+      world.a.jira.userCreate('INT', `n${i}`);
+      await world.quiesce();
+    }
+    const before = await listActivity(world.b.deps, 500);
+    expect(before.length).toBeGreaterThan(3);
+    const result = await sweep(world.b.deps);
+    expect(result.trimmedActivity).toBe(before.length - 3);
+    expect(await listActivity(world.b.deps, 500)).toEqual(before.slice(0, 3));
+  });
+
+  it('re-drives an inbox entry whose queue event was lost', async () => {
+    const { world, connectionId } = await connected();
+    const push = world.b.deps.queue.push;
+    world.b.deps.queue = { push: async () => { throw new Error('queue unavailable'); } };
+    await sendToB(world, connectionId, { seq: 1, summary: 'stuck' });
+    world.b.deps.queue = { push };
+    await world.quiesce();
+    expect(issuesOf(world.b)).toHaveLength(0);
+    world.clock.t += 6 * 60 * 1000;
+    expect((await sweep(world.b.deps)).redrivenInbox).toBe(1);
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['stuck']);
+  });
+});

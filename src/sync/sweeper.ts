@@ -41,12 +41,20 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
       retriedErrors += 1;
     }
   }
+  // Newest first by key: keep the first `activityLimit` entries, delete (at most 200 per run) beyond.
   let trimmedActivity = 0;
-  const page = await deps.store.list(keys.activityPrefix, { limit: deps.settings.activityLimit + 200 });
-  for (const entry of page.entries.slice(deps.settings.activityLimit)) {
-    await deps.store.delete(entry.key);
-    trimmedActivity += 1;
-  }
+  let seen = 0;
+  let cursor: string | null = null;
+  do {
+    const page: { entries: { key: string }[]; cursor: string | null } = await deps.store.list(keys.activityPrefix, cursor === null ? { limit: 100 } : { limit: 100, cursor });
+    for (const entry of page.entries) {
+      seen += 1;
+      if (seen <= deps.settings.activityLimit || trimmedActivity >= 200) continue;
+      await deps.store.delete(entry.key);
+      trimmedActivity += 1;
+    }
+    cursor = page.cursor;
+  } while (cursor !== null && trimmedActivity < 200);
   if (redrivenInbox + retriedErrors > 0) {
     await logActivity(deps, { connectionId: null, direction: 'local', type: 'sweeper', issueKey: null, remoteIssueKey: null, outcome: 'info', message: `re-drove ${redrivenInbox} inbox entries, retried ${retriedErrors} errors` });
   }
