@@ -315,6 +315,7 @@ export class IssueService {
         summary: issue.summary, issuetype: this.render.issueType(this.catalog.issueTypeById(issue.issueTypeId)),
         creator: ref(issue.creator), created: jiraDate(issue.created), project: this.render.projectRef(this.catalog.projectById(issue.projectId)),
         reporter: ref(issue.reporter), assignee: ref(issue.assignee), updated: jiraDate(issue.updated), status: this.render.status(status),
+        priority: issue.priorityId === null ? null : this.render.priorityRef(this.catalog.priorityById(issue.priorityId)),
         labels: [...issue.labels],
       },
     };
