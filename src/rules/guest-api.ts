@@ -1,28 +1,27 @@
 /**
  * The script API, as JavaScript evaluated inside the QuickJS sandbox before the user's script.
  *
- * It is a function expression `(inputJson) => ({ finish, logs })`: the host calls it with the run's
- * input as one JSON string, it defines the read-only globals (`issue`, `replica`, `previous`,
+ * Evaluated once per context, it defines the read-only globals (`issue`, `replica`, `previous`,
  * `firstSync`, `nodeHelper`, `syncHelper`, `commentHelper`, `syncBackAfterProcessing`, `console`),
- * and `finish()` returns the run's result as one JSON string. No host function is exposed to the
- * guest: data crosses the boundary only as JSON strings.
+ * freezes the language (see lockdown) and evaluates to `begin(inputJson) => { finish, logs }`.
+ * Each run calls begin with its input as one JSON string, then the user's script, then `finish()`,
+ * which returns the run's result as one JSON string. No host function is exposed to the guest:
+ * data crosses the boundary only as JSON strings.
  *
  * Kept as a string (not a compiled function) so that no build step or coverage instrumentation
  * can change what runs in the sandbox.
  */
 export const GUEST_API_FILENAME = 'twin-sync-api.js';
 
-export const GUEST_API_SOURCE = String.raw`(function (inputJson) {
+export const GUEST_API_SOURCE = String.raw`(function () {
 'use strict';
-const input = JSON.parse(inputJson);
-const incoming = input.mode === 'incoming';
-const md = input.metadata;
+// the run in progress: set by begin(), read by the helpers and the global accessors
+let input, incoming, md, run, current = null;
 const G = globalThis, O = Object, keys = O.keys, isArray = Array.isArray, freeze = O.freeze;
 const def = (o, k, d) => O.defineProperty(o, k, d);
 const stringify = JSON.stringify, getProto = O.getPrototypeOf, ObjProto = O.prototype;
 const hasOwn = (o, k) => ObjProto.hasOwnProperty.call(o, k);
 const views = new WeakMap();
-const run = { syncBack: false, unlink: false, logs: [], dropped: 0 };
 const lower = (s) => String(s).toLowerCase();
 const kind = (v) => v === null ? 'null' : isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : 'a ' + typeof v;
 const quoteList = (names) => names.length ? names.map((n) => '"' + n + '"').join(', ') : '(none)';
@@ -290,6 +289,7 @@ function mergeComments(target, source, options) {
   return out;
 }
 
+function makeApi() {
 const replicaState = incoming ? null : input.replica;
 const api = {
   issue: localIssue(input.issue, incoming),
@@ -320,18 +320,92 @@ const api = {
   console: freeze({ log: log('log'), info: log('log'), debug: log('log'), warn: log('warn'), error: log('error') }),
 };
 api.syncBackAfterProcessing = api.syncHelper.syncBackAfterProcessing;
-for (const k of keys(api)) def(G, k, { value: api[k], enumerable: false, writable: false, configurable: false });
-for (const k of ['FinalizationRegistry', 'WeakRef']) delete G[k];
+return { api: api, replicaState: replicaState };
+}
 
-const logs = () => {
-  const l = run.logs.slice();
-  if (run.dropped) l.push({ level: 'warn', message: run.dropped + ' more log lines were dropped (at most 200 per run)' });
-  return l;
+// The API globals read the current run's objects; assigning them is an error.
+const API_NAMES = ['issue', 'replica', 'previous', 'firstSync', 'nodeHelper', 'syncHelper', 'commentHelper', 'console', 'syncBackAfterProcessing'];
+for (const k of API_NAMES) {
+  def(G, k, {
+    get: () => (current ? current.api[k] : undefined),
+    set: () => { throw new TypeError("'" + k + "' is read-only"); },
+    enumerable: false, configurable: false,
+  });
+}
+// callbacks that could run during a later run
+for (const k of ['FinalizationRegistry', 'WeakRef']) delete G[k];
+lockdown();
+
+// One context serves many runs: each run starts here with its own input and API objects.
+return function begin(inputJson) {
+  input = JSON.parse(inputJson);
+  incoming = input.mode === 'incoming';
+  md = input.metadata;
+  run = { syncBack: false, unlink: false, logs: [], dropped: 0 };
+  current = makeApi();
+  const replicaState = current.replicaState;
+  const logs = () => {
+    const l = run.logs.slice();
+    if (run.dropped) l.push({ level: 'warn', message: run.dropped + ' more log lines were dropped (at most 200 per run)' });
+    return l;
+  };
+  return freeze({
+    finish: () => stringify(incoming
+      ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, logs: logs() }
+      : { replica: copy(replicaState, 'replica'), logs: logs() }),
+    logs: () => stringify(logs()),
+  });
 };
-return {
-  finish: () => stringify(incoming
-    ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, logs: logs() }
-    : { replica: copy(replicaState, 'replica'), logs: logs() }),
-  logs: () => stringify(logs()),
-};
-})`;
+
+// Freezes every object reachable from the global object and the hidden intrinsics, so that a run
+// can neither change the language for later runs nor keep anything in it. Properties that code
+// commonly overrides on instances (toString, constructor, an error's name and message) become
+// accessors whose setter defines the property on the instance instead of failing.
+function lockdown() {
+  const enable = (proto, names) => {
+    for (const n of names) {
+      const d = O.getOwnPropertyDescriptor(proto, n);
+      if (!d || !('value' in d)) continue;
+      const value = d.value;
+      def(proto, n, {
+        get() { return value; },
+        set(v) {
+          if (this === proto) throw new TypeError("'" + n + "' is read-only");
+          def(this, n, { value: v, writable: true, enumerable: true, configurable: true });
+        },
+        enumerable: d.enumerable, configurable: false,
+      });
+    }
+  };
+  enable(ObjProto, ['constructor', 'toString', 'valueOf', 'toLocaleString']);
+  enable(Function.prototype, ['toString']);
+  enable(Array.prototype, ['toString']);
+  for (const E of [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, InternalError, AggregateError]) {
+    enable(E.prototype, ['constructor', 'name', 'message', 'toString']);
+  }
+  const roots = [G];
+  const add = (make) => { try { roots.push(make()); } catch (e) { /* not in this engine */ } };
+  add(() => getProto(function* () {}));
+  add(() => getProto(async function () {}));
+  add(() => getProto(async function* () {}));
+  add(() => getProto([][Symbol.iterator]()));
+  add(() => getProto(new Map()[Symbol.iterator]()));
+  add(() => getProto(new Set()[Symbol.iterator]()));
+  add(() => getProto(''[Symbol.iterator]()));
+  add(() => getProto('a'.matchAll(/a/g)));
+  add(() => getProto([].values().map((x) => x)));
+  add(() => getProto(Iterator.from({ next() { return { done: true }; } })));
+  const seen = new Set();
+  while (roots.length) {
+    const o = roots.pop();
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+    seen.add(o);
+    freeze(o);
+    roots.push(getProto(o));
+    for (const k of Reflect.ownKeys(o)) {
+      const d = O.getOwnPropertyDescriptor(o, k);
+      if ('value' in d) roots.push(d.value); else roots.push(d.get, d.set);
+    }
+  }
+}
+})()`;

@@ -1,38 +1,24 @@
-import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-singlefile-cjs-release-sync';
 
 /**
- * The QuickJS WebAssembly module, compiled once per process and shared by every sandbox.
- * The single-file CommonJS variant embeds the WASM bytes in its JS file, so bundlers (Forge's
- * included) need no extra asset.
+ * QuickJS compiled to WebAssembly. The single-file CommonJS variant embeds the WASM bytes in its JS
+ * file, so bundlers (Forge's included) need no extra asset.
+ *
+ * Each module instance gets its own WebAssembly memory with a fixed maximum: that maximum is what
+ * bounds a script's memory. (QuickJS's own memory limit cannot: in WASM builds it counts a few bytes
+ * per allocation instead of the allocation's size, so only single huge allocations hit it.)
  */
-let loading: Promise<QuickJSWASMModule> | null = null;
-let loaded: QuickJSWASMModule | null = null;
 
-export function loadQuickJs(): Promise<QuickJSWASMModule> {
-  if (loading === null) {
-    const attempt = newQuickJSWASMModuleFromVariant(variant).then((m) => {
-      if (loading === attempt) loaded = m;
-      return m;
-    });
-    loading = attempt;
-    // a failed load is not cached: the next run tries again
-    attempt.catch(() => {
-      if (loading === attempt) loading = null;
-    });
-  }
-  return loading;
-}
+const PAGE_BYTES = 64 * 1024;
+/** The memory the module starts with (its declared minimum: 16 MiB). */
+export const QUICKJS_INITIAL_BYTES = 256 * PAGE_BYTES;
 
-/**
- * Forget the module so the next run compiles a fresh one. Used when a run overflowed the host's
- * native stack inside WASM: the module's memory may then be inconsistent and is never used again.
- */
-export function discardQuickJs(broken: QuickJSWASMModule): void {
-  if (loaded === broken) {
-    loaded = null;
-    loading = null;
-  }
+/** A new QuickJS module whose whole heap (interpreter, API, input and the script's objects) stays within `maxBytes`. */
+export function newQuickJs(maxBytes: number): Promise<QuickJSWASMModule> {
+  const maximum = Math.max(QUICKJS_INITIAL_BYTES, maxBytes) / PAGE_BYTES;
+  const memory = new WebAssembly.Memory({ initial: QUICKJS_INITIAL_BYTES / PAGE_BYTES, maximum: Math.ceil(maximum) });
+  return newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: memory }));
 }
 
 /** The files the sandbox adds to the app bundle (the variant's index.js embeds the WASM bytes). */

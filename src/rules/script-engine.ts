@@ -28,22 +28,34 @@ const IncomingOutputSchema = z.object({
   logs: z.array(RulesLogSchema),
 });
 
+/** the module's own 16 MiB plus room for the API and a script */
+export const MIN_MEMORY_BYTES = 24 * 1024 * 1024;
+
 const LimitsSchema = z.object({
   cpuMs: z.number().int().min(1).max(10_000),
-  memoryBytes: z.number().int().min(1024 * 1024).max(256 * 1024 * 1024),
+  memoryBytes: z.number().int().min(MIN_MEMORY_BYTES).max(256 * 1024 * 1024),
   stackBytes: z.number().int().min(16 * 1024).max(512 * 1024),
 });
 
-/** Sandboxes are shared by every engine with the same limits: a runtime serves one run at a time. */
+/**
+ * Sandboxes are shared by every engine with the same limits (a sandbox serves one run at a time,
+ * and runs are synchronous). Each holds its own WASM module and memory, so few are kept.
+ */
 const sandboxes = new Map<string, ScriptSandbox>();
+const MAX_SANDBOXES = 4;
 
 function sandboxFor(limits: ScriptLimits): ScriptSandbox {
   const key = `${limits.cpuMs}:${limits.memoryBytes}:${limits.stackBytes}`;
   let sandbox = sandboxes.get(key);
-  if (sandbox === undefined) {
+  if (sandbox !== undefined) {
+    sandboxes.delete(key); // most recently used last
+  } else {
     sandbox = new ScriptSandbox(limits);
-    sandboxes.set(key, sandbox);
+    const [oldestKey, oldest] = sandboxes.size >= MAX_SANDBOXES ? (sandboxes.entries().next().value ?? []) : [];
+    if (oldestKey !== undefined) sandboxes.delete(oldestKey);
+    oldest?.dispose();
   }
+  sandboxes.set(key, sandbox);
   return sandbox;
 }
 

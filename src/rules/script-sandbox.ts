@@ -2,7 +2,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { z } from 'zod';
 import type { RulesLog } from '../ports/rules';
 import { GUEST_API_FILENAME, GUEST_API_SOURCE } from './guest-api';
-import { discardQuickJs, loadQuickJs } from './quickjs-module';
+import { newQuickJs } from './quickjs-module';
 import { RulesLogSchema } from './rules-schemas';
 import {
   ScriptRulesError,
@@ -16,7 +16,7 @@ import {
 export interface ScriptLimits {
   /** CPU time per run, in milliseconds */
   cpuMs: number;
-  /** memory of the script's heap (input, API and its own objects), in bytes */
+  /** the sandbox's whole heap (interpreter, API, input, the script's own objects), in bytes */
   memoryBytes: number;
   /** the interpreter's stack, in bytes; kept well below the host's native stack */
   stackBytes: number;
@@ -24,93 +24,130 @@ export interface ScriptLimits {
 
 export const DEFAULT_LIMITS: ScriptLimits = { cpuMs: 200, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 };
 
-/** The user's code runs inside this wrapper (strict mode; `return` ends the script early). */
+/** The user's code is compiled inside this wrapper (strict mode; `return` ends the script early). */
 export const WRAP_PREFIX = '(function () { "use strict"; ';
-const WRAP_SUFFIX = '\n})()';
+const WRAP_SUFFIX = '\n})';
 
 const LogsSchema = z.array(RulesLogSchema);
-/** CPU budget of the API's own setup (parsing the prelude and the input), in milliseconds. */
+/** CPU budget of setting up a context (parsing the API and freezing the language), in milliseconds. */
 const SETUP_MS = 2000;
+const WALL_BACKSTOP_MS = 5000;
+
+/** CPU time used by this process, in milliseconds (wall-clock time where the platform has no CPU clock). */
+const cpuNowMs: () => number =
+  typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+    ? () => {
+        const used = process.cpuUsage();
+        return (used.user + used.system) / 1000;
+      }
+    : () => performance.now();
+
+/** How close to its maximum a heap counts as full. */
+const HEAP_SLACK_BYTES = 4 * 1024 * 1024;
+/** Compiled scripts kept per context. */
+const MAX_COMPILED = 32;
+
+/** A QuickJS context with the API evaluated once, and the scripts compiled in it. */
+interface Realm {
+  module: QuickJSWASMModule;
+  runtime: QuickJSRuntime;
+  context: QuickJSContext;
+  begin: QuickJSHandle;
+  compiled: Map<string, QuickJSHandle>;
+}
 
 /**
- * Runs sync rule scripts in QuickJS. One runtime (heap with memory and stack limits, interrupt
- * handler for the CPU deadline) is reused across runs; each run gets a fresh context, so nothing a
- * script does (globals, prototype changes) survives into the next run. The runtime is replaced
- * after any run stopped by a limit.
+ * Runs sync rule scripts in QuickJS. One runtime (stack limit, interrupt handler for the CPU
+ * deadline) in the sandbox's own WASM module (whose memory maximum is the memory limit) and one
+ * context are reused across runs: the API is evaluated once per context, every script is compiled
+ * once, and a run only creates its own API objects. Runs cannot leave anything behind for later
+ * runs: the API globals read the current run's objects, and the global object and every built-in
+ * are frozen (guest-api.ts, lockdown). Any run stopped by a limit, or leaving promise jobs behind,
+ * gets the realm replaced (and after a memory limit, the module too).
  */
 export class ScriptSandbox {
-  private runtime: QuickJSRuntime | null = null;
-  private runtimeModule: QuickJSWASMModule | null = null;
-  private deadline = 0;
+  private module: Promise<QuickJSWASMModule> | null = null;
+  private realm: Realm | null = null;
+  /** CPU-time deadline (process CPU ms) and a wall-clock backstop (performance.now ms) of the current step */
+  private cpuDeadline = 0;
+  private wallDeadline = 0;
   private interrupted = false;
 
   constructor(readonly limits: ScriptLimits) {}
 
   /** Runs `source` with the API set up from `input`; resolves to the parsed JSON the API's finish() returned. */
   async run(script: ScriptName, source: string, input: unknown): Promise<unknown> {
-    const module = await loadQuickJs();
+    const module = await this.loadModule();
     return this.runLoaded(module, script, source, JSON.stringify(input));
   }
 
-  /** Frees the runtime (the module stays loaded for other sandboxes). */
+  /** Frees the realm and forgets the module (its memory goes with it). */
   dispose(): void {
-    this.dropRuntime();
+    this.dropRealm();
+    this.module = null;
+  }
+
+  /** This sandbox's own QuickJS module, compiled on first use; a failed load is tried again next time. */
+  loadModule(): Promise<QuickJSWASMModule> {
+    if (this.module === null) {
+      const loading = newQuickJs(this.limits.memoryBytes);
+      this.module = loading;
+      loading.catch(() => {
+        if (this.module === loading) this.module = null;
+      });
+    }
+    return this.module;
   }
 
   private runLoaded(module: QuickJSWASMModule, script: ScriptName, source: string, inputJson: string): unknown {
-    const rt = this.runtimeFor(module);
     const handles: QuickJSHandle[] = [];
-    let ctx: QuickJSContext | null = null;
     let recycle = false;
     try {
-      ctx = rt.newContext();
-      const vm = ctx;
-      const keep = (h: QuickJSHandle): QuickJSHandle => {
-        handles.push(h);
-        return h;
-      };
+      const realm = this.realmFor(module);
+      const vm = realm.context;
       const fail = (error: QuickJSHandle, api: QuickJSHandle | null, prefixLength = WRAP_PREFIX.length): never => {
         const dumped: unknown = vm.dump(error);
         error.dispose();
         const failure = describeThrown(dumped, `${script}.js`, prefixLength);
-        const limit = this.limitOf(failure);
+        // Out of memory so badly that not even an error object fits: QuickJS throws null.
+        const starved = (dumped === null || dumped === undefined) && this.heapFull(module);
+        const limit = starved ? 'memory' : this.limitOf(failure);
         if (limit !== null) {
           recycle = true;
+          // a heap that reached its maximum stays that big: start the next run on a fresh module
+          if (limit === 'memory') this.module = null;
           throw new ScriptRulesError(this.limitMessage(script, limit, failure), script, failure.line, failure.column, limit);
         }
         const logs = api === null ? [] : this.readLogs(vm, api);
         throw new ScriptRulesError(scriptErrorMessage(script, failure), script, failure.line, failure.column, null, logs);
       };
 
-      // The API's own setup gets a generous deadline of its own (a cold WASM start can be slow);
-      // the user's script, its promise jobs and the result's serialisation get the configured one.
       this.interrupted = false;
-      this.deadline = performance.now() + Math.max(this.limits.cpuMs, SETUP_MS);
-      const prelude = vm.evalCode(GUEST_API_SOURCE, GUEST_API_FILENAME);
-      if (prelude.error) return fail(prelude.error, null);
-      const setup = keep(prelude.value);
-      const inputHandle = keep(vm.newString(inputJson));
-      const apiResult = vm.callFunction(setup, vm.undefined, inputHandle);
-      if (apiResult.error) return fail(apiResult.error, null);
-      const api = keep(apiResult.value);
+      this.setBudget(Math.max(this.limits.cpuMs, SETUP_MS));
+      const compiled = this.compile(realm, script, source);
+      if ('error' in compiled) return fail(compiled.error, null, compiled.prefixLength);
 
-      this.deadline = performance.now() + this.limits.cpuMs;
-      const user = vm.evalCode(WRAP_PREFIX + source + WRAP_SUFFIX, `${script}.js`);
-      if (user.error) {
-        const bare = this.bareSyntaxError(vm, script, source, user.error);
-        if (bare === null) return fail(user.error, api);
-        user.error.dispose();
-        return fail(bare, api, 0);
-      }
-      user.value.dispose();
+      // the run's own CPU budget covers its API objects, the script, its promise jobs and the result
+      this.setBudget(this.limits.cpuMs);
+      const inputHandle = vm.newString(inputJson);
+      handles.push(inputHandle);
+      const begun = vm.callFunction(realm.begin, vm.undefined, inputHandle);
+      if (begun.error) return fail(begun.error, null);
+      const api = begun.value;
+      handles.push(api);
 
-      const jobs = rt.executePendingJobs();
+      const ran = vm.callFunction(compiled.fn, vm.undefined);
+      if (ran.error) return fail(ran.error, api);
+      ran.value.dispose();
+
+      const jobs = realm.runtime.executePendingJobs();
       if (jobs.error) return fail(jobs.error, api);
       // an interrupt inside a promise job ends the job queue without an error: still a stopped script
       if (this.interrupted) return fail(vm.newError({ name: 'InternalError', message: 'interrupted' }), api);
-      if (rt.hasPendingJob()) recycle = true;
+      if (realm.runtime.hasPendingJob()) recycle = true;
 
-      const finish = keep(vm.getProp(api, 'finish'));
+      const finish = vm.getProp(api, 'finish');
+      handles.push(finish);
       const out = vm.callFunction(finish, api);
       if (out.error) return fail(out.error, api);
       const text = vm.getString(out.value);
@@ -124,15 +161,11 @@ export class ScriptSandbox {
       // The module's memory may be inconsistent after that: it is never used again.
       const stack = e instanceof RangeError;
       if (stack || e instanceof WebAssembly.RuntimeError) {
-        this.runtime = null;
-        this.runtimeModule = null;
-        ctx = null;
+        this.realm = null;
         handles.length = 0;
-        discardQuickJs(module);
+        this.module = null;
         throw new ScriptRulesError(
-          stack
-            ? `${script} script stopped: stack limit exceeded (a value or a recursion nested too deep)`
-            : `${script} script crashed the sandbox: ${String(e)}`,
+          stack ? `${script} script stopped: stack limit exceeded (a value or a recursion nested too deep)` : `${script} script crashed the sandbox: ${String(e)}`,
           script,
           null,
           null,
@@ -142,9 +175,35 @@ export class ScriptSandbox {
       throw e;
     } finally {
       for (const h of handles.reverse()) if (h.alive) h.dispose();
-      if (ctx?.alive) ctx.dispose();
-      if (recycle) this.dropRuntime();
+      if (recycle) this.dropRealm();
     }
+  }
+
+  /** The script as a function compiled in the realm (cached), or the syntax error that prevents it. */
+  private compile(realm: Realm, script: ScriptName, source: string): { fn: QuickJSHandle } | { error: QuickJSHandle; prefixLength: number } {
+    const key = `${script}\n${source}`;
+    const cached = realm.compiled.get(key);
+    if (cached !== undefined) {
+      // most recently used last
+      realm.compiled.delete(key);
+      realm.compiled.set(key, cached);
+      return { fn: cached };
+    }
+    const vm = realm.context;
+    const result = vm.evalCode(WRAP_PREFIX + source + WRAP_SUFFIX, `${script}.js`);
+    if (result.error) {
+      const bare = this.bareSyntaxError(vm, script, source, result.error);
+      if (bare === null) return { error: result.error, prefixLength: WRAP_PREFIX.length };
+      result.error.dispose();
+      return { error: bare, prefixLength: 0 };
+    }
+    realm.compiled.set(key, result.value);
+    if (realm.compiled.size > MAX_COMPILED) {
+      const [oldestKey, oldest] = realm.compiled.entries().next().value ?? [];
+      if (oldestKey !== undefined) realm.compiled.delete(oldestKey);
+      oldest?.dispose();
+    }
+    return { fn: result.value };
   }
 
   /**
@@ -162,33 +221,57 @@ export class ScriptSandbox {
     return bare.error;
   }
 
-  private runtimeFor(module: QuickJSWASMModule): QuickJSRuntime {
-    if (this.runtime !== null && this.runtimeModule === module && this.runtime.alive) return this.runtime;
-    this.dropRuntime();
-    const rt = module.newRuntime();
-    rt.setMemoryLimit(this.limits.memoryBytes);
-    rt.setMaxStackSize(this.limits.stackBytes);
-    rt.setInterruptHandler(() => {
-      if (performance.now() <= this.deadline) return false;
+  private realmFor(module: QuickJSWASMModule): Realm {
+    if (this.realm !== null && this.realm.module === module && this.realm.context.alive) return this.realm;
+    this.dropRealm();
+    const runtime = module.newRuntime();
+    runtime.setMemoryLimit(this.limits.memoryBytes);
+    runtime.setMaxStackSize(this.limits.stackBytes);
+    runtime.setInterruptHandler(() => {
+      if (cpuNowMs() <= this.cpuDeadline && performance.now() <= this.wallDeadline) return false;
       this.interrupted = true;
       return true;
     });
-    this.runtime = rt;
-    this.runtimeModule = module;
-    return rt;
+    const context = runtime.newContext();
+    this.setBudget(SETUP_MS);
+    const prelude = context.evalCode(GUEST_API_SOURCE, GUEST_API_FILENAME);
+    if (prelude.error) {
+      const dumped: unknown = context.dump(prelude.error);
+      prelude.error.dispose();
+      context.dispose();
+      runtime.dispose();
+      throw new Error(`the script API could not be set up: ${JSON.stringify(dumped)}`);
+    }
+    this.realm = { module, runtime, context, begin: prelude.value, compiled: new Map() };
+    return this.realm;
   }
 
-  private dropRuntime(): void {
-    const rt = this.runtime;
-    this.runtime = null;
-    this.runtimeModule = null;
-    if (rt?.alive) {
-      try {
-        rt.dispose();
-      } catch {
-        // a runtime stopped by a limit may refuse a clean teardown; it is unreachable either way
-      }
+  private dropRealm(): void {
+    const realm = this.realm;
+    this.realm = null;
+    if (realm === null) return;
+    try {
+      for (const fn of realm.compiled.values()) if (fn.alive) fn.dispose();
+      if (realm.begin.alive) realm.begin.dispose();
+      if (realm.context.alive) realm.context.dispose();
+      if (realm.runtime.alive) realm.runtime.dispose();
+    } catch {
+      // a realm stopped by a limit may refuse a clean teardown; it is unreachable either way
     }
+  }
+
+  /**
+   * The budget is CPU time, so a busy machine that preempts the process does not stop a script;
+   * a wall-clock backstop (10× the budget, at least 5 s) bounds the rest.
+   */
+  private setBudget(ms: number): void {
+    this.cpuDeadline = cpuNowMs() + ms;
+    this.wallDeadline = performance.now() + Math.max(10 * ms, WALL_BACKSTOP_MS);
+  }
+
+  /** The module's memory has grown to (nearly) its maximum. */
+  private heapFull(module: QuickJSWASMModule): boolean {
+    return module.getWasmMemory().buffer.byteLength + HEAP_SLACK_BYTES >= this.limits.memoryBytes;
   }
 
   private limitOf(f: ScriptFailure): LimitName | null {
@@ -212,7 +295,7 @@ export class ScriptSandbox {
 
   private readLogs(vm: QuickJSContext, api: QuickJSHandle): RulesLog[] {
     // what the script logged before it failed; best effort, under a fresh short deadline
-    this.deadline = performance.now() + Math.min(50, this.limits.cpuMs);
+    this.setBudget(Math.min(50, this.limits.cpuMs));
     const fn = vm.getProp(api, 'logs');
     try {
       const res = vm.callFunction(fn, api);

@@ -4,7 +4,7 @@ import type { StoredRules } from '../ports/rules-store';
 /** Stored rules as read back from storage (every read is parsed). */
 export const RulesLimitsSchema = z.strictObject({
   cpuMs: z.number().int().min(1).max(10_000).exactOptional(),
-  memoryBytes: z.number().int().min(1024 * 1024).max(256 * 1024 * 1024).exactOptional(),
+  memoryBytes: z.number().int().min(24 * 1024 * 1024).max(256 * 1024 * 1024).exactOptional(),
 });
 
 export const StoredRulesSchema = z.strictObject({
