@@ -167,6 +167,18 @@ describe('issues', () => {
     expect((await h.call('GET', `/rest/api/3/issue/${child.key}`)).status).toBe(404);
   });
 
+  it('keeps the children of a deleted epic, without their parent', async () => {
+    const epic = await createIssue(h, { issuetype: { name: 'Epic' } });
+    const story = await createIssue(h, { issuetype: { name: 'Story' }, parent: { key: epic.key } });
+    expect((await fields(h, story.key, 'parent')).parent).toMatchObject({ key: epic.key });
+    await h.eventsReached(2);
+    expect((await h.call('DELETE', `/rest/api/3/issue/${epic.key}`)).status).toBe(204);
+    expect(await fields(h, story.key, 'parent')).toEqual({});
+    const events = await h.eventsReached(4);
+    expect(events.slice(2).map((e) => [e.eventType, e.issue.key])).toEqual([['avi:jira:updated:issue', story.key], ['avi:jira:deleted:issue', epic.key]]);
+    expect(events[2]?.changelog?.items).toEqual([{ field: 'parent', fieldId: 'parent', fieldtype: 'jira', from: epic.id, fromString: epic.key, to: null, toString: null }]);
+  });
+
   it('answers editmeta and the paged changelog of an issue', async () => {
     const { key } = await createIssue(h);
     for (const summary of ['one', 'two', 'three']) await h.call('PUT', `/rest/api/3/issue/${key}`, { fields: { summary } });

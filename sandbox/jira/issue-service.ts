@@ -214,24 +214,32 @@ export class IssueService {
     return { value: after, events, touched: [after.id] };
   }
 
+  /** sub-tasks go with their parent (only with deleteSubtasks); other children (of an epic) lose their parent */
   delete(actor: AccountRecord, idOrKey: string, deleteSubtasks: boolean): void {
     this.run(() => {
       const issue = this.find(idOrKey);
-      const children = this.store.childIds(issue.id);
-      if (children.length > 0 && !deleteSubtasks) {
+      const children = this.store.childIds(issue.id).map((id) => this.store.issueById(id)).filter((c): c is IssueRecord => c !== undefined);
+      const subtasks = children.filter((c) => this.catalog.issueTypeById(c.issueTypeId).subtask);
+      if (subtasks.length > 0 && !deleteSubtasks) {
         throw JiraError.badRequest(`The issue has subtasks. Delete them first or use deleteSubtasks=true to delete them with ${issue.key}.`);
       }
       const at = this.now();
       const events: JiraProductEvent[] = [];
-      for (const childId of children) {
-        const child = this.store.issueById(childId);
-        if (!child) continue;
-        events.push(this.issueEvent('avi:jira:deleted:issue', actor, child, at));
-        this.store.deleteIssue(childId);
+      for (const child of children) {
+        if (subtasks.includes(child)) {
+          events.push(this.issueEvent('avi:jira:deleted:issue', actor, child, at));
+          this.store.deleteIssue(child.id);
+          continue;
+        }
+        const orphan: IssueRecord = { ...child, parentId: null, updated: at };
+        const items = this.fields.diff(child, orphan);
+        this.store.updateIssue(orphan);
+        const log = this.store.insertChangelog(child.id, actor.accountId, at, items);
+        events.push(this.issueEvent('avi:jira:updated:issue', actor, orphan, at, { id: String(log.id), items }));
       }
       events.push(this.issueEvent('avi:jira:deleted:issue', actor, issue, at));
       this.store.deleteIssue(issue.id);
-      return { value: undefined, events, touched: [...children, issue.id] };
+      return { value: undefined, events, touched: [...children.map((c) => c.id), issue.id] };
     });
   }
 
