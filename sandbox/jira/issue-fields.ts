@@ -95,7 +95,8 @@ export class IssueFields {
       case 'summary': {
         if (typeof value !== 'string' || value.trim() === '') errors.summary = 'You must specify a summary of the issue.';
         else if (value.length > 255) errors.summary = 'Summary must be less than 255 characters.';
-        else issue.summary = value.replace(/[\r\n]+/g, ' ').trim();
+        else if (/[\r\n]/.test(value)) errors.summary = 'The summary is invalid because it contains newline characters.';
+        else issue.summary = value;
         return;
       }
       case 'description': {
