@@ -90,6 +90,8 @@ export interface JiraPort {
   deleteComment(issueId: string, commentId: string): Promise<void>;
   /** metadata for the rules' helpers (cached by the adapter) */
   getMetadata(): Promise<RulesMetadata>;
+  /** one page of the ids of the issues matching `jql` (for bulk sync) */
+  searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }>;
   /** null when the JQL is valid on this site, else the site's message */
   validateJql(jql: string): Promise<string | null>;
   /** base URL of the site, for links shown to users */

@@ -93,11 +93,24 @@ export async function getIssueSyncState(deps: EngineDeps, issueKey: string): Pro
   return { issueKey: issue.key, issueId: issue.id, twins: await getTwins(deps, issue.id) };
 }
 
-/** Queues an outgoing sync on every connection the issue is linked on. */
-export async function syncNow(deps: EngineDeps, issueId: string): Promise<{ queued: number }> {
+/** Connections this issue could start syncing on (active, sending, not linked yet). */
+export async function candidateConnections(deps: EngineDeps, issueId: string): Promise<{ connectionId: string; connectionName: string; remoteSiteName: string | null }[]> {
+  const repo = new Repo(deps.store);
+  const out = [];
+  for (const connection of await repo.listConnections()) {
+    if (connection.status !== 'active' || connection.direction === 'receive-only') continue;
+    if (await repo.getLink(connection.id, issueId)) continue;
+    out.push({ connectionId: connection.id, connectionName: connection.name, remoteSiteName: connection.remoteSiteName });
+  }
+  return out;
+}
+
+/** Queues an outgoing sync on every connection the issue is linked on (or only on `connectionId`). */
+export async function syncNow(deps: EngineDeps, issueId: string, connectionId?: string): Promise<{ queued: number }> {
   const repo = new Repo(deps.store);
   let queued = 0;
   for (const connection of await repo.listConnections()) {
+    if (connectionId !== undefined && connection.id !== connectionId) continue;
     if (connection.status !== 'active' || connection.direction === 'receive-only') continue;
     if (!(await repo.getLink(connection.id, issueId))) continue;
     await deps.queue.push([{ kind: 'outgoing', connectionId: connection.id, localIssueId: issueId, syncBack: false, reason: 'manual', lock: localLock(connection.id, issueId), attempt: 0 }]);

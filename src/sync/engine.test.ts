@@ -9,6 +9,7 @@ import { handleInbox } from './inbox';
 import { signBody } from './signing';
 import { keys } from './state/keys';
 import type { Connection } from './state/records';
+import { getBulkSyncProgress, startBulkSync } from './bulk-sync';
 import { sweep } from './sweeper';
 import { textDoc } from './testing/memory-jira';
 import { World, type WorldSite } from './testing/world';
@@ -263,5 +264,21 @@ describe('sweeper', () => {
     expect((await sweep(world.b.deps)).redrivenInbox).toBe(1);
     await world.quiesce();
     expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['stuck']);
+  });
+});
+
+describe('bulk sync', () => {
+  it('queues every issue in scope and reports progress until all are synced', async () => {
+    const { world, connectionId } = await connected();
+    await updateConnection(world.a.deps, { id: connectionId, scopeJql: null });
+    for (const s of ['x', 'y', 'z']) world.a.jira.userCreate('INT', s);
+    await world.quiesce();
+    expect(issuesOf(world.b)).toHaveLength(0);
+    await updateConnection(world.a.deps, { id: connectionId, scopeJql: 'project = "INT"' });
+    expect(await startBulkSync(world.a.deps, connectionId)).toEqual({ queued: 3, truncated: false });
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 0, running: true });
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary).sort()).toEqual(['x', 'y', 'z']);
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 3, failed: 0, running: false });
   });
 });

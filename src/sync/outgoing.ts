@@ -57,6 +57,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   // `updated`/`created` move with every write, including the app's own: not part of "changed".
   const hash = hashOf({ ...replica, created: '', updated: '' });
   if (hash === link.lastSentHash && !event.syncBack) {
+    link.lastSyncAt = new Date(deps.clock.now()).toISOString();
     await repo.saveLink(link);
     return 'unchanged';
   }

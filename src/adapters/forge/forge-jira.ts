@@ -8,7 +8,7 @@ import type { StorePort } from '../../ports/store';
 import type { JsonValue, UserRef } from '../../sync/replica';
 import {
   CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, PriorityListSchema, ProjectListSchema,
-  ProjectSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
+  ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
 } from './jira-schemas';
 
 export const ORIGIN_PROPERTY = 'twinSync.origin';
@@ -184,6 +184,15 @@ export class ForgeJira implements JiraPort {
     const found = this.parse(SearchRefsSchema, json, 'search').issues[0];
     if (!found) return null;
     return { id: found.id, key: found.key ?? found.id };
+  }
+
+  async searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }> {
+    const { json } = await this.request(route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      body: { jql, fields: ['id'], maxResults: 100, ...(nextPageToken !== null ? { nextPageToken } : {}) },
+    });
+    const page = this.parse(SearchPageSchema, json, 'search');
+    return { ids: page.issues.map((i) => i.id), nextPageToken: page.nextPageToken ?? null };
   }
 
   private async fieldsBody(fields: IssueFieldWrite, forCreate: boolean): Promise<Record<string, unknown>> {

@@ -52,6 +52,11 @@ export const SearchRefsSchema = z.looseObject({
   issues: z.array(z.looseObject({ id: z.string(), key: z.string().optional() })),
 });
 
+export const SearchPageSchema = z.looseObject({
+  issues: z.array(z.looseObject({ id: z.string() })),
+  nextPageToken: z.string().nullish(),
+});
+
 export const CreatedIssueSchema = z.looseObject({ id: z.string(), key: z.string() });
 
 export const TransitionsSchema = z.looseObject({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ResolverDefinitions } from '../../adapters/forge/forge-resolver';
-import { getIssueSyncState, listActivity, listErrors, syncIssue } from '../../sync/admin-api';
+import { getIssueSyncState, listActivity, listErrors, syncIssue, unlink, UnlinkSchema } from '../../sync/admin-api';
+import { getBulkSyncProgress, startBulkSync } from '../../sync/bulk-sync';
 import { acceptInvitation, createInvitation, deleteConnection, listConnections, updateConnection, UpdateConnectionSchema } from '../../sync/connections';
 import { retryError } from '../../sync/worker';
 import { engine } from '../engine';
@@ -19,5 +20,8 @@ export const adminResolverDefinitions: ResolverDefinitions = {
   listErrors: defineResolver(Empty, async (_p, call) => listErrors(engine(call.context.cloudId))),
   retryError: defineResolver(z.object({ id: z.string().min(1) }), async (p, call) => retryError(engine(call.context.cloudId), p.id)),
   listActivity: defineResolver(z.object({ limit: z.number().int().min(1).max(500).default(50) }), async (p, call) => listActivity(engine(call.context.cloudId), p.limit)),
+  startBulkSync: defineResolver(z.object({ connectionId: z.string().min(1) }), async (p, call) => startBulkSync(engine(call.context.cloudId), p.connectionId)),
+  getBulkSyncProgress: defineResolver(z.object({ connectionId: z.string().min(1) }), async (p, call) => getBulkSyncProgress(engine(call.context.cloudId), p.connectionId)),
+  unlink: defineResolver(UnlinkSchema, async (p, call) => unlink(engine(call.context.cloudId), p)),
   getIssueSyncState: defineResolver(z.object({ issueKey: z.string().min(1).max(100) }), async (p, call) => getIssueSyncState(engine(call.context.cloudId), p.issueKey)),
 };

@@ -89,7 +89,7 @@ export class MemoryJira implements JiraPort {
 
   async getIssueInScope(issueId: string, jql: string): Promise<LocalIssue | null> {
     this.count('search');
-    const match = /^project\s*=\s*([A-Z0-9]+)$/.exec(jql.trim());
+    const match = /^project\s*=\s*"?([A-Z0-9]+)"?$/.exec(jql.trim());
     if (!match) throw new JiraError(`unsupported JQL in the memory site: ${jql}`, 400);
     const issue = this.find(issueId);
     const result = issue && issue.projectKey === match[1] ? this.copy(issue) : null;
@@ -186,9 +186,19 @@ export class MemoryJira implements JiraPort {
     };
   }
 
+  async searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }> {
+    this.count('search');
+    const match = /^project\s*=\s*"?([A-Z0-9]+)"?$/.exec(jql.trim());
+    if (!match) throw new JiraError(`unsupported JQL in the memory site: ${jql}`, 400);
+    const all = [...this.issues.values()].filter((i) => i.projectKey === match[1]).map((i) => i.id);
+    const start = nextPageToken === null ? 0 : Number(nextPageToken);
+    const ids = all.slice(start, start + 2);
+    return { ids, nextPageToken: start + 2 < all.length ? String(start + 2) : null };
+  }
+
   async validateJql(jql: string): Promise<string | null> {
     this.count('validateJql');
-    return /^project\s*=\s*[A-Z0-9]+$/.test(jql.trim()) ? null : `unsupported JQL: ${jql}`;
+    return /^project\s*=\s*"?[A-Z0-9]+"?$/.test(jql.trim()) ? null : `unsupported JQL: ${jql}`;
   }
 
   async siteUrl(): Promise<string | null> {
