@@ -1,6 +1,6 @@
 import { invoke, view } from '@forge/bridge';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createPanelApi } from '../../shared/src/api/panel-api';
 import { FirstRenderMark } from '../../shared/src/ui/first-render-mark';
 import '../../shared/src/ui/styles.css';
@@ -8,7 +8,7 @@ import { PanelApp } from './panel-app';
 
 // The one place the issue panel touches @forge/bridge; the view gets the typed client.
 const contextSchema = z.looseObject({
-  extension: z.looseObject({ issue: z.looseObject({ key: z.string() }).optional() }).optional(),
+  extension: z.optional(z.looseObject({ issue: z.optional(z.looseObject({ key: z.string() })) })),
 });
 
 view.theme.enable().catch((e: unknown) => console.warn('Theming is not available:', e));

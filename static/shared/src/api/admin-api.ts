@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { invokeResolver, type InvokeFn } from './invoke-resolver';
+import { count, isRecord, optionalInt, optionalText, textOr } from './schema-helpers';
 import { timestamp } from './timestamp';
 
 /*
@@ -16,123 +17,127 @@ export const conflictPolicies = ['later-wins', 'local-wins', 'remote-wins'] as c
 
 export const connectionSchema = z.looseObject({
   id: z.string(),
-  name: z.string().default(''),
-  remoteSiteName: z.string().nullish().transform((v) => v ?? null),
+  name: z._default(z.string(), ''),
+  remoteSiteName: optionalText(),
   /** 'active' (connected) | 'pending' (waiting for the other side) | 'failing'; other words are shown as they come */
   status: z.string(),
   /** 'inviter' | 'accepter' */
-  role: z.string().nullish().transform((v) => v ?? null),
-  direction: z.enum(directions).catch('both'),
+  role: optionalText(),
+  direction: z.catch(z.enum(directions), 'both'),
   lastMessageAt: timestamp,
-  scopeJql: z.string().nullish().transform((v) => v ?? ''),
-  conflictPolicy: z.string().nullish().transform((v) => v ?? 'later-wins'),
-  lastError: z.string().nullish().transform((v) => v ?? null),
+  scopeJql: textOr(''),
+  conflictPolicy: textOr('later-wins'),
+  lastError: optionalText(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 
-export const invitationSchema = z.looseObject({ code: z.string().min(1), expiresAt: timestamp });
+export const invitationSchema = z.looseObject({ code: z.string().check(z.minLength(1)), expiresAt: timestamp });
 export type Invitation = z.infer<typeof invitationSchema>;
 
-export const syncErrorSchema = z
-  .looseObject({
+export const syncErrorSchema = z.pipe(
+  z.looseObject({
     id: z.string(),
-    issueKey: z.string().nullish().transform((v) => v ?? null),
-    remoteIssueKey: z.string().nullish().transform((v) => v ?? null),
-    connectionId: z.string().nullish().transform((v) => v ?? null),
+    issueKey: optionalText(),
+    remoteIssueKey: optionalText(),
+    connectionId: optionalText(),
     /** 'outgoing' | 'incoming' */
-    direction: z.string().nullish().transform((v) => v ?? null),
+    direction: optionalText(),
     cause: z.string(),
     /** 'transient' (retried automatically) | 'permanent' */
-    kind: z.string().nullish().transform((v) => v ?? null),
-    attempts: z.number().int().nonnegative().default(0),
+    kind: optionalText(),
+    attempts: count(),
     lastAttemptAt: timestamp,
     lastAt: timestamp,
     autoRetryAt: timestamp,
     /** work waiting behind this error */
-    pending: z.number().int().nonnegative().nullish().transform((v) => v ?? 0),
-  })
-  .transform(({ lastAt, ...e }) => ({ ...e, lastAttemptAt: e.lastAttemptAt ?? lastAt }));
+    pending: z.pipe(z.nullish(z.int().check(z.nonnegative())), z.transform((v) => v ?? 0)),
+  }),
+  z.transform(({ lastAt, ...e }) => ({ ...e, lastAttemptAt: e.lastAttemptAt ?? lastAt })),
+);
 export type SyncError = z.infer<typeof syncErrorSchema>;
 
-export const activitySchema = z
-  .looseObject({
+export const activitySchema = z.pipe(
+  z.looseObject({
     at: timestamp,
     /** 'in' | 'out' | 'local' */
     direction: z.string(),
     /** message type: 'replica', 'hello', 'unlink'… */
-    type: z.string().nullish().transform((v) => v ?? null),
-    issueKey: z.string().nullish().transform((v) => v ?? null),
-    remoteIssueKey: z.string().nullish().transform((v) => v ?? null),
+    type: optionalText(),
+    issueKey: optionalText(),
+    remoteIssueKey: optionalText(),
     outcome: z.string(),
-    durationMs: z.number().nullish().transform((v) => v ?? null),
-    connectionId: z.string().nullish().transform((v) => v ?? null),
-    detail: z.string().nullish().transform((v) => v ?? null),
-    message: z.string().nullish().transform((v) => v ?? null),
-  })
-  .transform(({ message, ...a }) => ({ ...a, detail: a.detail ?? (message === '' ? null : message) }));
+    durationMs: z.pipe(z.nullish(z.number()), z.transform((v) => v ?? null)),
+    connectionId: optionalText(),
+    detail: optionalText(),
+    message: optionalText(),
+  }),
+  z.transform(({ message, ...a }) => ({ ...a, detail: a.detail ?? (message === '' ? null : message) })),
+);
 export type Activity = z.infer<typeof activitySchema>;
 
 export const ruleErrorSchema = z.looseObject({
   script: z.enum(['outgoing', 'incoming']),
-  line: z.number().int().nullish().transform((v) => v ?? null),
-  column: z.number().int().nullish().transform((v) => v ?? null),
+  line: optionalInt(),
+  column: optionalInt(),
   message: z.string(),
 });
 export type RuleError = z.infer<typeof ruleErrorSchema>;
 
 export const validationSchema = z.looseObject({
   ok: z.boolean(),
-  errors: z.array(ruleErrorSchema).default([]),
+  errors: z._default(z.array(ruleErrorSchema), []),
 });
 export type Validation = z.infer<typeof validationSchema>;
 
 export const rulesSchema = z.looseObject({
   outgoing: z.string(),
   incoming: z.string(),
-  version: z.number().int().nullish().transform((v) => v ?? null),
-  versions: z
-    .array(z.looseObject({ version: z.number().int(), savedAt: timestamp }))
-    .default([]),
+  version: optionalInt(),
+  versions: z._default(z.array(z.looseObject({ version: z.int(), savedAt: timestamp })), []),
 });
 export type Rules = z.infer<typeof rulesSchema>;
 
 const logLine = z.union([
   z.string(),
-  z.looseObject({ level: z.string().default('log'), message: z.string() }).transform((l) => (l.level === 'log' ? l.message : `${l.level}: ${l.message}`)),
+  z.pipe(
+    z.looseObject({ level: z._default(z.string(), 'log'), message: z.string() }),
+    z.transform((l) => (l.level === 'log' ? l.message : `${l.level}: ${l.message}`)),
+  ),
 ]);
-const fieldChange = z.looseObject({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
+const fieldChange = z.looseObject({ field: z.string(), from: z.optional(z.unknown()), to: z.optional(z.unknown()) });
 const dryRunSide = z.looseObject({
-  replica: z.unknown().optional(),
-  changes: z.array(fieldChange).optional(),
-  logs: z.array(logLine).default([]),
-  error: ruleErrorSchema.nullish().transform((v) => v ?? null),
+  replica: z.optional(z.unknown()),
+  changes: z.optional(z.array(fieldChange)),
+  logs: z._default(z.array(logLine), []),
+  error: z.pipe(z.nullish(ruleErrorSchema), z.transform((v) => v ?? null)),
 });
 
 /**
  * A dry run, flat: `{replica, localChanges, logs, errors}`. Read from the flat shape or from the
  * rules admin's `{outgoing: {replica, logs, error}, incoming: {changes, logs, error}}`.
  */
-export const dryRunSchema = z
-  .looseObject({
-    replica: z.unknown().optional(),
-    localChanges: z.unknown().optional(),
-    logs: z.array(logLine).optional(),
-    outgoing: dryRunSide.optional(),
-    incoming: dryRunSide.optional(),
-  })
-  .transform((d) => ({
+export const dryRunSchema = z.pipe(
+  z.looseObject({
+    replica: z.optional(z.unknown()),
+    localChanges: z.optional(z.unknown()),
+    logs: z.optional(z.array(logLine)),
+    outgoing: z.optional(dryRunSide),
+    incoming: z.optional(dryRunSide),
+  }),
+  z.transform((d) => ({
     replica: d.replica ?? d.outgoing?.replica,
     localChanges: d.localChanges ?? d.incoming?.changes,
     logs: [...(d.logs ?? []), ...(d.outgoing?.logs ?? []), ...(d.incoming?.logs ?? [])],
     errors: [d.outgoing?.error ?? null, d.incoming?.error ?? null].filter((e): e is RuleError => e !== null),
-  }));
+  })),
+);
 export type DryRun = z.infer<typeof dryRunSchema>;
 
 export const bulkProgressSchema = z.looseObject({
-  done: z.number().int().nonnegative().default(0),
-  total: z.number().int().nonnegative().default(0),
-  failed: z.number().int().nonnegative().default(0),
-  running: z.boolean().default(false),
+  done: count(),
+  total: count(),
+  failed: count(),
+  running: z._default(z.boolean(), false),
 });
 export type BulkProgress = z.infer<typeof bulkProgressSchema>;
 
@@ -147,19 +152,20 @@ export interface ConnectionUpdate {
 const ack = z.unknown();
 
 /** A list, sent bare or wrapped as `{[key]: [...]}`. */
-const listOf = <T extends z.ZodType>(item: T, key: string) =>
-  z.preprocess(
-    (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) && key in value
-      ? Object.getOwnPropertyDescriptor(value, key)?.value
-      : value),
+const listOf = <T extends z.ZodMiniType>(item: T, key: string) =>
+  z.pipe(
+    z.transform((value: unknown) => (isRecord(value) && key in value ? value[key] : value)),
     z.array(item),
   );
 
 /** saveRules answers with nothing (saved), or refuses as a value `{ok: false, errors}`. */
-const saveReply = z.unknown().transform((value): RuleError[] => {
-  const refused = validationSchema.safeParse(value);
-  return refused.success && !refused.data.ok ? refused.data.errors : [];
-});
+const saveReply = z.pipe(
+  z.unknown(),
+  z.transform((value): RuleError[] => {
+    const refused = validationSchema.safeParse(value);
+    return refused.success && !refused.data.ok ? refused.data.errors : [];
+  }),
+);
 
 export function createAdminApi(invoke: InvokeFn) {
   return {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { fakeBridge } from '../testing/fake-invoke';
 import { invokeResolver } from './invoke-resolver';
 import { ResolverError } from './resolver-error';
@@ -16,7 +16,7 @@ describe('invokeResolver', () => {
     ['a thrown error, without the Forge prefix', () => { throw new Error('There was an error invoking the function - Code expired'); }, 'Code expired', 'INVOKE_FAILED'],
     ['an {error} answer', () => ({ error: { code: 'EXPIRED', message: 'The invitation expired.' } }), 'The invitation expired.', 'EXPIRED'],
     ['an {error} answer without a code', () => ({ error: { message: 'No.' } }), 'No.', 'ERROR'],
-    ['an answer of the wrong shape', () => ({ n: 'one' }), 'The app answered f in an unexpected shape at n: Invalid input: expected number, received string.', 'BAD_REPLY'],
+    ['an answer of the wrong shape', () => ({ n: 'one' }), 'The app answered f in an unexpected shape at n: Invalid input (expected number).', 'BAD_REPLY'],
     ['a thrown error with no message', () => { throw new Error(''); }, 'The request failed without a message.', 'INVOKE_FAILED'],
   ])('turns %s into a ResolverError', async (_name, handler, message, code) => {
     const bridge = fakeBridge({ f: handler });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ResolverError, readableMessage } from './resolver-error';
 
 /**
@@ -8,15 +8,21 @@ import { ResolverError, readableMessage } from './resolver-error';
 export type InvokeFn = (functionKey: string, payload?: Record<string, unknown>) => Promise<unknown>;
 
 const errorReply = z.object({
-  error: z.object({ code: z.string().optional(), message: z.string() }),
+  error: z.object({ code: z.optional(z.string()), message: z.string() }),
 });
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (issue === undefined) return 'invalid';
+  const expected = 'expected' in issue && typeof issue.expected === 'string' ? ` (expected ${issue.expected})` : '';
+  return `${issue.message}${expected}`;
+}
 
 /**
  * Calls one resolver function and checks its answer with `schema`. Every failure becomes a
  * `ResolverError` with a readable message: a thrown error from `invoke`, an `{error: {code,
  * message}}` reply, or a reply of an unexpected shape.
  */
-export async function invokeResolver<T extends z.ZodType>(
+export async function invokeResolver<T extends z.ZodMiniType>(
   invoke: InvokeFn,
   functionKey: string,
   payload: Record<string, unknown>,
@@ -36,10 +42,7 @@ export async function invokeResolver<T extends z.ZodType>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new ResolverError(
-      `The app answered ${functionKey} in an unexpected shape${where}: ${issue?.message ?? 'invalid'}.`,
-      'BAD_REPLY',
-    );
+    throw new ResolverError(`The app answered ${functionKey} in an unexpected shape${where}: ${describeIssue(issue)}.`, 'BAD_REPLY');
   }
   return parsed.data;
 }
