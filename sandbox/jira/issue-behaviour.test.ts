@@ -251,7 +251,7 @@ describe('seed and persistence', () => {
   it('keeps everything across a restart with a file database, and seeds only once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jira-site-'));
     dirs.push(dir);
-    const db = join(dir, 'external.sqlite');
+    const db = join(dir, 'not-yet-created', 'external.sqlite');
     const first = await startSite({ name: 'external', db });
     const app = first.site.createAppAccount('Twin Sync');
     const r = await first.call('POST', '/rest/api/3/issue', { fields: { project: { key: 'CLOUD' }, issuetype: { name: 'Story' }, summary: 'Persisted', customfield_10000: 'INT-9' }, properties: [{ key: 'k', value: true }] }, { as: app });

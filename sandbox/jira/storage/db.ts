@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /** The SQLite schema of one emulated site. Ids that Jira exposes as strings are stored as integers. */
@@ -43,8 +45,9 @@ CREATE INDEX IF NOT EXISTS changelogs_by_issue ON changelogs(issue_id, id);
 
 export type Db = Database.Database;
 
-/** Opens (creating when needed) the database of a site and applies the schema. */
+/** Opens (creating it and its folder when needed) the database of a site and applies the schema. */
 export function openDb(file: string): Db {
+  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
