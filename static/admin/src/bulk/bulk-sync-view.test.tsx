@@ -44,11 +44,12 @@ describe('Bulk sync', () => {
   });
 
   it('shows a run in progress when the page is opened again, and keeps the button off while it runs', async () => {
-    const bridge = fakeBridge({ getBulkSyncProgress: () => ({ done: 5, total: 10, failed: 0, running: true }) });
+    const bridge = fakeBridge({ getBulkSyncProgress: () => ({ done: 5, total: 10, failed: 0, running: true, truncated: true, startedAt: '2026-11-26T10:00:00Z' }) });
     render(<BulkSyncView api={createAdminApi(bridge.invoke)} connection={connection} pollMs={60_000} />);
     expect(await screen.findByText('5 of 10 done — running')).toBeInTheDocument();
     expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '5');
     expect(screen.getByRole('button', { name: 'Sync all issues matching the scope' })).toBeDisabled();
+    expect(screen.getByText(/matched more issues than one run takes/)).toBeInTheDocument();
   });
 
   it('says why a run did not start', async () => {

@@ -62,6 +62,7 @@ export function BulkSyncView({ api, connection, pollMs = 1000 }: { api: AdminApi
             {p.running ? ' — running' : finished ? ' — finished' : ''}
           </span>
           {finished && p.failed > 0 ? <span className="ts-subtle">The failed issues are listed under Activity and errors.</span> : null}
+          {p.truncated ? <span className="ts-subtle">The scope matched more issues than one run takes: run it again for the rest.</span> : null}
         </div>
       )}
     </div>

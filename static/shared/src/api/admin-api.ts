@@ -138,6 +138,8 @@ export const bulkProgressSchema = z.looseObject({
   total: count(),
   failed: count(),
   running: z._default(z.boolean(), false),
+  /** the scope matched more issues than one run takes */
+  truncated: z._default(z.boolean(), false),
 });
 export type BulkProgress = z.infer<typeof bulkProgressSchema>;
 
