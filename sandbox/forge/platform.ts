@@ -36,6 +36,17 @@ export interface ForgePlatformOptions {
   log?: (line: string) => void;
 }
 
+/** one invocation starting or ending (see ForgePlatform.onInvocation) */
+export interface InvocationEvent {
+  phase: 'start' | 'end';
+  kind: InvocationKind;
+  siteName: string;
+  moduleKey: string;
+  functionKey: string;
+  /** for 'end': the error, if the invocation failed or timed out */
+  error?: Error;
+}
+
 /** Forge's time limits per kind of invocation, in seconds (a consumer uses its function's timeoutSeconds) */
 export const INVOCATION_TIMEOUTS_S = { trigger: 25, webtrigger: 55, resolver: 25, consumer: 55, scheduled: 55 } as const;
 
@@ -60,6 +71,7 @@ export class ForgePlatform {
   private idleWaiters: { done: () => boolean; resolve: () => void }[] = [];
   private idleCheckQueued = false;
   private closed = false;
+  private readonly invocationListeners = new Set<(e: InvocationEvent) => void>();
 
   constructor(opts: ForgePlatformOptions) {
     this.opts = opts;
@@ -109,6 +121,16 @@ export class ForgePlatform {
     site.mount('/x1/', webTriggerRoute(host));
     for (const s of loaded.manifest.modules.scheduledTrigger) this.scheduleRepeating(rt, s.key, s.function, SCHEDULE_INTERVALS[s.interval]);
     return this.publicInstallation(rt);
+  }
+
+  /** observe invocations starting and ending (tests, benchmarks); returns the unsubscribe function */
+  onInvocation(listener: (e: InvocationEvent) => void): () => void {
+    this.invocationListeners.add(listener);
+    return () => { this.invocationListeners.delete(listener); };
+  }
+
+  private emitInvocation(e: InvocationEvent): void {
+    for (const l of [...this.invocationListeners]) l(e);
   }
 
   installations(): Installation[] {
@@ -251,14 +273,19 @@ export class ForgePlatform {
     inst.countInvocation(moduleKey);
     const counted = kind !== 'consumer' && kind !== 'webtrigger';
     if (counted) this.active++;
+    const about = { kind, siteName: inst.siteName, moduleKey, functionKey };
+    this.emitInvocation({ phase: 'start', ...about });
+    let failure: Error | undefined;
     return new Promise<unknown>((resolve, reject) => {
-      const timer = outsideInvocation(() => this.scheduler.at(deadline, () => reject(new InvocationTimeoutError(timeoutS))));
+      const fail = (e: Error): void => { failure = e; reject(e); };
+      const timer = outsideInvocation(() => this.scheduler.at(deadline, () => fail(new InvocationTimeoutError(timeoutS))));
       runInInvocation(ctx, async () => handler(payload, context)).then(
         (v) => { timer.cancel(); resolve(v); },
-        (e: unknown) => { timer.cancel(); reject(e instanceof Error ? e : new Error(String(e))); },
+        (e: unknown) => { timer.cancel(); fail(e instanceof Error ? e : new Error(String(e))); },
       );
     }).finally(() => {
       if (counted) this.active--;
+      this.emitInvocation(failure ? { phase: 'end', ...about, error: failure } : { phase: 'end', ...about });
       this.changed();
     });
   }

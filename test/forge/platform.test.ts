@@ -151,6 +151,37 @@ describe('scheduled triggers', () => {
   });
 });
 
+describe('time limits', () => {
+  const started = (moduleKey: string): Promise<void> => new Promise((resolve) => {
+    const off = sb.platform.onInvocation((e) => { if (e.phase === 'start' && e.moduleKey === moduleKey) { off(); resolve(); } });
+  });
+  const ended = (moduleKey: string): Promise<Error | undefined> => new Promise((resolve) => {
+    const off = sb.platform.onInvocation((e) => { if (e.phase === 'end' && e.moduleKey === moduleKey) { off(); resolve(e.error); } });
+  });
+
+  it('fails a web trigger call past 55 s with a 500', async () => {
+    const start = started('fixture-hook');
+    const answer = fetch(await internal().webTriggerUrl('fixture-hook'), { method: 'POST', body: 'hang' });
+    await start;
+    await sb.platform.advance(54_999);
+    expect((await (await fetch(`${internal().siteUrl}/_sandbox/idle`)).json())).toEqual({ idle: false, pending: 1 });
+    await sb.platform.advance(1);
+    const res = await answer;
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: 'web trigger function failed: FUNCTION_TIME_OUT: the function ran past its 55 s timeout' });
+  });
+
+  it('fails a product trigger past 25 s', async () => {
+    const start = started('fixture-events');
+    const end = ended('fixture-events');
+    expect(await call(internal(), 'jira-create', { as: 'user', project: 'INT', summary: 'hang' })).toEqual({ ok: expect.objectContaining({ status: 201 }) });
+    await start;
+    await sb.platform.advance(25_000);
+    expect(await end).toEqual(expect.objectContaining({ name: 'InvocationTimeoutError' }));
+    await sb.platform.waitForIdle();
+  });
+});
+
 describe('GET /_sandbox/idle', () => {
   it('reports idle over all installations', async () => {
     await sb.platform.waitForIdle();

@@ -146,7 +146,8 @@ export const resolverHandler = resolver.getDefinitions();
 export { resolverHandler as resolver };
 
 /** product events: record what arrived */
-export async function onEvent(event: { eventType: string; issue: { key: string }; selfGenerated: boolean; context: { cloudId: string; moduleKey: string } }): Promise<void> {
+export async function onEvent(event: { eventType: string; issue: { key: string; fields: Record<string, unknown> }; selfGenerated: boolean; context: { cloudId: string; moduleKey: string } }): Promise<void> {
+  if (event.issue.fields['summary'] === 'hang') await new Promise(() => undefined);
   await kvs.set(`event:${event.issue.key}:${event.eventType}`, { selfGenerated: event.selfGenerated, moduleKey: event.context.moduleKey, cloudId: event.context.cloudId });
 }
 
@@ -156,6 +157,7 @@ const Hook = z.object({ method: z.string(), path: z.string(), headers: z.record(
 export async function hook(request: unknown): Promise<unknown> {
   const r = Hook.parse(request);
   if (r.body === 'malformed') return { status: 200, text: 'not the web trigger shape' };
+  if (r.body === 'hang') await new Promise(() => undefined);
   const contentType = Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? [];
   return {
     statusCode: 201,
