@@ -1,8 +1,8 @@
 import { forgeDeps } from '../adapters/forge/forge-deps';
 import type { EngineDeps } from '../sync/deps';
-import { rulesProvider } from './rules-provider';
+import { rulesProviderFor } from './rules-provider';
 
 /** The engine's dependencies for one invocation. */
 export function engine(cloudIdHint?: string | null): EngineDeps {
-  return forgeDeps(rulesProvider, cloudIdHint ?? undefined);
+  return forgeDeps(rulesProviderFor, cloudIdHint ?? undefined);
 }

@@ -1,4 +1,5 @@
 import type { RulesProvider } from '../../ports/rules-provider';
+import type { StorePort } from '../../ports/store';
 import { systemClock } from '../../ports/clock';
 import { cryptoIds } from '../../ports/ids';
 import { DEFAULT_SETTINGS, type EngineDeps } from '../../sync/deps';
@@ -9,11 +10,11 @@ import { forgeSite } from './forge-site';
 import { ForgeTransport } from './forge-transport';
 
 /** The engine wired to Forge: one set per invocation (the metadata memo lives per invocation). */
-export function forgeDeps(rules: RulesProvider, cloudIdHint?: string): EngineDeps {
+export function forgeDeps(rulesFor: (store: StorePort) => RulesProvider, cloudIdHint?: string): EngineDeps {
   const store = new ForgeKvsStore();
   const jira = new ForgeJira(store);
   return {
-    jira, store, rules,
+    jira, store, rules: rulesFor(store),
     queue: new ForgeQueue(),
     transport: new ForgeTransport(),
     clock: systemClock,
