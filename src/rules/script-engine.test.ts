@@ -227,6 +227,16 @@ describe('writing the local issue', () => {
     expect(result.desired.summary).toBe('a');
   });
 
+  it('await works, and an error after an await is reported at its line', async () => {
+    const ok = await runIncoming('issue.summary = await Promise.resolve("awaited")');
+    expect(ok.desired.summary).toBe('awaited');
+    const error = await incomingError('await null;\nthrow new Error("late")');
+    expect(error.message).toMatch(/^Error: late \(incoming script, line 2, column \d+\)$/);
+    expect(error.line).toBe(2);
+    const hung = await incomingError('await new Promise(() => {})');
+    expect(hung.message).toMatch(/never finished: it awaits a promise that is never settled/);
+  });
+
   it('promise jobs run before the result is read', async () => {
     const result = await runIncoming('Promise.resolve().then(() => { issue.summary = "later" })');
     expect(result.desired.summary).toBe('later');

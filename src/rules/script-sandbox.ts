@@ -24,8 +24,11 @@ export interface ScriptLimits {
 
 export const DEFAULT_LIMITS: ScriptLimits = { cpuMs: 200, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 };
 
-/** The user's code is compiled inside this wrapper (strict mode; `return` ends the script early). */
-export const WRAP_PREFIX = '(function () { "use strict"; ';
+/**
+ * The user's code is compiled inside this wrapper: strict mode, `return` ends the script early,
+ * `await` works, and an error thrown anywhere in the body (also after an await) is reported.
+ */
+export const WRAP_PREFIX = '(async function () { "use strict"; ';
 const WRAP_SUFFIX = '\n})';
 
 const LogsSchema = z.array(RulesLogSchema);
@@ -138,13 +141,20 @@ export class ScriptSandbox {
 
       const ran = vm.callFunction(compiled.fn, vm.undefined);
       if (ran.error) return fail(ran.error, api);
-      ran.value.dispose();
+      const done = ran.value;
+      handles.push(done);
 
       const jobs = realm.runtime.executePendingJobs();
       if (jobs.error) return fail(jobs.error, api);
+      if (realm.runtime.hasPendingJob()) recycle = true;
+      const state = vm.getPromiseState(done);
+      if (state.type === 'rejected') return fail(state.error, api);
       // an interrupt inside a promise job ends the job queue without an error: still a stopped script
       if (this.interrupted) return fail(vm.newError({ name: 'InternalError', message: 'interrupted' }), api);
-      if (realm.runtime.hasPendingJob()) recycle = true;
+      if (state.type === 'pending') {
+        return fail(vm.newError({ name: 'Error', message: 'the script never finished: it awaits a promise that is never settled' }), api);
+      }
+      state.value.dispose();
 
       const finish = vm.getProp(api, 'finish');
       handles.push(finish);
