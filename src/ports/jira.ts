@@ -88,8 +88,11 @@ export interface JiraPort {
   addComment(issueId: string, body: AdfDoc): Promise<LocalComment>;
   updateComment(issueId: string, commentId: string, body: AdfDoc): Promise<void>;
   deleteComment(issueId: string, commentId: string): Promise<void>;
-  /** metadata for the rules' helpers (cached by the adapter) */
-  getMetadata(): Promise<RulesMetadata>;
+  /**
+   * Metadata for the rules' helpers (cached by the adapter). `userEmails`: the users with these
+   * emails are looked up (cached per email) and listed in `users`, for getUserByEmail.
+   */
+  getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata>;
   /** one page of the ids of the issues matching `jql` (for bulk sync) */
   searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }>;
   /** null when the JQL is valid on this site, else the site's message */

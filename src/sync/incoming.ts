@@ -81,7 +81,8 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const firstSync = link === undefined;
   const previous = link ? await repo.getPrevious(connection.id, link.localIssueId) : null;
   const rules = await deps.rules.forConnection(connection);
-  const metadata = await deps.jira.getMetadata();
+  const userEmails = [message.replica.assignee?.email, message.replica.reporter?.email].filter((e): e is string => typeof e === 'string' && e !== '');
+  const metadata = await deps.jira.getMetadata({ userEmails });
   let basisAt = deps.clock.now();
   let local: LocalIssue | null = null;
   let usedSnapshot = false;

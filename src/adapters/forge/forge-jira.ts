@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
 import {
@@ -7,7 +8,7 @@ import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
 import type { JsonValue, UserRef } from '../../sync/replica';
 import {
-  CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, PriorityListSchema, ProjectListSchema,
+  CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,
   ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
 } from './jira-schemas';
 
@@ -258,8 +259,28 @@ export class ForgeJira implements JiraPort {
     }
   }
 
-  async getMetadata(): Promise<RulesMetadata> {
-    return (await this.metaCache()).metadata;
+  async getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata> {
+    const metadata = (await this.metaCache()).metadata;
+    const emails = [...new Set((options?.userEmails ?? []).map((e) => e.toLowerCase()))].slice(0, 10);
+    if (emails.length === 0) return metadata;
+    const users: UserRef[] = [];
+    for (const email of emails) {
+      const user = await this.userByEmail(email);
+      if (user) users.push(user);
+    }
+    return { ...metadata, users: [...metadata.users, ...users] };
+  }
+
+  /** The user with exactly this email (when the site shows it to the app); answers cached a day, misses too. */
+  private async userByEmail(email: string): Promise<UserRef | null> {
+    const key = `user-email:${hashText(email)}`;
+    const cached = UserCacheSchema.safeParse(await this.store.get(key));
+    if (cached.success) return cached.data.user;
+    const { json } = await this.request(route`/rest/api/3/user/search?query=${email}&maxResults=10`);
+    const found = this.parse(z.array(JiraUserSchema), json, 'user search').find((u) => u.emailAddress?.toLowerCase() === email);
+    const result = found ? user(found) : null;
+    await this.store.set(key, { user: result }, { ttlSeconds: 24 * 3600 });
+    return result;
   }
 
   async validateJql(jql: string): Promise<string | null> {
@@ -275,6 +296,12 @@ export class ForgeJira implements JiraPort {
   async siteUrl(): Promise<string | null> {
     return (await this.metaCache()).baseUrl;
   }
+}
+
+const UserCacheSchema = z.strictObject({ user: z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() }).nullable() });
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 const JsonOf: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonOf), z.record(z.string(), JsonOf)]));
