@@ -69,7 +69,10 @@ function render(value: unknown): string {
   }
 }
 
-export function scriptErrorMessage(script: ScriptName, f: ScriptFailure): string {
-  const where = f.line === null ? '' : `, line ${f.line}${f.column === null ? '' : `, column ${f.column}`}`;
-  return `${f.name}: ${f.message} (${script} script${where})`;
+/**
+ * The message of a script's error, without its position: the RulesError carries script, line and
+ * column as fields, and whoever shows the error (the engine's error list, the rules editor) adds them.
+ */
+export function scriptErrorMessage(f: ScriptFailure): string {
+  return `${f.name}: ${f.message}`;
 }

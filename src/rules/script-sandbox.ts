@@ -119,10 +119,10 @@ export class ScriptSandbox {
           recycle = true;
           // a heap that reached its maximum stays that big: start the next run on a fresh module
           if (limit === 'memory') this.module = null;
-          throw new ScriptRulesError(this.limitMessage(script, limit, failure), script, failure.line, failure.column, limit);
+          throw new ScriptRulesError(this.limitMessage(limit), script, failure.line, failure.column, limit);
         }
         const logs = api === null ? [] : this.readLogs(vm, api);
-        throw new ScriptRulesError(scriptErrorMessage(script, failure), script, failure.line, failure.column, null, logs);
+        throw new ScriptRulesError(scriptErrorMessage(failure), script, failure.line, failure.column, null, logs);
       };
 
       this.interrupted = false;
@@ -175,7 +175,7 @@ export class ScriptSandbox {
         handles.length = 0;
         this.module = null;
         throw new ScriptRulesError(
-          stack ? `${script} script stopped: stack limit exceeded (a value or a recursion nested too deep)` : `${script} script crashed the sandbox: ${String(e)}`,
+          stack ? 'stack limit exceeded (a value or a recursion nested too deep): the script was stopped' : `the script crashed the sandbox: ${String(e)}`,
           script,
           null,
           null,
@@ -291,15 +291,14 @@ export class ScriptSandbox {
     return null;
   }
 
-  private limitMessage(script: ScriptName, limit: LimitName, f: ScriptFailure): string {
-    const where = f.line === null ? '' : ` at line ${f.line}`;
+  private limitMessage(limit: LimitName): string {
     switch (limit) {
       case 'cpu':
-        return `${script} script stopped${where}: CPU time limit of ${this.limits.cpuMs} ms exceeded`;
+        return `CPU time limit of ${this.limits.cpuMs} ms exceeded: the script was stopped`;
       case 'memory':
-        return `${script} script stopped${where}: memory limit of ${formatBytes(this.limits.memoryBytes)} exceeded`;
+        return `memory limit of ${formatBytes(this.limits.memoryBytes)} exceeded: the script was stopped`;
       case 'stack':
-        return `${script} script stopped${where}: stack limit exceeded (recursion too deep)`;
+        return 'stack limit exceeded (recursion too deep): the script was stopped';
     }
   }
 

@@ -24,7 +24,7 @@ describe('validateRules', () => {
     });
     expect(result.ok).toBe(false);
     expect(result.errors).toEqual([
-      { script: 'outgoing', line: 2, column: 18, message: "SyntaxError: unexpected token in expression: ';' (outgoing script, line 2, column 18)" },
+      { script: 'outgoing', line: 2, column: 18, message: "SyntaxError: unexpected token in expression: ';'" },
       {
         script: 'incoming',
         line: 2,
@@ -46,7 +46,7 @@ describe('validateRules', () => {
 
   it('reports a script past a limit', async () => {
     const result = await validateRules({ outgoing: defaultScripts().outgoing, incoming: 'for (;;) {}' }, { limits: { cpuMs: 20 } });
-    expect(result.errors).toEqual([{ script: 'incoming', line: 1, column: expect.any(Number), message: 'incoming script stopped at line 1: CPU time limit of 20 ms exceeded' }]);
+    expect(result.errors).toEqual([{ script: 'incoming', line: 1, column: expect.any(Number), message: 'CPU time limit of 20 ms exceeded: the script was stopped' }]);
   });
 
   it('reports an outgoing script that leaves the replica invalid', async () => {
