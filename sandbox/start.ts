@@ -47,6 +47,8 @@ export interface Sandbox {
 
 export const DEFAULT_PORT_BASE = 7100;
 export const ADMIN_MODULE = 'twin-sync-admin';
+/** the internal site's scope ("INT" is a reserved JQL word, so it is quoted, as on Jira Cloud) */
+export const SANDBOX_SCOPE_JQL = 'project = "INT"';
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 type SiteName = 'internal' | 'external';
@@ -56,16 +58,23 @@ function isSandboxDataFile(name: string): boolean {
   return /^(jira|forge)-(internal|external)\.sqlite(-wal|-shm|-journal)?$/.test(name);
 }
 
+const ResolverErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string().optional(), message: z.string() }) });
 const InvitationSchema = z.looseObject({ code: z.string().min(1) });
 const ConnectionListSchema = z.array(z.looseObject({ id: z.string(), remoteSiteName: z.string().optional() }));
 
 async function connectInstallations(internal: Installation, external: Installation): Promise<void> {
   const step = async (inst: Installation, functionKey: string, payload: unknown): Promise<unknown> => {
+    const failed = (why: string): Error => new Error(`connecting the sites failed at ${inst.siteName}.${functionKey}: ${why} (start with --no-connect to skip this step)`);
+    let result: unknown;
     try {
-      return await inst.invoke(ADMIN_MODULE, functionKey, payload);
+      result = await inst.invoke(ADMIN_MODULE, functionKey, payload);
     } catch (e) {
-      throw new Error(`connecting the sites failed at ${inst.siteName}.${functionKey}: ${e instanceof Error ? e.message : String(e)} (start with --no-connect to skip this step)`);
+      throw failed(e instanceof Error ? e.message : String(e));
     }
+    // the app's resolvers answer expected failures as `{error: {code, message}}` values
+    const refusal = ResolverErrorSchema.safeParse(result);
+    if (refusal.success) throw failed(`${refusal.data.error.code ?? 'error'}: ${refusal.data.error.message}`);
+    return result;
   };
   const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
     const r = schema.safeParse(value);
@@ -79,7 +88,7 @@ async function connectInstallations(internal: Installation, external: Installati
   const connections = parse(ConnectionListSchema, await step(internal, 'listConnections', {}), 'internal.listConnections');
   const connection = connections[0];
   if (!connection) throw new Error('connecting the sites failed: internal has no connection after the invitation was accepted');
-  await step(internal, 'updateConnection', { id: connection.id, direction: 'both', scopeJql: 'project = INT', conflictPolicy: 'latest-wins' });
+  await step(internal, 'updateConnection', { id: connection.id, direction: 'both', scopeJql: SANDBOX_SCOPE_JQL, conflictPolicy: 'latest-wins' });
 }
 
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {

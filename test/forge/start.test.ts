@@ -1,4 +1,7 @@
-import { startSandbox } from '../../sandbox/start';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SANDBOX_SCOPE_JQL, startSandbox } from '../../sandbox/start';
 import { FIXTURE_APP, freePort, freePortBase } from './fixture';
 
 // loading the emulated site and the app under ts-jest takes seconds on a shared machine
@@ -28,5 +31,25 @@ describe('startSandbox', () => {
       "connecting the sites failed at internal.listConnections: module 'twin-sync-admin' has no resolver in manifest.yml (start with --no-connect to skip this step)",
     );
     expect([await freePort(base + 1), await freePort(base + 2)]).toEqual([true, true]);
+  });
+
+  it("connects the real app's two installations once, through its admin resolvers, also across a restart", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-connect-'));
+    const connections = async (sb: Awaited<ReturnType<typeof startSandbox>>): Promise<unknown[]> => [
+      await sb.installations.internal.invoke('twin-sync-admin', 'listConnections', {}),
+      await sb.installations.external.invoke('twin-sync-admin', 'listConnections', {}),
+    ];
+    try {
+      const first = await startSandbox({ portBase: 0, dataDir: dir });
+      const [internal, external] = await connections(first);
+      await first.close();
+      expect(internal).toEqual([expect.objectContaining({ name: 'internal ↔ external', status: 'active', direction: 'both', scopeJql: SANDBOX_SCOPE_JQL })]);
+      expect(external).toEqual([expect.objectContaining({ name: 'internal ↔ external', status: 'active' })]);
+      const second = await startSandbox({ portBase: 0, dataDir: dir });
+      expect(await connections(second)).toEqual([internal, external]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
