@@ -126,14 +126,14 @@ function fieldMap(store, owner, opts) {
     return O.preventExtensions(e);
   };
   const proxy = new Proxy({}, {
-    get(_t, p) {
+    get(_t, p, receiver) {
       if (typeof p !== 'string') return undefined;
       if (p === 'toJSON') return () => copy(store, owner);
       const name = resolve(p);
       if (name !== undefined) return entry(name);
       // what the language itself looks up on objects (String(x), await x, x.hasOwnProperty(...))
       if (p === 'then') return undefined;
-      if (p in ObjProto) return ObjProto[p];
+      if (p in ObjProto) return Reflect.get(ObjProto, p, receiver);
       if (opts.strict) throw new Error('Unknown custom field "' + p + '" on ' + owner.replace('.customFields', '') + '. Known custom fields: ' + quoteList(known()));
       if (opts.create) return entry(p);
       return undefined;
