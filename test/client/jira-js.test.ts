@@ -189,6 +189,14 @@ describe('jira.js 5 against the emulated site', () => {
     expect(result.issues?.map((i) => i.key)).toEqual([key]);
   });
 
+  it('creates and lists remote issue links', async () => {
+    const { key } = await createIssue('remote linked');
+    const created = await client.issueRemoteLinks.createOrUpdateRemoteIssueLink({ issueIdOrKey: key, globalId: 'twin=CLOUD-5', relationship: 'synced with', object: { url: 'https://external.example/browse/CLOUD-5', title: 'CLOUD-5' } });
+    expect(created.id).toEqual(expect.any(Number));
+    const links = z.array(z.object({ id: z.number(), globalId: z.string(), object: z.object({ title: z.string() }) })).parse(await client.issueRemoteLinks.getRemoteIssueLinks({ issueIdOrKey: key }));
+    expect(links).toEqual([expect.objectContaining({ id: created.id, globalId: 'twin=CLOUD-5', object: expect.objectContaining({ title: 'CLOUD-5' }) })]);
+  });
+
   it('deletes an issue', async () => {
     const { key } = await createIssue('to delete');
     await client.issues.deleteIssue({ issueIdOrKey: key });
