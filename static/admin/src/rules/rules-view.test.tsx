@@ -66,10 +66,17 @@ describe('Rules', () => {
     expect(bridge.callsOf('saveRules')).toEqual([]);
   });
 
-  it('validates again on Save and saves only valid rules', async () => {
-    const bridge = renderRules({ validateRules: () => ({ ok: true, errors: [] }), saveRules: () => undefined });
+  it('validates again on Save, saves only valid rules, and says so once the new version is loaded', async () => {
+    const bridge = renderRules({
+      validateRules: () => ({ ok: true, errors: [] }),
+      saveRules: () => {
+        bridge.set({ getRules: () => ({ outgoing, incoming, version: 3, versions: [{ version: 3, savedAt: Date.now() }] }) });
+        return { ok: true, version: 3, errors: [] };
+      },
+    });
     await userEvent.click(await screen.findByRole('button', { name: 'Save rules' }));
-    expect(await screen.findByText('Rules saved')).toBeInTheDocument();
+    expect(await screen.findByText('3 (current)')).toBeInTheDocument();
+    expect(screen.getByText('Rules saved')).toBeInTheDocument();
     expect(bridge.callsOf('validateRules')).toHaveLength(1);
     expect(bridge.callsOf('saveRules')).toEqual([{ connectionId: 'c1', outgoing, incoming, baseVersion: 2 }]);
   });

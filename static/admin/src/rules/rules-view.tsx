@@ -29,6 +29,8 @@ function json(value: unknown): string {
 /** The Rules tab for one connection: two scripts, Validate, Dry run, Save, version history. */
 export function RulesView({ api, connection }: RulesViewProps) {
   const [loadedVersion, setLoadedVersion] = useState<number | undefined>(undefined);
+  // kept here: saving reloads the rules, which starts a fresh editor for the new version
+  const [justSaved, setJustSaved] = useState(false);
   const rules = useResource<Rules>(() => api.getRules(connection.id, loadedVersion), [connection.id, loadedVersion]);
   return rules.data === null ? (
     rules.error === null ? <p className="ts-subtle">Loading rules…</p> : <SectionMessage appearance="error" title="Could not load the rules">{rules.error}</SectionMessage>
@@ -39,8 +41,14 @@ export function RulesView({ api, connection }: RulesViewProps) {
       connection={connection}
       rules={rules.data}
       restoredFrom={loadedVersion ?? null}
-      onRestore={(version) => setLoadedVersion(version)}
+      saved={justSaved}
+      onEdited={() => setJustSaved(false)}
+      onRestore={(version) => {
+        setJustSaved(false);
+        setLoadedVersion(version);
+      }}
       onSaved={() => {
+        setJustSaved(true);
         if (loadedVersion === undefined) void rules.reload();
         else setLoadedVersion(undefined);
       }}
@@ -48,11 +56,14 @@ export function RulesView({ api, connection }: RulesViewProps) {
   );
 }
 
-function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved }: {
+function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, onRestore, onSaved }: {
   api: AdminApi;
   connection: Connection;
   rules: Rules;
   restoredFrom: number | null;
+  /** the rules in the editors were just saved */
+  saved: boolean;
+  onEdited: () => void;
   onRestore: (version: number) => void;
   onSaved: () => void;
 }) {
@@ -61,7 +72,6 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
   const [checked, setChecked] = useState<Checked | null>(null);
   const [busy, setBusy] = useState<'validate' | 'save' | 'dry' | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const [issueKey, setIssueKey] = useState('');
   const [dryRun, setDryRun] = useState<DryRun | null>(null);
   const [dryError, setDryError] = useState<string | null>(null);
@@ -76,7 +86,7 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
 
   const validate = async (): Promise<RuleError[] | null> => {
     setFailure(null);
-    setSaved(false);
+    onEdited();
     try {
       const result = await api.validateRules(connection.id, outgoing, incoming);
       const found = result.ok ? [] : result.errors;
@@ -101,7 +111,6 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
         setChecked({ outgoing, incoming, errors: refused });
         return;
       }
-      setSaved(true);
       onSaved();
     } catch (e) {
       setFailure(readableMessage(e));
@@ -141,7 +150,11 @@ function RulesEditor({ api, connection, rules, restoredFrom, onRestore, onSaved 
             <CodeEditor
               label={`${script} script`}
               value={script === 'outgoing' ? outgoing : incoming}
-              onChange={script === 'outgoing' ? setOutgoing : setIncoming}
+              onChange={(text) => {
+                if (script === 'outgoing') setOutgoing(text);
+                else setIncoming(text);
+                if (saved) onEdited();
+              }}
               errors={errorsOf(script)}
               handleRef={(h) => { editors.current[script] = h; }}
             />
