@@ -108,7 +108,9 @@ export class ForgePlatform {
   async install(site: JiraSiteApi): Promise<Installation> {
     await this.start();
     const loaded = this.requireLoaded();
-    if (this.bySite.has(site)) throw new Error(`the app is already installed on site '${site.name}'`);
+    if (this.bySite.has(site) || [...this.bySite.values()].some((rt) => rt.siteName === site.name)) {
+      throw new Error(`the app is already installed on a site named '${site.name}'`);
+    }
     let dbFile = ':memory:';
     if (this.opts.dataDir) {
       mkdirSync(this.opts.dataDir, { recursive: true });

@@ -28,6 +28,11 @@ describe('installations', () => {
     expect(external().siteUrl).toBe(sb.sites[1]!.baseUrl);
   });
 
+  it('refuses a second installation on a site of the same name', async () => {
+    await expect(sb.platform.install(sb.sites[0]!)).rejects.toThrow("the app is already installed on a site named 'internal'");
+    expect(sb.platform.installations().map((i) => i.id)).toEqual([internal().id, external().id]);
+  });
+
   it('keeps two installations apart, even under concurrent invocations', async () => {
     const writes = Array.from({ length: 10 }, (_, i) => [
       call(internal(), 'kvs-set', { key: `shared:${i}`, value: `internal-${i}` }),
