@@ -116,6 +116,12 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     };
     const sites = { internal: await startSite('internal', 1), external: await startSite('external', 2) };
     const installations = { internal: await platform.install(sites.internal), external: await platform.install(sites.external) };
+    // both sites answer over HTTP before anything is reported ready
+    for (const site of [sites.internal, sites.external]) {
+      const res = await fetch(`${site.baseUrl ?? ''}/_sandbox/idle`);
+      if (!res.ok) throw new Error(`site ${site.name} does not answer at ${site.baseUrl ?? '?'} (HTTP ${res.status})`);
+      await res.body?.cancel();
+    }
     if (opts.connect ?? true) {
       await connectInstallations(installations.internal, installations.external);
       await platform.waitForIdle();
