@@ -27,6 +27,10 @@ export interface StartSandboxOptions {
   strictResources?: boolean;
   /** platform log lines and manifest warnings */
   log?: (line: string) => void;
+  /** the platform's queue delay/backoff multiplier (tests may pass 0); default 1 */
+  retryBackoffScale?: number;
+  /** the platform clock (default Date.now) */
+  now?: () => number;
 }
 
 export interface SiteCredentials {
@@ -103,7 +107,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     mkdirSync(dataDir, { recursive: true });
   }
   const log = opts.log ?? ((): void => undefined);
-  const platform = new ForgePlatform({ appRoot, dataDir, allowMissingResources: !(opts.strictResources ?? false), log });
+  const platform = new ForgePlatform({
+    appRoot, dataDir, allowMissingResources: !(opts.strictResources ?? false), log,
+    ...(opts.retryBackoffScale !== undefined ? { retryBackoffScale: opts.retryBackoffScale } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   const started: JiraSite[] = [];
   try {
     const { warnings } = await platform.start();
