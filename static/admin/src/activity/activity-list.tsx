@@ -19,6 +19,8 @@ function duration(ms: number | null): string {
 /** Recent messages in and out, with outcome and timing. */
 export function ActivityList({ activity }: { activity: Resource<Activity[]> }) {
   const list = activity.data ?? [];
+  // the time taken is shown when the app reports it
+  const timed = list.some((a) => a.durationMs !== null);
   return (
     <section className="ts-stack" aria-labelledby="activity-title">
       <h2 id="activity-title" style={{ margin: 0 }}>Recent messages</h2>
@@ -34,7 +36,7 @@ export function ActivityList({ activity }: { activity: Resource<Activity[]> }) {
                 <th scope="col">Direction</th>
                 <th scope="col">Issue</th>
                 <th scope="col">Outcome</th>
-                <th scope="col">Time taken</th>
+                {timed ? <th scope="col">Time taken</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -53,7 +55,7 @@ export function ActivityList({ activity }: { activity: Resource<Activity[]> }) {
                     <Lozenge appearance={outcomeAppearance(a.outcome)}>{a.outcome}</Lozenge>
                     {a.detail === null ? null : <div className="ts-subtlest">{a.detail}</div>}
                   </td>
-                  <td>{duration(a.durationMs)}</td>
+                  {timed ? <td>{duration(a.durationMs)}</td> : null}
                 </tr>
               ))}
             </tbody>

@@ -73,6 +73,19 @@ describe('Activity and errors', () => {
     expect(bridge.callsOf('listActivity')[0]).toEqual({ limit: 50 });
   });
 
+  it('leaves out the time taken when the app does not report it, and names the other site’s issue', async () => {
+    renderActivity({
+      listActivity: () => [{ id: 'a1', at: '2026-11-26T10:00:00Z', connectionId: 'c1', direction: 'in', type: 'replica', issueKey: null, remoteIssueKey: 'INT-1', outcome: 'error', message: 'incoming rules (line 1:58): boom' }],
+      listErrors: () => [makeSyncError({ issueKey: null, remoteIssueKey: 'INT-1' })],
+    });
+    const table = await screen.findByRole('table', { name: 'Recent messages' });
+    expect(within(table).queryByRole('columnheader', { name: 'Time taken' })).not.toBeInTheDocument();
+    expect(table).toHaveTextContent('twin INT-1');
+    expect(table).toHaveTextContent('incoming rules (line 1:58): boom');
+    expect(screen.getByTestId('error-e1')).toHaveTextContent('INT-1 (other site)');
+    expect(screen.getByRole('button', { name: 'Retry INT-1' })).toBeInTheDocument();
+  });
+
   it('refreshes on its own without reloading the page', async () => {
     const bridge = renderActivity({}, 20);
     expect(await screen.findByText(/No errors/)).toBeInTheDocument();

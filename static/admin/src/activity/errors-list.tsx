@@ -72,6 +72,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
                 <tr key={e.id} data-testid={`error-${e.id}`}>
                   <td>
                     {e.issueKey ?? e.remoteIssueKey ?? '—'}
+                    {e.issueKey === null && e.remoteIssueKey !== null ? <span className="ts-subtle"> (other site)</span> : null}
                     {e.direction === null ? null : <div className="ts-subtlest">{e.direction}</div>}
                     {connectionName(e.connectionId) === null ? null : <div className="ts-subtlest">{connectionName(e.connectionId)}</div>}
                   </td>
