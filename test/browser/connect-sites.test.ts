@@ -63,6 +63,14 @@ describe('connecting two sites through their admin pages', () => {
 
     await internal.getByRole('button', { name: 'Edit internal ↔ external' }).click();
     const scope = internal.getByLabel('Scope (JQL)');
+    // the site checks the query before it is saved
+    await scope.fill('projct = "INT"');
+    await internal.getByRole('button', { name: 'Save settings' }).click();
+    const jqlError = internal.getByRole('alert').filter({ hasText: 'Settings not saved' });
+    await jqlError.waitFor();
+    expect(await text(jqlError)).toContain('JQL');
+    expect(await scope.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(internalPage, 'admin-internal-bad-jql');
     await scope.fill('project = "INT"');
     await internal.getByRole('button', { name: 'Save settings' }).click();
     await connections.getByText('project = "INT"').waitFor();
