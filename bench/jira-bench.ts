@@ -20,7 +20,7 @@ export interface JiraBenchOptions {
   issues?: number;
   /** requests in flight while creating (default 4) */
   concurrency?: number;
-  /** timed repetitions of each search, at most (default 20) */
+  /** timed repetitions of each search, at most (default 200) */
   searchRepetitions?: number;
   /** time budget per search in ms: stop repeating once spent, after at least 3 requests (default 5000) */
   searchBudgetMs?: number;
@@ -255,7 +255,7 @@ export async function runJiraBench(opts: JiraBenchOptions = {}): Promise<JiraBen
   const options = {
     issues: opts.issues ?? 10_000,
     concurrency: opts.concurrency ?? 4,
-    searchRepetitions: opts.searchRepetitions ?? 20,
+    searchRepetitions: opts.searchRepetitions ?? 200,
     searchBudgetMs: opts.searchBudgetMs ?? 5000,
     log: opts.log ?? ((): void => undefined),
   };
