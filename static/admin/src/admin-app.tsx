@@ -36,6 +36,7 @@ export interface AdminAppOptions {
 export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', rulesView: RulesView = LazyRulesView }: { api: AdminApi } & AdminAppOptions) {
   const [tab, setTab] = useState<TabId>(initialTab);
   const connections = useResource(() => api.listConnections(), [api], pollMs);
+  const errors = useResource(() => api.listErrors(), [api], pollMs);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const list = connections.data ?? [];
   const selected: Connection | null = list.find((c) => c.id === selectedId) ?? list[0] ?? null;
@@ -64,13 +65,13 @@ export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', rules
             ? <p className="ts-subtle">Loading connections…</p>
             : <SectionMessage appearance="information" title="No connection yet">Connect another site on the Connections tab first.</SectionMessage>
         ) : null}
-        {tab === 'connections' ? <ConnectionsView api={api} connections={connections} /> : null}
+        {tab === 'connections' ? <ConnectionsView api={api} connections={connections} errors={errors} /> : null}
         {tab === 'rules' && selected !== null ? (
           <Suspense fallback={<p className="ts-subtle">Loading the rules editor…</p>}>
             <RulesView key={selected.id} api={api} connection={selected} />
           </Suspense>
         ) : null}
-        {tab === 'activity' ? <ActivityView api={api} connections={list} pollMs={pollMs} /> : null}
+        {tab === 'activity' ? <ActivityView api={api} connections={list} errors={errors} pollMs={pollMs} /> : null}
         {tab === 'bulk' && selected !== null ? <BulkSyncView key={selected.id} api={api} connection={selected} /> : null}
       </Tabs>
     </main>

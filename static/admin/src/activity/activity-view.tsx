@@ -1,17 +1,18 @@
-import type { AdminApi, Connection } from '../../../shared/src/api/admin-api';
+import type { AdminApi, Connection, SyncError } from '../../../shared/src/api/admin-api';
 import { Button } from '../../../shared/src/ui/button';
-import { useResource } from '../../../shared/src/ui/use-resource';
+import { useResource, type Resource } from '../../../shared/src/ui/use-resource';
 import { ActivityList } from './activity-list';
 import { ErrorsList } from './errors-list';
 
 /** The Activity and errors tab; both lists refresh on their own every `pollMs` and after actions. */
-export function ActivityView({ api, connections, pollMs = 5000, activityLimit = 50 }: {
+export function ActivityView({ api, connections, errors, pollMs = 5000, activityLimit = 50 }: {
   api: AdminApi;
   connections: readonly Connection[];
+  /** the errors list, kept by the page (the Connections tab reads it too) */
+  errors: Resource<SyncError[]>;
   pollMs?: number;
   activityLimit?: number;
 }) {
-  const errors = useResource(() => api.listErrors(), [api], pollMs);
   const activity = useResource(() => api.listActivity(activityLimit), [api, activityLimit], pollMs);
   return (
     <div className="ts-stack">

@@ -6,8 +6,13 @@ const known: { match: RegExp; label: string; appearance: LozengeAppearance }[] =
   { match: /^(failing|failed|error|broken)$/i, label: 'Failing', appearance: 'removed' },
 ];
 
-/** The status word of a connection as a lozenge: connected / waiting for the other side / failing. */
-export function ConnectionStatus({ status }: { status: string }) {
-  const hit = known.find((k) => k.match.test(status));
+/**
+ * The status word of a connection as a lozenge: connected / waiting for the other side / failing.
+ * A connected connection whose messages keep failing to reach the other side (`failingIssues`
+ * transient errors) shows as failing.
+ */
+export function ConnectionStatus({ status, failingIssues = 0 }: { status: string; failingIssues?: number }) {
+  const connected = known[0]?.match.test(status) === true;
+  const hit = connected && failingIssues > 0 ? known[2] : known.find((k) => k.match.test(status));
   return hit === undefined ? <Lozenge>{status}</Lozenge> : <Lozenge appearance={hit.appearance}>{hit.label}</Lozenge>;
 }

@@ -2,12 +2,12 @@ import '@testing-library/jest-dom';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createAdminApi } from '../../../shared/src/api/admin-api';
-import { makeConnection } from '../../../shared/src/testing/builders';
+import { makeConnection, makeSyncError } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
 import { AdminApp } from '../admin-app';
 
 function renderAdmin(handlers: FakeHandlers) {
-  const bridge = fakeBridge({ listConnections: () => [], ...handlers });
+  const bridge = fakeBridge({ listConnections: () => [], listErrors: () => [], ...handlers });
   render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={60_000} />);
   return bridge;
 }
@@ -25,6 +25,20 @@ describe('Connections', () => {
     expect(within(row).getByText('External')).toBeInTheDocument();
     expect(within(row).getByText('project = INT')).toBeInTheDocument();
     expect(within(row).getByRole('time')).toHaveAttribute('dateTime', '2026-11-26T10:00:00.000Z');
+  });
+
+  it('shows a connected connection as failing while its messages cannot reach the other site', async () => {
+    renderAdmin({
+      listConnections: () => [makeConnection({ status: 'active' })],
+      listErrors: () => [
+        makeSyncError({ kind: 'transient', cause: 'fetch failed: ECONNREFUSED' }),
+        makeSyncError({ id: 'e2', kind: 'transient' }),
+        makeSyncError({ id: 'e3', kind: 'permanent' }),
+      ],
+    });
+    const row = await screen.findByTestId('connection-c1');
+    expect(await within(row).findByText('Failing')).toBeInTheDocument();
+    expect(within(row).getByText('2 issues cannot reach the other site')).toBeInTheDocument();
   });
 
   it('lists several connections, one row each, and says when there is none yet', async () => {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AdminApi, Connection } from '../../../shared/src/api/admin-api';
+import type { AdminApi, Connection, SyncError } from '../../../shared/src/api/admin-api';
 import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { ConfirmDialog } from '../../../shared/src/ui/confirm-dialog';
@@ -14,13 +14,15 @@ import { InvitationCreate } from './invitation-create';
 const directionText = { both: 'Both ways', 'send-only': 'Send only', 'receive-only': 'Receive only' } as const;
 
 /** The Connections tab: the list with statuses, invitations, settings and delete. */
-export function ConnectionsView({ api, connections }: { api: AdminApi; connections: Resource<Connection[]> }) {
+export function ConnectionsView({ api, connections, errors }: { api: AdminApi; connections: Resource<Connection[]>; errors: Resource<SyncError[]> }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Connection | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const list = connections.data ?? [];
   const editingConnection = list.find((c) => c.id === editing) ?? null;
+  // transient errors are messages that kept failing to reach the other side
+  const failing = (id: string) => (errors.data ?? []).filter((e) => e.connectionId === id && e.kind === 'transient').length;
 
   const confirmDelete = async () => {
     if (deleting === null) return;
@@ -74,7 +76,10 @@ export function ConnectionsView({ api, connections }: { api: AdminApi; connectio
                   <td>{c.name}</td>
                   <td>{c.remoteSiteName ?? <span className="ts-subtle">not yet known</span>}</td>
                   <td>
-                    <ConnectionStatus status={c.status} />
+                    <ConnectionStatus status={c.status} failingIssues={failing(c.id)} />
+                    {failing(c.id) > 0 ? (
+                      <div className="ts-subtlest">{failing(c.id) === 1 ? '1 issue cannot' : `${failing(c.id)} issues cannot`} reach the other site</div>
+                    ) : null}
                     {c.lastError === null ? null : <div className="ts-subtlest">{c.lastError}</div>}
                   </td>
                   <td>{directionText[c.direction]}</td>

@@ -20,6 +20,7 @@ const incoming = 'issue.summary = replica.summary;\nissue.labels = replica.label
 function renderRules(handlers: FakeHandlers) {
   const bridge = fakeBridge({
     listConnections: () => [makeConnection()],
+    listErrors: () => [],
     getRules: (p) => ({
       outgoing: p['version'] === 1 ? '// version 1\n' : outgoing,
       incoming,
