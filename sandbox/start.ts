@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { createCustomUiHost } from './forge/custom-ui/custom-ui-host';
 import { ForgePlatform, type Installation } from './forge/platform';
 import type { JiraAccountCredentials, JiraSiteApi } from './jira/contract';
 import { JiraSite } from './jira/site';
@@ -31,6 +32,8 @@ export interface StartSandboxOptions {
   retryBackoffScale?: number;
   /** the platform clock (default Date.now) */
   now?: () => number;
+  /** host the app's Custom UI pages (admin page, issue panel) in the sites' web UI; default true */
+  customUi?: boolean;
 }
 
 export interface SiteCredentials {
@@ -124,6 +127,19 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     };
     const sites = { internal: await startSite('internal', 1), external: await startSite('external', 2) };
     const installations = { internal: await platform.install(sites.internal), external: await platform.install(sites.external) };
+    if (opts.customUi ?? true) {
+      const host = createCustomUiHost({
+        appRoot,
+        siteContext: (name) => {
+          const which = name === 'internal' || name === 'external' ? name : undefined;
+          return which ? { cloudId: installations[which].cloudId, accountId: sites[which].admin.accountId } : undefined;
+        },
+      });
+      for (const site of [sites.internal, sites.external]) {
+        site.mount('/_sandbox/ui/', host.handler);
+        site.setUiExtensions(host.extensions(site.name));
+      }
+    }
     // both sites answer over HTTP before anything is reported ready
     for (const site of [sites.internal, sites.external]) {
       const res = await fetch(`${site.baseUrl ?? ''}/_sandbox/idle`);

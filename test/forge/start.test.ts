@@ -19,6 +19,10 @@ describe('startSandbox', () => {
       expect(sb.installations.external.siteUrl).toBe(sb.urls.external);
       expect(sb.credentials.external).toEqual({ url: sb.urls.external, email: 'admin@external.test', apiToken: 'sandbox-token' });
       expect(await sb.installations.external.invoke('fixture-admin', 'noop', {})).toEqual({});
+      // the app's Custom UI page is hosted in the site's web UI
+      const page = await fetch(`${sb.urls.internal}/_sandbox/ui/internal/fixture-admin/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Sandbox fixture page');
       await sb.waitForIdle();
     } finally {
       await sb.close();
