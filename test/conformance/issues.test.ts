@@ -206,6 +206,12 @@ describeConformance('issues', (spec) => {
       expect(fieldProblems(spec, issue.fields)).toEqual([]);
     });
 
+    it('includes the requested entity properties', async () => {
+      const created = await create(site.jira, {}, { properties: [{ key: 'twinSync.origin', value: { remoteIssueId: '1' } }, { key: 'other', value: 2 }] });
+      const issue = z.object({ properties: z.record(z.string(), z.unknown()) }).parse((await site.jira.get(`/rest/api/3/issue/${created.key}`, { query: { fields: 'summary', properties: 'twinSync.origin' } })).body);
+      expect(issue.properties).toEqual({ 'twinSync.origin': { remoteIssueId: '1' } });
+    });
+
     it('links the issue through its id', async () => {
       const created = await create(site.jira);
       const issue = await getIssue(site.jira, created.key);

@@ -107,6 +107,11 @@ describeConformance('JQL search', (spec) => {
       expect(issue?.key).toBe(keys[0]);
     });
 
+    it('answers 400 for a nextPageToken it did not issue', async () => {
+      const res = await search(site.jira, via, { jql: 'labels = paging', nextPageToken: 'not-a-token' });
+      expectConforming(res, 400);
+    });
+
     it('answers 400 with the parser\'s message for malformed JQL', async () => {
       const res = await search(site.jira, via, { jql: 'project = "INT" AND (' });
       expectConforming(res, 400);
@@ -137,6 +142,13 @@ describeConformance('JQL search', (spec) => {
     ['OR', 'labels = paging AND (issuetype = Bug OR priority = Highest) ORDER BY key DESC', [5, 0]],
   ])('evaluates %s', async (_name, jql, indexes) => {
     expect(await keysFor(site.jira, jql)).toEqual(indexes.map((i) => keys[i]));
+  });
+
+  it('includes the requested entity properties in the results', async () => {
+    const res = await site.jira.post('/rest/api/3/search/jql', { jql: `key = ${keys[4] ?? ''}`, fields: ['summary'], properties: ['twinSync.origin'] });
+    expectConforming(res, 200);
+    const issues = z.object({ issues: z.array(z.object({ properties: z.record(z.string(), z.unknown()) })) }).parse(res.body).issues;
+    expect(issues.map((i) => i.properties)).toEqual([{ 'twinSync.origin': { connectionId: 'c-9', remoteIssueId: '10042' } }]);
   });
 
   it('finds issues by key in (...)', async () => {
