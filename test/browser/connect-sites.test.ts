@@ -26,6 +26,10 @@ describe('connecting two sites through their admin pages', () => {
     const { page: internalPage, pageErrors } = await openPage(browser);
     const internal = await openAdmin(internalPage, sandbox.urls.internal, 'admin page (internal, no connection)');
     await internal.getByText(/No connections yet/).waitFor();
+    // view.theme.enable() through the host bridge: the Atlassian design tokens are in force
+    const adminFrame = internalPage.frames().find((f) => f.url().includes('/twin-sync-admin/'));
+    const token: unknown = await adminFrame?.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--ds-text').trim());
+    expect(token).toMatch(/^#[0-9A-Fa-f]{6}$/);
     await screenshot(internalPage, 'admin-internal-empty');
 
     // by keyboard: type the name, Enter submits
