@@ -43,6 +43,9 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 
+type Handler = (request: unknown, context: unknown) => unknown;
+const isHandler = (v: unknown): v is Handler => typeof v === 'function';
+
 const FIXTURE = path.join(__dirname, '..', 'test', 'forge', 'fixture-app');
 const Timings = z.object({ setMs: z.number(), getMs: z.number() });
 
@@ -67,7 +70,9 @@ export async function runForgeBench(opts: ForgeBenchOptions = {}): Promise<Forge
     const inst = await platform.install(site);
     // the same handler, called without the platform (its module is already loaded by the platform)
     const fixture: unknown = module.require(path.join(FIXTURE, 'src', 'index.ts'));
-    const handler = z.object({ resolver: z.function() }).loose().parse(fixture).resolver;
+    const exported = fixture !== null && typeof fixture === 'object' && 'resolver' in fixture ? fixture.resolver : undefined;
+    if (!isHandler(exported)) throw new Error('the fixture app exports no resolver handler');
+    const handler = exported;
     const request = { call: { functionKey: 'noop', payload: {} }, context: { accountId: site.admin.accountId, moduleKey: 'fixture-admin' } };
     const direct = await timed(invocations, async () => handler(request, { principal: { accountId: site.admin.accountId } }));
     const viaPlatform = await timed(invocations, () => inst.invoke('fixture-admin', 'noop', {}));
