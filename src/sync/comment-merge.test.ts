@@ -34,6 +34,13 @@ describe('planComments', () => {
     expect(result.links).toEqual([link('l1', 'r7', 'local', 'mine')]);
   });
 
+  it('a copy edited there before we learned of it: the later edit wins', () => {
+    const edited: ReplicaComment = { ...rc('r7', 'edited there', 'l1'), created: '2026-01-01T00:00:00.000Z', updated: '2026-01-05T00:00:00.000Z' };
+    const result = plan({ local: [local('l1', 'mine', '2026-01-02T00:00:00.000Z')], desired: [desired('l1', 'edited there', null, '2026-01-05T00:00:00.000Z')], replicaComments: [edited] });
+    expect(result.ops).toEqual([{ op: 'update', localId: 'l1', body: doc('edited there') }]);
+    expect(result.links).toEqual([link('l1', 'r7', 'local', 'edited there')]);
+  });
+
   it('a conflicting edit goes to the later one', () => {
     const result = plan({
       local: [local('l1', 'mine', '2026-01-02T00:00:00.000Z')],

@@ -35,6 +35,7 @@ export interface CommentMergeInput {
 }
 
 export const bodyHash = (body: AdfDoc): string => hashOf(body);
+const UNKNOWN_BASE = '';
 
 export function planComments(input: CommentMergeInput): CommentPlan {
   const localById = new Map(input.local.map((c) => [c.id, c]));
@@ -45,12 +46,14 @@ export function planComments(input: CommentMergeInput): CommentPlan {
   const tombstones = input.links.filter((l) => !localById.has(l.localId) && remoteIds.has(l.remoteId));
   for (const link of input.links) if (localById.has(link.localId)) links.set(link.localId, { ...link });
 
-  // Learn the remote ids of the remote's copies of our own comments.
+  // Learn the remote ids of the remote's copies of our own comments. A copy never edited since its
+  // creation holds a body we sent: the base. An edited one has no known base ('' below): if the
+  // bodies differ, the later edit wins.
   for (const rc of input.replicaComments) {
     if (rc.originId === null) continue;
     const local = localById.get(rc.originId);
     if (!local || links.has(local.id)) continue;
-    links.set(local.id, { localId: local.id, remoteId: rc.id, owner: 'local', hash: bodyHash(rc.body) });
+    links.set(local.id, { localId: local.id, remoteId: rc.id, owner: 'local', hash: rc.created === rc.updated ? bodyHash(rc.body) : UNKNOWN_BASE });
   }
   const byRemoteId = new Map([...links.values()].map((l) => [l.remoteId, l]));
   const deletedHere = new Set(tombstones.map((l) => l.remoteId));
@@ -77,7 +80,7 @@ export function planComments(input: CommentMergeInput): CommentPlan {
       if (link) link.hash = mine;
       continue;
     }
-    if (link && theirs === link.hash) continue;
+    if (link && link.hash !== UNKNOWN_BASE && theirs === link.hash) continue;
     if (!link || mine === link.hash) {
       ops.push({ op: 'update', localId: targetId, body: d.body });
       if (link) link.hash = theirs;
@@ -87,6 +90,8 @@ export function planComments(input: CommentMergeInput): CommentPlan {
     conflicts.push({ localId: targetId, winner });
     if (winner === 'theirs') {
       ops.push({ op: 'update', localId: targetId, body: d.body });
+      link.hash = theirs;
+    } else if (link.hash === UNKNOWN_BASE) {
       link.hash = theirs;
     }
   }

@@ -1,23 +1,23 @@
 import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira';
-import type { RulesIssue } from '../ports/rules';
+import type { RulesEngine, RulesIssue } from '../ports/rules';
 import { logActivity } from './activity';
-import { sameValue } from './canonical-json';
 import { bodyHash, planComments } from './comment-merge';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
 import type { ReplicaMessage } from './envelope/replica-message';
 import type { UnlinkMessage } from './envelope/unlink-message';
 import { PermanentError, TransientError } from './errors';
+import { sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
-import { baseFor, newLink, pruneSent } from './link-state';
+import { baseFor, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
-import { processOutgoing } from './outgoing';
+import { processOutgoing, replicaHash } from './outgoing';
 import { localLock, type IncomingEvent } from './queue-event';
-import { AdfDocSchema, type JsonValue } from './replica';
+import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
 import { keys } from './state/keys';
-import { DirtySchema, type Connection, type FieldValues, type LinkState } from './state/records';
+import { DirtySchema, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 
@@ -124,7 +124,9 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     local = await deps.jira.getIssue(ref.id);
     if (!local) throw new TransientError(`the new twin ${ref.key} cannot be read yet`);
     link = newLink(connection.id, local.id, local.key, 'remote');
-    link.known = { values: fieldValuesOf(toRulesIssue(local, [])), editedAt: message.editedAt };
+    // The new twin's values came from the remote: they carry its stamps.
+    const values = fieldValuesOf(toRulesIssue(local, []));
+    link.known = { values, editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
   }
   if (!local) throw new Error('unreachable: no local issue');
   link.remoteIssueId = message.issue.id;
@@ -132,12 +134,13 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
 
   // Three-way merge of the fields, in local terms.
   const mine = fieldValuesOf(toRulesIssue(local, link.comments));
-  if (!link.known || !sameValue(link.known.values, mine)) link.known = { values: mine, editedAt: local.updated };
+  const known = observe(link, mine, local.updated);
   const theirs = desiredValues(desired);
   const base = firstSync ? null : baseFor(link, message.ack);
   const merge = threeWayMerge({
-    base: base?.values ?? null, mine, theirs, policy: connection.conflictPolicy,
-    mineEditedAt: link.known.editedAt, theirsEditedAt: message.editedAt, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
+    base: base?.values ?? null, baseStamps: base?.stamps ?? {}, mine, theirs, policy: connection.conflictPolicy,
+    mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
+    mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
   // A status move walks the workflow from the current status: never from a snapshot.
   if (usedSnapshot && 'status' in merge.apply) return applyReplicaMessage(deps, repo, connection, message, event, true);
@@ -191,10 +194,24 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   link.ackedSeq = Math.max(link.ackedSeq, message.ack);
   link.sent = pruneSent(link);
   link.version += 1;
-  link.applied = { version: link.version, values: theirs };
-  link.known = { values: { ...mine, ...merge.apply }, editedAt: link.known.editedAt };
+  link.applied = { version: link.version, values: theirs, stamps: message.fieldEditedAt };
+  const stamps = { ...known.stamps };
+  for (const field of Object.keys(merge.apply)) {
+    const stamp = message.fieldEditedAt[field] ?? message.editedAt;
+    if (stamp !== null) stamps[field] = stamp;
+  }
+  link.known = { values: { ...mine, ...merge.apply }, editedAt: known.editedAt, stamps };
   link.lastSyncAt = new Date(deps.clock.now()).toISOString();
   link.snapshot = after ? { issue: after, at: basisAt } : null;
+  // After writing, the remote's picture of this issue is our state after the apply, not the last
+  // replica we sent: compare later changes with that (a change back to the last sent state is sent).
+  // That holds only when nothing of ours is still unknown to the remote; otherwise the next
+  // outgoing sync must send whatever it finds.
+  const createdCopies = plan.ops.some((op) => op.op === 'create');
+  if (writes > 0) {
+    const pending = createdCopies || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
+    link.lastSentHash = after && !pending ? await postApplyHash(rules, after, links, connection) : null;
+  }
   await deps.store.transact([
     ...repo.linkOps(link),
     { op: 'set', key: keys.previous(connection.id, link.localIssueId), value: { replica: message.replica } },
@@ -207,6 +224,17 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const ruleLogs = result.logs.length > 0 ? `; rules: ${result.logs.map((l) => l.message).join(' | ')}` : '';
   await log(created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`, local.key);
 
+  // Copies of remote comments were created: send our state back so the remote learns their ids
+  // (a later deletion or edit of a copy then reaches the original). Not a sync back: no loop, the
+  // remote's apply of it writes nothing and sends nothing.
+  if (!syncBack && createdCopies && connection.direction === 'both') {
+    const event = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 };
+    try {
+      await processOutgoing(deps, event, after ?? undefined);
+    } catch {
+      await deps.queue.push([event]);
+    }
+  }
   if (syncBack) {
     const syncBackEvent = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 };
     // Right after a create with nothing written since the read, the read is current: send without reading again.
@@ -252,6 +280,28 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   if (desired.reporter) fields.reporter = desired.reporter.accountId;
   const ref = await deps.jira.createIssue({ projectKey: desired.projectKey, typeName: desired.typeName ?? 'Task', fields, origin });
   return { ...ref, created: true };
+}
+
+/** Something of ours the remote does not have yet: a field we kept different, a comment without a counterpart there. */
+function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIssue['comments'], links: CommentLink[], remoteComments: Replica['comments']): boolean {
+  if (Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f]))) return true;
+  const remoteIds = new Set(remoteComments.map((c) => c.id));
+  const copiedHere = new Set(remoteComments.map((c) => c.originId).filter((id): id is string => id !== null));
+  const copyOf = new Map(links.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.remoteId]));
+  const localIds = new Set(comments.map((c) => c.id));
+  const originalsHere = new Set([...copyOf.entries()].filter(([localId]) => localIds.has(localId)).map(([, remoteId]) => remoteId));
+  const oursMissingThere = comments.some((c) => {
+    const original = copyOf.get(c.id);
+    return original !== undefined ? !remoteIds.has(original) : !copiedHere.has(c.id);
+  });
+  const theirsMissingHere = remoteComments.some((rc) => (rc.originId !== null ? !localIds.has(rc.originId) : !originalsHere.has(rc.id)));
+  return oursMissingThere || theirsMissingHere;
+}
+
+async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], connection: Connection): Promise<string | null> {
+  const output = await rules.outgoing({ issue: toRulesIssue(issue, links), connection: rulesConnection(connection) });
+  const parsed = ReplicaSchema.safeParse(output.replica);
+  return parsed.success ? replicaHash(parsed.data) : null;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { LinkState } from './state/records';
+import { sameValue } from './canonical-json';
+import type { FieldValues, LinkState } from './state/records';
 
 export function newLink(connectionId: string, localIssueId: string, localKey: string, origin: 'local' | 'remote'): LinkState {
   return {
@@ -18,6 +19,24 @@ export function pruneSent(link: LinkState): LinkState['sent'] {
 export function baseFor(link: LinkState, ack: number): LinkState['applied'] {
   const sent = link.sent.find((s) => s.seq === ack) ?? null;
   const applied = link.applied;
-  if (sent && (!applied || sent.version > applied.version)) return { version: sent.version, values: sent.values };
+  if (sent && (!applied || sent.version > applied.version)) return { version: sent.version, values: sent.values, stamps: sent.stamps };
   return applied;
+}
+
+/**
+ * Takes in the local values just read: fields a person changed since the engine last saw them get
+ * the issue's `updated` as their stamp (and the issue's edit time moves).
+ */
+export function observe(link: LinkState, values: FieldValues, updated: string): NonNullable<LinkState['known']> {
+  const known = link.known;
+  if (!known) {
+    link.known = { values, editedAt: updated, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, updated])) };
+    return link.known;
+  }
+  const changed = Object.keys(values).filter((f) => !sameValue(values[f], known.values[f]));
+  if (changed.length === 0) return known;
+  const stamps = { ...known.stamps };
+  for (const f of changed) stamps[f] = updated;
+  link.known = { values, editedAt: updated, stamps };
+  return link.known;
 }

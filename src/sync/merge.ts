@@ -9,12 +9,20 @@ import type { JsonValue } from './replica';
  */
 export interface MergeInput {
   base: FieldValues | null;
+  /**
+   * Per field, the stamp of the base value. A value equal to the base but made again later (its
+   * stamp differs: changed and changed back) counts as changed.
+   */
+  baseStamps?: Record<string, string>;
   mine: FieldValues;
   theirs: FieldValues;
   policy: ConflictPolicy;
   /** when a person last changed each side (ISO), compared by 'later-wins' */
   mineEditedAt: string | null;
   theirsEditedAt: string | null;
+  /** per field, when its value was made on each side; the issue-level times above when absent */
+  mineFieldEditedAt?: Record<string, string>;
+  theirsFieldEditedAt?: Record<string, string>;
   mySiteId: string;
   theirSiteId: string;
 }
@@ -41,12 +49,18 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     if (sameValue(theirs, mine)) continue;
     const base = input.base?.[field];
     const hasBase = input.base !== null && field in input.base;
-    if (hasBase && sameValue(theirs, base)) continue;
-    if (!hasBase || sameValue(mine, base)) {
+    const baseStamp = input.baseStamps?.[field];
+    const sameAsBase = (value: JsonValue | undefined, stamp: string | undefined) => sameValue(value, base) && (baseStamp === undefined || stamp === undefined || stamp === baseStamp);
+    if (hasBase && sameAsBase(theirs, input.theirsFieldEditedAt?.[field])) continue;
+    if (!hasBase || sameAsBase(mine, input.mineFieldEditedAt?.[field])) {
       apply[field] = theirs;
       continue;
     }
-    const winner = decideConflict(input);
+    const winner = decideConflict({
+      ...input,
+      mineEditedAt: input.mineFieldEditedAt?.[field] ?? input.mineEditedAt,
+      theirsEditedAt: input.theirsFieldEditedAt?.[field] ?? input.theirsEditedAt,
+    });
     conflicts.push({ field, base, mine, theirs, winner });
     if (winner === 'theirs') apply[field] = theirs;
   }

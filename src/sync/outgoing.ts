@@ -1,16 +1,21 @@
 import { logActivity } from './activity';
-import { hashOf, sameValue } from './canonical-json';
+import { hashOf } from './canonical-json';
 import type { EngineDeps } from './deps';
 import type { ReplicaMessage } from './envelope/replica-message';
 import { PermanentError } from './errors';
 import { fieldValuesOf, toRulesIssue } from './field-values';
-import { newLink, pruneSent } from './link-state';
+import { newLink, observe, pruneSent } from './link-state';
 import type { OutgoingEvent } from './queue-event';
-import { ReplicaSchema } from './replica';
+import { ReplicaSchema, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
 import { fromSite, sendToConnection } from './send';
 import { Repo } from './state/repo';
 import type { LocalIssue } from '../ports/jira';
+
+/** `updated`/`created` move with every write, including the app's own: not part of "changed". */
+export function replicaHash(replica: Replica): string {
+  return hashOf({ ...replica, created: '', updated: '' });
+}
 
 export type OutgoingOutcome = 'sent' | 'unchanged' | 'out-of-scope' | 'inactive';
 
@@ -47,15 +52,14 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   if (!preread) link.snapshot = { issue, at: readAt };
   const rulesIssue = toRulesIssue(issue, link.comments);
   const values = fieldValuesOf(rulesIssue);
-  if (!link.known || !sameValue(link.known.values, values)) link.known = { values, editedAt: issue.updated };
+  const known = observe(link, values, issue.updated);
 
   const rules = await deps.rules.forConnection(connection);
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const replica = parsed.data;
-  // `updated`/`created` move with every write, including the app's own: not part of "changed".
-  const hash = hashOf({ ...replica, created: '', updated: '' });
+  const hash = replicaHash(replica);
   if (hash === link.lastSentHash && !event.syncBack) {
     link.lastSyncAt = new Date(deps.clock.now()).toISOString();
     await repo.saveLink(link);
@@ -65,16 +69,24 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   // Reserve the seq before sending: a crash after the send never reuses it.
   link.outSeq += 1;
   link.version += 1;
-  link.sent = pruneSent({ ...link, sent: [...link.sent, { seq: link.outSeq, version: link.version, values }] });
+  link.sent = pruneSent({ ...link, sent: [...link.sent, { seq: link.outSeq, version: link.version, values, stamps: known.stamps }] });
   await deps.store.transact(repo.linkOps(link));
 
   const now = new Date(deps.clock.now()).toISOString();
   const envelope: ReplicaMessage = {
     v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
     issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq: link.outSeq, ack: link.inSeq, syncBack: event.syncBack,
-    editedAt: link.known.editedAt, replica,
+    editedAt: known.editedAt, fieldEditedAt: known.stamps, replica,
   };
-  await sendToConnection(deps, connection, envelope);
+  try {
+    await sendToConnection(deps, connection, envelope);
+  } catch (error) {
+    // It may have arrived all the same (answer lost): what the remote has is unknown now, so the
+    // retry sends whatever it finds, even a state equal to the last one sent.
+    link.lastSentHash = null;
+    await repo.saveLink(link);
+    throw error;
+  }
   link.lastSentHash = hash;
   link.lastSyncAt = now;
   await repo.saveLink(link);

@@ -21,6 +21,8 @@ export const ReplicaMessageSchema = z.strictObject({
    * conflict policy "later change wins" compares, identical on both sides.
    */
   editedAt: z.iso.datetime().nullable(),
+  /** per field of the sender's issue (its local names: 'summary', 'cf:Team'…), when its value was made */
+  fieldEditedAt: z.record(z.string().max(300), z.iso.datetime()),
   replica: ReplicaSchema,
 });
 export type ReplicaMessage = z.infer<typeof ReplicaMessageSchema>;

@@ -100,11 +100,15 @@ export const LinkStateSchema = z.strictObject({
   /** local version counter: one step per send and per apply */
   version: z.number().int().min(0),
   /** local field values at each send the remote may still acknowledge */
-  sent: z.array(z.strictObject({ seq: z.number().int(), version: z.number().int(), values: FieldValuesSchema })),
-  /** the remote's values (in local terms) at the last apply */
-  applied: z.strictObject({ version: z.number().int(), values: FieldValuesSchema }).nullable(),
-  /** local values as the engine last read or wrote them, and when a person last changed them */
-  known: z.strictObject({ values: FieldValuesSchema, editedAt: z.string().nullable() }).nullable(),
+  sent: z.array(z.strictObject({ seq: z.number().int(), version: z.number().int(), values: FieldValuesSchema, stamps: z.record(z.string(), z.string()) })),
+  /** the remote's values (in local terms) at the last apply, with their stamps */
+  applied: z.strictObject({ version: z.number().int(), values: FieldValuesSchema, stamps: z.record(z.string(), z.string()) }).nullable(),
+  /**
+   * Local values as the engine last read or wrote them; when a person last changed the issue; and
+   * per field, when its current value was made (by a person here, or the remote's stamp when the
+   * value came from there): the clock of "later change wins", travelling with the values.
+   */
+  known: z.strictObject({ values: FieldValuesSchema, editedAt: z.string().nullable(), stamps: z.record(z.string(), z.string()) }).nullable(),
   comments: z.array(CommentLinkSchema),
   lastSyncAt: z.string().nullable(),
   /**
