@@ -63,6 +63,24 @@ describe('the issue panel', () => {
     await page.frameLocator(PANEL_FRAME).getByRole('button', { name: 'Sync now' }).click();
     await sandbox.waitForIdle();
     await page.frameLocator(PANEL_FRAME).getByTestId('twin-state').getByText('In sync').waitFor();
+
+    // Unlink, after confirming: the twin stays, the link is gone on this side
+    const frame = page.frameLocator(PANEL_FRAME);
+    await frame.getByRole('button', { name: 'Unlink' }).click();
+    const dialog = frame.getByRole('alertdialog', { name: `Unlink from ${key}?` });
+    await dialog.waitFor();
+    await screenshot(page, 'issue-panel-unlink-confirm');
+    await dialog.getByRole('button', { name: 'Unlink' }).click();
+    // unlinked but in scope of the connection: the panel offers to sync it again
+    await frame.getByText(`${twinKey} has no twin yet.`).waitFor();
+    const syncTo = frame.getByRole('button', { name: /^Sync to / });
+    await screenshot(page, 'issue-panel-unlinked');
+    await syncTo.click();
+    await sandbox.waitForIdle();
+    const relinked = frame.getByTestId('twin-key').getByRole('link');
+    await relinked.waitFor();
+    expect((await text(relinked)).trim()).toMatch(/^INT-\d+$/);
+    await screenshot(page, 'issue-panel-relinked');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -77,6 +77,20 @@ describe('Issue panel', () => {
     expect(bridge.callsOf('syncToRemote')).toEqual([{ connectionId: 'c1' }]);
   });
 
+  it('keeps looking after "Sync to <site>" until the twin is linked', async () => {
+    let reads = 0;
+    const bridge = renderPanel({
+      getTwin: () => ({ issueId: '10001', twins: [], candidates: [{ connectionId: 'c1', remoteSiteName: 'external' }] }),
+      syncToRemote: () => {
+        // the queue links the twin only on the third look after the click
+        bridge.set({ getTwin: () => (++reads < 3 ? { issueId: '10001', twins: [], candidates: [{ connectionId: 'c1', remoteSiteName: 'external' }] } : makeTwin()) });
+      },
+    }, 10);
+    await userEvent.click(await screen.findByRole('button', { name: 'Sync to external' }));
+    expect(await screen.findByRole('link', { name: 'CLOUD-7' })).toBeInTheDocument();
+    expect(reads).toBeGreaterThanOrEqual(3);
+  });
+
   it('says an issue has no twin when the resolver lists none and names no connection', async () => {
     renderPanel({ getTwin: () => ({ issueId: '10001', twins: [] }) });
     expect(await screen.findByText('INT-1 has no twin.')).toBeInTheDocument();

@@ -14,19 +14,26 @@ const stateLozenge = {
   failed: <Lozenge appearance="removed">Sync failed</Lozenge>,
 } as const;
 
+/** how many times the panel looks for the new link after "Sync to <site>" */
+const LINK_POLLS = 30;
+
 /**
  * The issue panel: the context issue's twin, its state and the actions on it. While a sync is
  * pending the panel looks again every `pollMs`.
  */
 export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelApi; issueKey?: string | null; pollMs?: number }) {
   const [pending, setPending] = useState(false);
-  const twin = useResource<Twin>(() => api.getTwin(), [api], pending ? pollMs : undefined);
+  // after "Sync to <site>" the link appears once the queue has run: look again for a while
+  const [awaitingLink, setAwaitingLink] = useState(0);
+  const twin = useResource<Twin>(() => api.getTwin(), [api], pending || awaitingLink > 0 ? pollMs : undefined);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmUnlink, setConfirmUnlink] = useState(false);
 
   useEffect(() => {
-    if (twin.data !== null) setPending(twin.data.state === 'pending');
+    if (twin.data === null) return;
+    setPending(twin.data.state === 'pending');
+    setAwaitingLink((left) => (twin.data?.linked === true ? 0 : Math.max(left - 1, 0)));
   }, [twin.data]);
 
   const act = async (name: string, action: () => Promise<unknown>) => {
@@ -92,7 +99,10 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
                   <Button
                     key={c.connectionId}
                     appearance="primary"
-                    onClick={() => void act(c.connectionId, () => api.syncToRemote(c.connectionId))}
+                    onClick={() => void act(c.connectionId, async () => {
+                      await api.syncToRemote(c.connectionId);
+                      setAwaitingLink(LINK_POLLS);
+                    })}
                     isLoading={busy === c.connectionId}
                     disabled={busy !== null}
                   >
