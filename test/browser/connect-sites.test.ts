@@ -61,6 +61,7 @@ describe('connecting two sites through their admin pages', () => {
     expect(await external.getByRole('table', { name: 'Connections' }).getByRole('row').count()).toBe(2);
     await screenshot(externalPage, 'admin-external-connected');
 
+    await sandbox.waitForIdle();
     await internal.getByRole('button', { name: 'Refresh' }).click();
     await connections.getByText('Connected').waitFor();
     expect(await text(connections)).toContain('external');
