@@ -1,36 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { CONTEXT_ELEMENT_ID } from './bridge-script';
 import { createCustomUiHost, type CustomUiHost, type CustomUiInvoke } from './custom-ui-host';
-
-const MANIFEST = `
-modules:
-  jira:adminPage:
-    - key: twin-sync-admin
-      resource: admin
-      resolver: { function: admin-resolver }
-      title: Twin Sync
-  jira:issuePanel:
-    - key: twin-sync-panel
-      resource: panel
-      resolver: { function: panel-resolver }
-      title: Twin Sync panel
-      icon: resource:panel;icon.svg
-  function:
-    - key: admin-resolver
-      handler: index.adminResolver
-resources:
-  - key: admin
-    path: static/admin/build
-  - key: panel
-    path: static/panel/build
-`;
-
-const PAGE = '<!doctype html><html><head><meta charset="UTF-8"><script type="module" src="./assets/main.js"></script></head><body><div id="root"></div></body></html>';
+import { FIXTURE_PAGE as PAGE, makeFixtureApp } from './fixture-app';
 
 interface Running {
   host: CustomUiHost;
@@ -42,15 +17,7 @@ let appRoot: string;
 const running: Running[] = [];
 
 beforeAll(() => {
-  appRoot = mkdtempSync(path.join(tmpdir(), 'custom-ui-host-'));
-  writeFileSync(path.join(appRoot, 'manifest.yml'), MANIFEST);
-  for (const page of ['admin', 'panel']) {
-    mkdirSync(path.join(appRoot, 'static', page, 'build', 'assets'), { recursive: true });
-    writeFileSync(path.join(appRoot, 'static', page, 'build', 'index.html'), PAGE);
-    writeFileSync(path.join(appRoot, 'static', page, 'build', 'assets', 'main.js'), `console.log(${JSON.stringify(page)});`);
-  }
-  writeFileSync(path.join(appRoot, 'static', 'panel', 'build', 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  writeFileSync(path.join(appRoot, 'secret.txt'), 'not for the browser');
+  appRoot = makeFixtureApp();
 });
 
 afterAll(() => rmSync(appRoot, { recursive: true, force: true }));

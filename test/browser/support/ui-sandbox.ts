@@ -1,4 +1,4 @@
-import { createCustomUiHost } from '../../../sandbox/forge/custom-ui/custom-ui-host';
+import { mountCustomUi } from '../../../sandbox/forge/custom-ui/mount-custom-ui';
 import { REPO_ROOT, startSandbox, type Sandbox } from '../../../sandbox/start';
 
 export const ADMIN_PAGE = '/jira/settings/apps/twin-sync';
@@ -9,17 +9,9 @@ export const ADMIN_PAGE = '/jira/settings/apps/twin-sync';
  */
 export async function startUiSandbox(opts: { connect: boolean }): Promise<Sandbox> {
   const sandbox = await startSandbox({ portBase: 0, memory: true, connect: opts.connect });
-  const host = createCustomUiHost({
-    appRoot: REPO_ROOT,
-    siteContext: (name) => {
-      const inst = name === 'internal' ? sandbox.installations.internal : name === 'external' ? sandbox.installations.external : undefined;
-      const site = name === 'internal' ? sandbox.sites.internal : name === 'external' ? sandbox.sites.external : undefined;
-      return inst === undefined || site === undefined ? undefined : { cloudId: inst.cloudId, accountId: site.admin.accountId };
-    },
-  });
-  for (const site of [sandbox.sites.internal, sandbox.sites.external]) {
-    site.mount('/_sandbox/ui/', host.handler);
-    site.setUiExtensions(host.extensions(site.name));
-  }
+  mountCustomUi(REPO_ROOT, [
+    { site: sandbox.sites.internal, cloudId: sandbox.installations.internal.cloudId },
+    { site: sandbox.sites.external, cloudId: sandbox.installations.external.cloudId },
+  ]);
   return sandbox;
 }
