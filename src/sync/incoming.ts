@@ -138,7 +138,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const theirs = desiredValues(desired);
   const base = firstSync ? null : baseFor(link, message.ack);
   const merge = threeWayMerge({
-    base: base?.values ?? null, baseStamps: base?.stamps ?? {}, mine, theirs, policy: connection.conflictPolicy,
+    base: base?.values ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
     mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
     mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });

@@ -8,7 +8,8 @@ export function newLink(connectionId: string, localIssueId: string, localKey: st
   };
 }
 
-const MAX_SENT = 4;
+/** bounded: a remote that stays away for many sends loses its base (conflicts are then decided by stamps) */
+const MAX_SENT = 32;
 
 /** Keeps the sends the remote may still acknowledge (at or above its last ack), at most a few. */
 export function pruneSent(link: LinkState): LinkState['sent'] {

@@ -13,7 +13,7 @@ describe('threeWayMerge', () => {
     ['only the remote changed → apply', { summary: 'base' }, { summary: 'base' }, { summary: 'theirs' }, { summary: 'theirs' }, 0],
     ['only mine changed → keep (theirs == base)', { summary: 'base' }, { summary: 'mine' }, { summary: 'base' }, {}, 0],
     ['both changed to the same value → nothing', { summary: 'base' }, { summary: 'same' }, { summary: 'same' }, {}, 0],
-    ['no base → apply theirs', null, { summary: 'mine' }, { summary: 'theirs' }, { summary: 'theirs' }, 0],
+    ['no base → apply theirs (a new twin)', null, { summary: 'mine' }, { summary: 'theirs' }, { summary: 'theirs' }, 0],
     ['field missing from base → apply theirs', { other: 1 }, { summary: 'mine' }, { summary: 'theirs' }, { summary: 'theirs' }, 0],
     ['field the rules did not produce is left alone', { summary: 'b' }, { summary: 'b', status: 'x' }, { summary: 'b' }, {}, 0],
     ['labels compared as values', { labels: ['a'] }, { labels: ['a'] }, { labels: ['a', 'b'] }, { labels: ['a', 'b'] }, 0],
@@ -36,6 +36,21 @@ describe('threeWayMerge', () => {
     const result = threeWayMerge(input({ base: { s: 'base' }, mine: { s: 'mine' }, theirs: { s: 'theirs' }, policy, mineEditedAt, theirsEditedAt, mySiteId, theirSiteId }));
     expect(result.conflicts).toEqual([{ field: 's', base: 'base', mine: 'mine', theirs: 'theirs', winner }]);
     expect(result.apply).toEqual(winner === 'theirs' ? { s: 'theirs' } : {});
+  });
+
+  it.each([
+    ['theirs equal to base but made again later counts as changed (changed and changed back)', { s: '1' }, { s: '2' }, { s: '1' }, { s: 'b1' }, { s: 'm2' }, { s: 't9' }, { s: '1' }],
+    ['theirs equal to base with the same stamp is unchanged', { s: '1' }, { s: '2' }, { s: '1' }, { s: 'b1' }, { s: 'm2' }, { s: 'b1' }, {}],
+    ['mine equal to base but made again: both changed, the later stamp wins', { s: '1' }, { s: '1' }, { s: '3' }, { s: 'b1' }, { s: 'm5' }, { s: 't4' }, {}],
+  ])('%s', (_name, base, mine, theirs, baseStamps, mineStamps, theirStamps, apply) => {
+    const stamp = (x: Record<string, string>) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, `2026-01-0${v.slice(1)}T00:00:00.000Z`]));
+    const result = threeWayMerge(input({ base, mine, theirs, baseStamps: stamp(baseStamps), mineFieldEditedAt: stamp(mineStamps), theirsFieldEditedAt: stamp(theirStamps) }));
+    expect(result.apply).toEqual(apply);
+  });
+
+  it('without a base (forgotten), differing fields are conflicts decided by the stamps', () => {
+    const result = threeWayMerge(input({ base: null, withoutBase: 'later-wins', mine: { s: 'mine' }, theirs: { s: 'theirs' }, mineFieldEditedAt: { s: '2026-01-05T00:00:00.000Z' }, theirsFieldEditedAt: { s: '2026-01-02T00:00:00.000Z' } }));
+    expect(result).toEqual({ apply: {}, conflicts: [expect.objectContaining({ field: 's', winner: 'mine' })] });
   });
 
   it('decides the same winner from either side', () => {

@@ -25,6 +25,11 @@ export interface MergeInput {
   theirsFieldEditedAt?: Record<string, string>;
   mySiteId: string;
   theirSiteId: string;
+  /**
+   * Without a base for a field: 'apply' theirs (a new twin), or decide as a conflict by the
+   * stamps, 'later-wins' (the base was forgotten: never guess that one side did not change).
+   */
+  withoutBase?: 'apply' | 'later-wins';
 }
 
 export interface Conflict {
@@ -52,7 +57,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     const baseStamp = input.baseStamps?.[field];
     const sameAsBase = (value: JsonValue | undefined, stamp: string | undefined) => sameValue(value, base) && (baseStamp === undefined || stamp === undefined || stamp === baseStamp);
     if (hasBase && sameAsBase(theirs, input.theirsFieldEditedAt?.[field])) continue;
-    if (!hasBase || sameAsBase(mine, input.mineFieldEditedAt?.[field])) {
+    if ((!hasBase && input.withoutBase !== 'later-wins') || (hasBase && sameAsBase(mine, input.mineFieldEditedAt?.[field]))) {
       apply[field] = theirs;
       continue;
     }
