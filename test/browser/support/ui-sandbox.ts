@@ -1,17 +1,12 @@
-import { mountCustomUi } from '../../../sandbox/forge/custom-ui/mount-custom-ui';
-import { REPO_ROOT, startSandbox, type Sandbox } from '../../../sandbox/start';
+import { startSandbox, type Sandbox } from '../../../sandbox/start';
 
 export const ADMIN_PAGE = '/jira/settings/apps/twin-sync';
 
 /**
  * The full sandbox (both sites, the Forge platform, the app) with the app's Custom UI pages
- * hosted on both sites: admin page at /jira/settings/apps/twin-sync, issue panel on /browse/KEY.
+ * hosted on both sites by startSandbox (sandbox/forge/custom-ui): the admin page at
+ * /jira/settings/apps/twin-sync, the issue panel on /browse/KEY.
  */
-export async function startUiSandbox(opts: { connect: boolean }): Promise<Sandbox> {
-  const sandbox = await startSandbox({ portBase: 0, memory: true, connect: opts.connect });
-  mountCustomUi(REPO_ROOT, [
-    { site: sandbox.sites.internal, cloudId: sandbox.installations.internal.cloudId },
-    { site: sandbox.sites.external, cloudId: sandbox.installations.external.cloudId },
-  ]);
-  return sandbox;
+export function startUiSandbox(opts: { connect: boolean }): Promise<Sandbox> {
+  return startSandbox({ portBase: 0, memory: true, connect: opts.connect, customUi: true });
 }
