@@ -29,6 +29,8 @@ export interface CommentMergeInput {
   links: readonly CommentLink[];
   /** the replica's comments: copies of our comments there tell us their remote ids */
   replicaComments: readonly ReplicaComment[];
+  /** the remote's agreed body hashes of its copies (by its comment id), from the envelope */
+  remoteBases?: Record<string, string>;
   policy: ConflictPolicy;
   mySiteId: string;
   theirSiteId: string;
@@ -46,14 +48,15 @@ export function planComments(input: CommentMergeInput): CommentPlan {
   const tombstones = input.links.filter((l) => !localById.has(l.localId) && remoteIds.has(l.remoteId));
   for (const link of input.links) if (localById.has(link.localId)) links.set(link.localId, { ...link });
 
-  // Learn the remote ids of the remote's copies of our own comments. A copy never edited since its
-  // creation holds a body we sent: the base. An edited one has no known base ('' below): if the
-  // bodies differ, the later edit wins.
+  // Learn the remote ids of the remote's copies of our own comments, with the base the remote keeps
+  // for each; without it, a copy never edited since its creation holds a body we sent (the base),
+  // an edited one has no known base ('' below): if the bodies differ, the later edit wins.
   for (const rc of input.replicaComments) {
     if (rc.originId === null) continue;
     const local = localById.get(rc.originId);
     if (!local || links.has(local.id)) continue;
-    links.set(local.id, { localId: local.id, remoteId: rc.id, owner: 'local', hash: rc.created === rc.updated ? bodyHash(rc.body) : UNKNOWN_BASE });
+    const base = input.remoteBases?.[rc.id] ?? (rc.created === rc.updated ? bodyHash(rc.body) : UNKNOWN_BASE);
+    links.set(local.id, { localId: local.id, remoteId: rc.id, owner: 'local', hash: base });
   }
   const byRemoteId = new Map([...links.values()].map((l) => [l.remoteId, l]));
   const deletedHere = new Set(tombstones.map((l) => l.remoteId));

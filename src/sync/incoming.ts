@@ -147,7 +147,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
 
   // Comments by identity.
   const plan = planComments({
-    local: local.comments, desired: desired.comments, links: link.comments, replicaComments: message.replica.comments,
+    local: local.comments, desired: desired.comments, links: link.comments, replicaComments: message.replica.comments, remoteBases: message.commentBases,
     policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
   const links = plan.links;

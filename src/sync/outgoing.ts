@@ -76,7 +76,8 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   const envelope: ReplicaMessage = {
     v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
     issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq: link.outSeq, ack: link.inSeq, syncBack: event.syncBack,
-    editedAt: known.editedAt, fieldEditedAt: known.stamps, replica,
+    editedAt: known.editedAt, fieldEditedAt: known.stamps,
+    commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])), replica,
   };
   try {
     await sendToConnection(deps, connection, envelope);

@@ -23,6 +23,8 @@ export const ReplicaMessageSchema = z.strictObject({
   editedAt: z.iso.datetime().nullable(),
   /** per field of the sender's issue (its local names: 'summary', 'cf:Team'…), when its value was made */
   fieldEditedAt: z.record(z.string().max(300), z.iso.datetime()),
+  /** for the sender's copies of the receiver's comments: sender comment id → hash of the body both sides last agreed on */
+  commentBases: z.record(z.string().max(100), z.string().max(100)),
   replica: ReplicaSchema,
 });
 export type ReplicaMessage = z.infer<typeof ReplicaMessageSchema>;
