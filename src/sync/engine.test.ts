@@ -282,3 +282,4 @@ describe('bulk sync', () => {
     expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 3, failed: 0, running: false });
   });
 });
+

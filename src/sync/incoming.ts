@@ -75,7 +75,8 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   }
   let link = localId !== undefined ? await repo.getLink(connection.id, localId) : undefined;
   if (link && message.seq <= link.inSeq) {
-    await log('stale', `stale seq ${message.seq} (applied up to ${link.inSeq}); dropped`, link.localKey);
+    const deleted = await learnFromStale(deps, repo, link, message);
+    await log('stale', `stale seq ${message.seq} (applied up to ${link.inSeq}); dropped${deleted > 0 ? `; it showed ${deleted} comment copy(ies) deleted there since: deleted here too` : ''}`, link.localKey);
     return 'stale';
   }
   const firstSync = link === undefined;
@@ -246,6 +247,32 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     }
   }
   return created ? 'created' : 'applied';
+}
+
+/**
+ * A stale message is never applied, but the copies of our comments it shows are facts: the remote
+ * had them. A copy the newer applied replica no longer has was deleted there, so the original is
+ * deleted here (what the rules would have done had the messages come in order). Returns how many.
+ */
+async function learnFromStale(deps: EngineDeps, repo: Repo, link: LinkState, message: ReplicaMessage): Promise<number> {
+  const known = new Set(link.comments.map((l) => l.localId));
+  const shown = message.replica.comments.filter((c): c is typeof c & { originId: string } => c.originId !== null && !known.has(c.originId));
+  if (shown.length === 0) return 0;
+  const previous = await repo.getPrevious(link.connectionId, link.localIssueId);
+  const stillThere = new Set((previous?.comments ?? []).map((c) => c.originId).filter((id): id is string => id !== null));
+  const gone = shown.filter((c) => !stillThere.has(c.originId));
+  if (gone.length === 0) return 0;
+  for (const copy of gone) {
+    try {
+      await deps.jira.deleteComment(link.localIssueId, copy.originId);
+    } catch (error) {
+      if (!(error instanceof JiraError && error.status === 404)) throw error; // already gone here
+    }
+  }
+  const goneIds = new Set(gone.map((c) => c.originId));
+  if (link.snapshot) link.snapshot = { ...link.snapshot, issue: { ...link.snapshot.issue, comments: link.snapshot.issue.comments.filter((c) => !goneIds.has(c.id)) } };
+  await repo.saveLink(link);
+  return gone.length;
 }
 
 /**
