@@ -193,10 +193,14 @@ export class InstallationRuntime implements InstallationInfo {
     if (!path.startsWith('/')) return proxyError(400, 'INVALID_PATH');
     let creds: JiraAccountCredentials = this.appAccount;
     if (target.provider === 'user') {
-      // the sandbox has one human with credentials per site: asUser acts as the site admin
+      // asUser acts as the invoking user with that user's own credentials on the site; no user, or
+      // one the site does not know (as for a user who never granted the app access), fails the way
+      // Forge fails a user without consent: 401 NEEDS_AUTHENTICATION_ERR
       const accountId = target.accountId ?? ctx.accountId;
       if (!accountId) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');
-      creds = this.site.admin;
+      const user = this.site.credentialsFor(accountId);
+      if (!user) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');
+      creds = user;
     }
     const headers = toHeaders(init?.headers);
     headers.set('authorization', `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}`);

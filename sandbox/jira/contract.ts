@@ -11,7 +11,7 @@ export interface JiraSiteOptions {
   name: string;
   /** SQLite file path, or ':memory:' */
   db: string;
-  /** 'default' seeds the site as the seed data says (idempotent on an existing file); 'none' seeds only the admin user */
+  /** 'default' seeds the site as the seed data says (idempotent on an existing file); 'none' seeds only the two people (admin and user) */
   seed?: 'default' | 'none';
   /** clock in epoch ms (tests may pass a fake); default Date.now */
   now?: () => number;
@@ -69,8 +69,15 @@ export interface JiraSiteApi {
   mount(prefix: string, handler: MountedHandler): void;
   /** subscribe to product events; returns the unsubscribe function */
   onEvent(listener: (event: JiraProductEvent) => void): () => void;
-  /** the admin user's credentials (admin@<name>.test / sandbox-token) */
+  /** the admin user's credentials (admin@<name>.test / sandbox-token); the only account with global ADMINISTER */
   readonly admin: JiraAccountCredentials;
+  /** the seeded non-admin user's credentials (user@<name>.test / sandbox-token): browses and edits every project, no ADMINISTER */
+  readonly user: JiraAccountCredentials;
+  /**
+   * the credentials of the active person (accountType 'atlassian') with this account id, so the
+   * Forge platform can act as that user (`asUser()`); null for an unknown or inactive account and for app accounts
+   */
+  credentialsFor(accountId: string): JiraAccountCredentials | null;
   /** create (or return the existing) app account, accountType 'app', for an installed app */
   createAppAccount(appName: string): JiraAccountCredentials;
   /** REST requests served, by "METHOD /rest/api/3/route/{template}", for benchmarks */

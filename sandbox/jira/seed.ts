@@ -29,6 +29,15 @@ export function ensureAdmin(siteName: string, accounts: Accounts): AccountRecord
   return accounts.ensure({ accountId: makeAccountId(siteName, email), email, displayName: 'Admin', accountType: 'atlassian', apiToken: ADMIN_API_TOKEN });
 }
 
+export const userEmail = (siteName: string): string => `user@${siteName}.test`;
+export const userDisplayName = (siteName: string): string => `Sandbox User (${siteName})`;
+
+/** The seeded non-admin person: `user@<site>.test`, API token `sandbox-token` (see README). */
+export function ensureUser(siteName: string, accounts: Accounts): AccountRecord {
+  const email = userEmail(siteName);
+  return accounts.ensure({ accountId: makeAccountId(siteName, email), email, displayName: userDisplayName(siteName), accountType: 'atlassian', apiToken: ADMIN_API_TOKEN });
+}
+
 /** Seeds the default configuration once; a second call on the same database changes nothing. Inside a transaction. */
 export function seedDefault(siteName: string, db: Db, counters: Counters, catalog: Catalog, admin: AccountRecord): void {
   const done = db.prepare("SELECT 1 FROM counters WHERE name = 'seed:default'").get();

@@ -14,10 +14,11 @@ import { compileJql } from './jql';
 import { Renderer } from './render';
 import { issueRoutes } from './rest/issue-routes';
 import { metaRoutes } from './rest/meta-routes';
+import { permissionRoutes } from './rest/permission-routes';
 import { remoteLinkRoutes } from './rest/remote-link-routes';
 import { searchRoutes } from './rest/search-routes';
 import type { Services } from './rest/services';
-import { ensureAdmin, seedDefault } from './seed';
+import { ensureAdmin, ensureUser, seedDefault } from './seed';
 import { Accounts, makeAccountId } from './storage/accounts';
 import { Catalog } from './storage/catalog';
 import { Counters, openDb, type Db } from './storage/db';
@@ -45,6 +46,7 @@ const UNAUTHORIZED = new JiraError(401, ['Client must be authenticated to access
 export class JiraSite implements JiraSiteApi {
   readonly name: string;
   readonly admin: JiraAccountCredentials;
+  readonly user: JiraAccountCredentials;
   private url: string | null = null;
   private server: Server | null = null;
   private readonly db: Db;
@@ -72,13 +74,15 @@ export class JiraSite implements JiraSiteApi {
     this.counters = new Counters(this.db);
     this.accounts = new Accounts(this.db);
     this.catalog = new Catalog(this.db, this.counters);
-    const admin = this.db.transaction(() => {
+    const [admin, user] = this.db.transaction(() => {
       const a = ensureAdmin(opts.name, this.accounts);
+      const u = ensureUser(opts.name, this.accounts);
       if ((opts.seed ?? 'default') === 'default') seedDefault(opts.name, this.db, this.counters, this.catalog, a);
-      return a;
+      return [a, u] as const;
     })();
     this.catalog.reload();
     this.admin = { accountId: admin.accountId, email: admin.email, apiToken: admin.apiToken };
+    this.user = { accountId: user.accountId, email: user.email, apiToken: user.apiToken };
     this.store = new IssueStore(this.db, this.counters);
     this.index = new IssueIndex(this.store, this.catalog);
     this.index.load();
@@ -86,13 +90,14 @@ export class JiraSite implements JiraSiteApi {
     const view = new IssueView(this.store, this.catalog, render);
     const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now);
     this.services = {
-      siteName: this.name, baseUrl: () => this.origin(), now: this.now,
+      siteName: this.name, adminAccountId: admin.accountId, baseUrl: () => this.origin(), now: this.now,
       db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
       compileJql,
     };
     issueRoutes(this.router, this.services);
     metaRoutes(this.router, this.services);
     searchRoutes(this.router, this.services);
+    permissionRoutes(this.router, this.services);
     remoteLinkRoutes(this.router, this.services, new RemoteLinkStore(this.db, this.counters));
   }
 
@@ -156,6 +161,12 @@ export class JiraSite implements JiraSiteApi {
       apiToken: `app-${randomBytes(18).toString('base64url')}`, appName,
     }))();
     return { accountId: account.accountId, email: account.email, apiToken: account.apiToken };
+  }
+
+  credentialsFor(accountId: string): JiraAccountCredentials | null {
+    const a = this.accounts.get(accountId);
+    if (!a || !a.active || a.accountType !== 'atlassian') return null;
+    return { accountId: a.accountId, email: a.email, apiToken: a.apiToken };
   }
 
   stats(): { requests: number; byRoute: Record<string, number> } {

@@ -88,6 +88,45 @@ describe('product requests', () => {
     expect(await call(internal(), 'jira-myself')).toEqual({ ok: { status: 200, body: expect.objectContaining({ accountId: internal().appAccountId }) } });
     expect(internal().stats()).toEqual(expect.objectContaining({ productRequests: 1 }));
   });
+
+  it('sends requestJira asUser as the invoking user: the site admin by default', async () => {
+    const admin = sb.sites[0]!.admin.accountId;
+    expect(await call(internal(), 'jira-myself-as-user')).toEqual({ ok: { status: 200, body: expect.objectContaining({ accountId: admin, emailAddress: 'admin@internal.test' }), accountId: admin } });
+    expect(await call(internal(), 'jira-admin-check')).toEqual({ ok: { status: 200, admin: true } });
+  });
+
+  const invokeAs = async (accountId: string, functionKey: string): Promise<unknown> => {
+    const res = await fetch(`${internal().siteUrl}/_sandbox/invoke`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ moduleKey: 'fixture-admin', functionKey, context: { accountId } }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json() as { result: unknown }).result;
+  };
+
+  it.each([
+    ['POST /_sandbox/invoke with context.accountId', (accountId: string, fn: string) => invokeAs(accountId, fn)],
+    ['Installation.invoke with opts.accountId', (accountId: string, fn: string) => internal().invoke('fixture-admin', fn, {}, { accountId })],
+  ])('sends requestJira asUser as the non-admin user through %s', async (_how, invoke) => {
+    const user = sb.sites[0]!.user;
+    expect(await invoke(user.accountId, 'jira-myself-as-user')).toEqual({
+      ok: { status: 200, body: expect.objectContaining({ accountId: user.accountId, emailAddress: 'user@internal.test', displayName: 'Sandbox User (internal)' }), accountId: user.accountId },
+    });
+    expect(await invoke(user.accountId, 'jira-admin-check')).toEqual({ ok: { status: 200, admin: false } });
+  });
+
+  it.each([
+    ['an account the site does not know', () => 'someone-else'],
+    ["the app's own account", () => internal().appAccountId],
+  ])('fails requestJira asUser with NeedsAuthenticationError for %s, and sends nothing', async (_who, accountId) => {
+    internal().resetStats();
+    sb.sites[0]!.resetStats();
+    expect(await internal().invoke('fixture-admin', 'jira-myself-as-user', {}, { accountId: accountId() })).toEqual({
+      error: { name: 'NeedsAuthenticationError', message: expect.any(String) },
+    });
+    expect(sb.sites[0]!.stats().requests).toBe(0);
+    expect(internal().stats().productRequests).toBe(0);
+  });
 });
 
 describe('web triggers', () => {

@@ -11,6 +11,8 @@ import type { IssueStore } from '../storage/issue-store';
 /** What the REST route modules work with. */
 export interface Services {
   siteName: string;
+  /** the site admin's account id (global ADMINISTER) */
+  adminAccountId: string;
   baseUrl(): string;
   now(): number;
   db: Db;

@@ -115,6 +115,15 @@ resolver.define('jira-myself', async () => attempt(async () => {
   const res = await api.asApp().requestJira(route`/rest/api/3/myself`);
   return { status: res.status, body: z.object({ accountId: z.string() }).loose().parse(await res.json()) };
 }));
+resolver.define('jira-myself-as-user', async ({ context }) => attempt(async () => {
+  const res = await api.asUser().requestJira(route`/rest/api/3/myself`);
+  return { status: res.status, body: z.object({ accountId: z.string() }).loose().parse(await res.json()), accountId: z.string().parse(context['accountId']) };
+}));
+resolver.define('jira-admin-check', async () => attempt(async () => {
+  const res = await api.asUser().requestJira(route`/rest/api/3/mypermissions?permissions=${'ADMINISTER'}`);
+  const body = z.object({ permissions: z.object({ ADMINISTER: z.object({ havePermission: z.boolean() }) }) }).parse(await res.json());
+  return { status: res.status, admin: body.permissions.ADMINISTER.havePermission };
+}));
 resolver.define('jira-create', async ({ payload, context }) => attempt(async () => {
   const p = z.object({ as: z.enum(['app', 'user']), project: z.string(), summary: z.string() }).parse(payload);
   const requester = p.as === 'app' ? api.asApp() : api.asUser();
