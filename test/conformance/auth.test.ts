@@ -32,6 +32,7 @@ const ENDPOINTS: [string, string, unknown][] = [
   ['GET', '/rest/api/3/status', undefined],
   ['GET', '/rest/api/3/issue/createmeta/INT/issuetypes', undefined],
   ['GET', '/rest/api/3/myself', undefined],
+  ['GET', '/rest/api/3/mypermissions?permissions=ADMINISTER', undefined],
   ['GET', '/rest/api/3/user/search?query=admin', undefined],
   ['GET', '/rest/api/3/search/jql?jql=project%20%3D%20%22INT%22', undefined],
   ['POST', '/rest/api/3/search/jql', { jql: 'project = "INT"' }],
