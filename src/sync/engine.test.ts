@@ -30,7 +30,7 @@ async function sendToB(world: World, connectionId: string, over: { seq: number; 
   const id = over.issueId ?? '900';
   const body = JSON.stringify({
     v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date(world.clock.now()).toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
-    issue: { id, key: `INT-${id}` }, twin: null, seq: over.seq, ack: over.ack ?? 0, syncBack: over.syncBack ?? false, editedAt: new Date(world.clock.now()).toISOString(), fieldEditedAt: {}, commentBases: {},
+    issue: { id, key: `INT-${id}` }, twin: null, seq: over.seq, ack: over.ack ?? 0, syncBack: over.syncBack ?? false, editedAt: new Date(world.clock.now()).toISOString(), fieldEditedAt: {}, commentBases: {}, deletedOrigins: [],
     replica: {
       key: `INT-${id}`, id, projectKey: 'INT', summary: over.summary, description: null, type: { name: 'Task' }, priority: null, labels: [], status: { name: 'Open', category: null },
       dueDate: null, assignee: null, reporter: null, comments: [], customFields: {}, created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z',

@@ -22,7 +22,7 @@ describe('inbox verification', () => {
 
   const envelope = (over: Record<string, unknown> = {}) => ({
     v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date(now()).toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
-    issue: { id: '1', key: 'INT-1' }, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {},
+    issue: { id: '1', key: 'INT-1' }, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {}, deletedOrigins: [],
     replica: {
       key: 'INT-1', id: '1', projectKey: 'INT', summary: 's', description: textDoc('d'), type: { name: 'Task' }, priority: null, labels: [],
       status: { name: 'Open', category: null }, dueDate: null, assignee: null, reporter: null, comments: [], customFields: {}, created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z',

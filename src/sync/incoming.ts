@@ -147,8 +147,12 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   if (usedSnapshot && 'status' in merge.apply) return applyReplicaMessage(deps, repo, connection, message, event, true);
 
   // Comments by identity.
+  // Our comments whose copies were deleted there go here too, whatever the rules kept.
+  const deletedThere = new Set(message.deletedOrigins);
+  const copies = new Set(link.comments.filter((l) => l.owner === 'remote').map((l) => l.localId));
+  const desiredComments = desired.comments.filter((d) => !(deletedThere.has(d.id) && !copies.has(d.id)));
   const plan = planComments({
-    local: local.comments, desired: desired.comments, links: link.comments, replicaComments: message.replica.comments, remoteBases: message.commentBases,
+    local: local.comments, desired: desiredComments, links: link.comments, replicaComments: message.replica.comments, remoteBases: message.commentBases,
     policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
   const links = plan.links;
@@ -312,14 +316,15 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
 /** Something of ours the remote does not have yet: a field we kept different, a comment without a counterpart there. */
 function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIssue['comments'], links: CommentLink[], remoteComments: Replica['comments']): boolean {
   if (Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f]))) return true;
-  const remoteIds = new Set(remoteComments.map((c) => c.id));
-  const copiedHere = new Set(remoteComments.map((c) => c.originId).filter((id): id is string => id !== null));
   const copyOf = new Map(links.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.remoteId]));
   const localIds = new Set(comments.map((c) => c.id));
   const originalsHere = new Set([...copyOf.entries()].filter(([localId]) => localIds.has(localId)).map(([, remoteId]) => remoteId));
+  const remoteById = new Map(remoteComments.map((rc) => [rc.id, rc]));
+  const remoteCopyOf = new Map(remoteComments.filter((rc) => rc.originId !== null).map((rc) => [rc.originId, rc]));
   const oursMissingThere = comments.some((c) => {
     const original = copyOf.get(c.id);
-    return original !== undefined ? !remoteIds.has(original) : !copiedHere.has(c.id);
+    const counterpart = original !== undefined ? remoteById.get(original) : remoteCopyOf.get(c.id);
+    return counterpart === undefined || !sameValue(counterpart.body, c.body);
   });
   const theirsMissingHere = remoteComments.some((rc) => (rc.originId !== null ? !localIds.has(rc.originId) : !originalsHere.has(rc.id)));
   return oursMissingThere || theirsMissingHere;

@@ -25,7 +25,7 @@ describe('inbox security', () => {
   };
   const envelope = (over: Record<string, unknown> = {}) => ({
     v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: 'attacker test', cloudId: 'test-cloud' },
-    issue: { id: '777', key: 'REM-7' }, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {},
+    issue: { id: '777', key: 'REM-7' }, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {}, deletedOrigins: [],
     replica: {
       key: 'REM-7', id: '777', projectKey: 'REM', summary: 'From the test', description: doc('x'), type: { name: 'Task' }, priority: null, labels: [],
       status: { name: 'Open', category: null }, dueDate: null, assignee: null, reporter: null, comments: [], customFields: {},

@@ -25,6 +25,8 @@ export const ReplicaMessageSchema = z.strictObject({
   fieldEditedAt: z.record(z.string().max(300), z.iso.datetime()),
   /** for the sender's copies of the receiver's comments: sender comment id → hash of the body both sides last agreed on */
   commentBases: z.record(z.string().max(100), z.string().max(100)),
+  /** the receiver's comments whose copies a person deleted on the sender's side: delete them there too */
+  deletedOrigins: z.array(z.string().max(100)).max(1000),
   replica: ReplicaSchema,
 });
 export type ReplicaMessage = z.infer<typeof ReplicaMessageSchema>;
