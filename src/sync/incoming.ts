@@ -214,7 +214,8 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   // outgoing sync must send whatever it finds.
   const createdCopies = plan.ops.some((op) => op.op === 'create');
   if (writes > 0) {
-    const pending = createdCopies || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
+    // (and when the remote has not yet seen all our sends: those are still on their way to it)
+    const pending = createdCopies || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
     link.lastSentHash = after && !pending ? await postApplyHash(rules, after, links, connection) : null;
   }
   await deps.store.transact([
