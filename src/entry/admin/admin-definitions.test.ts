@@ -1,6 +1,6 @@
 import { adminResolverDefinitions } from './admin-resolvers';
 import { rulesResolverDefinitions } from './rules-resolvers';
-import { allAdminDefinitions } from '.';
+import { allAdminDefinitions, guardedAdminDefinitions } from '.';
 
 describe('twin-sync-admin resolver functions', () => {
   it('offers the engine functions and the rules functions, none shadowing another', () => {
@@ -12,6 +12,10 @@ describe('twin-sync-admin resolver functions', () => {
       'createInvitation', 'acceptInvitation', 'listConnections', 'updateConnection', 'deleteConnection', 'syncIssue', 'listErrors', 'retryError', 'listActivity',
       'getIssueSyncState', 'startBulkSync', 'getBulkSyncProgress',
     ]));
+  });
+
+  it('the module serves every function behind the administrator check', () => {
+    expect(Object.keys(guardedAdminDefinitions).sort()).toEqual(Object.keys(allAdminDefinitions).sort());
   });
 
   it('answers a payload that does not parse with a readable error and runs nothing', async () => {

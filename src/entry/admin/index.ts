@@ -1,4 +1,6 @@
 import { buildResolver, type ResolverDefinitions } from '../../adapters/forge/forge-resolver';
+import { forgePermissions } from '../../adapters/forge/forge-permissions';
+import { requireJiraAdmin } from '../authorization';
 import { adminResolverDefinitions } from './admin-resolvers';
 import { rulesResolverDefinitions } from './rules-resolvers';
 
@@ -11,4 +13,10 @@ export const allAdminDefinitions: ResolverDefinitions = {
   ...rulesResolverDefinitions,
 };
 
-export const adminResolver = buildResolver(allAdminDefinitions);
+/**
+ * Jira shows the admin page only to administrators, but anyone signed in can invoke its functions:
+ * each one first asks Jira, as the caller, for the global ADMINISTER permission.
+ */
+export const guardedAdminDefinitions: ResolverDefinitions = requireJiraAdmin(allAdminDefinitions, () => forgePermissions());
+
+export const adminResolver = buildResolver(guardedAdminDefinitions);

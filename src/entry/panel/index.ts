@@ -1,4 +1,9 @@
 import { buildResolver } from '../../adapters/forge/forge-resolver';
-import { panelResolverDefinitions } from './panel-resolvers';
+import { forgePermissions } from '../../adapters/forge/forge-permissions';
+import { guardDefinitions } from '../authorization';
+import { panelAccess, panelResolverDefinitions } from './panel-resolvers';
 
-export const panelResolver = buildResolver(panelResolverDefinitions);
+/** Each panel function first checks, as the caller, that they may see (or edit) the panel's issue. */
+export const guardedPanelDefinitions = guardDefinitions(panelResolverDefinitions, panelAccess, () => forgePermissions());
+
+export const panelResolver = buildResolver(guardedPanelDefinitions);

@@ -1,24 +1,16 @@
 import { z } from 'zod';
-import type { ResolverCall, ResolverDefinitions } from '../../adapters/forge/forge-resolver';
+import type { ResolverDefinitions } from '../../adapters/forge/forge-resolver';
 import { candidateConnections, getTwins, syncNow, syncToRemote, unlink } from '../../sync/admin-api';
-import { UserError } from '../../sync/errors';
+import type { Access } from '../authorization';
 import { engine } from '../engine';
+import { contextIssueId } from '../resolver-context';
 import { defineResolver } from '../resolver-support';
-
-/** The issue the panel is shown on, from the module context (never from the payload). */
-function contextIssueId(call: ResolverCall): string {
-  const issue = call.context.extension.issue;
-  const id = issue !== null && typeof issue === 'object' && 'id' in issue ? issue.id : undefined;
-  if (typeof id === 'string' && id !== '') return id;
-  if (typeof id === 'number') return String(id);
-  throw new UserError('no-issue', 'The panel was opened without an issue in its context.');
-}
 
 const Empty = z.object({}).loose();
 const OptionalConnection = z.object({ connectionId: z.string().min(1).optional() });
 
-/** Resolver functions of the issue panel (module `twin-sync-panel`). */
-export const panelResolverDefinitions: ResolverDefinitions = {
+/** Resolver functions of the issue panel (module `twin-sync-panel`), by function key. */
+export const panelResolverDefinitions = {
   getTwin: defineResolver(Empty, async (_p, call) => {
     const issueId = contextIssueId(call);
     const deps = engine(call.context.cloudId);
@@ -34,4 +26,18 @@ export const panelResolverDefinitions: ResolverDefinitions = {
     return { unlinked: results.some((r) => r.unlinked), remoteNotified: results.every((r) => r.remoteNotified) };
   }),
   syncToRemote: defineResolver(z.object({ connectionId: z.string().min(1) }), async (p, call) => syncToRemote(engine(call.context.cloudId), { issueId: contextIssueId(call), connectionId: p.connectionId })),
+} satisfies ResolverDefinitions;
+
+/**
+ * Who may call each panel function (checked in src/entry/panel/index.ts before anything runs).
+ * Reading the twin state needs only to see the issue. syncNow, syncToRemote and unlink need
+ * EDIT_ISSUES on it as well: they change what happens to this issue (a sync writes it and its twin
+ * from its current content, an unlink stops all further updates and tells the remote site), which
+ * is an edit of the issue in effect, so a user who may only browse it must not trigger them.
+ */
+export const panelAccess: Record<keyof typeof panelResolverDefinitions, Access> = {
+  getTwin: 'browse-issue',
+  syncNow: 'edit-issue',
+  unlink: 'edit-issue',
+  syncToRemote: 'edit-issue',
 };
