@@ -35,7 +35,8 @@ describe('inbox security', () => {
   });
   const state = async () => ({
     kvs: sandbox.installations.internal.kvsKeys().sort(),
-    jira: sandbox.sites.internal.stats().byRoute,
+    // the test's own listActivity below asks Jira for the caller's permissions: not the inbox's doing
+    jira: Object.fromEntries(Object.entries(sandbox.sites.internal.stats().byRoute).filter(([route]) => route !== 'GET /rest/api/3/mypermissions')),
     activity: await sandbox.installations.internal.invoke(ADMIN, 'listActivity', { limit: 500 }),
   });
 
