@@ -59,5 +59,18 @@ describe('connecting two sites with an invitation code (resolvers)', () => {
     const created = await createIssue(rest(sandbox, 'internal'), { summary: 'Made after an invitation' });
     await sandbox.waitForIdle();
     expect((await twinOf(sandbox, created.id)).map((t) => t.fields.summary)).toEqual(['Made after an invitation']);
+
+    // the one-time token the secret was derived from shows nowhere an admin (or a log reader) can look
+    const token = z.looseObject({ token: z.string().min(20) }).parse(JSON.parse(Buffer.from(invitation.code, 'base64url').toString('utf8'))).token;
+    for (const site of ['internal', 'external'] as const) {
+      const visible = JSON.stringify([
+        await admin(site, 'listConnections', {}),
+        await admin(site, 'listActivity', { limit: 500 }),
+        await admin(site, 'listErrors', {}),
+        sandbox.installations[site].kvsKeys(),
+      ]);
+      expect(visible).not.toContain(token);
+      expect(visible).not.toMatch(/secret/i);
+    }
   });
 });
