@@ -36,14 +36,17 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
     return;
   }
   const envelope = EnvelopeSchema.parse(JSON.parse(entry.body));
+  let consumed = false;
   if (envelope.type === 'replica') {
     const done = await applyReplicaMessage(deps, repo, connection, envelope, event);
     if (done === 'relocked') return;
+    // an applied message's entry went in the same transaction as its bookkeeping
+    consumed = done === 'applied' || done === 'created';
   } else if (envelope.type === 'unlink') {
     await applyUnlink(deps, repo, connection, envelope);
   }
   await touchConnection(deps, repo, connection);
-  await deps.store.delete(inboxKey);
+  if (!consumed) await deps.store.delete(inboxKey);
 }
 
 async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {
@@ -222,6 +225,8 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     ...repo.linkOps(link),
     { op: 'set', key: keys.previous(connection.id, link.localIssueId), value: { replica: message.replica } },
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
+    // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
+    { op: 'delete', key: keys.inbox(event.connectionId, event.messageId) },
   ]);
 
   const conflictText = merge.conflicts.length + plan.conflicts.length > 0
@@ -236,7 +241,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   if (!syncBack && createdCopies && connection.direction === 'both') {
     const event = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 };
     try {
-      await processOutgoing(deps, event, after ?? undefined);
+      await processOutgoing(deps, event, after ?? undefined, rules);
     } catch {
       await deps.queue.push([event]);
     }
@@ -246,7 +251,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     // Right after a create with nothing written since the read, the read is current: send without reading again.
     const fresh = writes === 0 ? local : after ?? undefined;
     try {
-      await processOutgoing(deps, syncBackEvent, fresh);
+      await processOutgoing(deps, syncBackEvent, fresh, rules);
     } catch {
       await deps.queue.push([syncBackEvent]);
     }
@@ -285,10 +290,13 @@ async function learnFromStale(deps: EngineDeps, repo: Repo, link: LinkState, mes
  * the twin of an issue we sent), else the one indexed by the sender's issue id.
  */
 async function localIssueFor(repo: Repo, connection: Connection, message: ReplicaMessage): Promise<string | undefined> {
+  // The twin's link already naming the sender's issue settles it (link and index are written together).
+  const named = message.twin !== null ? await repo.getLink(connection.id, message.twin.id) : undefined;
+  if (named && named.remoteIssueId === message.issue.id) return named.localIssueId;
   const indexed = await repo.localIdForRemote(connection.id, message.issue.id);
   if (indexed !== undefined) return indexed;
   if (message.twin === null) return undefined;
-  const link = await repo.getLink(connection.id, message.twin.id);
+  const link = named;
   if (!link) throw new PermanentError(`${message.replica.key} claims to be the twin of local issue ${message.twin.key}, which is not synced on connection "${connection.name}"`);
   if (link.remoteIssueId !== null && link.remoteIssueId !== message.issue.id) {
     throw new PermanentError(`${message.replica.key} claims to be the twin of ${message.twin.key}, which is already linked to ${link.remoteKey ?? link.remoteIssueId}`);
@@ -301,12 +309,11 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   if (!desired.projectKey) throw new PermanentError('the incoming rules did not choose a project for the new twin (set issue.projectKey on first sync)');
   const origin = { connectionId: connection.id, remoteIssueId: message.issue.id };
   const markerKey = keys.creating(connection.id, message.issue.id);
-  const marker = await deps.store.get(markerKey);
-  if (marker !== undefined && marker !== null) {
+  // One storage operation: the marker is written unless an earlier attempt left it (then search first).
+  const firstAttempt = await deps.store.setIfAbsent(markerKey, { startedAt: new Date(deps.clock.now()).toISOString() }, { ttlSeconds: 30 * 24 * 3600 });
+  if (!firstAttempt) {
     const existing = await deps.jira.findIssueByOrigin(origin);
     if (existing) return { ...existing, created: false };
-  } else {
-    await deps.store.set(markerKey, { startedAt: new Date(deps.clock.now()).toISOString() }, { ttlSeconds: 30 * 24 * 3600 });
   }
   const fields = toFieldWrite(desiredValues(desired));
   if (desired.reporter) fields.reporter = desired.reporter.accountId;

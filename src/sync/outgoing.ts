@@ -11,6 +11,7 @@ import { rulesConnection } from './rules-connection';
 import { fromSite, sendToConnection } from './send';
 import { Repo } from './state/repo';
 import type { LocalIssue } from '../ports/jira';
+import type { RulesEngine } from '../ports/rules';
 
 /** `updated`/`created` move with every write, including the app's own: not part of "changed". */
 export function replicaHash(replica: Replica): string {
@@ -25,7 +26,7 @@ export type OutgoingOutcome = 'sent' | 'unchanged' | 'out-of-scope' | 'inactive'
  * reserve the next seq in storage, then sign and send.
  * `preread` is the issue as just read by the caller (a sync back right after an apply), saving a read.
  */
-export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, preread?: LocalIssue): Promise<OutgoingOutcome> {
+export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, preread?: LocalIssue, connectionRules?: RulesEngine): Promise<OutgoingOutcome> {
   const repo = new Repo(deps.store);
   const connection = await repo.getConnection(event.connectionId);
   if (!connection || connection.status !== 'active') return 'inactive';
@@ -54,7 +55,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   const values = fieldValuesOf(rulesIssue);
   const known = observe(link, values, issue.updated);
 
-  const rules = await deps.rules.forConnection(connection);
+  const rules = connectionRules ?? await deps.rules.forConnection(connection);
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

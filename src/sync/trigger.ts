@@ -39,12 +39,10 @@ export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput,
   const connections = (await repo.listConnections()).filter((c) => c.status === 'active' && c.direction !== 'receive-only');
   const events: OutgoingEvent[] = [];
   for (const connection of connections) {
-    const link = await repo.getLink(connection.id, input.issueId);
-    if (!link && connection.scopeJql === null) continue;
-    if (!link && connection.scopeJql !== null && input.projectKey) {
-      const projects = scopeProjects(connection.scopeJql);
-      if (projects !== null && !projects.includes(input.projectKey.toUpperCase())) continue;
-    }
+    // A scope that may hold the issue makes it a candidate linked or not: the link is read only when it decides.
+    const projects = connection.scopeJql !== null ? scopeProjects(connection.scopeJql) : null;
+    const mayBeInScope = connection.scopeJql !== null && (!input.projectKey || projects === null || projects.includes(input.projectKey.toUpperCase()));
+    if (!mayBeInScope && !(await repo.getLink(connection.id, input.issueId))) continue;
     if (input.eventType === 'avi:jira:updated:issue' && input.changedFields !== null) {
       const ignored = new Set([...NEVER_SYNCED, ...ignoredFields(connection).map((f) => f.toLowerCase())]);
       if (input.changedFields.every((f) => ignored.has(f.toLowerCase()))) continue;

@@ -5,6 +5,7 @@ import { processIncoming } from './incoming';
 import { processOutgoing } from './outgoing';
 import { QueueEventSchema, type QueueEvent } from './queue-event';
 import { keys } from './state/keys';
+import { MemoStore } from './state/memo-store';
 import type { ErrorRecord } from './state/records';
 import { Repo } from './state/repo';
 
@@ -14,7 +15,9 @@ import { Repo } from './state/repo';
  * issue (its lock). Work arriving for a blocked issue is folded into that record and re-run after a
  * successful retry: replicas are snapshots, so one outgoing sync stands for any number of events.
  */
-export async function handleQueueEvent(deps: EngineDeps, body: unknown): Promise<void> {
+export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown): Promise<void> {
+  // One invocation: a record read by several steps (connection, link…) is read from storage once.
+  const deps: EngineDeps = { ...invocationDeps, store: new MemoStore(invocationDeps.store) };
   const parsed = QueueEventSchema.safeParse(body);
   if (!parsed.success) {
     await logActivity(deps, { connectionId: null, direction: 'local', type: 'queue', issueKey: null, remoteIssueKey: null, outcome: 'error', message: `dropped an invalid queue event: ${parsed.error.issues[0]?.message ?? ''}` });

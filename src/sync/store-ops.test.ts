@@ -1,0 +1,30 @@
+import { World } from './testing/world';
+
+const calm = { failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0 };
+
+const totalOps = (world: World) => world.a.store.ops + world.b.store.ops;
+
+describe('storage operations per sync (in-memory world, exact)', () => {
+  it('counts a create with its sync back and a field update, on both sites together', async () => {
+    const world = new World({ seed: 5, ...calm });
+    await world.connect();
+    const warm = world.a.jira.userCreate('INT', 'warm-up');
+    await world.quiesce();
+    world.a.jira.userEdit(warm.id, { summary: 'warm-up 2' });
+    await world.quiesce();
+
+    let before = totalOps(world);
+    const issue = world.a.jira.userCreate('INT', 'counted create');
+    await world.quiesce();
+    const createOps = totalOps(world) - before;
+
+    before = totalOps(world);
+    world.a.jira.userEdit(issue.id, { summary: 'counted update' });
+    await world.quiesce();
+    const updateOps = totalOps(world) - before;
+
+    expect([...world.b.jira.issues.values()].map((i) => i.summary).sort()).toEqual(['counted update', 'warm-up 2']);
+    // before per-invocation memoisation and the other cuts: 45 and 24
+    expect({ createOps, updateOps }).toEqual({ createOps: 38, updateOps: 21 });
+  });
+});
