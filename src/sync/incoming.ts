@@ -1,4 +1,5 @@
 import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira';
+import type { StoreOp } from '../ports/store';
 import type { RulesEngine, RulesIssue } from '../ports/rules';
 import { logActivity } from './activity';
 import { bodyHash, planComments } from './comment-merge';
@@ -11,7 +12,7 @@ import { sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
 import { baseFor, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
-import { processOutgoing, replicaHash } from './outgoing';
+import { processOutgoing, replicaHash, type CarriedWrites } from './outgoing';
 import { localLock, type IncomingEvent } from './queue-event';
 import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
@@ -221,13 +222,24 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     const pending = createdCopies || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
     link.lastSentHash = after && !pending ? await postApplyHash(rules, after, links, connection) : null;
   }
-  await deps.store.transact([
-    ...repo.linkOps(link),
+  const bookkeeping: StoreOp[] = [
+    ...repo.linkOps(structuredClone(link)),
     { op: 'set', key: keys.previous(connection.id, link.localIssueId), value: { replica: message.replica } },
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
     { op: 'delete', key: keys.inbox(event.connectionId, event.messageId) },
-  ]);
+  ];
+
+  // Copies of remote comments were created: send our state back so the remote learns their ids
+  // (a later deletion or edit of a copy then reaches the original). Not a sync back: no loop, the
+  // remote's apply of it writes nothing and sends nothing.
+  // A sync back right after a create with nothing written since the read: the read is current.
+  const followUp = syncBack
+    ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh: writes === 0 ? local : after ?? undefined }
+    : createdCopies && connection.direction === 'both'
+      ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh: after ?? undefined }
+      : null;
+  if (!followUp) await deps.store.transact(bookkeeping);
 
   const conflictText = merge.conflicts.length + plan.conflicts.length > 0
     ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`)].join(', ')}`
@@ -235,25 +247,14 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const ruleLogs = result.logs.length > 0 ? `; rules: ${result.logs.map((l) => l.message).join(' | ')}` : '';
   await log(created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`, local.key);
 
-  // Copies of remote comments were created: send our state back so the remote learns their ids
-  // (a later deletion or edit of a copy then reaches the original). Not a sync back: no loop, the
-  // remote's apply of it writes nothing and sends nothing.
-  if (!syncBack && createdCopies && connection.direction === 'both') {
-    const event = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 };
+  if (followUp) {
+    // The bookkeeping goes with the follow-up's seq reservation (one storage operation), or alone when it sends nothing.
+    const carried: CarriedWrites = { ops: bookkeeping, link, written: false };
     try {
-      await processOutgoing(deps, event, after ?? undefined, rules);
+      await processOutgoing(deps, followUp.event, followUp.fresh, rules, carried);
     } catch {
-      await deps.queue.push([event]);
-    }
-  }
-  if (syncBack) {
-    const syncBackEvent = { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 };
-    // Right after a create with nothing written since the read, the read is current: send without reading again.
-    const fresh = writes === 0 ? local : after ?? undefined;
-    try {
-      await processOutgoing(deps, syncBackEvent, fresh, rules);
-    } catch {
-      await deps.queue.push([syncBackEvent]);
+      if (!carried.written) await deps.store.transact(bookkeeping);
+      await deps.queue.push([followUp.event]);
     }
   }
   return created ? 'created' : 'applied';
