@@ -39,6 +39,7 @@ export async function listActivity(deps: EngineDeps, limit: number): Promise<Act
 async function requireConnection(repo: Repo, id: string): Promise<Connection> {
   const connection = await repo.getConnection(id);
   if (!connection) throw new UserError('not-found', `No connection with id ${id}.`);
+  if (connection.status === 'closed') throw new UserError('closed', `Connection "${connection.name}" was ended by the other site${connection.closedAt ? ` at ${connection.closedAt}` : ''}: create a new invitation to connect again.`);
   if (connection.status !== 'active') throw new UserError('not-active', `Connection "${connection.name}" is not connected yet (its invitation was not accepted).`);
   return connection;
 }

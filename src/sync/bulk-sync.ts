@@ -15,6 +15,7 @@ export async function startBulkSync(deps: EngineDeps, connectionId: string): Pro
   const repo = new Repo(deps.store);
   const connection = await repo.getConnection(connectionId);
   if (!connection) throw new UserError('not-found', `No connection with id ${connectionId}.`);
+  if (connection.status === 'closed') throw new UserError('closed', `Connection "${connection.name}" was ended by the other site: create a new invitation to connect again.`);
   if (connection.status !== 'active') throw new UserError('not-active', `Connection "${connection.name}" is not connected yet.`);
   if (connection.direction === 'receive-only') throw new UserError('receive-only', `Connection "${connection.name}" only receives: nothing can be sent on it.`);
   if (connection.scopeJql === null) throw new UserError('no-scope', `Connection "${connection.name}" has no scope: set its JQL first.`);

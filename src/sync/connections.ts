@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { EngineDeps } from './deps';
+import { logActivity } from './activity';
+import type { GoodbyeMessage } from './envelope/goodbye-message';
 import type { HelloMessage } from './envelope/hello-message';
 import { PermanentError, TransientError, UserError } from './errors';
 import { decodeInvitation, encodeInvitation } from './invitation-code';
 import type { InboxResponse } from './inbox';
-import { fromSite, postSigned } from './send';
+import { fromSite, postSigned, sendToConnection } from './send';
 import { deriveConnectionSecret } from './signing';
 import { keys } from './state/keys';
 import {
@@ -25,12 +27,15 @@ export interface ConnectionSummary {
   rulesConfig: Connection['rulesConfig'];
   lastMessageAt: string | null;
   createdAt: string;
+  /** when the remote site ended the connection (status 'closed'), else null */
+  closedAt: string | null;
 }
 
 export function summarize(c: Connection): ConnectionSummary {
   return {
     id: c.id, name: c.name, remoteSiteName: c.remoteSiteName, status: c.status, role: c.role, direction: c.direction,
     scopeJql: c.scopeJql, conflictPolicy: c.conflictPolicy, rulesConfig: c.rulesConfig, lastMessageAt: c.lastMessageAt, createdAt: c.createdAt,
+    closedAt: c.closedAt ?? null,
   };
 }
 
@@ -155,11 +160,8 @@ export async function updateConnection(deps: EngineDeps, input: UpdateConnection
   return summarize(next);
 }
 
-/** Deletes the connection, its secret and every link (the twins themselves stay). */
-export async function deleteConnection(deps: EngineDeps, id: string): Promise<{ deleted: boolean; links: number }> {
-  const repo = new Repo(deps.store);
-  const connection = await repo.getConnection(id);
-  if (!connection) throw new UserError('not-found', `No connection with id ${id}.`);
+/** Forgets every link of a connection (the twins themselves stay); returns how many there were. */
+async function forgetLinks(deps: EngineDeps, repo: Repo, id: string): Promise<number> {
   const links = await repo.listLinks(id);
   const ops = links.flatMap((l) => [
     { op: 'delete' as const, key: keys.link(id, l.localIssueId) },
@@ -167,9 +169,55 @@ export async function deleteConnection(deps: EngineDeps, id: string): Promise<{ 
     ...(l.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(id, l.remoteIssueId) }] : []),
   ]);
   for (let i = 0; i < ops.length; i += 24) await deps.store.transact(ops.slice(i, i + 24));
+  return links.length;
+}
+
+export interface DeleteConnectionAnswer {
+  deleted: boolean;
+  /** links forgotten here */
+  links: number;
+  /** the remote site was told (signed `goodbye`) and marked the connection closed; false when it could not be reached or the connection was not active */
+  remoteNotified: boolean;
+}
+
+/**
+ * Deletes the connection, its secret and every link (the twins themselves stay). An active
+ * connection first says `goodbye` to the remote inbox, signed with the secret deleted right after,
+ * so the remote marks it closed and stops sending. An unreachable remote does not block the deletion.
+ */
+export async function deleteConnection(deps: EngineDeps, id: string): Promise<DeleteConnectionAnswer> {
+  const repo = new Repo(deps.store);
+  const connection = await repo.getConnection(id);
+  if (!connection) throw new UserError('not-found', `No connection with id ${id}.`);
+  let remoteNotified = false;
+  if (connection.status === 'active') {
+    const goodbye: GoodbyeMessage = { v: 1, type: 'goodbye', connectionId: id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps) };
+    try {
+      await sendToConnection(deps, connection, goodbye);
+      remoteNotified = true;
+    } catch (error) {
+      await logActivity(deps, { connectionId: id, direction: 'out', type: 'goodbye', issueKey: null, remoteIssueKey: null, outcome: 'warning', message: `connection "${connection.name}" deleted here; the remote site was not told: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  const links = await forgetLinks(deps, repo, id);
   await deps.store.deleteSecret(keys.connectionSecret(id));
   await deps.store.deleteSecret(keys.invitationTokenSecret(id));
   await deps.store.delete(keys.invitation(id));
   await deps.store.delete(keys.connection(id));
-  return { deleted: true, links: links.length };
+  return { deleted: true, links, remoteNotified };
+}
+
+/**
+ * The remote site deleted the connection (its inbox got a verified `goodbye`): the connection stays
+ * listed as closed with when, its secret and links are forgotten, nothing is sent or accepted on it
+ * any more. A new invitation connects the sites again.
+ */
+export async function acceptGoodbye(deps: EngineDeps, connection: Connection): Promise<InboxResponse> {
+  const repo = new Repo(deps.store);
+  const now = new Date(deps.clock.now()).toISOString();
+  await repo.saveConnection({ ...connection, status: 'closed', closedAt: now, lastMessageAt: now });
+  await deps.store.deleteSecret(keys.connectionSecret(connection.id));
+  const links = await forgetLinks(deps, repo, connection.id);
+  await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'goodbye', issueKey: null, remoteIssueKey: null, outcome: 'info', message: `${connection.remoteSiteName ?? 'the remote site'} ended connection "${connection.name}"; ${links} issue link(s) forgotten here (the issues stay)` });
+  return { status: 200, body: { ok: true, message: 'closed' } };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logActivity } from './activity';
-import { acceptHello } from './connections';
+import { acceptGoodbye, acceptHello } from './connections';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema, HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP } from './envelope/envelope';
 import { localLock, remoteLock, type IncomingEvent } from './queue-event';
@@ -39,7 +39,8 @@ export async function handleInbox(deps: EngineDeps, request: InboxRequest): Prom
   if (!connectionId || !signature || !timestamp || !/^[a-zA-Z0-9._-]{1,100}$/.test(connectionId)) return UNAUTHORIZED;
   const repo = new Repo(deps.store);
   const connection = await repo.getConnection(connectionId);
-  if (!connection) return UNAUTHORIZED;
+  // A closed connection (the remote ended it) accepts nothing: its secret is gone too.
+  if (!connection || connection.status === 'closed') return UNAUTHORIZED;
 
   if (connection.status === 'pending') {
     // Only a hello, signed with the invitation token, is accepted on a pending connection.
@@ -59,6 +60,7 @@ export async function handleInbox(deps: EngineDeps, request: InboxRequest): Prom
   if (envelope.connectionId !== connectionId) return reply(422, 'envelope connectionId does not match the x-twin-connection header');
   if (envelope.type === 'hello') return reply(409, 'this connection is already established');
   if (envelope.type === 'ping') return reply(202, 'pong');
+  if (envelope.type === 'goodbye') return acceptGoodbye(deps, connection);
   const messageId = safePart(envelope.messageId);
 
   const seenKey = keys.seen(connectionId, messageId);

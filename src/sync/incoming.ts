@@ -32,7 +32,8 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
   if (!entry) return; // processed already (at-least-once delivery)
   const inboxKey = keys.inbox(event.connectionId, event.messageId);
   const connection = await repo.getConnection(event.connectionId);
-  if (!connection) {
+  // deleted here, or closed by the remote: what was accepted before is dropped (the links are gone)
+  if (!connection || connection.status === 'closed') {
     await deps.store.delete(inboxKey);
     return;
   }

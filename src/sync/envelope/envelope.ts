@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GoodbyeMessageSchema } from './goodbye-message';
 import { HelloMessageSchema } from './hello-message';
 import { PingMessageSchema } from './ping-message';
 import { ReplicaMessageSchema } from './replica-message';
@@ -12,6 +13,7 @@ export const EnvelopeSchema = z.discriminatedUnion('type', [
   HelloMessageSchema,
   UnlinkMessageSchema,
   PingMessageSchema,
+  GoodbyeMessageSchema,
 ]);
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 

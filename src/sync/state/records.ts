@@ -30,8 +30,8 @@ export const DEFAULT_RULES_CONFIG: DefaultRulesConfig = {
 export const ConnectionSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string(),
-  /** 'pending' = invitation created, no hello received yet */
-  status: z.enum(['pending', 'active']),
+  /** 'pending' = invitation created, no hello received yet; 'closed' = the remote site deleted the connection */
+  status: z.enum(['pending', 'active', 'closed']),
   role: z.enum(['inviter', 'accepter']),
   remoteSiteName: z.string().nullable(),
   remoteCloudId: z.string().nullable(),
@@ -44,6 +44,8 @@ export const ConnectionSchema = z.strictObject({
   rulesConfig: DefaultRulesConfigSchema,
   createdAt: z.string(),
   lastMessageAt: z.string().nullable(),
+  /** when the remote site ended the connection (status 'closed'); absent on records written before it existed */
+  closedAt: z.string().nullable().optional(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 
