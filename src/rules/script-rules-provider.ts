@@ -11,7 +11,7 @@ import { createScriptRulesEngine } from './script-engine';
  */
 export class ScriptRulesProvider implements RulesProvider {
   constructor(
-    private readonly store: RulesStore,
+    private readonly store: Pick<RulesStore, 'getCurrent'>,
     private readonly fallback: RulesProvider,
   ) {}
 

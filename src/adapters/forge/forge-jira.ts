@@ -37,10 +37,15 @@ export interface CallCounter {
 
 /**
  * JiraPort over Jira Cloud REST v3 with `requestJira` as the app. Metadata (fields, projects and
- * issue types, priorities, statuses, server info) is cached in KVS for 10 minutes and per invocation.
+ * issue types, priorities, statuses, server info) is cached in KVS for 10 minutes and per invocation;
+ * user-by-email answers a day in KVS and per invocation. Build one per invocation (forgeDeps does):
+ * an instance reads each of those KVS entries at most once.
  */
 export class ForgeJira implements JiraPort {
-  private meta: MetaCache | undefined;
+  /** this invocation's metadata load, shared by concurrent callers; dropped when it fails */
+  private meta: Promise<MetaCache> | undefined;
+  /** this invocation's user-by-email answers (build a ForgeJira per invocation: never shared) */
+  private readonly usersByEmail = new Map<string, Promise<UserRef | null>>();
   readonly counter: CallCounter = { calls: 0 };
 
   constructor(private readonly store: StorePort) {}
@@ -81,13 +86,17 @@ export class ForgeJira implements JiraPort {
     return parsed.data;
   }
 
-  private async metaCache(): Promise<MetaCache> {
-    if (this.meta) return this.meta;
+  private metaCache(): Promise<MetaCache> {
+    this.meta ??= this.loadMeta().catch((error: unknown) => {
+      this.meta = undefined;
+      throw error;
+    });
+    return this.meta;
+  }
+
+  private async loadMeta(): Promise<MetaCache> {
     const cached = MetaCacheSchema.safeParse(await this.store.get(META_KEY));
-    if (cached.success) {
-      this.meta = cached.data;
-      return cached.data;
-    }
+    if (cached.success) return cached.data;
     const fields = this.parse(FieldListSchema, (await this.request(route`/rest/api/3/field`)).json, 'field list');
     const projects = this.parse(ProjectListSchema, (await this.request(route`/rest/api/3/project`)).json, 'project list');
     const issueTypes: MetaCache['metadata']['issueTypes'] = {};
@@ -110,7 +119,6 @@ export class ForgeJira implements JiraPort {
       siteTitle: server.serverTitle ?? new URL(server.baseUrl).host,
     };
     await this.store.set(META_KEY, meta, { ttlSeconds: META_TTL_SECONDS });
-    this.meta = meta;
     return meta;
   }
 
@@ -272,7 +280,19 @@ export class ForgeJira implements JiraPort {
   }
 
   /** The user with exactly this email (when the site shows it to the app); answers cached a day, misses too. */
-  private async userByEmail(email: string): Promise<UserRef | null> {
+  private userByEmail(email: string): Promise<UserRef | null> {
+    let found = this.usersByEmail.get(email);
+    if (found === undefined) {
+      found = this.lookUpUserByEmail(email).catch((error: unknown) => {
+        this.usersByEmail.delete(email);
+        throw error;
+      });
+      this.usersByEmail.set(email, found);
+    }
+    return found;
+  }
+
+  private async lookUpUserByEmail(email: string): Promise<UserRef | null> {
     const key = `user-email:${hashText(email)}`;
     const cached = UserCacheSchema.safeParse(await this.store.get(key));
     if (cached.success) return cached.data.user;
