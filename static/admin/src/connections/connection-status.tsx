@@ -4,10 +4,12 @@ const known: { match: RegExp; label: string; appearance: LozengeAppearance }[] =
   { match: /^(connected|active|ok)$/i, label: 'Connected', appearance: 'success' },
   { match: /^(waiting|pending|invited|waiting[-_ ]for[-_ ].*)$/i, label: 'Waiting for the other side', appearance: 'moved' },
   { match: /^(failing|failed|error|broken)$/i, label: 'Failing', appearance: 'removed' },
+  { match: /^closed$/i, label: 'Ended by the other site', appearance: 'default' },
 ];
 
 /**
- * The status word of a connection as a lozenge: connected / waiting for the other side / failing.
+ * The status word of a connection as a lozenge: connected / waiting for the other side / failing /
+ * ended by the other site (it deleted the connection; delete it here too, or invite again).
  * A connected connection whose messages keep failing to reach the other side (`failingIssues`
  * transient errors) shows as failing.
  */

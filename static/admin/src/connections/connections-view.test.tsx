@@ -17,6 +17,7 @@ describe('Connections', () => {
     ['connected', 'Connected'],
     ['waiting', 'Waiting for the other side'],
     ['failing', 'Failing'],
+    ['closed', 'Ended by the other site'],
     ['something-new', 'something-new'],
   ])('shows status %s as "%s"', async (status, label) => {
     renderAdmin({ listConnections: () => [makeConnection({ status })] });
