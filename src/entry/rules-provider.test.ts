@@ -1,57 +1,8 @@
-import type { StoreEntry, StoreOp, StorePort } from '../ports/store';
 import { KvRulesStore } from '../rules/kv-rules-store';
 import { sampleConnection, sampleIssue } from '../rules/sample-data';
 import { DEFAULT_RULES_CONFIG, type Connection } from '../sync/state/records';
+import { CountingStore } from '../sync/testing/counting-store';
 import { rulesProviderFor } from './rules-provider';
-
-/** A map-backed StorePort that counts reads per key. */
-class CountingStore implements StorePort {
-  readonly values = new Map<string, unknown>();
-  readonly reads = new Map<string, number>();
-  failNextGet = false;
-
-  async get(key: string): Promise<unknown> {
-    this.reads.set(key, (this.reads.get(key) ?? 0) + 1);
-    if (this.failNextGet) {
-      this.failNextGet = false;
-      throw new Error('storage unavailable');
-    }
-    return structuredClone(this.values.get(key));
-  }
-
-  async set(key: string, value: unknown): Promise<void> {
-    this.values.set(key, structuredClone(value));
-  }
-
-  async setIfAbsent(key: string, value: unknown): Promise<boolean> {
-    if (this.values.has(key)) return false;
-    this.values.set(key, structuredClone(value));
-    return true;
-  }
-
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-
-  async list(prefix: string): Promise<{ entries: StoreEntry[]; cursor: string | null }> {
-    return { entries: [...this.values].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value })), cursor: null };
-  }
-
-  async transact(ops: StoreOp[]): Promise<void> {
-    for (const op of ops) {
-      if (op.op === 'set') this.values.set(op.key, structuredClone(op.value));
-      else this.values.delete(op.key);
-    }
-  }
-
-  async getSecret(): Promise<unknown> {
-    return undefined;
-  }
-
-  async setSecret(): Promise<void> {}
-
-  async deleteSecret(): Promise<void> {}
-}
 
 const connection: Connection = {
   id: 'conn-1', name: 'c', status: 'active', role: 'inviter', remoteSiteName: 'external', remoteCloudId: null, remoteInboxUrl: null, remoteSiteUrl: null,
@@ -74,7 +25,7 @@ describe('rulesProviderFor (one provider per invocation)', () => {
     const provider = rulesProviderFor(store);
     expect(await Promise.all([summaryFrom(provider), summaryFrom(provider)])).toEqual(['v1', 'v1']);
     expect(await summaryFrom(provider)).toBe('v1');
-    expect(store.reads.get(CURRENT)).toBe(1);
+    expect(store.readsOf(CURRENT)).toBe(1);
   });
 
   it('reads once when nothing is saved too (the built-in rules apply)', async () => {
@@ -82,7 +33,7 @@ describe('rulesProviderFor (one provider per invocation)', () => {
     const provider = rulesProviderFor(store);
     await provider.forConnection(connection);
     await provider.forConnection(connection);
-    expect(store.reads.get(CURRENT)).toBe(1);
+    expect(store.readsOf(CURRENT)).toBe(1);
   });
 
   it('a save by an admin is seen by the next invocation', async () => {
@@ -92,7 +43,7 @@ describe('rulesProviderFor (one provider per invocation)', () => {
     expect(await summaryFrom(rulesProviderFor(store))).toBe('v1');
     await admin.save('conn-1', draft('v2'), 1);
     expect(await summaryFrom(rulesProviderFor(store))).toBe('v2');
-    expect(store.reads.get(CURRENT)).toBe(2);
+    expect(store.readsOf(CURRENT)).toBe(2);
   });
 
   it('does not remember a failed read: the next call in the invocation reads again', async () => {
@@ -102,6 +53,6 @@ describe('rulesProviderFor (one provider per invocation)', () => {
     store.failNextGet = true;
     await expect(provider.forConnection(connection)).rejects.toThrow('storage unavailable');
     expect(await summaryFrom(provider)).toBe('v1');
-    expect(store.reads.get(CURRENT)).toBe(2);
+    expect(store.readsOf(CURRENT)).toBe(2);
   });
 });

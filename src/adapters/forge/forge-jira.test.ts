@@ -1,59 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { StoreEntry, StoreOp, StorePort, StoreSetOptions } from '../../ports/store';
+import { CountingStore } from '../../sync/testing/counting-store';
 import { ForgeJira } from './forge-jira';
-
-/** A map-backed StorePort that counts reads per key (no Jira call happens while the caches are warm). */
-class CountingStore implements StorePort {
-  readonly values = new Map<string, unknown>();
-  readonly reads = new Map<string, number>();
-  failNextGet = false;
-
-  async get(key: string): Promise<unknown> {
-    this.reads.set(key, (this.reads.get(key) ?? 0) + 1);
-    if (this.failNextGet) {
-      this.failNextGet = false;
-      throw new Error('storage unavailable');
-    }
-    return structuredClone(this.values.get(key));
-  }
-
-  async set(key: string, value: unknown, _options?: StoreSetOptions): Promise<void> {
-    this.values.set(key, structuredClone(value));
-  }
-
-  async setIfAbsent(key: string, value: unknown): Promise<boolean> {
-    if (this.values.has(key)) return false;
-    this.values.set(key, structuredClone(value));
-    return true;
-  }
-
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-
-  async list(prefix: string): Promise<{ entries: StoreEntry[]; cursor: string | null }> {
-    return { entries: [...this.values].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value })), cursor: null };
-  }
-
-  async transact(ops: StoreOp[]): Promise<void> {
-    for (const op of ops) {
-      if (op.op === 'set') this.values.set(op.key, structuredClone(op.value));
-      else this.values.delete(op.key);
-    }
-  }
-
-  async getSecret(): Promise<unknown> {
-    return undefined;
-  }
-
-  async setSecret(): Promise<void> {}
-
-  async deleteSecret(): Promise<void> {}
-
-  readsOf(key: string): number {
-    return this.reads.get(key) ?? 0;
-  }
-}
 
 const META = {
   metadata: {
@@ -70,16 +17,16 @@ const EMAIL = 'ada@example.com';
 const USER = { accountId: 'acc-ada', displayName: 'Ada', email: EMAIL };
 const userKey = (email: string) => `user-email:${createHash('sha256').update(email).digest('hex').slice(0, 32)}`;
 
-function warmStore(): CountingStore {
+async function warmStore(): Promise<CountingStore> {
   const store = new CountingStore();
-  store.values.set('meta:v1', META);
-  store.values.set(userKey(EMAIL), { user: USER });
+  await store.set('meta:v1', META);
+  await store.set(userKey(EMAIL), { user: USER });
   return store;
 }
 
 describe('ForgeJira reads its KVS caches at most once per instance (one instance per invocation)', () => {
   it('reads meta:v1 once for any number of metadata users, concurrent or not', async () => {
-    const store = warmStore();
+    const store = await warmStore();
     const jira = new ForgeJira(store);
     const [url, info, metadata] = await Promise.all([jira.siteUrl(), jira.siteInfo(), jira.getMetadata()]);
     expect(await jira.siteUrl()).toBe(url);
@@ -91,7 +38,7 @@ describe('ForgeJira reads its KVS caches at most once per instance (one instance
   });
 
   it('reads a user-email entry once however often the invocation asks, concurrently or not', async () => {
-    const store = warmStore();
+    const store = await warmStore();
     const jira = new ForgeJira(store);
     const [a, b] = await Promise.all([jira.getMetadata({ userEmails: [EMAIL] }), jira.getMetadata({ userEmails: ['ADA@example.com'] })]);
     const c = await jira.getMetadata({ userEmails: [EMAIL] });
@@ -102,10 +49,10 @@ describe('ForgeJira reads its KVS caches at most once per instance (one instance
   });
 
   it('shares nothing between instances: the next invocation reads the store again and sees its current value', async () => {
-    const store = warmStore();
+    const store = await warmStore();
     await new ForgeJira(store).getMetadata({ userEmails: [EMAIL] });
-    store.values.set('meta:v1', { ...META, baseUrl: 'https://moved.example.net' });
-    store.values.set(userKey(EMAIL), { user: { ...USER, displayName: 'Ada L.' } });
+    await store.set('meta:v1', { ...META, baseUrl: 'https://moved.example.net' });
+    await store.set(userKey(EMAIL), { user: { ...USER, displayName: 'Ada L.' } });
     const next = new ForgeJira(store);
     expect(await next.siteUrl()).toBe('https://moved.example.net');
     expect((await next.getMetadata({ userEmails: [EMAIL] })).users).toEqual([{ ...USER, displayName: 'Ada L.' }]);
@@ -114,7 +61,7 @@ describe('ForgeJira reads its KVS caches at most once per instance (one instance
   });
 
   it('does not remember a failed read: the next call in the invocation reads again', async () => {
-    const store = warmStore();
+    const store = await warmStore();
     const jira = new ForgeJira(store);
     store.failNextGet = true;
     await expect(jira.siteUrl()).rejects.toThrow('storage unavailable');
