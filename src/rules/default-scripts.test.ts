@@ -6,6 +6,7 @@ import {
   blankIssue,
   sampleComment,
   sampleConnection,
+  sampleIncomingInput,
   sampleIssue,
   sampleMetadata,
   sampleReplica,
@@ -33,18 +34,7 @@ const mine = sampleComment({ id: 'c-mine' });
 const copyOfR1 = sampleComment({ id: 'c-copy', body: adfText('remote comment'), originId: 'r-c1' });
 const echoOfMine = sampleReplicaComment({ id: 'r-echo', body: mine.body, originId: 'c-mine' });
 
-function incoming(over: Partial<IncomingRulesInput>): IncomingRulesInput {
-  return {
-    replica: sampleReplica(),
-    issue: sampleIssue(),
-    previous: null,
-    firstSync: false,
-    syncBackMessage: false,
-    connection: sampleConnection(),
-    metadata: sampleMetadata(),
-    ...over,
-  };
-}
+const incoming = sampleIncomingInput;
 
 const incomingCases: [string, IncomingRulesInput][] = [
   ['first sync into a blank issue', incoming({ firstSync: true, issue: blankIssue() })],

@@ -1,4 +1,4 @@
-import type { RulesComment, RulesConnection, RulesIssue, RulesMetadata } from '../ports/rules';
+import type { IncomingRulesInput, RulesComment, RulesConnection, RulesIssue, RulesMetadata } from '../ports/rules';
 import type { AdfDoc, Replica, ReplicaComment } from '../sync/replica';
 
 /**
@@ -125,6 +125,20 @@ export function sampleIssue(over: Partial<RulesIssue> = {}): RulesIssue {
 }
 
 /** The blank issue the engine passes on first sync: all nulls, empty lists. */
+/** The input of an incoming run on an existing twin, with every part a sample: override what a case varies. */
+export function sampleIncomingInput(over: Partial<IncomingRulesInput> = {}): IncomingRulesInput {
+  return {
+    replica: sampleReplica(),
+    issue: sampleIssue(),
+    previous: null,
+    firstSync: false,
+    syncBackMessage: false,
+    connection: sampleConnection(),
+    metadata: sampleMetadata(),
+    ...over,
+  };
+}
+
 export function blankIssue(): RulesIssue {
   return {
     key: null,

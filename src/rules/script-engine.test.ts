@@ -5,6 +5,7 @@ import {
   blankIssue,
   sampleComment,
   sampleConnection,
+  sampleIncomingInput,
   sampleIssue,
   sampleMetadata,
   sampleReplica,
@@ -15,18 +16,7 @@ import { ScriptRulesError } from './script-errors';
 
 const OUTGOING = 'replica.summary = issue.summary; replica.type = issue.type; replica.status = issue.status;';
 
-function incomingInput(over: Partial<IncomingRulesInput> = {}): IncomingRulesInput {
-  return {
-    replica: sampleReplica(),
-    issue: sampleIssue(),
-    previous: null,
-    firstSync: false,
-    syncBackMessage: false,
-    connection: sampleConnection(),
-    metadata: sampleMetadata(),
-    ...over,
-  };
-}
+const incomingInput = sampleIncomingInput;
 
 function runIncoming(script: string, over: Partial<IncomingRulesInput> = {}): Promise<IncomingRulesResult> {
   return createScriptRulesEngine({ outgoing: OUTGOING, incoming: script }).incoming(incomingInput(over));

@@ -1,23 +1,12 @@
-import type { IncomingRulesInput, IncomingRulesResult } from '../ports/rules';
+import type { IncomingRulesResult } from '../ports/rules';
 import { RulesError } from '../ports/rules';
-import { sampleConnection, sampleIssue, sampleMetadata, sampleReplica } from './sample-data';
+import { sampleIncomingInput, sampleReplica } from './sample-data';
 import { createScriptRulesEngine } from './script-engine';
 import type { ScriptLimits } from './script-sandbox';
 
 /** Escape and abuse attempts: each must stop with a clear RulesError and leave the next run clean. */
 
-function input(over: Partial<IncomingRulesInput> = {}): IncomingRulesInput {
-  return {
-    replica: sampleReplica(),
-    issue: sampleIssue(),
-    previous: null,
-    firstSync: false,
-    syncBackMessage: false,
-    connection: sampleConnection(),
-    metadata: sampleMetadata(),
-    ...over,
-  };
-}
+const input = sampleIncomingInput;
 
 function run(incoming: string, limits?: Partial<ScriptLimits>): Promise<IncomingRulesResult> {
   return createScriptRulesEngine(limits ? { outgoing: '', incoming, limits } : { outgoing: '', incoming }).incoming(input());
