@@ -109,6 +109,25 @@ function batchError(key: string, entityName: string | undefined, e: unknown): { 
   return entityName === undefined ? { key, error } : { key, entityName, error };
 }
 
+/** Runs one batch request item by item: an item's failure is reported for that item alone. */
+function eachItem<T extends { key: string; entityName?: string | undefined }>(items: T[], run: (item: T) => unknown): { successfulKeys: unknown[]; failedKeys: unknown[] } {
+  const successfulKeys: unknown[] = [];
+  const failedKeys: unknown[] = [];
+  for (const it of items) {
+    try {
+      successfulKeys.push(run(it));
+    } catch (e) {
+      failedKeys.push(batchError(it.key, it.entityName, e));
+    }
+  }
+  return { successfulKeys, failedKeys };
+}
+
+/** The key (and entity) of a batch item, as the batch answers list it. */
+function itemRef(it: { key: string; entityName?: string | undefined }): { key: string; entityName?: string } {
+  return it.entityName === undefined ? { key: it.key } : { key: it.key, entityName: it.entityName };
+}
+
 function uniqueKeys(items: { key: string; entityName?: string | undefined }[], what: string): void {
   const seen = new Set<string>();
   for (const it of items) {
@@ -193,51 +212,30 @@ function route(store: KvsStore, path: string, body: unknown): Response {
       const items = parse(BatchSetBody, body);
       if (items.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
       uniqueKeys(items, 'batch');
-      const successfulKeys: unknown[] = [];
-      const failedKeys: unknown[] = [];
-      for (const it of items) {
-        try {
-          const ttl = ttlMs(it.options?.ttl);
-          store.set(nsOf(it.entityName), it.key, it.value, ttl !== undefined ? { ttlMs: ttl } : {});
-          successfulKeys.push(it.entityName === undefined ? { key: it.key } : { key: it.key, entityName: it.entityName });
-        } catch (e) {
-          failedKeys.push(batchError(it.key, it.entityName, e));
-        }
-      }
-      return json(200, { successfulKeys, failedKeys });
+      return json(200, eachItem(items, (it) => {
+        const ttl = ttlMs(it.options?.ttl);
+        store.set(nsOf(it.entityName), it.key, it.value, ttl !== undefined ? { ttlMs: ttl } : {});
+        return itemRef(it);
+      }));
     }
     case '/api/v1/batch/get': {
       const items = parse(BatchKeysBody, body);
       if (items.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
-      const successfulKeys: unknown[] = [];
-      const failedKeys: unknown[] = [];
-      for (const it of items) {
-        try {
-          const found = store.get(nsOf(it.entityName), it.key);
-          if (!found) throw new KvsError(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
-          const out = render(found, it.options?.metadataFields);
-          successfulKeys.push(it.entityName === undefined ? out : { ...out, entityName: it.entityName });
-        } catch (e) {
-          failedKeys.push(batchError(it.key, it.entityName, e));
-        }
-      }
-      return json(200, { successfulKeys, failedKeys });
+      return json(200, eachItem(items, (it) => {
+        const found = store.get(nsOf(it.entityName), it.key);
+        if (!found) throw new KvsError(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
+        const out = render(found, it.options?.metadataFields);
+        return it.entityName === undefined ? out : { ...out, entityName: it.entityName };
+      }));
     }
     case '/api/v1/batch/delete': {
       const items = parse(BatchKeysBody, body);
       if (items.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
       uniqueKeys(items, 'batch');
-      const successfulKeys: unknown[] = [];
-      const failedKeys: unknown[] = [];
-      for (const it of items) {
-        try {
-          store.delete(nsOf(it.entityName), it.key);
-          successfulKeys.push(it.entityName === undefined ? { key: it.key } : { key: it.key, entityName: it.entityName });
-        } catch (e) {
-          failedKeys.push(batchError(it.key, it.entityName, e));
-        }
-      }
-      return json(200, { successfulKeys, failedKeys });
+      return json(200, eachItem(items, (it) => {
+        store.delete(nsOf(it.entityName), it.key);
+        return itemRef(it);
+      }));
     }
     case '/api/v1/transaction': {
       const t = parse(TransactionBody, body);
