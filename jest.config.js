@@ -13,5 +13,7 @@ module.exports = {
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'ui', testEnvironment: 'jsdom', testMatch: ['<rootDir>/static/**/*.test.ts', '<rootDir>/static/**/*.test.tsx'] },
     { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    // Forge's own bundler and linter over the app (slow: webpack); run after the build in CI
+    { ...base, displayName: 'forge-cli', testMatch: ['<rootDir>/test/forge-cli/**/*.test.ts'] },
   ],
 };
