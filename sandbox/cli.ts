@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readyLine, REPO_ROOT, startSandbox, type Sandbox, type StartSandboxOptions } from './start';
+import { ensureUiBuilt } from './ui-build';
 
 /**
  * `npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect]`
@@ -12,8 +13,8 @@ import { readyLine, REPO_ROOT, startSandbox, type Sandbox, type StartSandboxOpti
 export const USAGE = `Usage: npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect]
 
   --port-base N   site internal at http://127.0.0.1:<N+1>, external at <N+2> (default 7100; 0 = random ports)
-  --memory        keep nothing on disk
-  --data DIR      data folder (default .sandbox/)
+  --memory        keep nothing on disk (a throw-away sandbox; any number can run at once)
+  --data DIR      data folder (default .sandbox/); one sandbox at a time per folder
   --reset         delete the sandbox data in the data folder before starting
   --no-connect    do not connect the two sites (for the invitation flow)`;
 
@@ -87,6 +88,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   try {
+    // a fresh clone has no Custom UI build: build it (or rebuild a stale one) before the pages are served
+    if (appRoot === REPO_ROOT) ensureUiBuilt(REPO_ROOT, (line) => process.stderr.write(`${line}\n`));
     sandbox = await startSandbox({ ...opts, appRoot, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`The sandbox did not start:\n${e instanceof Error ? e.message : String(e)}\n`);

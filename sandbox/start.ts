@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { lockDataFolder } from './data-lock';
 import { createCustomUiHost } from './forge/custom-ui/custom-ui-host';
 import { ForgePlatform, type Installation } from './forge/platform';
 import type { JiraAccountCredentials, JiraSiteApi } from './jira/contract';
@@ -103,11 +104,14 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
   const portBase = opts.portBase ?? DEFAULT_PORT_BASE;
   if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new Error(`portBase must be an integer from 0 to 65533 (got ${portBase})`);
   const dataDir = opts.memory ? null : path.resolve(opts.dataDir ?? path.join(appRoot, '.sandbox'));
+  let unlock = (): void => undefined;
   if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    // one sandbox per data folder: a second one would silently share (and corrupt) the first one's data
+    unlock = lockDataFolder(dataDir);
     if (opts.reset && existsSync(dataDir)) {
       for (const name of readdirSync(dataDir)) if (isSandboxDataFile(name)) rmSync(path.join(dataDir, name), { force: true });
     }
-    mkdirSync(dataDir, { recursive: true });
   }
   const log = opts.log ?? ((): void => undefined);
   const platform = new ForgePlatform({
@@ -164,8 +168,12 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       waitForIdle: () => platform.waitForIdle(),
       close: () => {
         closed ??= (async () => {
-          await platform.close();
-          for (const s of started) await s.close();
+          try {
+            await platform.close();
+            for (const s of started) await s.close();
+          } finally {
+            unlock();
+          }
         })();
         return closed;
       },
@@ -173,6 +181,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
   } catch (e) {
     await platform.close();
     for (const s of started) await s.close().catch(() => undefined);
+    unlock();
     throw e;
   }
 }

@@ -115,4 +115,30 @@ describe('npm start (sandbox/cli.ts)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('refuses a second sandbox on the same data folder with a clear message, and a --memory one still starts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-lock-'));
+    try {
+      const first = runCli(['--data', dir, '--no-connect', '--port-base', '0']);
+      await first.firstLine;
+      const second = await runCli(['--data', dir, '--no-connect', '--port-base', '0']).exited;
+      expect(second.code).toBe(1);
+      expect(second.stdout).toBe('');
+      expect(second.stderr).toContain(`is using the data folder ${dir}`);
+      expect(second.stderr).toContain('--memory for a throw-away sandbox');
+      const throwAway = runCli(['--memory', '--no-connect', '--port-base', '0']);
+      expect(await throwAway.firstLine).toMatch(/^Twin Sync sandbox ready: /);
+      throwAway.signal('SIGTERM');
+      first.signal('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+      expect((await throwAway.exited).code).toBe(0);
+      // the lock went with the first sandbox: the folder can be used again
+      const third = runCli(['--data', dir, '--no-connect', '--port-base', '0']);
+      await third.firstLine;
+      third.signal('SIGTERM');
+      expect((await third.exited).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
