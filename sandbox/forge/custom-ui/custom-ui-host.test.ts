@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import vm from 'node:vm';
 import { CONTEXT_ELEMENT_ID } from './bridge-script';
-import { createCustomUiHost, type CustomUiHost, type CustomUiInvoke } from './custom-ui-host';
+import { createCustomUiHost, type CustomUiHost, type CustomUiHostOptions, type CustomUiInvoke } from './custom-ui-host';
 import { FIXTURE_PAGE as PAGE, makeFixtureApp } from './fixture-app';
+import { parseCsp } from './page-csp';
 
 interface Running {
   host: CustomUiHost;
@@ -27,9 +29,10 @@ afterEach(async () => {
 });
 
 /** The host mounted under /_sandbox/ui/ of a real HTTP server on a free loopback port. */
-async function start(invoke?: CustomUiInvoke): Promise<Running> {
+async function start(invoke?: CustomUiInvoke, more: Partial<Pick<CustomUiHostOptions, 'appRoot' | 'onCspReport'>> = {}): Promise<Running> {
   const host = createCustomUiHost({
     appRoot,
+    ...more,
     ...(invoke === undefined ? {} : { invoke }),
     siteContext: (site) => (site === 'internal' ? { cloudId: 'cloud-internal', accountId: 'admin-1' } : undefined),
   });
@@ -239,5 +242,136 @@ describe('createCustomUiHost', () => {
         ['twin-sync-panel', 'fail', {}, { accountId: 'admin-1', localId: 'twin-sync-panel-sandbox', extension: { type: 'jira:issuePanel', issue: { key: 'INT-3', id: '10003' }, project: { key: 'INT' } }, siteName: 'internal' }],
       ]);
     });
+  });
+});
+
+describe('the pages’ Content-Security-Policy (derived as Forge does, with @forge/csp)', () => {
+  const apps: string[] = [];
+  afterAll(() => {
+    for (const dir of apps) rmSync(dir, { recursive: true, force: true });
+  });
+  const app = (opts: Parameters<typeof makeFixtureApp>[0]): string => {
+    const dir = makeFixtureApp(opts);
+    apps.push(dir);
+    return dir;
+  };
+  /** the page's header, parsed, from a host on `root` */
+  async function pageCspOf(root: string, page = '/_sandbox/ui/internal/twin-sync-admin/'): Promise<{ base: string; csp: Map<string, string[]> }> {
+    const { base } = await start(undefined, { appRoot: root });
+    const res = await fetch(base + page);
+    expect(res.status).toBe(200);
+    const header = res.headers.get('content-security-policy');
+    if (header === null) throw new Error('the page has no Content-Security-Policy');
+    return { base, csp: parseCsp(header) };
+  }
+  const directive = (csp: Map<string, string[]>, name: string): string[] => {
+    const sources = csp.get(name);
+    if (sources === undefined) throw new Error(`no ${name} in the policy`);
+    return sources;
+  };
+
+  it('allows no inline style or script when the manifest declares no content permissions', async () => {
+    const { base, csp } = await pageCspOf(appRoot);
+    expect(directive(csp, 'style-src')).toContain("'self'");
+    expect(directive(csp, 'style-src')).not.toContain("'unsafe-inline'");
+    expect(directive(csp, 'script-src')[0]).toBe("'self'");
+    expect(directive(csp, 'script-src').filter((s) => s.startsWith("'unsafe") || s.startsWith("'sha"))).toEqual([]);
+    expect(directive(csp, 'default-src')[0]).toBe("'self'");
+    // the bridge posts to a same-origin route; the embedding site is Forge's `hostname`
+    expect(directive(csp, 'connect-src').slice(0, 2)).toEqual(["'self'", base]);
+    expect(directive(csp, 'connect-src').some((s) => s.includes('localhost'))).toBe(false);
+    expect(directive(csp, 'frame-ancestors')).toEqual(expect.arrayContaining(["'self'", base]));
+    expect(directive(csp, 'form-action')).toEqual(["'self'"]);
+    expect(directive(csp, 'sandbox')).toEqual(['allow-popups', 'allow-popups-to-escape-sandbox', 'allow-downloads', 'allow-forms', 'allow-modals', 'allow-pointer-lock', 'allow-same-origin', 'allow-scripts']);
+    // reports stay on the machine
+    expect(directive(csp, 'report-uri')).toEqual(['/_sandbox/ui/csp-report']);
+  });
+
+  it("adds 'unsafe-inline' to style-src, and only there, when content.styles declares it", async () => {
+    const root = app({ manifestTail: 'permissions:\n  scopes: []\n  content:\n    styles:\n      - unsafe-inline\n' });
+    for (const page of ['/_sandbox/ui/internal/twin-sync-admin/', '/_sandbox/ui/external/twin-sync-panel/?issueKey=CLOUD-1&issueId=10000']) {
+      const { csp } = await pageCspOf(root, page);
+      expect(directive(csp, 'style-src')).toContain("'unsafe-inline'");
+      expect(directive(csp, 'script-src')).not.toContain("'unsafe-inline'");
+    }
+  });
+
+  it('puts external.fetch.client in connect-src and external.images (and the other lists) in their directives', async () => {
+    const root = app({
+      manifestTail: `
+remotes:
+  - key: billing
+    baseUrl: https://billing.example.com
+  - key: per-env
+    baseUrl: { development: https://dev.example.com }
+permissions:
+  scopes: []
+  external:
+    fetch:
+      backend: [backend.example.com]
+      client:
+        - https://api.example.com
+        - address: https://events.example.com
+          category: analytics
+        - remote: billing
+        - remote: per-env
+    images: ['*.giphy.com', { address: 'https://img.example.com' }]
+    fonts: [https://fonts.example.com]
+    styles: [https://css.example.com]
+    scripts: [https://js.example.com]
+    media: [https://media.example.com]
+    frames: [https://frames.example.com]
+`,
+    });
+    const { csp } = await pageCspOf(root);
+    expect(directive(csp, 'connect-src')).toEqual(expect.arrayContaining(['https://api.example.com', 'https://events.example.com', 'https://billing.example.com']));
+    expect(directive(csp, 'img-src')).toEqual(expect.arrayContaining(['*.giphy.com', 'https://img.example.com']));
+    expect(directive(csp, 'font-src')).toContain('https://fonts.example.com');
+    expect(directive(csp, 'style-src')).toContain('https://css.example.com');
+    expect(directive(csp, 'script-src')).toContain('https://js.example.com');
+    expect(directive(csp, 'media-src')).toContain('https://media.example.com');
+    expect(directive(csp, 'frame-src')).toContain('https://frames.example.com');
+    const all = [...csp.values()].flat();
+    // backend egress is for functions, never the page; a remote without one address is left out
+    expect(all.some((s) => s.includes('backend.example.com') || s.includes('dev.example.com'))).toBe(false);
+    expect(directive(csp, 'img-src')).not.toContain('https://api.example.com');
+    expect(directive(csp, 'connect-src')).not.toContain('*.giphy.com');
+  });
+
+  it('adds content.scripts to script-src and hashes the page’s own inline scripts, as Forge does', async () => {
+    const inline = 'window.appBoot = 1;';
+    const root = app({
+      manifestTail: "permissions:\n  scopes: []\n  content:\n    scripts: ['unsafe-eval']\n",
+      page: `<!doctype html><html><head><script>${inline}</script><script type="module" src="./assets/main.js"></script></head><body></body></html>`,
+    });
+    const { csp } = await pageCspOf(root);
+    expect(directive(csp, 'script-src')).toEqual(expect.arrayContaining(["'unsafe-eval'", `'sha256-${createHash('sha256').update(inline).digest('base64')}'`]));
+    // the sandbox's own context block (JSON, never run) is not hashed: one hash, the app's
+    expect(directive(csp, 'script-src').filter((s) => s.startsWith("'sha256-"))).toHaveLength(1);
+  });
+
+  it.each([
+    ['a content script source Forge does not allow', "  content:\n    scripts: ['unsafe-everything']\n", "'unsafe-everything' is not a source Forge allows"],
+    ['a content style other than unsafe-inline', "  content:\n    styles: ['unsafe-eval']\n", 'permissions.content.styles'],
+  ])('refuses to start with %s', (_name, content, message) => {
+    const root = app({ manifestTail: `permissions:\n  scopes: []\n${content}` });
+    expect(() => createCustomUiHost({ appRoot: root })).toThrow(message);
+  });
+
+  it('takes the browsers’ violation reports at its report-uri', async () => {
+    const reports: unknown[] = [];
+    const { base } = await start(undefined, { onCspReport: (r) => reports.push(r) });
+    const report = { 'csp-report': { 'violated-directive': 'style-src-elem', 'blocked-uri': 'inline' } };
+    const res = await fetch(`${base}/_sandbox/ui/csp-report`, { method: 'POST', headers: { 'content-type': 'application/csp-report' }, body: JSON.stringify(report) });
+    expect(res.status).toBe(204);
+    expect(reports).toEqual([report]);
+    const bad = await fetch(`${base}/_sandbox/ui/csp-report`, { method: 'POST', body: 'not json' });
+    expect(bad.status).toBe(400);
+  });
+
+  it('serves the resource’s other files without a page policy', async () => {
+    const { base } = await start();
+    const res = await fetch(`${base}/_sandbox/ui/internal/twin-sync-admin/assets/main.js`);
+    expect(res.headers.get('content-security-policy')).toBeNull();
   });
 });

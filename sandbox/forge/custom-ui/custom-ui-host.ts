@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { MountedHandler, SiteUiExtensions } from '../../jira/contract';
 import { BRIDGE_SCRIPT, CONTEXT_ELEMENT_ID } from './bridge-script';
+import { invalidContentPermissions, pageCsp } from './page-csp';
 import { contentTypeOf, readFileInside } from './static-file';
 import { tokensCss } from './tokens-css';
-import { readUiModules, type UiModule } from './ui-modules';
+import { readUiManifest, type UiModule } from './ui-modules';
 
 /** Runs one resolver function of the app for a Custom UI page (see `createCustomUiHost`). */
 export type CustomUiInvoke = (moduleKey: string, functionKey: string, payload: unknown, context: Record<string, unknown>) => Promise<unknown>;
@@ -24,6 +25,11 @@ export interface CustomUiHostOptions {
   siteContext?: (siteName: string) => { cloudId?: string; accountId?: string } | undefined;
   /** 'en-US' unless given */
   locale?: string;
+  /**
+   * Gets the violation reports the pages' browsers send to `POST <mountPath>csp-report` (the
+   * `report-uri` of the pages' Content-Security-Policy); without it they are accepted and dropped.
+   */
+  onCspReport?: (report: unknown) => void;
 }
 
 export interface CustomUiHost {
@@ -39,14 +45,7 @@ const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/;
 const ISSUE_ID = /^[0-9]{1,18}$/;
 const MAX_INVOKE_BODY = 5 * 1024 * 1024;
-
-const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  // CodeMirror and React set inline styles; everything else comes from this origin.
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'self'; object-src 'none'; base-uri 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'no-cache',
-};
+const MAX_CSP_REPORT_BODY = 64 * 1024;
 
 const InvokeBody = z.strictObject({
   moduleKey: z.string().min(1),
@@ -71,13 +70,13 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   sendText(req, res, status, 'application/json; charset=utf-8', JSON.stringify(body), { 'Cache-Control': 'no-store' });
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, limit = MAX_INVOKE_BODY): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buf.length;
-    if (size > MAX_INVOKE_BODY) throw new HttpError(413, `request body over ${MAX_INVOKE_BODY} bytes`);
+    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -95,16 +94,25 @@ function scriptJson(value: unknown): string {
  * `view.getContext()` answers the module and issue context, `view.theme.enable()` loads the
  * Atlassian design tokens).
  *
+ * Each page is served with the Content-Security-Policy Forge derives from manifest.yml's
+ * `permissions.content` / `permissions.external` and the page's HTML (`page-csp.ts`): no inline
+ * styles unless the manifest declares `content.styles: ['unsafe-inline']`, for instance.
+ *
  * Routes under `mountPath` (default `/_sandbox/ui/`):
  *   GET  <site>/<moduleKey>/[?issueKey=&issueId=]  the page (index.html with the bridge)
  *   GET  <site>/<moduleKey>/<file>                 the resource's files (assets, icon.svg…)
  *   GET  bridge.js, tokens.css                     the bridge script, the design-token CSS
+ *   POST csp-report                                the pages' CSP violation reports (→ 204)
  *   POST <site>/invoke                             resolver calls, when `invoke` is given
  */
 export function createCustomUiHost(options: CustomUiHostOptions): CustomUiHost {
   const mountPath = options.mountPath ?? '/_sandbox/ui/';
   if (!mountPath.startsWith('/') || !mountPath.endsWith('/')) throw new Error(`mountPath must start and end with '/': ${mountPath}`);
-  const modules = readUiModules(options.appRoot);
+  const { modules, cspPermissions } = readUiManifest(options.appRoot);
+  const invalid = invalidContentPermissions(cspPermissions);
+  if (invalid.length > 0) {
+    throw new Error(`manifest.yml permissions.content: ${invalid.map((v) => `'${v}'`).join(', ')} is not a source Forge allows (it would be dropped from the pages' Content-Security-Policy)`);
+  }
   const byKey = new Map(modules.map((m) => [m.key, m]));
   const locale = options.locale ?? 'en-US';
   let tokens: string | null = null;
@@ -154,7 +162,26 @@ export function createCustomUiHost(options: CustomUiHostOptions): CustomUiHost {
     const at = text.search(/<head[^>]*>/i);
     if (at < 0) throw new HttpError(500, `${module.resourceDir}/index.html has no <head>.`);
     const headEnd = text.indexOf('>', at) + 1;
-    sendText(req, res, 200, 'text/html; charset=utf-8', text.slice(0, headEnd) + injected + text.slice(headEnd), PAGE_HEADERS);
+    // Derived from the app's own HTML: the sandbox's additions (a JSON data block, which never
+    // runs, and bridge.js from 'self') need nothing in the policy.
+    const csp = pageCsp({ permissions: cspPermissions, html: text, siteOrigin: siteUrl, reportUri: `${mountPath}csp-report` });
+    sendText(req, res, 200, 'text/html; charset=utf-8', text.slice(0, headEnd) + injected + text.slice(headEnd), {
+      'Content-Security-Policy': csp,
+      'Cache-Control': 'no-cache',
+    });
+  };
+
+  const serveCspReport = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const text = await readBody(req, MAX_CSP_REPORT_BODY);
+    let report: unknown;
+    try {
+      report = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'a CSP report is JSON');
+    }
+    options.onCspReport?.(report);
+    res.writeHead(204, { 'Cache-Control': 'no-store' });
+    res.end();
   };
 
   const serveInvoke = async (req: IncomingMessage, res: ServerResponse, site: string): Promise<void> => {
@@ -186,6 +213,7 @@ export function createCustomUiHost(options: CustomUiHostOptions): CustomUiHost {
       sendText(req, res, 200, 'text/javascript; charset=utf-8', BRIDGE_SCRIPT, { 'Cache-Control': 'no-cache' });
       return;
     }
+    if (rest === 'csp-report' && req.method === 'POST') return serveCspReport(req, res);
     if (rest === 'tokens.css' && isRead) {
       tokens ??= tokensCss();
       sendText(req, res, 200, 'text/css; charset=utf-8', tokens, { 'Cache-Control': 'max-age=3600' });

@@ -30,13 +30,17 @@ resources:
 
 export const FIXTURE_PAGE = '<!doctype html><html><head><meta charset="UTF-8"><script type="module" src="./assets/main.js"></script></head><body><div id="root"></div></body></html>';
 
-/** Creates the app folder in a temporary directory (with a file outside the resources). */
-export function makeFixtureApp(): string {
+/**
+ * Creates the app folder in a temporary directory (with a file outside the resources).
+ * `manifestTail` is YAML appended to the manifest (a `permissions:` or `remotes:` section);
+ * `page` replaces the pages' index.html.
+ */
+export function makeFixtureApp(opts: { manifestTail?: string; page?: string } = {}): string {
   const appRoot = mkdtempSync(path.join(tmpdir(), 'custom-ui-host-'));
-  writeFileSync(path.join(appRoot, 'manifest.yml'), MANIFEST);
+  writeFileSync(path.join(appRoot, 'manifest.yml'), MANIFEST + (opts.manifestTail ?? ''));
   for (const page of ['admin', 'panel']) {
     mkdirSync(path.join(appRoot, 'static', page, 'build', 'assets'), { recursive: true });
-    writeFileSync(path.join(appRoot, 'static', page, 'build', 'index.html'), FIXTURE_PAGE);
+    writeFileSync(path.join(appRoot, 'static', page, 'build', 'index.html'), opts.page ?? FIXTURE_PAGE);
     writeFileSync(path.join(appRoot, 'static', page, 'build', 'assets', 'main.js'), `console.log(${JSON.stringify(page)});`);
   }
   writeFileSync(path.join(appRoot, 'static', 'panel', 'build', 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
