@@ -4,7 +4,6 @@ import type { EngineDeps } from './deps';
 import { UserError } from './errors';
 import { localLock } from './queue-event';
 import { fromSite, sendToConnection } from './send';
-import { keys } from './state/keys';
 import type { ActivityEntry, Connection, ErrorRecord, LinkState } from './state/records';
 import { Repo } from './state/repo';
 
@@ -138,11 +137,7 @@ export async function unlink(deps: EngineDeps, input: z.infer<typeof UnlinkSchem
   if (!connection) throw new UserError('not-found', `No connection with id ${input.connectionId}.`);
   const link = await repo.getLink(connection.id, input.issueId);
   if (!link) return { unlinked: false, remoteNotified: false };
-  await deps.store.transact([
-    { op: 'delete', key: keys.link(connection.id, link.localIssueId) },
-    { op: 'delete', key: keys.previous(connection.id, link.localIssueId) },
-    ...(link.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(connection.id, link.remoteIssueId) }] : []),
-  ]);
+  await deps.store.transact(await repo.unlinkOps(link));
   let remoteNotified = false;
   try {
     await sendToConnection(deps, connection, {

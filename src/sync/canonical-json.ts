@@ -22,6 +22,11 @@ export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 32);
 }
 
+/** the fingerprint a stored field memory keeps instead of the value (values grow with the issue, hashes do not) */
+export function valueHash(value: unknown): string {
+  return hashOf(value === undefined ? null : value);
+}
+
 export function sameValue(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }

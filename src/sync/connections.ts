@@ -163,11 +163,7 @@ export async function updateConnection(deps: EngineDeps, input: UpdateConnection
 /** Forgets every link of a connection (the twins themselves stay); returns how many there were. */
 async function forgetLinks(deps: EngineDeps, repo: Repo, id: string): Promise<number> {
   const links = await repo.listLinks(id);
-  const ops = links.flatMap((l) => [
-    { op: 'delete' as const, key: keys.link(id, l.localIssueId) },
-    { op: 'delete' as const, key: keys.previous(id, l.localIssueId) },
-    ...(l.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(id, l.remoteIssueId) }] : []),
-  ]);
+  const ops = (await Promise.all(links.map((l) => repo.unlinkOps(l)))).flat();
   for (let i = 0; i < ops.length; i += 24) await deps.store.transact(ops.slice(i, i + 24));
   return links.length;
 }

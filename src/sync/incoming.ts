@@ -10,7 +10,7 @@ import type { UnlinkMessage } from './envelope/unlink-message';
 import { PermanentError, TransientError } from './errors';
 import { sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
-import { baseFor, newLink, observe, pruneSent } from './link-state';
+import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
 import { processOutgoing, replicaHash, type CarriedWrites } from './outgoing';
 import { localLock, type IncomingEvent } from './queue-event';
@@ -54,11 +54,7 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
 async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {
   const link = await repo.getLinkByRemote(connection.id, message.issue.id);
   if (!link) return;
-  await deps.store.transact([
-    { op: 'delete', key: keys.link(connection.id, link.localIssueId) },
-    { op: 'delete', key: keys.remoteIndex(connection.id, message.issue.id) },
-    { op: 'delete', key: keys.previous(connection.id, link.localIssueId) },
-  ]);
+  await deps.store.transact(await repo.unlinkOps({ ...link, remoteIssueId: message.issue.id }));
   await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'unlink', issueKey: link.localKey, remoteIssueKey: message.issue.key, outcome: 'applied', message: 'the remote site unlinked the twins' });
 }
 
@@ -132,7 +128,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     link = newLink(connection.id, local.id, local.key, 'remote');
     // The new twin's values came from the remote: they carry its stamps.
     const values = fieldValuesOf(toRulesIssue(local, []));
-    link.known = { values, editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
+    link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
   }
   if (!local) throw new Error('unreachable: no local issue');
   link.remoteIssueId = message.issue.id;
@@ -144,7 +140,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const theirs = desiredValues(desired);
   const base = firstSync ? null : baseFor(link, message.ack);
   const merge = threeWayMerge({
-    base: base?.values ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
+    base: base?.hashes ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
     mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
     mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
@@ -204,13 +200,13 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   link.ackedSeq = Math.max(link.ackedSeq, message.ack);
   link.sent = pruneSent(link);
   link.version += 1;
-  link.applied = { version: link.version, values: theirs, stamps: message.fieldEditedAt };
+  link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
   const stamps = { ...known.stamps };
   for (const field of Object.keys(merge.apply)) {
     const stamp = message.fieldEditedAt[field] ?? message.editedAt;
     if (stamp !== null) stamps[field] = stamp;
   }
-  link.known = { values: { ...mine, ...merge.apply }, editedAt: known.editedAt, stamps };
+  link.known = { hashes: fieldHashes({ ...mine, ...merge.apply }), editedAt: known.editedAt, stamps };
   link.lastSyncAt = new Date(deps.clock.now()).toISOString();
   link.snapshot = after ? { issue: after, at: basisAt } : null;
   // After writing, the remote's picture of this issue is our state after the apply, not the last
@@ -225,7 +221,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   }
   const bookkeeping: StoreOp[] = [
     ...repo.linkOps(structuredClone(link)),
-    { op: 'set', key: keys.previous(connection.id, link.localIssueId), value: { replica: message.replica } },
+    ...repo.previousOps(connection.id, link.localIssueId, message.replica),
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
     { op: 'delete', key: keys.inbox(event.connectionId, event.messageId) },

@@ -1,5 +1,5 @@
-import { sameValue } from './canonical-json';
-import type { FieldValues, LinkState } from './state/records';
+import { valueHash } from './canonical-json';
+import type { FieldHashes, FieldValues, LinkState } from './state/records';
 
 export function newLink(connectionId: string, localIssueId: string, localKey: string, origin: 'local' | 'remote'): LinkState {
   return {
@@ -20,7 +20,7 @@ export function pruneSent(link: LinkState): LinkState['sent'] {
 export function baseFor(link: LinkState, ack: number): LinkState['applied'] {
   const sent = link.sent.find((s) => s.seq === ack) ?? null;
   const applied = link.applied;
-  if (sent && (!applied || sent.version > applied.version)) return { version: sent.version, values: sent.values, stamps: sent.stamps };
+  if (sent && (!applied || sent.version > applied.version)) return { version: sent.version, hashes: sent.hashes, stamps: sent.stamps };
   return applied;
 }
 
@@ -30,14 +30,20 @@ export function baseFor(link: LinkState, ack: number): LinkState['applied'] {
  */
 export function observe(link: LinkState, values: FieldValues, updated: string): NonNullable<LinkState['known']> {
   const known = link.known;
+  const hashes = fieldHashes(values);
   if (!known) {
-    link.known = { values, editedAt: updated, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, updated])) };
+    link.known = { hashes, editedAt: updated, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, updated])) };
     return link.known;
   }
-  const changed = Object.keys(values).filter((f) => !sameValue(values[f], known.values[f]));
+  const changed = Object.keys(hashes).filter((f) => hashes[f] !== known.hashes[f]);
   if (changed.length === 0) return known;
   const stamps = { ...known.stamps };
   for (const f of changed) stamps[f] = updated;
-  link.known = { values, editedAt: updated, stamps };
+  link.known = { hashes, editedAt: updated, stamps };
   return link.known;
+}
+
+/** the hashes the link state keeps of field values */
+export function fieldHashes(values: FieldValues): FieldHashes {
+  return Object.fromEntries(Object.entries(values).map(([field, value]) => [field, valueHash(value)]));
 }

@@ -1,9 +1,13 @@
+import { fieldHashes } from './link-state';
 import { decideConflict, threeWayMerge, type MergeInput } from './merge';
+import type { FieldValues } from './state/records';
 
-function input(over: Partial<MergeInput>): MergeInput {
+/** the merge's input, with the base given as values (the link state keeps their hashes) */
+function input(over: Partial<Omit<MergeInput, 'base'>> & { base?: FieldValues | null }): MergeInput {
+  const { base, ...rest } = over;
   return {
-    base: { summary: 'base' }, mine: { summary: 'base' }, theirs: { summary: 'base' }, policy: 'later-wins',
-    mineEditedAt: '2026-01-01T00:00:00.000Z', theirsEditedAt: '2026-01-01T00:00:00.000Z', mySiteId: 'a', theirSiteId: 'b', ...over,
+    base: base === undefined ? fieldHashes({ summary: 'base' }) : base === null ? null : fieldHashes(base), mine: { summary: 'base' }, theirs: { summary: 'base' }, policy: 'later-wins',
+    mineEditedAt: '2026-01-01T00:00:00.000Z', theirsEditedAt: '2026-01-01T00:00:00.000Z', mySiteId: 'a', theirSiteId: 'b', ...rest,
   };
 }
 
@@ -34,7 +38,7 @@ describe('threeWayMerge', () => {
     ['remote-wins', 'remote-wins', '2026-01-09T00:00:00Z', '2026-01-01T00:00:00Z', 'b', 'a', 'theirs'],
   ] as const)('conflict: %s', (_name, policy, mineEditedAt, theirsEditedAt, mySiteId, theirSiteId, winner) => {
     const result = threeWayMerge(input({ base: { s: 'base' }, mine: { s: 'mine' }, theirs: { s: 'theirs' }, policy, mineEditedAt, theirsEditedAt, mySiteId, theirSiteId }));
-    expect(result.conflicts).toEqual([{ field: 's', base: 'base', mine: 'mine', theirs: 'theirs', winner }]);
+    expect(result.conflicts).toEqual([{ field: 's', base: fieldHashes({ s: 'base' }).s, mine: 'mine', theirs: 'theirs', winner }]);
     expect(result.apply).toEqual(winner === 'theirs' ? { s: 'theirs' } : {});
   });
 

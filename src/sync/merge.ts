@@ -1,5 +1,5 @@
-import { sameValue } from './canonical-json';
-import type { ConflictPolicy, FieldValues } from './state/records';
+import { sameValue, valueHash } from './canonical-json';
+import type { ConflictPolicy, FieldHashes, FieldValues } from './state/records';
 import type { JsonValue } from './replica';
 
 /**
@@ -8,7 +8,8 @@ import type { JsonValue } from './replica';
  * values, theirs = the desired values the incoming rules produced.
  */
 export interface MergeInput {
-  base: FieldValues | null;
+  /** the base as the link state keeps it: a hash of each field's value (`valueHash`) */
+  base: FieldHashes | null;
   /**
    * Per field, the stamp of the base value. A value equal to the base but made again later (its
    * stamp differs: changed and changed back) counts as changed.
@@ -34,7 +35,8 @@ export interface MergeInput {
 
 export interface Conflict {
   field: string;
-  base: JsonValue | undefined;
+  /** the base value's hash */
+  base: string | undefined;
   mine: JsonValue | undefined;
   theirs: JsonValue;
   winner: 'mine' | 'theirs';
@@ -55,7 +57,7 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     const base = input.base?.[field];
     const hasBase = input.base !== null && field in input.base;
     const baseStamp = input.baseStamps?.[field];
-    const sameAsBase = (value: JsonValue | undefined, stamp: string | undefined) => sameValue(value, base) && (baseStamp === undefined || stamp === undefined || stamp === baseStamp);
+    const sameAsBase = (value: JsonValue | undefined, stamp: string | undefined) => valueHash(value) === base && (baseStamp === undefined || stamp === undefined || stamp === baseStamp);
     if (hasBase && sameAsBase(theirs, input.theirsFieldEditedAt?.[field])) continue;
     if ((!hasBase && input.withoutBase !== 'later-wins') || (hasBase && sameAsBase(mine, input.mineFieldEditedAt?.[field]))) {
       apply[field] = theirs;

@@ -4,7 +4,7 @@ import type { EngineDeps } from './deps';
 import type { ReplicaMessage } from './envelope/replica-message';
 import { PermanentError } from './errors';
 import { fieldValuesOf, toRulesIssue } from './field-values';
-import { newLink, observe, pruneSent } from './link-state';
+import { fieldHashes, newLink, observe, pruneSent } from './link-state';
 import type { OutgoingEvent } from './queue-event';
 import { ReplicaSchema, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
@@ -99,7 +99,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   // Reserve the seq before sending: a crash after the send never reuses it.
   link.outSeq += 1;
   link.version += 1;
-  link.sent = pruneSent({ ...link, sent: [...link.sent, { seq: link.outSeq, version: link.version, values, stamps: known.stamps }] });
+  link.sent = pruneSent({ ...link, sent: [...link.sent, { seq: link.outSeq, version: link.version, hashes: fieldHashes(values), stamps: known.stamps }] });
   await writeWith(deps, carried, repo.linkOps(link));
 
   const now = new Date(deps.clock.now()).toISOString();

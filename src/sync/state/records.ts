@@ -60,6 +60,14 @@ export type Invitation = z.infer<typeof InvitationSchema>;
 export const FieldValuesSchema = z.record(z.string(), JsonValueSchema);
 export type FieldValues = z.infer<typeof FieldValuesSchema>;
 
+/**
+ * What the link state remembers of field values: their hashes (`valueHash`), by field name. The
+ * merge only ever asks "equal to the base?", so a hash answers it, and the record stays the same
+ * size however long the description grows.
+ */
+export const FieldHashesSchema = z.record(z.string(), z.string());
+export type FieldHashes = z.infer<typeof FieldHashesSchema>;
+
 export const CommentLinkSchema = z.strictObject({
   localId: z.string(),
   remoteId: z.string(),
@@ -102,15 +110,15 @@ export const LinkStateSchema = z.strictObject({
   /** local version counter: one step per send and per apply */
   version: z.number().int().min(0),
   /** local field values at each send the remote may still acknowledge */
-  sent: z.array(z.strictObject({ seq: z.number().int(), version: z.number().int(), values: FieldValuesSchema, stamps: z.record(z.string(), z.string()) })),
+  sent: z.array(z.strictObject({ seq: z.number().int(), version: z.number().int(), hashes: FieldHashesSchema, stamps: z.record(z.string(), z.string()) })),
   /** the remote's values (in local terms) at the last apply, with their stamps */
-  applied: z.strictObject({ version: z.number().int(), values: FieldValuesSchema, stamps: z.record(z.string(), z.string()) }).nullable(),
+  applied: z.strictObject({ version: z.number().int(), hashes: FieldHashesSchema, stamps: z.record(z.string(), z.string()) }).nullable(),
   /**
    * Local values as the engine last read or wrote them; when a person last changed the issue; and
    * per field, when its current value was made (by a person here, or the remote's stamp when the
    * value came from there): the clock of "later change wins", travelling with the values.
    */
-  known: z.strictObject({ values: FieldValuesSchema, editedAt: z.string().nullable(), stamps: z.record(z.string(), z.string()) }).nullable(),
+  known: z.strictObject({ hashes: FieldHashesSchema, editedAt: z.string().nullable(), stamps: z.record(z.string(), z.string()) }).nullable(),
   comments: z.array(CommentLinkSchema),
   lastSyncAt: z.string().nullable(),
   /**
@@ -126,7 +134,11 @@ export const RemoteIndexSchema = z.strictObject({ localIssueId: z.string() });
 
 export const CreatingMarkerSchema = z.strictObject({ startedAt: z.string() });
 
-export const PreviousSchema = z.strictObject({ replica: ReplicaSchema });
+/**
+ * The last replica applied. Over the inline limit its comments are kept without their bodies
+ * (`commentBodies: false`): ids, authors, times and origins are what the engine needs of them.
+ */
+export const PreviousSchema = z.strictObject({ replica: ReplicaSchema, commentBodies: z.boolean().optional() });
 
 export const InboxEntrySchema = z.strictObject({
   connectionId: z.string(),

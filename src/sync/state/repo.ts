@@ -6,13 +6,31 @@ import {
   type ActivityEntry, type Connection, type ErrorRecord, type InboxEntry, type LinkState,
 } from './records';
 import type { Replica } from '../replica';
+import { INLINE_LIMIT_BYTES, joinSplit, splitDeleteOps, splitWriteOps, type SplitMemory } from './split-value';
+
+/** A link's snapshot of the local issue is kept only while it is this small; a bigger issue is read again. */
+export const SNAPSHOT_LIMIT_BYTES = 32 * 1024;
+
+const EMPTY_DOC = { type: 'doc' as const, version: 1 as const, content: [] };
+
+/** what one store (one invocation's) learnt of split records' part counts, shared by its Repos */
+const splitMemories = new WeakMap<StorePort, SplitMemory>();
 
 /** Typed access to the engine's records; every read is parsed (a corrupt record is an error, never a cast). */
 export class Repo {
-  constructor(readonly store: StorePort) {}
+  private readonly split: SplitMemory;
+
+  constructor(readonly store: StorePort) {
+    let memory = splitMemories.get(store);
+    if (!memory) {
+      memory = { maxParts: new Map() };
+      splitMemories.set(store, memory);
+    }
+    this.split = memory;
+  }
 
   async read<T extends z.ZodType>(key: string, schema: T): Promise<z.infer<T> | undefined> {
-    const raw = await this.store.get(key);
+    const raw = await joinSplit(this.store, key, await this.store.get(key), this.split);
     if (raw === undefined || raw === null) return undefined;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new Error(`stored record ${key} is invalid: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}`);
@@ -25,7 +43,7 @@ export class Repo {
     do {
       const page: { entries: { key: string; value: unknown }[]; cursor: string | null } = await this.store.list(prefix, cursor === null ? (limit !== undefined ? { limit } : {}) : { cursor, ...(limit !== undefined ? { limit } : {}) });
       for (const entry of page.entries) {
-        const parsed = schema.safeParse(entry.value);
+        const parsed = schema.safeParse(await joinSplit(this.store, entry.key, entry.value, this.split));
         if (!parsed.success) throw new Error(`stored record ${entry.key} is invalid`);
         out.push(parsed.data);
         if (limit !== undefined && out.length >= limit) return out;
@@ -55,20 +73,53 @@ export class Repo {
   async localIdForRemote(connectionId: string, remoteIssueId: string): Promise<string | undefined> {
     return (await this.read(keys.remoteIndex(connectionId, remoteIssueId), RemoteIndexSchema))?.localIssueId;
   }
-  saveLink(link: LinkState): Promise<void> {
-    return this.store.set(keys.link(link.connectionId, link.localIssueId), link);
+  /** writes the link record alone (its remote index is unchanged) */
+  async saveLink(link: LinkState): Promise<void> {
+    await this.write(this.linkRecordOps(link));
   }
+  /** the link record (split when large; its snapshot dropped when over SNAPSHOT_LIMIT_BYTES) and its remote index */
   linkOps(link: LinkState): StoreOp[] {
-    const ops: StoreOp[] = [{ op: 'set', key: keys.link(link.connectionId, link.localIssueId), value: link }];
+    const ops = this.linkRecordOps(link);
     if (link.remoteIssueId !== null) ops.push({ op: 'set', key: keys.remoteIndex(link.connectionId, link.remoteIssueId), value: { localIssueId: link.localIssueId } });
     return ops;
+  }
+  private linkRecordOps(link: LinkState): StoreOp[] {
+    const snapshot = link.snapshot !== null && Buffer.byteLength(JSON.stringify(link.snapshot), 'utf8') > SNAPSHOT_LIMIT_BYTES ? null : link.snapshot;
+    return splitWriteOps(keys.link(link.connectionId, link.localIssueId), { ...link, snapshot }, this.split);
+  }
+  /** deletes a link, its last applied replica and its remote index */
+  async unlinkOps(link: LinkState): Promise<StoreOp[]> {
+    return [
+      ...(await splitDeleteOps(this.store, keys.link(link.connectionId, link.localIssueId), this.split)),
+      ...(await splitDeleteOps(this.store, keys.previous(link.connectionId, link.localIssueId), this.split)),
+      ...(link.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(link.connectionId, link.remoteIssueId) }] : []),
+    ];
+  }
+  /** one storage operation when it can be, else a transaction */
+  private async write(ops: StoreOp[]): Promise<void> {
+    const only = ops.length === 1 ? ops[0] : undefined;
+    if (only && only.op === 'set' && only.ttlSeconds === undefined) await this.store.set(only.key, only.value);
+    else await this.store.transact(ops);
   }
   listLinks(connectionId: string): Promise<LinkState[]> {
     return this.listParsed(keys.linkPrefix(connectionId), LinkStateSchema);
   }
 
   async getPrevious(connectionId: string, localIssueId: string): Promise<Replica | null> {
-    return (await this.read(keys.previous(connectionId, localIssueId), PreviousSchema))?.replica ?? null;
+    return (await this.getPreviousRecord(connectionId, localIssueId))?.replica ?? null;
+  }
+  /** the last applied replica and whether its comments kept their bodies */
+  async getPreviousRecord(connectionId: string, localIssueId: string): Promise<{ replica: Replica; commentBodies: boolean } | null> {
+    const record = await this.read(keys.previous(connectionId, localIssueId), PreviousSchema);
+    return record ? { replica: record.replica, commentBodies: record.commentBodies ?? true } : null;
+  }
+  /** keeps `replica` as the last applied one: whole while small, else without comment bodies (and split when still large) */
+  previousOps(connectionId: string, localIssueId: string, replica: Replica): StoreOp[] {
+    const whole = { replica };
+    const value = Buffer.byteLength(JSON.stringify(whole), 'utf8') <= INLINE_LIMIT_BYTES
+      ? whole
+      : { replica: { ...replica, comments: replica.comments.map((c) => ({ ...c, body: EMPTY_DOC })) }, commentBodies: false };
+    return splitWriteOps(keys.previous(connectionId, localIssueId), value, this.split);
   }
 
   getInbox(connectionId: string, messageId: string): Promise<InboxEntry | undefined> {
