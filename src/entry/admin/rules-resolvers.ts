@@ -43,7 +43,11 @@ export function rulesAdminDeps(deps: EngineDeps, actorAccountId: string | null):
       const link = await repo.getLink(connectionId, local.id);
       return toRulesIssue(local, link?.comments ?? []);
     },
-    lastReceived: (connectionId, localIssueId) => repo.getPrevious(connectionId, localIssueId),
+    // a last replica kept without its comment bodies (a very large issue) would dry-run as "delete every comment's text"
+    lastReceived: async (connectionId, localIssueId) => {
+      const previous = await repo.getPreviousRecord(connectionId, localIssueId);
+      return previous?.commentBodies === true ? previous.replica : null;
+    },
     getMetadata: () => deps.jira.getMetadata(),
     now: () => new Date(deps.clock.now()).toISOString(),
     actorAccountId,
