@@ -18,6 +18,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** the hex SHA-256 of a text's UTF-8 bytes (a message sent in parts is checked against it) */
+export function textSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 32);
 }

@@ -23,8 +23,12 @@ export interface EngineDeps {
 
 export interface EngineSettings {
   retry: RetryPolicy;
-  /** largest inbox body accepted, bytes */
+  /** largest request body the inbox accepts, bytes: a bigger message comes in parts */
   maxBodyBytes: number;
+  /** largest whole message, bytes (in parts): a replica over it is an error for its issue */
+  maxMessageBytes: number;
+  /** a message whose text is over this many bytes is sent in parts of at most this size */
+  partBytes: number;
   /** allowed clock skew of signed requests, ms */
   maxSkewMs: number;
   /** how long an invitation code is valid, ms */
@@ -39,7 +43,9 @@ export interface EngineSettings {
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   retry: { maxAttempts: 6, baseDelaySeconds: 5, maxDelaySeconds: 900 },
-  maxBodyBytes: 4 * 1024 * 1024,
+  maxBodyBytes: 256 * 1024,
+  maxMessageBytes: 4 * 1024 * 1024,
+  partBytes: 160 * 1024,
   maxSkewMs: 5 * 60 * 1000,
   invitationTtlMs: 24 * 60 * 60 * 1000,
   seenTtlSeconds: 24 * 60 * 60,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { textSha256 } from './canonical-json';
 import { handleInbox } from './inbox';
+import { sliceText } from './state/split-value';
 import { signBody } from './signing';
 import { keys } from './state/keys';
 import { World } from './testing/world';
@@ -46,7 +48,8 @@ describe('inbox verification', () => {
     ['wrong secret', 401, () => { const body = good(); return { headers: headers(body, { key: 'nope' }), body }; }],
     ['skew of 5 min 1 s', 401, () => { const body = good(); return { headers: headers(body, { ts: now() - 301_000 }), body }; }],
     ['unknown connection', 401, () => { const body = good(); return { headers: headers(body, { conn: 'c0ffee' }), body }; }],
-    ['body over the limit', 413, () => { const body = 'x'.repeat(4 * 1024 * 1024 + 1); return { headers: headers(body), body }; }],
+    ['body over the request limit (256 KiB)', 413, () => { const body = 'x'.repeat(256 * 1024 + 1); return { headers: headers(body), body }; }],
+    ['one message too big to store in one value: send it in parts', 413, () => { const body = JSON.stringify(envelope({ replica: { ...envelope().replica, summary: 'y'.repeat(220 * 1024) } })); return { headers: headers(body), body }; }],
     ['invalid JSON', 400, () => { const body = '{'; return { headers: headers(body), body }; }],
     ['wrong version', 422, () => { const body = JSON.stringify(envelope({ v: 2 })); return { headers: headers(body), body }; }],
     ['missing replica', 422, () => { const body = JSON.stringify(envelope({ replica: undefined })); return { headers: headers(body), body }; }],
@@ -70,5 +73,65 @@ describe('inbox verification', () => {
     const again = await handleInbox(world.b.deps, { method: 'POST', headers: h, body });
     expect(again).toMatchObject({ status: 202, body: { duplicate: true } });
     expect(world.b.store.snapshot()).toBe(before);
+  });
+
+  describe('a message sent in parts', () => {
+    /** a replica whose text is ~600 KB, cut into signed parts as the sender does */
+    const partsOf = (whole: ReturnType<typeof envelope>, over: (part: Record<string, unknown>, i: number) => Record<string, unknown> = (p) => p) => {
+      const text = JSON.stringify(whole);
+      const slices = sliceText(text, 160 * 1024);
+      return slices.map((t, i) => {
+        const part = over({
+          v: 1, type: 'part', connectionId, messageId: randomUUID(), sentAt: new Date(now()).toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
+          whole: { messageId: whole.messageId, index: i + 1, count: slices.length, sha256: textSha256(text) }, text: t,
+        }, i);
+        const body = JSON.stringify(part);
+        return { method: 'POST', headers: headers(body), body };
+      });
+    };
+    const big = () => envelope({ replica: { ...envelope().replica, description: textDoc('"long" text '.repeat(50_000)) } });
+    const post = (request: { method: string; headers: Record<string, string>; body: string }) => handleInbox(world.b.deps, request);
+    const inboxKeys = () => [...world.b.store.data.keys()].filter((k) => k.startsWith('inbox:'));
+
+    it('takes the whole in when the last part arrives, in any order, once', async () => {
+      const whole = big();
+      const parts = partsOf(whole);
+      expect(parts.length).toBeGreaterThanOrEqual(3);
+      const [first, ...rest] = parts;
+      if (!first) throw new Error('no parts');
+      for (const part of rest.reverse()) {
+        expect(await post(part)).toMatchObject({ status: 202, body: { part: true } });
+        expect(inboxKeys()).toEqual([]);
+      }
+      expect(await post(rest[0] ?? first)).toMatchObject({ status: 202, body: { duplicate: true } });
+      expect(await post(first)).toMatchObject({ status: 202, body: { message: 'accepted' } });
+      expect(inboxKeys()).toEqual([keys.inbox(connectionId, whole.messageId)]);
+      await world.quiesce();
+      expect([...world.b.jira.issues.values()].map((i) => i.summary)).toEqual(['s']);
+      expect([...world.b.store.data.keys()].filter((k) => k.startsWith('inpart:'))).toEqual([]);
+    });
+
+    it('refuses a whole whose parts do not match its hash, and one that names another message', async () => {
+      const whole = big();
+      const tampered = partsOf(whole, (p) => ({ ...p, whole: { ...(p.whole as object), sha256: 'a'.repeat(64) } }));
+      const results = [];
+      for (const part of tampered) results.push(await post(part));
+      expect(results.at(-1)).toMatchObject({ status: 422 });
+      const other = big();
+      const elsewhere = randomUUID();
+      const renamed = partsOf(other, (p) => ({ ...p, whole: { ...(p.whole as object), messageId: elsewhere } }));
+      const last = [];
+      for (const part of renamed) last.push(await post(part));
+      expect(last.at(-1)).toMatchObject({ status: 422, body: { message: 'the parts name another connection or message than the whole they form' } });
+      expect(inboxKeys()).toEqual([]);
+    });
+
+    it('refuses a part signed with another key, storing nothing', async () => {
+      const [part] = partsOf(big());
+      if (!part) throw new Error('no parts');
+      const before = world.b.store.snapshot();
+      expect((await post({ ...part, headers: headers(part.body, { key: 'nope' }) })).status).toBe(401);
+      expect(world.b.store.snapshot()).toBe(before);
+    });
   });
 });

@@ -3,11 +3,14 @@ import { logActivity } from './activity';
 import { acceptGoodbye, acceptHello } from './connections';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema, HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP } from './envelope/envelope';
+import type { PartMessage } from './envelope/part-message';
 import { localLock, remoteLock, type IncomingEvent } from './queue-event';
 import { connectionSecret } from './send';
 import { verifySignature } from './signing';
 import { keys, safePart } from './state/keys';
+import type { Connection, InboxEntry } from './state/records';
 import { Repo } from './state/repo';
+import { INLINE_LIMIT_BYTES } from './state/split-value';
 
 /** A web trigger request, reduced to what the inbox needs (headers lower-cased). */
 export interface InboxRequest {
@@ -61,17 +64,27 @@ export async function handleInbox(deps: EngineDeps, request: InboxRequest): Prom
   if (envelope.type === 'hello') return reply(409, 'this connection is already established');
   if (envelope.type === 'ping') return reply(202, 'pong');
   if (envelope.type === 'goodbye') return acceptGoodbye(deps, connection);
+  if (envelope.type === 'part') return acceptPart(deps, repo, connection, envelope);
   const messageId = safePart(envelope.messageId);
 
   const seenKey = keys.seen(connectionId, messageId);
-  const inboxKey = keys.inbox(connectionId, messageId);
   if ((await deps.store.get(seenKey)) !== undefined) return reply(202, 'duplicate: already received', { duplicate: true });
-  const receivedAt = new Date(deps.clock.now()).toISOString();
+  const entry: InboxEntry = { connectionId, messageId, receivedAt: new Date(deps.clock.now()).toISOString(), body: request.body };
+  // one KVS value holds the stored entry: a message that does not fit must come in parts
+  if (Buffer.byteLength(JSON.stringify(entry), 'utf8') > INLINE_LIMIT_BYTES) {
+    return reply(413, `message over ${INLINE_LIMIT_BYTES} bytes once stored: send it in parts (type "part")`);
+  }
   await deps.store.transact([
-    { op: 'set', key: inboxKey, value: { connectionId, messageId, receivedAt, body: request.body } },
-    { op: 'set', key: seenKey, value: { receivedAt }, ttlSeconds: deps.settings.seenTtlSeconds },
+    { op: 'set', key: keys.inbox(connectionId, messageId), value: entry },
+    { op: 'set', key: seenKey, value: { receivedAt: entry.receivedAt }, ttlSeconds: deps.settings.seenTtlSeconds },
   ]);
-  const localId = envelope.type === 'replica' && envelope.twin !== null ? envelope.twin.id : await repo.localIdForRemote(connectionId, envelope.issue.id);
+  return enqueue(deps, repo, connection, envelope, messageId);
+}
+
+/** queues a stored message for the worker (a lost push is re-driven by the sweeper) */
+async function enqueue(deps: EngineDeps, repo: Repo, connection: Connection, envelope: { type: 'replica' | 'unlink'; issue: { id: string; key: string }; twin?: { id: string } | null }, messageId: string): Promise<InboxResponse> {
+  const connectionId = connection.id;
+  const localId = envelope.type === 'replica' && envelope.twin ? envelope.twin.id : await repo.localIdForRemote(connectionId, envelope.issue.id);
   const event: IncomingEvent = {
     kind: 'incoming', connectionId, messageId, attempt: 0,
     lock: localId !== undefined ? localLock(connectionId, localId) : remoteLock(connectionId, envelope.issue.id),
@@ -83,6 +96,47 @@ export async function handleInbox(deps: EngineDeps, request: InboxRequest): Prom
     await logActivity(deps, { connectionId, direction: 'in', type: envelope.type, issueKey: null, remoteIssueKey: envelope.issue.key, outcome: 'retry', message: `stored but not queued (${error instanceof Error ? error.message : String(error)}); the sweeper will pick it up` });
   }
   return reply(202, 'accepted');
+}
+
+/** how long the parts of an incomplete message are kept */
+const PART_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * One part of a message sent in parts: kept (de-duplicated by its own id); when the last one
+ * arrives, in whatever order, the whole is checked (hash, size, schema, the same connection and id)
+ * and stored as one inbox entry that points at its parts.
+ */
+async function acceptPart(deps: EngineDeps, repo: Repo, connection: Connection, part: PartMessage): Promise<InboxResponse> {
+  const connectionId = connection.id;
+  const { whole } = part;
+  if (whole.index > whole.count) return reply(422, `part ${whole.index} of ${whole.count} does not exist`);
+  const seenKey = keys.seen(connectionId, safePart(part.messageId));
+  if ((await deps.store.get(seenKey)) !== undefined) return reply(202, 'duplicate: already received', { duplicate: true });
+  const receivedAt = new Date(deps.clock.now()).toISOString();
+  await deps.store.transact([
+    { op: 'set', key: keys.inboxPart(connectionId, whole.messageId, whole.index), value: { t: part.text, receivedAt }, ttlSeconds: PART_TTL_SECONDS },
+    { op: 'set', key: seenKey, value: { receivedAt }, ttlSeconds: deps.settings.seenTtlSeconds },
+  ]);
+  const stored = await deps.store.list(keys.inboxPartPrefix(connectionId, whole.messageId), { limit: 100 });
+  if (stored.entries.length < whole.count) return reply(202, `part ${whole.index} of ${whole.count} stored`, { part: true });
+  const entry: InboxEntry = { connectionId, messageId: whole.messageId, receivedAt, parts: { count: whole.count, sha256: whole.sha256 } };
+  let text: string;
+  try {
+    text = await repo.inboxBody(entry);
+  } catch (error) {
+    return reply(422, error instanceof Error ? error.message : String(error));
+  }
+  if (Buffer.byteLength(text, 'utf8') > deps.settings.maxMessageBytes) return reply(413, `message larger than ${deps.settings.maxMessageBytes} bytes`);
+  const parsed = parseEnvelope(text);
+  if ('status' in parsed) return parsed;
+  const envelope = parsed.envelope;
+  if (envelope.type !== 'replica' && envelope.type !== 'unlink') return reply(422, `a ${envelope.type} message is never sent in parts`);
+  if (envelope.connectionId !== connectionId || envelope.messageId !== whole.messageId) return reply(422, 'the parts name another connection or message than the whole they form');
+  // the last two parts may arrive at once: only one of them takes the whole in
+  const first = await deps.store.setIfAbsent(keys.seen(connectionId, safePart(whole.messageId)), { receivedAt }, { ttlSeconds: deps.settings.seenTtlSeconds });
+  if (!first) return reply(202, 'duplicate: already received', { duplicate: true });
+  await deps.store.set(keys.inbox(connectionId, whole.messageId), entry);
+  return enqueue(deps, repo, connection, envelope, whole.messageId);
 }
 
 function freshTimestamp(deps: EngineDeps, timestamp: string): boolean {

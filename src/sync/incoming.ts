@@ -35,9 +35,10 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
   // deleted here, or closed by the remote: what was accepted before is dropped (the links are gone)
   if (!connection || connection.status === 'closed') {
     await deps.store.delete(inboxKey);
+    await repo.deleteInboxParts(entry);
     return;
   }
-  const envelope = EnvelopeSchema.parse(JSON.parse(entry.body));
+  const envelope = EnvelopeSchema.parse(JSON.parse(await repo.inboxBody(entry)));
   let consumed = false;
   if (envelope.type === 'replica') {
     const done = await applyReplicaMessage(deps, repo, connection, envelope, event);
@@ -49,6 +50,8 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
   }
   await touchConnection(deps, repo, connection);
   if (!consumed) await deps.store.delete(inboxKey);
+  // a message that came in parts: its parts go once the entry is consumed (their TTL covers a crash here)
+  await repo.deleteInboxParts(entry);
 }
 
 async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {

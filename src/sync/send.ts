@@ -5,6 +5,9 @@ import { PermanentError, TransientError } from './errors';
 import { signBody } from './signing';
 import { keys } from './state/keys';
 import type { Connection } from './state/records';
+import { textSha256 } from './canonical-json';
+import { MAX_PARTS, type PartMessage } from './envelope/part-message';
+import { sliceText } from './state/split-value';
 
 export async function connectionSecret(deps: EngineDeps, connectionId: string): Promise<string | undefined> {
   const parsed = z.string().min(1).safeParse(await deps.store.getSecret(keys.connectionSecret(connectionId)));
@@ -17,7 +20,10 @@ export async function fromSite(deps: EngineDeps): Promise<Envelope['from']> {
 
 /** Signs and posts an envelope to a remote inbox; maps the answer to success, transient or permanent failure. */
 export async function postSigned(deps: EngineDeps, url: string, connectionId: string, secret: string, envelope: Envelope): Promise<{ status: number; body: string }> {
-  const body = JSON.stringify(envelope);
+  return postText(deps, url, connectionId, secret, JSON.stringify(envelope));
+}
+
+async function postText(deps: EngineDeps, url: string, connectionId: string, secret: string, body: string): Promise<{ status: number; body: string }> {
   const timestamp = String(deps.clock.now());
   let response;
   try {
@@ -49,5 +55,26 @@ export async function sendToConnection(deps: EngineDeps, connection: Connection,
   if (connection.remoteInboxUrl === null) throw new PermanentError(`connection "${connection.name}" has no remote inbox yet (invitation not accepted)`);
   const secret = await connectionSecret(deps, connection.id);
   if (secret === undefined) throw new PermanentError(`connection "${connection.name}" has no secret: reconnect the sites`);
-  await postSigned(deps, connection.remoteInboxUrl, connection.id, secret, envelope);
+  const text = JSON.stringify(envelope);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= deps.settings.partBytes) {
+    await postText(deps, connection.remoteInboxUrl, connection.id, secret, text);
+    return;
+  }
+  if (bytes > deps.settings.maxMessageBytes) {
+    throw new PermanentError(`the message is ${bytes} bytes, over the ${deps.settings.maxMessageBytes} bytes Twin Sync sends: leave the largest fields or comments out in the outgoing rules`);
+  }
+  // Over one request's worth: in parts, each signed on its own (the receiver takes the whole in when all have come).
+  const slices = sliceText(text, deps.settings.partBytes);
+  if (slices.length > MAX_PARTS) throw new PermanentError(`the message needs ${slices.length} parts, over the ${MAX_PARTS} the protocol allows`);
+  const sha256 = textSha256(text);
+  const from = await fromSite(deps);
+  for (const [i, slice] of slices.entries()) {
+    const part: PartMessage = {
+      v: 1, type: 'part', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from,
+      whole: { messageId: envelope.messageId, index: i + 1, count: slices.length, sha256 },
+      text: slice,
+    };
+    await postText(deps, connection.remoteInboxUrl, connection.id, secret, JSON.stringify(part));
+  }
 }

@@ -23,9 +23,10 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
   let redrivenInbox = 0;
   for (const entry of await repo.listInbox()) {
     if (now - Date.parse(entry.receivedAt) < deps.settings.stuckInboxMs) continue;
-    const parsed = EnvelopeSchema.safeParse(JSON.parse(entry.body));
+    const parsed = EnvelopeSchema.safeParse(JSON.parse(await repo.inboxBody(entry)));
     if (!parsed.success || !('issue' in parsed.data)) {
       await deps.store.delete(keys.inbox(entry.connectionId, entry.messageId));
+      await repo.deleteInboxParts(entry);
       continue;
     }
     const localId = await repo.localIdForRemote(entry.connectionId, parsed.data.issue.id);

@@ -86,7 +86,7 @@ async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey:
       return { issueKey: link?.localKey ?? null, localIssueId: event.localIssueId, remoteIssueKey: link?.remoteKey ?? null };
     }
     const entry = await repo.getInbox(event.connectionId, event.messageId);
-    const parsed = entry ? safeJson(entry.body) : null;
+    const parsed = entry ? safeJson(await repo.inboxBody(entry)) : null;
     const remoteIssueKey = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'key' in parsed.issue && typeof parsed.issue.key === 'string' ? parsed.issue.key : null;
     const remoteIssueId = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'id' in parsed.issue && typeof parsed.issue.id === 'string' ? parsed.issue.id : null;
     const link = remoteIssueId !== null ? await repo.getLinkByRemote(event.connectionId, remoteIssueId) : undefined;

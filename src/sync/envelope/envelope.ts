@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GoodbyeMessageSchema } from './goodbye-message';
 import { HelloMessageSchema } from './hello-message';
+import { PartMessageSchema } from './part-message';
 import { PingMessageSchema } from './ping-message';
 import { ReplicaMessageSchema } from './replica-message';
 import { UnlinkMessageSchema } from './unlink-message';
@@ -14,6 +15,7 @@ export const EnvelopeSchema = z.discriminatedUnion('type', [
   UnlinkMessageSchema,
   PingMessageSchema,
   GoodbyeMessageSchema,
+  PartMessageSchema,
 ]);
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 

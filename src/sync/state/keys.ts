@@ -29,6 +29,9 @@ export const keys = {
   dirty: (connectionId: string, localIssueId: string) => `dirty:${safePart(connectionId)}:${safePart(localIssueId)}`,
   inbox: (connectionId: string, messageId: string) => `inbox:${safePart(connectionId)}:${safePart(messageId)}`,
   inboxPrefix: 'inbox:',
+  /** part `index` of a message that comes in parts (by the whole message's id) */
+  inboxPart: (connectionId: string, wholeMessageId: string, index: number) => `inpart:${safePart(connectionId)}:${safePart(wholeMessageId)}:${String(index).padStart(3, '0')}`,
+  inboxPartPrefix: (connectionId: string, wholeMessageId: string) => `inpart:${safePart(connectionId)}:${safePart(wholeMessageId)}:`,
   seen: (connectionId: string, messageId: string) => `seen:${safePart(connectionId)}:${safePart(messageId)}`,
   error: (id: string) => `error:${safePart(id)}`,
   errorPrefix: 'error:',

@@ -144,10 +144,15 @@ export const InboxEntrySchema = z.strictObject({
   connectionId: z.string(),
   messageId: z.string(),
   receivedAt: z.string(),
-  /** the verified envelope, as received */
-  body: z.string(),
+  /** the verified envelope, as received (a message that came in parts: `parts` instead) */
+  body: z.string().optional(),
+  /** the message came in parts (inbox-part records): how many, and the SHA-256 of the whole text */
+  parts: z.strictObject({ count: z.number().int().min(2), sha256: z.string() }).optional(),
 });
 export type InboxEntry = z.infer<typeof InboxEntrySchema>;
+
+/** One part of a message that came in parts, kept until the whole is taken in (with a TTL for orphans). */
+export const InboxPartSchema = z.strictObject({ t: z.string(), receivedAt: z.string() });
 
 export const ErrorRecordSchema = z.strictObject({
   id: z.string(),

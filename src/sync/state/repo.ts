@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { StoreOp, StorePort } from '../../ports/store';
+import { textSha256 } from '../canonical-json';
 import { keys } from './keys';
 import {
-  ActivityEntrySchema, BlockedSchema, ConnectionSchema, ErrorRecordSchema, InboxEntrySchema, LinkStateSchema, PreviousSchema, RemoteIndexSchema,
+  ActivityEntrySchema, BlockedSchema, ConnectionSchema, ErrorRecordSchema, InboxEntrySchema, InboxPartSchema, LinkStateSchema, PreviousSchema, RemoteIndexSchema,
   type ActivityEntry, type Connection, type ErrorRecord, type InboxEntry, type LinkState,
 } from './records';
 import type { Replica } from '../replica';
@@ -127,6 +128,25 @@ export class Repo {
   }
   listInbox(): Promise<InboxEntry[]> {
     return this.listParsed(keys.inboxPrefix, InboxEntrySchema);
+  }
+  /** the entry's message text: as stored, or put back together from its parts (checked against their hash) */
+  async inboxBody(entry: InboxEntry): Promise<string> {
+    if (entry.body !== undefined) return entry.body;
+    if (!entry.parts) throw new Error(`inbox entry ${entry.messageId} has neither a body nor parts`);
+    let text = '';
+    for (let i = 1; i <= entry.parts.count; i++) {
+      const part = await this.read(keys.inboxPart(entry.connectionId, entry.messageId, i), InboxPartSchema);
+      if (!part) throw new Error(`inbox entry ${entry.messageId}: part ${i} of ${entry.parts.count} is missing`);
+      text += part.t;
+    }
+    if (textSha256(text) !== entry.parts.sha256) throw new Error(`inbox entry ${entry.messageId}: its parts do not match the message's hash`);
+    return text;
+  }
+  /** deletes what a message that came in parts left (after its entry is consumed) */
+  async deleteInboxParts(entry: InboxEntry): Promise<void> {
+    if (!entry.parts) return;
+    const ops = Array.from({ length: entry.parts.count }, (_, i): StoreOp => ({ op: 'delete', key: keys.inboxPart(entry.connectionId, entry.messageId, i + 1) }));
+    for (let i = 0; i < ops.length; i += 25) await this.store.transact(ops.slice(i, i + 25));
   }
 
   getError(id: string): Promise<ErrorRecord | undefined> {
