@@ -31,6 +31,23 @@ export interface StorePort {
   deleteSecret(key: string): Promise<void>;
 }
 
+/**
+ * A storage request the platform refused or could not serve: `status` is the HTTP status Forge KVS
+ * answered (429 with `RATE_LIMIT_EXCEEDED` when the installation's quota is used up, 5xx when it
+ * failed), `code` its error code. Classified by status and code, never by message.
+ */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
 export const MAX_KEY_LENGTH = 500;
 export const MAX_VALUE_BYTES = 240 * 1024;
 export const MAX_TRANSACTION_OPS = 25;

@@ -1,5 +1,6 @@
 import { JiraError } from '../ports/jira';
 import { RulesError } from '../ports/rules';
+import { StoreError } from '../ports/store';
 import { classify, DEFAULT_RETRY_POLICY, PermanentError, retryDelaySeconds, TransientError } from './errors';
 
 describe('classify', () => {
@@ -8,6 +9,10 @@ describe('classify', () => {
     ['500', new JiraError('boom', 500), 'transient'],
     ['503', new JiraError('unavailable', 503), 'transient'],
     ['429', new JiraError('slow down', 429, 30), 'transient'],
+    ['KVS quota (429 RATE_LIMIT_EXCEEDED)', new StoreError('Rate limit exceeded', 429, 'RATE_LIMIT_EXCEEDED'), 'transient'],
+    ['KVS 500', new StoreError('internal', 500, 'INTERNAL_SERVER_ERROR'), 'transient'],
+    ['KVS value too large', new StoreError('too big', 400, 'MAX_SIZE'), 'permanent'],
+    ['the other site throttles (429)', new TransientError('remote site answered 429', 2, 429), 'transient'],
     ['400', new JiraError('bad field', 400), 'permanent'],
     ['404', new JiraError('gone', 404), 'permanent'],
     ['rules', new RulesError('boom', 'incoming', 3, 4), 'permanent'],
@@ -16,6 +21,16 @@ describe('classify', () => {
     ['bug', new TypeError('x is undefined'), 'permanent'],
   ])('%s → %s', (_name, error, kind) => {
     expect(classify(error).kind).toBe(kind);
+  });
+
+  it.each([
+    ['Jira 429', new JiraError('slow down', 429, 30), true],
+    ['KVS RATE_LIMIT_EXCEEDED', new StoreError('Rate limit exceeded', 429, 'RATE_LIMIT_EXCEEDED'), true],
+    ['the other site 429', new TransientError('remote site answered 429', null, 429), true],
+    ['Jira 503', new JiraError('unavailable', 503, 5), false],
+    ['network', new TransientError('could not reach'), false],
+  ])('%s is throttling: %s (retried without using up attempts)', (_name, error, throttled) => {
+    expect(classify(error).throttled).toBe(throttled);
   });
 
   it('names the line of a rules error', () => {
@@ -31,6 +46,8 @@ describe('retryDelaySeconds', () => {
     [20, null, 900],
     [0, 60, 60],
     [0, 5000, 900],
+    [3, 1, 1],
+    [5, 2.5, 3],
   ])('attempt %i, Retry-After %s → %i s', (attempt, retryAfter, delay) => {
     expect(retryDelaySeconds(DEFAULT_RETRY_POLICY, attempt, retryAfter)).toBe(delay);
   });

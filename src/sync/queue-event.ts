@@ -15,6 +15,8 @@ export const OutgoingEventSchema = z.strictObject({
   lock: z.string().min(1),
   /** transient failures so far */
   attempt: z.number().int().min(0),
+  /** throttled answers (429) so far: they do not use up attempts */
+  throttled: z.number().int().min(0).optional(),
 });
 export type OutgoingEvent = z.infer<typeof OutgoingEventSchema>;
 
@@ -24,6 +26,7 @@ export const IncomingEventSchema = z.strictObject({
   messageId: z.string().min(1),
   lock: z.string().min(1),
   attempt: z.number().int().min(0),
+  throttled: z.number().int().min(0).optional(),
 });
 export type IncomingEvent = z.infer<typeof IncomingEventSchema>;
 

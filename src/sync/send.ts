@@ -44,7 +44,7 @@ async function postText(deps: EngineDeps, url: string, connectionId: string, sec
   const detail = response.body.slice(0, 300);
   if (response.status === 429 || response.status >= 500) {
     const retryAfter = Number(response.headers['retry-after'] ?? '');
-    throw new TransientError(`remote site answered ${response.status}: ${detail}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    throw new TransientError(`remote site answered ${response.status}: ${detail}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, response.status);
   }
   if (response.status === 401) throw new PermanentError(`remote site refused the message signature (401): the connection was deleted there or its secret differs; reconnect the sites`);
   if (response.status === 413) throw new PermanentError('remote site refused the message as too large (413)');

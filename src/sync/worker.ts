@@ -42,6 +42,9 @@ export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown
   }
 }
 
+/** backoff for throttled answers without Retry-After: 1, 2, 4 … s, at most 5 minutes */
+const THROTTLE_POLICY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelaySeconds: 1, maxDelaySeconds: 300 };
+
 function foldPending(pending: QueueEvent[], event: QueueEvent): QueueEvent[] {
   if (event.kind === 'outgoing') {
     const existing = pending.find((p) => p.kind === 'outgoing');
@@ -56,8 +59,18 @@ function foldPending(pending: QueueEvent[], event: QueueEvent): QueueEvent[] {
 
 async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown): Promise<void> {
   const c = classify(error);
-  const attempts = event.attempt + 1;
   const connectionId = event.connectionId;
+  if (c.throttled) {
+    // The platform is pacing us, not failing this issue: wait what it says and try again, as often as it takes.
+    const throttled = (event.throttled ?? 0) + 1;
+    const delay = retryDelaySeconds(THROTTLE_POLICY, Math.min(throttled - 1, 10), c.retryAfterSeconds);
+    await deps.queue.push([{ ...event, throttled }], { delaySeconds: delay });
+    if (throttled === 1 || throttled % 10 === 0) {
+      await logActivity(deps, { connectionId, direction: event.kind === 'outgoing' ? 'out' : 'in', type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `throttled (${c.message}); trying again in ${delay}s${throttled > 1 ? ` (${throttled} times so far)` : ''}` });
+    }
+    return;
+  }
+  const attempts = event.attempt + 1;
   if (c.kind === 'transient' && attempts < deps.settings.retry.maxAttempts) {
     const delay = retryDelaySeconds(deps.settings.retry, event.attempt, c.retryAfterSeconds);
     await deps.queue.push([{ ...event, attempt: attempts }], { delaySeconds: delay });
@@ -70,7 +83,8 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
   const record: ErrorRecord = {
     id: deps.ids.uuid(), connectionId, lock: event.lock, direction: event.kind, issueKey: issue.issueKey, localIssueId: issue.localIssueId,
     remoteIssueKey: issue.remoteIssueKey, cause: c.message, kind: c.kind, attempts, firstAt: now, lastAt: now, event: { ...event, attempt: 0 }, pending: [],
-    autoRetryAt: c.kind === 'transient' ? new Date(deps.clock.now() + 30 * 60 * 1000).toISOString() : null,
+    // a transient failure stays visible, and the sweeper tries it again once the backoff has passed
+    autoRetryAt: c.kind === 'transient' ? new Date(deps.clock.now() + retryDelaySeconds(deps.settings.retry, attempts, c.retryAfterSeconds) * 1000).toISOString() : null,
   };
   await deps.store.transact([
     { op: 'set', key: keys.error(record.id), value: record },

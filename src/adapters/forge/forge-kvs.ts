@@ -1,5 +1,6 @@
 import { kvs, WhereConditions } from '@forge/kvs';
-import type { StoreEntry, StoreOp, StorePort, StoreSetOptions } from '../../ports/store';
+import { z } from 'zod';
+import { StoreError, type StoreEntry, type StoreOp, type StorePort, type StoreSetOptions } from '../../ports/store';
 
 const ttl = (options?: StoreSetOptions) => (options?.ttlSeconds !== undefined ? { ttl: { value: Math.max(1, Math.ceil(options.ttlSeconds)), unit: 'SECONDS' as const } } : undefined);
 
@@ -9,14 +10,13 @@ export class ForgeKvsStore implements StorePort {
 
   async get(key: string): Promise<unknown> {
     this.ops += 1;
-    return kvs.get<unknown>(key);
+    return kvsCall(() => kvs.get<unknown>(key));
   }
 
   async set(key: string, value: unknown, options?: StoreSetOptions): Promise<void> {
     this.ops += 1;
     const t = ttl(options);
-    if (t) await kvs.set(key, value, t);
-    else await kvs.set(key, value);
+    await kvsCall(() => (t ? kvs.set(key, value, t) : kvs.set(key, value)));
   }
 
   async setIfAbsent(key: string, value: unknown, options?: StoreSetOptions): Promise<boolean> {
@@ -26,20 +26,20 @@ export class ForgeKvsStore implements StorePort {
       return true;
     } catch (error) {
       if (isKeyExists(error)) return false;
-      throw error;
+      throw toStoreError(error);
     }
   }
 
   async delete(key: string): Promise<void> {
     this.ops += 1;
-    await kvs.delete(key);
+    await kvsCall(() => kvs.delete(key));
   }
 
   async list(prefix: string, options?: { limit?: number; cursor?: string }): Promise<{ entries: StoreEntry[]; cursor: string | null }> {
     this.ops += 1;
     let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(Math.min(100, options?.limit ?? 100));
     if (options?.cursor !== undefined) query = query.cursor(options.cursor);
-    const page = await query.getMany<unknown>();
+    const page = await kvsCall(() => query.getMany<unknown>());
     return { entries: page.results.map((r) => ({ key: r.key, value: r.value })), cursor: page.nextCursor ?? null };
   }
 
@@ -51,22 +51,22 @@ export class ForgeKvsStore implements StorePort {
       if (op.op === 'delete') tx = tx.delete(op.key);
       else tx = tx.set(op.key, op.value, undefined, ttl(op.ttlSeconds !== undefined ? { ttlSeconds: op.ttlSeconds } : undefined));
     }
-    await tx.execute();
+    await kvsCall(() => tx.execute());
   }
 
   async getSecret(key: string): Promise<unknown> {
     this.ops += 1;
-    return kvs.getSecret<unknown>(key);
+    return kvsCall(() => kvs.getSecret<unknown>(key));
   }
 
   async setSecret(key: string, value: unknown): Promise<void> {
     this.ops += 1;
-    await kvs.setSecret(key, value);
+    await kvsCall(() => kvs.setSecret(key, value));
   }
 
   async deleteSecret(key: string): Promise<void> {
     this.ops += 1;
-    await kvs.deleteSecret(key);
+    await kvsCall(() => kvs.deleteSecret(key));
   }
 }
 
@@ -75,4 +75,32 @@ function isKeyExists(error: unknown): boolean {
   const code = 'code' in error ? error.code : undefined;
   const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
   return code === 'KEY_ALREADY_EXISTS' || /already exists/i.test(message);
+}
+
+/** what @forge/kvs throws for an answer it got (ForgeKvsAPIError): its status and code */
+const KvsApiErrorSchema = z.looseObject({
+  code: z.string().optional(),
+  message: z.string().optional(),
+  responseDetails: z.looseObject({ status: z.number().int() }),
+});
+
+/**
+ * Runs one @forge/kvs call; an error answer becomes a StoreError carrying the status and code
+ * (429 `RATE_LIMIT_EXCEEDED` when the installation's storage quota is used up:
+ * https://developer.atlassian.com/platform/forge/runtime-reference/storage-api-limits/), which the
+ * engine classifies as throttling. Anything else (a bug, a network failure inside the runtime)
+ * propagates as it is.
+ */
+async function kvsCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+function toStoreError(error: unknown): unknown {
+  const parsed = KvsApiErrorSchema.safeParse(error);
+  if (!parsed.success) return error;
+  return new StoreError(parsed.data.message ?? 'storage request failed', parsed.data.responseDetails.status, parsed.data.code ?? null);
 }
