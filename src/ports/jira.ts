@@ -95,6 +95,8 @@ export interface JiraPort {
   getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata>;
   /** one page of the ids of the issues matching `jql` (for bulk sync) */
   searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }>;
+  /** Jira's approximate count of the issues matching `jql` (what a bulk sync would take) */
+  countIssues(jql: string): Promise<number>;
   /** null when the JQL is valid on this site, else the site's message */
   validateJql(jql: string): Promise<string | null>;
   /** base URL of the site, for links shown to users */

@@ -39,6 +39,13 @@ export interface EngineSettings {
   activityLimit: number;
   /** inbox entries older than this are re-driven by the sweeper, ms */
   stuckInboxMs: number;
+  /**
+   * Outgoing syncs a bulk job queues per minute. Each one costs the sending installation about two
+   * queue events (the sync and the sync back it receives); Forge allows 500 per minute per
+   * installation (https://developer.atlassian.com/platform/forge/limits-async-events/), so the
+   * default leaves more than half of that to everyday syncing.
+   */
+  bulkPerMinute: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -51,4 +58,5 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   seenTtlSeconds: 24 * 60 * 60,
   activityLimit: 500,
   stuckInboxMs: 5 * 60 * 1000,
+  bulkPerMinute: 100,
 };

@@ -275,11 +275,40 @@ describe('bulk sync', () => {
     await world.quiesce();
     expect(issuesOf(world.b)).toHaveLength(0);
     await updateConnection(world.a.deps, { id: connectionId, scopeJql: 'project = "INT"' });
-    expect(await startBulkSync(world.a.deps, connectionId)).toEqual({ queued: 3, truncated: false });
-    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 0, running: true });
+    expect(await startBulkSync(world.a.deps, connectionId)).toEqual({ jobId: expect.any(String), estimate: 3, resumed: false });
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 0, running: true, state: 'listing' });
+    // a second press while it runs takes the same job up, never starts over
+    expect(await startBulkSync(world.a.deps, connectionId)).toMatchObject({ resumed: true });
     await world.quiesce();
     expect(issuesOf(world.b).map((i) => i.summary).sort()).toEqual(['x', 'y', 'z']);
-    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 3, failed: 0, running: false });
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 3, created: 3, updated: 0, failed: 0, running: false, state: 'done' });
+    // every key written back
+    expect(issuesOf(world.a).map((i) => i.customFields['Remote issue key']?.value).sort()).toEqual(issuesOf(world.b).map((i) => i.key).sort());
+    // done again: a new job, whose twins exist already (updates)
+    expect(await startBulkSync(world.a.deps, connectionId)).toMatchObject({ resumed: false });
+    await world.quiesce();
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ total: 3, done: 3, created: 0, updated: 3, state: 'done' });
+    expect(issuesOf(world.b)).toHaveLength(3);
+  });
+
+  it('never says done before the other side confirmed: sends that the remote has not applied stay open', async () => {
+    const { world, connectionId } = await connected();
+    for (const s of ['p', 'q']) world.a.jira.userCreate('INT', s);
+    await updateConnection(world.a.deps, { id: connectionId, scopeJql: null });
+    await world.quiesce();
+    await updateConnection(world.a.deps, { id: connectionId, scopeJql: 'project = "INT"' });
+    // the other site takes messages but never processes them: nothing is confirmed
+    const inbox = world.b.deps.queue.push;
+    world.b.deps.queue.push = async () => undefined;
+    await startBulkSync(world.a.deps, connectionId);
+    await world.runSome(200);
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ queued: 2, done: 0, running: true, state: 'confirming' });
+    world.b.deps.queue.push = inbox;
+    await sweep(world.b.deps); // ... until its sweeper re-drives what it stored
+    world.clock.t += 10 * 60 * 1000;
+    await sweep(world.b.deps);
+    await world.quiesce();
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ done: 2, state: 'done' });
   });
 });
 

@@ -134,6 +134,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
   }
   if (!local) throw new Error('unreachable: no local issue');
+  if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
   link.remoteIssueId = message.issue.id;
   link.remoteKey = message.replica.key;
 

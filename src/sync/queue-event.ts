@@ -30,11 +30,27 @@ export const IncomingEventSchema = z.strictObject({
 });
 export type IncomingEvent = z.infer<typeof IncomingEventSchema>;
 
-export const QueueEventSchema = z.discriminatedUnion('kind', [OutgoingEventSchema, IncomingEventSchema]);
+/** One step of a bulk sync job: queue the next page of the scope, or check what the other side confirmed. */
+export const BulkEventSchema = z.strictObject({
+  kind: z.literal('bulk'),
+  connectionId: z.string().min(1),
+  jobId: z.string().min(1),
+  lock: z.string().min(1),
+  attempt: z.number().int().min(0),
+  throttled: z.number().int().min(0).optional(),
+});
+export type BulkEvent = z.infer<typeof BulkEventSchema>;
+
+export const QueueEventSchema = z.discriminatedUnion('kind', [OutgoingEventSchema, IncomingEventSchema, BulkEventSchema]);
 export type QueueEvent = z.infer<typeof QueueEventSchema>;
 
 export function localLock(connectionId: string, localIssueId: string): string {
   return `${connectionId}:${localIssueId}`;
+}
+
+/** one bulk job per connection runs its steps one at a time */
+export function bulkLock(connectionId: string): string {
+  return `${connectionId}:bulk`;
 }
 
 export function remoteLock(connectionId: string, remoteIssueId: string): string {

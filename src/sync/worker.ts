@@ -3,6 +3,7 @@ import type { EngineDeps } from './deps';
 import { classify, retryDelaySeconds } from './errors';
 import { processIncoming } from './incoming';
 import { processOutgoing } from './outgoing';
+import { runBulkStep } from './bulk-sync';
 import { QueueEventSchema, type QueueEvent } from './queue-event';
 import { keys } from './state/keys';
 import { MemoStore } from './state/memo-store';
@@ -36,7 +37,8 @@ export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown
   }
   try {
     if (event.kind === 'outgoing') await processOutgoing(deps, event);
-    else await processIncoming(deps, event);
+    else if (event.kind === 'incoming') await processIncoming(deps, event);
+    else await runBulkStep(deps, event);
   } catch (error) {
     await handleFailure(deps, event, error);
   }
@@ -44,6 +46,10 @@ export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown
 
 /** backoff for throttled answers without Retry-After: 1, 2, 4 … s, at most 5 minutes */
 const THROTTLE_POLICY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelaySeconds: 1, maxDelaySeconds: 300 };
+
+function activityDirection(event: QueueEvent): 'out' | 'in' | 'local' {
+  return event.kind === 'outgoing' ? 'out' : event.kind === 'incoming' ? 'in' : 'local';
+}
 
 function foldPending(pending: QueueEvent[], event: QueueEvent): QueueEvent[] {
   if (event.kind === 'outgoing') {
@@ -53,6 +59,7 @@ function foldPending(pending: QueueEvent[], event: QueueEvent): QueueEvent[] {
     }
     return [...pending, { ...event, attempt: 0 }];
   }
+  if (event.kind === 'bulk') return pending.some((p) => p.kind === 'bulk' && p.jobId === event.jobId) ? pending : [...pending, { ...event, attempt: 0 }];
   if (pending.some((p) => p.kind === 'incoming' && p.messageId === event.messageId)) return pending;
   return [...pending, { ...event, attempt: 0 }].slice(-50);
 }
@@ -66,7 +73,7 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
     const delay = retryDelaySeconds(THROTTLE_POLICY, Math.min(throttled - 1, 10), c.retryAfterSeconds);
     await deps.queue.push([{ ...event, throttled }], { delaySeconds: delay });
     if (throttled === 1 || throttled % 10 === 0) {
-      await logActivity(deps, { connectionId, direction: event.kind === 'outgoing' ? 'out' : 'in', type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `throttled (${c.message}); trying again in ${delay}s${throttled > 1 ? ` (${throttled} times so far)` : ''}` });
+      await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `throttled (${c.message}); trying again in ${delay}s${throttled > 1 ? ` (${throttled} times so far)` : ''}` });
     }
     return;
   }
@@ -74,14 +81,14 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
   if (c.kind === 'transient' && attempts < deps.settings.retry.maxAttempts) {
     const delay = retryDelaySeconds(deps.settings.retry, event.attempt, c.retryAfterSeconds);
     await deps.queue.push([{ ...event, attempt: attempts }], { delaySeconds: delay });
-    await logActivity(deps, { connectionId, direction: event.kind === 'outgoing' ? 'out' : 'in', type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `attempt ${attempts} failed (${c.message}); retrying in ${delay}s` });
+    await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `attempt ${attempts} failed (${c.message}); retrying in ${delay}s` });
     return;
   }
   const repo = new Repo(deps.store);
   const now = new Date(deps.clock.now()).toISOString();
   const issue = await describeIssue(repo, event);
   const record: ErrorRecord = {
-    id: deps.ids.uuid(), connectionId, lock: event.lock, direction: event.kind, issueKey: issue.issueKey, localIssueId: issue.localIssueId,
+    id: deps.ids.uuid(), connectionId, lock: event.lock, direction: event.kind === 'incoming' ? 'incoming' : 'outgoing', issueKey: issue.issueKey, localIssueId: issue.localIssueId,
     remoteIssueKey: issue.remoteIssueKey, cause: c.message, kind: c.kind, attempts, firstAt: now, lastAt: now, event: { ...event, attempt: 0 }, pending: [],
     // a transient failure stays visible, and the sweeper tries it again once the backoff has passed
     autoRetryAt: c.kind === 'transient' ? new Date(deps.clock.now() + retryDelaySeconds(deps.settings.retry, attempts, c.retryAfterSeconds) * 1000).toISOString() : null,
@@ -90,7 +97,7 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
     { op: 'set', key: keys.error(record.id), value: record },
     { op: 'set', key: keys.blocked(event.lock), value: { errorId: record.id } },
   ]);
-  await logActivity(deps, { connectionId, direction: event.kind === 'outgoing' ? 'out' : 'in', type: event.kind, issueKey: issue.issueKey, remoteIssueKey: issue.remoteIssueKey, outcome: 'error', message: c.message });
+  await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: issue.issueKey, remoteIssueKey: issue.remoteIssueKey, outcome: 'error', message: c.message });
 }
 
 async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey: string | null; localIssueId: string | null; remoteIssueKey: string | null }> {
@@ -99,6 +106,7 @@ async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey:
       const link = await repo.getLink(event.connectionId, event.localIssueId);
       return { issueKey: link?.localKey ?? null, localIssueId: event.localIssueId, remoteIssueKey: link?.remoteKey ?? null };
     }
+    if (event.kind === 'bulk') return { issueKey: null, localIssueId: null, remoteIssueKey: null };
     const entry = await repo.getInbox(event.connectionId, event.messageId);
     const parsed = entry ? safeJson(await repo.inboxBody(entry)) : null;
     const remoteIssueKey = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'key' in parsed.issue && typeof parsed.issue.key === 'string' ? parsed.issue.key : null;

@@ -50,6 +50,7 @@ describe('authorization of the resolvers (admin page and issue panel)', () => {
     listErrors: {},
     retryError: { id: 'x' },
     listActivity: {},
+    countBulkSync: { connectionId: connection },
     startBulkSync: { connectionId: connection },
     getBulkSyncProgress: { connectionId: connection },
     unlink: { issueId: issue.id, connectionId: connection },

@@ -10,7 +10,7 @@ describe('twin-sync-admin resolver functions', () => {
     expect(Object.keys(allAdminDefinitions).sort()).toEqual([...engineKeys, ...rulesKeys].sort());
     expect(engineKeys).toEqual(expect.arrayContaining([
       'createInvitation', 'acceptInvitation', 'listConnections', 'updateConnection', 'deleteConnection', 'syncIssue', 'listErrors', 'retryError', 'listActivity',
-      'getIssueSyncState', 'startBulkSync', 'getBulkSyncProgress',
+      'getIssueSyncState', 'countBulkSync', 'startBulkSync', 'getBulkSyncProgress',
     ]));
   });
 

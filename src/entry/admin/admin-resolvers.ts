@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { ResolverDefinitions } from '../../adapters/forge/forge-resolver';
 import { getIssueSyncState, listActivity, listErrors, syncIssue, unlink, UnlinkSchema } from '../../sync/admin-api';
-import { getBulkSyncProgress, startBulkSync } from '../../sync/bulk-sync';
+import { countBulkSync, getBulkSyncProgress, startBulkSync } from '../../sync/bulk-sync';
 import { acceptInvitation, createInvitation, deleteConnection, listConnections, updateConnection, UpdateConnectionSchema } from '../../sync/connections';
 import { retryError } from '../../sync/worker';
 import { engine } from '../engine';
 import { defineResolver } from '../resolver-support';
 
 const Empty = z.object({}).loose();
+/** a bulk sync of the connection's scope, narrowed by an optional JQL filter */
+const BulkInput = z.object({ connectionId: z.string().min(1), jql: z.string().max(2000).nullable().optional() });
 
 /** Resolver functions of the admin page (module `twin-sync-admin`), by function key. */
 export const adminResolverDefinitions: ResolverDefinitions = {
@@ -20,7 +22,8 @@ export const adminResolverDefinitions: ResolverDefinitions = {
   listErrors: defineResolver(Empty, async (_p, call) => listErrors(engine(call.context.cloudId))),
   retryError: defineResolver(z.object({ id: z.string().min(1) }), async (p, call) => retryError(engine(call.context.cloudId), p.id)),
   listActivity: defineResolver(z.object({ limit: z.number().int().min(1).max(500).default(50) }), async (p, call) => listActivity(engine(call.context.cloudId), p.limit)),
-  startBulkSync: defineResolver(z.object({ connectionId: z.string().min(1) }), async (p, call) => startBulkSync(engine(call.context.cloudId), p.connectionId)),
+  countBulkSync: defineResolver(BulkInput, async (p, call) => countBulkSync(engine(call.context.cloudId), p.connectionId, p.jql ?? null)),
+  startBulkSync: defineResolver(BulkInput, async (p, call) => startBulkSync(engine(call.context.cloudId), p.connectionId, p.jql ?? null)),
   getBulkSyncProgress: defineResolver(z.object({ connectionId: z.string().min(1) }), async (p, call) => getBulkSyncProgress(engine(call.context.cloudId), p.connectionId)),
   unlink: defineResolver(UnlinkSchema, async (p, call) => unlink(engine(call.context.cloudId), p)),
   getIssueSyncState: defineResolver(z.object({ issueKey: z.string().min(1).max(100) }), async (p, call) => getIssueSyncState(engine(call.context.cloudId), p.issueKey)),

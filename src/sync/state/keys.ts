@@ -33,6 +33,10 @@ export const keys = {
   inboxPart: (connectionId: string, wholeMessageId: string, index: number) => `inpart:${safePart(connectionId)}:${safePart(wholeMessageId)}:${String(index).padStart(3, '0')}`,
   inboxPartPrefix: (connectionId: string, wholeMessageId: string) => `inpart:${safePart(connectionId)}:${safePart(wholeMessageId)}:`,
   seen: (connectionId: string, messageId: string) => `seen:${safePart(connectionId)}:${safePart(messageId)}`,
+  /** the connection's bulk sync job */
+  bulkJob: (connectionId: string) => `bulk:${safePart(connectionId)}`,
+  /** one page of a bulk job: the issue ids it queued and those not confirmed yet */
+  bulkPage: (connectionId: string, jobId: string, page: number) => `bulkpage:${safePart(connectionId)}:${safePart(jobId)}:${String(page).padStart(6, '0')}`,
   error: (id: string) => `error:${safePart(id)}`,
   errorPrefix: 'error:',
   /** lock (connection + issue) → error id of the item blocking it */

@@ -97,6 +97,8 @@ export const LinkStateSchema = z.strictObject({
   /** null until the remote answered with its twin */
   remoteIssueId: z.string().nullable(),
   remoteKey: z.string().nullable(),
+  /** when the twins were linked (the remote issue became known); absent on links from before it was kept */
+  linkedAt: z.string().nullable().optional(),
   /** which side's issue came first */
   origin: z.enum(['local', 'remote']),
   /** last seq reserved for outgoing messages */

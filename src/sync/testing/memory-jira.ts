@@ -196,6 +196,18 @@ export class MemoryJira implements JiraPort {
     return { ids, nextPageToken: start + 2 < all.length ? String(start + 2) : null };
   }
 
+  async countIssues(jql: string): Promise<number> {
+    this.count('count');
+    let total = 0;
+    let token: string | null = null;
+    do {
+      const page: { ids: string[]; nextPageToken: string | null } = await this.searchIssueIds(jql, token);
+      total += page.ids.length;
+      token = page.nextPageToken;
+    } while (token !== null);
+    return total;
+  }
+
   async validateJql(jql: string): Promise<string | null> {
     this.count('validateJql');
     return /^project\s*=\s*"?[A-Z0-9]+"?$/.test(jql.trim()) ? null : `unsupported JQL: ${jql}`;
