@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { JiraAccountCredentials, JiraProductEvent, JiraSiteApi } from '../jira/contract';
+import { checkAppRequest } from '../jira/scopes/scope-check';
 import { AsyncQueue, DEAD_LETTER_PREFIX, JobRequestSchema, type AsyncEvent, type DeadLetter } from './async-queue';
 import { handleKvsRequest } from './kvs-api';
 import { KvsStore } from './kvs-store';
@@ -54,7 +55,10 @@ export interface Installation extends InstallationInfo {
 export interface InstallationStats {
   invocations: Record<string, number>;
   kvsOps: number;
+  /** requests that reached the site (refused ones never do) */
   productRequests: number;
+  /** app requests to Jira refused for scopes, by "METHOD /template" (or "METHOD /path" when no operation matched) */
+  scopeRefusals: Record<string, number>;
 }
 
 const DeadLetterSchema = z.strictObject({
@@ -85,6 +89,25 @@ function toHeaders(h: unknown): Headers {
   return out;
 }
 
+/**
+ * What Jira Cloud answers a Forge app whose scopes do not cover the operation, and an app request
+ * to a path that is no operation: 401 `{"code":401,"message":"Unauthorized; scope does not match"}`,
+ * with `x-failure-category: FAILURE_CLIENT_SCOPE_CHECK`. Observed on real sites:
+ * https://community.atlassian.com/forums/Jira-Service-Management/Forge-code-401-message-Unauthorized-scope-does-not-match/qaq-p/3255119 (Forge, asApp and asUser),
+ * https://community.developer.atlassian.com/t/forge-app-401-unauthorized-failure-client-scope-check-when-calling-ex-jira-cloudid-rest-api-3-project-search-from-webtrigger/96127 (the header),
+ * https://support.atlassian.com/jira/kb/oauth-app-throwing-error-unauthorized-scope-does-not-match (a path that is no route);
+ * "Calling an unsupported operation with asUser() returns a 401 error":
+ * https://developer.atlassian.com/platform/forge/product-rest-api-reference/
+ * `x-sandbox-refusal` is the sandbox's own: why, in words (never sent by Jira).
+ */
+function scopeRefusal(reason: string): Response {
+  return new Response(JSON.stringify({ code: 401, message: 'Unauthorized; scope does not match' }), {
+    status: 401,
+    statusText: 'Unauthorized',
+    headers: { 'content-type': 'application/json', 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK', 'x-sandbox-refusal': reason.replace(/[^\x20-\x7e]/g, '?') },
+  });
+}
+
 function proxyError(status: number, code: string): Response {
   return new Response(JSON.stringify({ code, message: code }), { status, headers: { 'content-type': 'application/json', 'forge-proxy-error': code } });
 }
@@ -103,12 +126,18 @@ export class InstallationRuntime implements InstallationInfo {
   private readonly appAccount: JiraAccountCredentials;
   private invocations: Record<string, number> = {};
   private productRequests = 0;
+  private scopeRefusals: Record<string, number> = {};
+  /** `permissions.scopes` of the app's manifest: what every Jira request of the app is checked against */
+  private readonly grantedScopes: readonly string[];
+  private readonly log: (line: string) => void;
   private readonly unsubscribe: () => void;
 
   constructor(readonly site: JiraSiteApi, services: PlatformServices, dbFile: string, onProductEvent: (inst: InstallationRuntime, ev: JiraProductEvent) => void) {
     if (!site.baseUrl) throw new Error(`site '${site.name}' is not listening yet: call site.listen() before install()`);
     this.siteName = site.name;
     this.siteUrl = site.baseUrl;
+    this.grantedScopes = services.loaded.scopes;
+    this.log = (line) => services.log(line);
     this.db = new Database(dbFile);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -158,12 +187,13 @@ export class InstallationRuntime implements InstallationInfo {
   }
 
   stats(): InstallationStats {
-    return { invocations: { ...this.invocations }, kvsOps: this.kvs.opCount(), productRequests: this.productRequests };
+    return { invocations: { ...this.invocations }, kvsOps: this.kvs.opCount(), productRequests: this.productRequests, scopeRefusals: { ...this.scopeRefusals } };
   }
 
   resetStats(): void {
     this.invocations = {};
     this.productRequests = 0;
+    this.scopeRefusals = {};
     this.kvs.resetOpCount();
   }
 
@@ -202,12 +232,26 @@ export class InstallationRuntime implements InstallationInfo {
       if (!user) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');
       creds = user;
     }
+    // Jira Cloud checks every Forge app request, asApp and asUser alike, against the app's scopes
+    // (manifest.yml permissions.scopes): an operation is allowed when the app holds its full
+    // classic set or its full granular set, as listed in the operation's "OAuth scopes required"
+    // (https://developer.atlassian.com/cloud/jira/platform/scopes-for-oauth-2-3LO-and-forge-apps/,
+    // https://developer.atlassian.com/platform/forge/add-scopes-to-call-an-atlassian-rest-api/).
+    // Table and readings: sandbox/jira/scopes. A refused request never reaches the site.
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const verdict = checkAppRequest(method, path, this.grantedScopes);
+    if (!verdict.allowed) {
+      const key = verdict.operation ?? `${method} ${path.replace(/[?#].*$/s, '')}`;
+      this.scopeRefusals[key] = (this.scopeRefusals[key] ?? 0) + 1;
+      this.log(`[${this.siteName}] ${ctx.moduleKey}: Jira request refused (401 scope does not match): ${verdict.reason}`);
+      return scopeRefusal(verdict.reason);
+    }
     const headers = toHeaders(init?.headers);
     headers.set('authorization', `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}`);
     this.productRequests++;
     const body = init?.body;
     return platformFetch(`${this.siteUrl}${path}`, {
-      method: init?.method ?? 'GET',
+      method,
       headers,
       ...(typeof body === 'string' || body instanceof URLSearchParams ? { body } : body instanceof Uint8Array ? { body: Buffer.from(body).toString('utf8') } : {}),
     });
