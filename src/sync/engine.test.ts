@@ -312,3 +312,24 @@ describe('bulk sync', () => {
   });
 });
 
+describe('exactly one twin under search index lag', () => {
+  it('a create that died before its result was noted waits for the index, then finds the twin instead of creating another', async () => {
+    const { world, connectionId } = await connected();
+    world.b.jira.searchLagMs = 2 * 60 * 1000;
+    let crashes = 1;
+    world.b.jira.afterCall = (name) => {
+      if (name === 'createIssue' && crashes > 0) {
+        crashes -= 1;
+        throw new JiraError('consumer died after creating the twin (simulated)', 0);
+      }
+    };
+    world.a.jira.userCreate('INT', 'once');
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['once']);
+    const twin = issuesOf(world.b)[0];
+    expect(issuesOf(world.a)[0]?.customFields['Remote issue key']?.value).toBe(twin?.key);
+    expect(await listErrors(world.b.deps)).toEqual([]);
+    expect(connectionId).toBeTruthy();
+  });
+});
+

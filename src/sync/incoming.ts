@@ -18,7 +18,7 @@ import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from './rep
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
 import { keys } from './state/keys';
-import { DirtySchema, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
+import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 
@@ -311,17 +311,37 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   if (!desired.projectKey) throw new PermanentError('the incoming rules did not choose a project for the new twin (set issue.projectKey on first sync)');
   const origin = { connectionId: connection.id, remoteIssueId: message.issue.id };
   const markerKey = keys.creating(connection.id, message.issue.id);
-  // One storage operation: the marker is written unless an earlier attempt left it (then search first).
-  const firstAttempt = await deps.store.setIfAbsent(markerKey, { startedAt: new Date(deps.clock.now()).toISOString() }, { ttlSeconds: 30 * 24 * 3600 });
+  const startedAt = new Date(deps.clock.now()).toISOString();
+  // One storage operation: the marker is written unless an earlier attempt left it (then look first).
+  const firstAttempt = await deps.store.setIfAbsent(markerKey, { startedAt }, { ttlSeconds: MARKER_TTL_SECONDS });
   if (!firstAttempt) {
+    const marker = await new Repo(deps.store).read(markerKey, CreatingMarkerSchema);
+    if (marker?.created) return { ...marker.created, created: false };
     const existing = await deps.jira.findIssueByOrigin(origin);
     if (existing) return { ...existing, created: false };
+    // The earlier attempt may have created the twin and died before noting its id, and Jira's search
+    // may not show a new issue yet ("recent updates might not be immediately visible"). Until the
+    // search has had time to catch up, wait rather than risk a second twin.
+    const age = deps.clock.now() - Date.parse(marker?.startedAt ?? startedAt);
+    if (age < INDEX_SETTLE_MS) {
+      throw new TransientError(`a creation of the twin of ${message.replica.key} was interrupted; waiting for Jira's search to show it before creating again`, Math.ceil((INDEX_SETTLE_MS - age) / 1000));
+    }
   }
   const fields = toFieldWrite(desiredValues(desired));
   if (desired.reporter) fields.reporter = desired.reporter.accountId;
   const ref = await deps.jira.createIssue({ projectKey: desired.projectKey, typeName: desired.typeName ?? 'Task', fields, origin });
+  await deps.store.set(markerKey, { startedAt, created: { id: ref.id, key: ref.key } }, { ttlSeconds: MARKER_TTL_SECONDS });
   return { ...ref, created: true };
 }
+
+const MARKER_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * How long after an interrupted creation the engine trusts a search that does not find the twin.
+ * Atlassian documents the lag of the search index without a bound
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/): five minutes is
+ * our reading, kept harsh; the sandbox's default lag is far below it.
+ */
+export const INDEX_SETTLE_MS = 5 * 60 * 1000;
 
 /** Something of ours the remote does not have yet: a field we kept different, a comment without a counterpart there. */
 function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIssue['comments'], links: CommentLink[], remoteComments: Replica['comments']): boolean {

@@ -134,7 +134,12 @@ export type LinkState = z.infer<typeof LinkStateSchema>;
 
 export const RemoteIndexSchema = z.strictObject({ localIssueId: z.string() });
 
-export const CreatingMarkerSchema = z.strictObject({ startedAt: z.string() });
+/**
+ * A twin creation in flight: written before the create, and given the new issue's id and key right
+ * after it, so a retry finds the twin by id (always consistent) instead of by a JQL search that
+ * Jira's index may not have caught up with.
+ */
+export const CreatingMarkerSchema = z.strictObject({ startedAt: z.string(), created: z.strictObject({ id: z.string(), key: z.string() }).optional() });
 
 /**
  * The last replica applied. Over the inline limit its comments are kept without their bodies

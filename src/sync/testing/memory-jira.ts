@@ -38,6 +38,12 @@ export class MemoryJira implements JiraPort {
   /** called before each app call; throw to fail before any work */
   beforeCall: (name: string) => void = () => undefined;
   readonly appUser: UserRef;
+  /**
+   * JQL searches without `reconcileIssues` see an issue only this long after it was created, as
+   * Jira's search index lags ("recent updates might not be immediately visible"). A search by id with
+   * reconcileIssues (`getIssueInScope`) is consistent.
+   */
+  searchLagMs = 0;
 
   constructor(
     readonly siteName: string,
@@ -99,7 +105,9 @@ export class MemoryJira implements JiraPort {
 
   async findIssueByOrigin(origin: IssueOrigin): Promise<IssueRef | null> {
     this.count('search');
+    const indexedBefore = this.clock.now() - this.searchLagMs;
     const found = [...this.issues.values()].filter((i) => {
+      if (Date.parse(i.created) > indexedBefore) return false;
       const p = i.properties['twinSync.origin'];
       return typeof p === 'object' && p !== null && 'remoteIssueId' in p && 'connectionId' in p && p.remoteIssueId === origin.remoteIssueId && p.connectionId === origin.connectionId;
     });
