@@ -1,6 +1,6 @@
 /** Jest projects: unit tests beside the code, integration tests in the sandbox, the OpenAPI
  * conformance suite. Browser tests live in their own project (test/browser). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }]; // tsconfig's isolatedModules makes ts-jest transpile per file
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.check.json' }]; // tsconfig's isolatedModules makes ts-jest transpile per file
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx?$': tsJest },
