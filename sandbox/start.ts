@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { lockDataFolder } from './data-lock';
 import { createCustomUiHost } from './forge/custom-ui/custom-ui-host';
 import { ForgePlatform, type Installation } from './forge/platform';
-import type { JiraAccountCredentials, JiraSiteApi } from './jira/contract';
+import type { JiraAccountCredentials, JiraSiteApi, JiraSiteOptions } from './jira/contract';
+import { PointsPool } from './jira/rate-limits/points-pool';
 import { JiraSite } from './jira/site';
 
 /**
@@ -35,6 +36,11 @@ export interface StartSandboxOptions {
   now?: () => number;
   /** host the app's Custom UI pages (admin page, issue panel) in the sites' web UI; default true */
   customUi?: boolean;
+  /**
+   * the sites' Jira Cloud behaviours, as JiraSiteOptions has them: rate limits and the search index
+   * lag are on with their documented (harsh) defaults unless a test tightens or turns them off here
+   */
+  jira?: Pick<JiraSiteOptions, 'rateLimits' | 'searchIndexLagMs'>;
 }
 
 export interface SiteCredentials {
@@ -120,11 +126,19 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     ...(opts.now ? { now: opts.now } : {}),
   });
   const started: JiraSite[] = [];
+  const pool = new PointsPool();
   try {
     const { warnings } = await platform.start();
     for (const w of warnings) log(`manifest warning: ${w}`);
     const startSite = async (name: SiteName, offset: number): Promise<JiraSite> => {
-      const site = JiraSite.create({ name, db: dataDir ? path.join(dataDir, `jira-${name}.sqlite`) : ':memory:', seed: 'default' });
+      const site = JiraSite.create({
+        name, db: dataDir ? path.join(dataDir, `jira-${name}.sqlite`) : ':memory:', seed: 'default',
+        // one clock for the platform and the sites: platform.advance() moves rate-limit windows and the index lag too
+        now: () => platform.scheduler.now(),
+        ...(opts.jira?.searchIndexLagMs !== undefined ? { searchIndexLagMs: opts.jira.searchIndexLagMs } : {}),
+        // Tier 1's quota is one pool for the app across every site it is installed on (sandbox/jira/README.md)
+        rateLimits: opts.jira?.rateLimits === false ? false : { ...(opts.jira?.rateLimits ?? {}), quota: opts.jira?.rateLimits?.quota === false ? false : { pool, ...(opts.jira?.rateLimits?.quota ?? {}) } },
+      });
       started.push(site);
       await site.listen(portBase === 0 ? 0 : portBase + offset, '127.0.0.1');
       return site;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PointsPool } from './rate-limits/points-pool';
 
 /**
  * The contract of one emulated Jira Cloud site, as the rest of the sandbox uses it
@@ -13,8 +14,48 @@ export interface JiraSiteOptions {
   db: string;
   /** 'default' seeds the site as the seed data says (idempotent on an existing file); 'none' seeds only the two people (admin and user) */
   seed?: 'default' | 'none';
-  /** clock in epoch ms (tests may pass a fake); default Date.now */
+  /**
+   * clock in epoch ms (tests may pass a fake); default Date.now. Everything timed runs on it: the
+   * rate limits' windows and buckets, the search index lag, created/updated dates. Under a Forge
+   * platform pass its clock (`() => platform.scheduler.now()`) so `platform.advance()` moves the site too.
+   */
   now?: () => number;
+  /** Jira Cloud's rate limits (sandbox/jira/README.md, "Rate limits"); false: none. Default: as documented */
+  rateLimits?: JiraRateLimitOptions | false;
+  /**
+   * how long after a committed change JQL search (GET/POST /search/jql, /search/approximate-count)
+   * sees it, in ms on the site clock; 0: at once. Default 60,000 (sandbox/jira/README.md, "Search index lag")
+   */
+  searchIndexLagMs?: number;
+}
+
+/**
+ * Jira Cloud's rate limits (https://developer.atlassian.com/cloud/jira/platform/rate-limiting); every
+ * part is on by default with the documented numbers, `false` switches a part off.
+ */
+export interface JiraRateLimitOptions {
+  /** multiplies every number (rates, points, writes per window), e.g. 0.01 to trip limits in a test; default 1 */
+  scale?: number;
+  /** the hourly points quota of apps' requests (accountType 'app', and asUser() requests marked as an app's) */
+  quota?: false | {
+    /** 'global' (Tier 1, default: RateLimit-Reason jira-quota-global-based) or 'tenant' (Tier 2: jira-quota-tenant-based) */
+    tier?: 'global' | 'tenant';
+    /** default 65,000 (Tier 1; Tier 2 by edition: Free 65,000, Standard 100,000 + 10 × users, …, at most 500,000) */
+    pointsPerHour?: number;
+    /** the counters: pass one pool to several sites to share Tier 1's single quota across them, as Jira does; default one per site */
+    pool?: PointsPool;
+  };
+  /** requests per second per endpoint and method, for every caller */
+  burst?: false | {
+    /** steady-state requests per second by method; default GET 100, POST 100, PUT 50, DELETE 50 */
+    perMethod?: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', number>>;
+    /** by "METHOD /rest/api/3/template", overriding perMethod (the documented custom limits are built in) */
+    perEndpoint?: Record<string, number>;
+    /** bucket size in seconds of the steady-state rate; default 1 */
+    bucketSeconds?: number;
+  };
+  /** writes to one issue per window, for every caller; default 20 per 2 s and 100 per 30 s */
+  perIssueWrites?: false | { windows?: { writes: number; seconds: number }[] };
 }
 
 export interface JiraAccountCredentials {
@@ -80,8 +121,10 @@ export interface JiraSiteApi {
   credentialsFor(accountId: string): JiraAccountCredentials | null;
   /** create (or return the existing) app account, accountType 'app', for an installed app */
   createAppAccount(appName: string): JiraAccountCredentials;
-  /** REST requests served, by "METHOD /rest/api/3/route/{template}", for benchmarks */
-  stats(): { requests: number; byRoute: Record<string, number> };
+  /** REST requests served, by "METHOD /rest/api/3/route/{template}", for benchmarks; 429s of the rate limits by RateLimit-Reason */
+  stats(): { requests: number; byRoute: Record<string, number>; rateLimited: Record<string, number> };
   resetStats(): void;
+  /** makes every committed change visible to JQL search at once (for a test's own searches) */
+  settleSearchIndex(): void;
   setUiExtensions(ext: SiteUiExtensions): void;
 }

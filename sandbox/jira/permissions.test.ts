@@ -1,7 +1,7 @@
 import { hasPermission, PERMISSIONS } from './permissions';
 import type { AccountRecord } from './storage/records';
 
-const person: AccountRecord = { accountId: 'p', email: 'p@x.test', displayName: 'P', accountType: 'atlassian', apiToken: 't', active: true };
+const person: AccountRecord = { accountId: 'p', email: 'p@x.test', displayName: 'P', accountType: 'atlassian', apiToken: 't', active: true, emailVisibility: 'public', appName: null };
 const app: AccountRecord = { ...person, accountId: 'a', accountType: 'app' };
 
 describe('the sandbox permission model', () => {

@@ -1,5 +1,6 @@
 import { jiraDate } from './jira-date';
 import type { Accounts } from './storage/accounts';
+import { visibleEmail } from './storage/accounts';
 import type { Catalog } from './storage/catalog';
 import type { AccountRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusCategoryKey, StatusRecord } from './storage/records';
 import { customFieldId } from './storage/records';
@@ -26,11 +27,16 @@ export class Renderer {
     return { '48x48': u(48), '24x24': u(24), '16x16': u(16), '32x32': u(32) };
   }
 
-  /** UserDetails as embedded in issues and comments */
+  /**
+   * UserDetails as embedded in issues and comments. `emailAddress` only when the person's profile
+   * visibility makes it public (`visibleEmail`). The spec says a hidden one "may be returned as null"
+   * (User.emailAddress) but types the field as a non-nullable string, so the sandbox leaves it out.
+   */
   userDetails(a: AccountRecord): Json {
+    const email = visibleEmail(a);
     return {
       self: `${this.api}/user?accountId=${encodeURIComponent(a.accountId)}`, accountId: a.accountId,
-      ...(a.accountType === 'atlassian' ? { emailAddress: a.email } : {}),
+      ...(email !== null ? { emailAddress: email } : {}),
       avatarUrls: this.avatarUrls('user', a.accountId), displayName: a.displayName, active: a.active,
       timeZone: 'Etc/UTC', accountType: a.accountType,
     };

@@ -1,8 +1,8 @@
 import type { Accounts } from './storage/accounts';
-import { makeAccountId } from './storage/accounts';
+import { makeAccountId, makePersonAccountId } from './storage/accounts';
 import type { Catalog } from './storage/catalog';
 import type { Counters, Db } from './storage/db';
-import type { AccountRecord } from './storage/records';
+import type { AccountRecord, EmailVisibility } from './storage/records';
 
 export const ADMIN_API_TOKEN = 'sandbox-token';
 export const REMOTE_ISSUE_KEY_FIELD = 'Remote issue key';
@@ -24,9 +24,14 @@ export function seedProject(siteName: string): { key: string; name: string } {
   return { key, name: siteName.charAt(0).toUpperCase() + siteName.slice(1) };
 }
 
+/**
+ * The admin and the user are the people tests and the sandbox UI act as; both chose "Anyone" for
+ * their email (a setting every person can choose), so their emails are answered. Everyone else the
+ * seed adds hides it, as most people on real sites do (see SEEDED_PEOPLE).
+ */
 export function ensureAdmin(siteName: string, accounts: Accounts): AccountRecord {
   const email = adminEmail(siteName);
-  return accounts.ensure({ accountId: makeAccountId(siteName, email), email, displayName: 'Admin', accountType: 'atlassian', apiToken: ADMIN_API_TOKEN });
+  return accounts.ensure({ accountId: makeAccountId(siteName, email), email, displayName: 'Admin', accountType: 'atlassian', apiToken: ADMIN_API_TOKEN, emailVisibility: 'public' });
 }
 
 export const userEmail = (siteName: string): string => `user@${siteName}.test`;
@@ -35,7 +40,43 @@ export const userDisplayName = (siteName: string): string => `Sandbox User (${si
 /** The seeded non-admin person: `user@<site>.test`, API token `sandbox-token` (see README). */
 export function ensureUser(siteName: string, accounts: Accounts): AccountRecord {
   const email = userEmail(siteName);
-  return accounts.ensure({ accountId: makeAccountId(siteName, email), email, displayName: userDisplayName(siteName), accountType: 'atlassian', apiToken: ADMIN_API_TOKEN });
+  return accounts.ensure({ accountId: makeAccountId(siteName, email), email, displayName: userDisplayName(siteName), accountType: 'atlassian', apiToken: ADMIN_API_TOKEN, emailVisibility: 'public' });
+}
+
+/** The one person who belongs to every site, with one account id everywhere and a hidden email. */
+export const SHARED_PERSON_EMAIL = 'shared@people.test';
+
+export interface SeededPerson {
+  email: string;
+  displayName: string;
+  emailVisibility: EmailVisibility;
+  /** true: one Atlassian account on every site (same account id); false: a person of this site only */
+  shared: boolean;
+}
+
+/**
+ * The people every site has besides the admin and the user: all of them hide their email (profile
+ * visibility, https://developer.atlassian.com/cloud/jira/platform/profile-visibility/), as most people
+ * do; they sign in with `sandbox-token` like everyone seeded.
+ */
+export function seededPeople(siteName: string): SeededPerson[] {
+  const local = (name: string, displayName: string): SeededPerson => ({
+    email: `${name}@${siteName}.test`, displayName: `${displayName} (${siteName})`, emailVisibility: 'private', shared: false,
+  });
+  return [
+    local('dana', 'Dana Quill'),
+    local('eli', 'Eli Marsh'),
+    local('farah', 'Farah Lind'),
+    { email: SHARED_PERSON_EMAIL, displayName: 'Sam Shared', emailVisibility: 'private', shared: true },
+  ];
+}
+
+/** Adds the seeded people who are missing (on every open, so older files gain them). */
+export function ensurePeople(siteName: string, accounts: Accounts): AccountRecord[] {
+  return seededPeople(siteName).map((p) => accounts.ensure({
+    accountId: p.shared ? makePersonAccountId(p.email) : makeAccountId(siteName, p.email), email: p.email,
+    displayName: p.displayName, accountType: 'atlassian', apiToken: ADMIN_API_TOKEN, emailVisibility: p.emailVisibility,
+  }));
 }
 
 /** Seeds the default configuration once; a second call on the same database changes nothing. Inside a transaction. */

@@ -104,7 +104,7 @@ describe('JiraSite basics over HTTP', () => {
     await h.call('GET', '/rest/api/3/issue/INT-405');
     expect(h.site.stats().byRoute['GET /rest/api/3/issue/{issueIdOrKey}']).toBe(2);
     h.site.resetStats();
-    expect(h.site.stats()).toEqual({ requests: 0, byRoute: {} });
+    expect(h.site.stats()).toEqual({ requests: 0, byRoute: {}, rateLimited: {} });
   });
 });
 

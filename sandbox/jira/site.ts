@@ -1,31 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JiraAccountCredentials, JiraProductEvent, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
+import type { JiraAccountCredentials, JiraProductEvent, JiraRateLimitOptions, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
 import { EventBus } from './event-bus';
 import { parseBasicAuth } from './http/basic-auth';
 import { parseJson, readBody, sendEmpty, sendJson } from './http/io';
 import { JiraError } from './http/jira-error';
 import { Router } from './http/router';
-import { IssueIndex } from './issue-index';
+import { DEFAULT_SEARCH_INDEX_LAG_MS, IssueIndex } from './issue-index';
 import { IssueService } from './issue-service';
 import { IssueView } from './issue-view';
 import { compileJql } from './jql';
 import { Renderer } from './render';
+import { RateLimiter, type RateLimitedRequest } from './rate-limits/rate-limiter';
 import { issueRoutes } from './rest/issue-routes';
 import { metaRoutes } from './rest/meta-routes';
 import { permissionRoutes } from './rest/permission-routes';
 import { remoteLinkRoutes } from './rest/remote-link-routes';
 import { searchRoutes } from './rest/search-routes';
 import type { Services } from './rest/services';
-import { ensureAdmin, ensureUser, seedDefault } from './seed';
+import { ensureAdmin, ensurePeople, ensureUser, seedDefault } from './seed';
 import { Accounts, makeAccountId } from './storage/accounts';
 import { Catalog } from './storage/catalog';
 import { Counters, openDb, type Db } from './storage/db';
 import { IssueStore } from './storage/issue-store';
 import { RemoteLinkStore } from './storage/remote-link-store';
 import { serveUi } from './ui';
-import type { AccountRecord } from './storage/records';
+import type { AccountRecord, EmailVisibility } from './storage/records';
 
 const REST_PREFIX = '/rest/api/3/';
 
@@ -41,6 +42,20 @@ export interface JiraFault {
   times?: number;
 }
 const UNAUTHORIZED = new JiraError(401, ['Client must be authenticated to access this resource.']);
+
+/**
+ * Marks a request as an app's although it carries a person's credentials: a Forge app's asUser()
+ * call, which the sandbox's Forge platform sends with the invoking person's Basic auth. Its value is
+ * the app account's id on this site; the request then counts against that app's points quota, as
+ * Jira counts every Forge app request (a sandbox header, never sent by Jira).
+ */
+export const APP_ON_BEHALF_HEADER = 'x-sandbox-app-account';
+
+/** A seeded person: credentials, display name and who may see their email */
+export interface JiraPerson extends JiraAccountCredentials {
+  displayName: string;
+  emailVisibility: EmailVisibility;
+}
 
 /** One emulated Jira Cloud site: SQLite storage, Basic auth, REST v3, product events, web UI. */
 export class JiraSite implements JiraSiteApi {
@@ -60,6 +75,8 @@ export class JiraSite implements JiraSiteApi {
   private readonly mounts: { prefix: string; handler: MountedHandler }[] = [];
   private readonly now: () => number;
   private readonly services: Services;
+  private readonly limits: RateLimiter;
+  private readonly seededPeople: readonly JiraPerson[];
   private extensions: SiteUiExtensions = {};
   private faults: (JiraFault & { left: number })[] = [];
   private requestCount = 0;
@@ -74,17 +91,22 @@ export class JiraSite implements JiraSiteApi {
     this.counters = new Counters(this.db);
     this.accounts = new Accounts(this.db);
     this.catalog = new Catalog(this.db, this.counters);
-    const [admin, user] = this.db.transaction(() => {
+    const [admin, user, people] = this.db.transaction(() => {
       const a = ensureAdmin(opts.name, this.accounts);
       const u = ensureUser(opts.name, this.accounts);
+      const others = ensurePeople(opts.name, this.accounts);
       if ((opts.seed ?? 'default') === 'default') seedDefault(opts.name, this.db, this.counters, this.catalog, a);
-      return [a, u] as const;
+      return [a, u, others] as const;
     })();
+    this.seededPeople = [admin, user, ...people].map((p) => ({
+      accountId: p.accountId, email: p.email, apiToken: p.apiToken, displayName: p.displayName, emailVisibility: p.emailVisibility,
+    }));
+    this.limits = new RateLimiter(opts.rateLimits, this.now);
     this.catalog.reload();
     this.admin = { accountId: admin.accountId, email: admin.email, apiToken: admin.apiToken };
     this.user = { accountId: user.accountId, email: user.email, apiToken: user.apiToken };
     this.store = new IssueStore(this.db, this.counters);
-    this.index = new IssueIndex(this.store, this.catalog);
+    this.index = new IssueIndex(this.store, this.catalog, this.now, opts.searchIndexLagMs ?? DEFAULT_SEARCH_INDEX_LAG_MS);
     this.index.load();
     const render = new Renderer(() => this.origin(), this.catalog, this.accounts);
     const view = new IssueView(this.store, this.catalog, render);
@@ -169,13 +191,39 @@ export class JiraSite implements JiraSiteApi {
     return { accountId: a.accountId, email: a.email, apiToken: a.apiToken };
   }
 
-  stats(): { requests: number; byRoute: Record<string, number> } {
-    return { requests: this.requestCount, byRoute: { ...this.byRoute } };
+  stats(): { requests: number; byRoute: Record<string, number>; rateLimited: Record<string, number> } {
+    return { requests: this.requestCount, byRoute: { ...this.byRoute }, rateLimited: this.limits.refusals() };
   }
 
   resetStats(): void {
     this.requestCount = 0;
     this.byRoute = {};
+    this.limits.resetRefusals();
+  }
+
+  /** every seeded person: admin and user (emails visible), then the people who hide theirs (README, "Seed") */
+  get people(): readonly JiraPerson[] {
+    return this.seededPeople;
+  }
+
+  /** replaces the rate limits (the JiraSiteOptions `rateLimits` setting); false: none. Counters start afresh */
+  setRateLimits(options: JiraRateLimitOptions | false): void {
+    this.limits.configure(options);
+  }
+
+  /** the points an app (by name, e.g. 'Twin Sync') used in the current UTC hour; null without a quota */
+  pointsUsed(appName: string): number | null {
+    return this.limits.pointsUsed(appName);
+  }
+
+  /** how long after a change JQL search sees it (ms on the site clock); 0 also shows every pending change now */
+  setSearchIndexLag(ms: number): void {
+    this.index.setLag(ms);
+  }
+
+  /** makes every change so far visible to JQL search now, as if the lag had passed */
+  settleSearchIndex(): void {
+    this.index.settleAll();
   }
 
   setUiExtensions(ext: SiteUiExtensions): void {
@@ -236,25 +284,56 @@ export class JiraSite implements JiraSiteApi {
     if (fault) {
       fault.left -= 1;
       if (fault.left === 0) this.faults.splice(this.faults.indexOf(fault), 1);
-      if (fault.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(fault.retryAfterSeconds));
-      if (fault.status === 429) res.setHeader('x-ratelimit-reason', 'jira-quota-global-based');
+      if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+      if (fault.status === 429) res.setHeader('RateLimit-Reason', 'jira-quota-global-based');
       const message = fault.status === 429 ? 'Rate limit exceeded.' : `Injected failure (HTTP ${fault.status}).`;
       sendJson(res, fault.status, { errorMessages: [message], errors: {} });
       return;
     }
+    const limited: RateLimitedRequest = { method, template, app: this.appOf(actor, req), issueId: this.issueIdOf(match.params) };
+    const admission = this.limits.admit(limited);
+    if (admission.refusal !== null) {
+      for (const [name, value] of Object.entries(admission.refusal.headers)) res.setHeader(name, value);
+      sendJson(res, admission.refusal.status, admission.refusal.body);
+      return;
+    }
+    for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     let parsed: { value: unknown } | undefined;
-    const reply = match.handler({
-      actor, params: match.params, query: url.searchParams, url,
-      body: () => {
-        if (parsed) return parsed.value;
-        if (contentType !== '' && !contentType.includes('json')) throw new JiraError(415, [`Unsupported Media Type: the request body must be application/json, not ${contentType}.`]);
-        parsed = { value: parseJson(text) };
-        return parsed.value;
-      },
-    });
+    let reply: { status: number; body?: unknown };
+    try {
+      reply = match.handler({
+        actor, params: match.params, query: url.searchParams, url,
+        body: () => {
+          if (parsed) return parsed.value;
+          if (contentType !== '' && !contentType.includes('json')) throw new JiraError(415, [`Unsupported Media Type: the request body must be application/json, not ${contentType}.`]);
+          parsed = { value: parseJson(text) };
+          return parsed.value;
+        },
+      });
+    } catch (e) {
+      // a refused request still counts (the points quota's base point): settle, then answer the error as before
+      const status = e instanceof JiraError ? e.status : 500;
+      for (const [name, value] of Object.entries(this.limits.settle(limited, status, undefined))) res.setHeader(name, value);
+      throw e;
+    }
+    for (const [name, value] of Object.entries(this.limits.settle(limited, reply.status, reply.body))) res.setHeader(name, value);
     if (reply.body === undefined) sendEmpty(res, reply.status);
     else sendJson(res, reply.status, reply.body);
+  }
+
+  /** the app whose points quota a request counts against: an app account's own, or an asUser() call marked with APP_ON_BEHALF_HEADER */
+  private appOf(actor: AccountRecord, req: IncomingMessage): string | null {
+    if (actor.accountType === 'app') return actor.appName ?? actor.accountId;
+    const marked = req.headers[APP_ON_BEHALF_HEADER];
+    const app = typeof marked === 'string' ? this.accounts.get(marked) : undefined;
+    return app !== undefined && app.accountType === 'app' ? (app.appName ?? app.accountId) : null;
+  }
+
+  /** the stored issue a route's {issueIdOrKey} names, for the per-issue write limit */
+  private issueIdOf(params: Record<string, string>): number | null {
+    const idOrKey = params.issueIdOrKey;
+    return idOrKey === undefined ? null : (this.store.issue(idOrKey)?.id ?? null);
   }
 
   private authenticate(req: IncomingMessage): AccountRecord | undefined {

@@ -23,6 +23,9 @@ export function useSite(spec: JiraOpenApi): SiteHarness {
   };
   beforeAll(async () => {
     running = await startSite('internal');
+    // these suites check shapes and JQL semantics against writes they just made: no search index lag
+    // (the lag and reconcileIssues have their own suite, search-consistency.test.ts)
+    running.site.setSearchIndexLag(0);
     jira = new JiraProbe(running.baseUrl, spec, basicAuth(running.site.admin.email, running.site.admin.apiToken), observe);
   });
   afterAll(async () => {

@@ -15,6 +15,8 @@ export interface ProbeResponse {
   /** the parsed JSON body; the raw text when it is not JSON; undefined when empty */
   body: unknown;
   raw: string;
+  /** the response headers (rate limit headers, Retry-After) */
+  headers: Headers;
   check: CheckResult;
 }
 
@@ -76,7 +78,7 @@ export class JiraProbe {
     const contentType = response.headers.get('content-type');
     const parsed = parseBody(raw);
     const check = this.spec.validateResponse({ method, path: url.pathname, status: response.status, body: parsed, contentType });
-    const probed = { method, path: url.pathname + url.search, status: response.status, contentType, body: parsed, raw, check };
+    const probed = { method, path: url.pathname + url.search, status: response.status, contentType, body: parsed, raw, headers: response.headers, check };
     this.observe(probed);
     return probed;
   }

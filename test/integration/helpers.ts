@@ -3,11 +3,16 @@ import { startSandbox, type Sandbox } from '../../sandbox/start';
 
 export const ADMIN = 'twin-sync-admin';
 
-/** A jira REST client on one sandbox site, as its admin user. */
+/**
+ * A jira REST client on one sandbox site, as its admin user. The test's own JQL searches see the
+ * site as it is now: the search index is settled before each (the app's searches still lag, as on
+ * Jira Cloud).
+ */
 export function rest(sandbox: Sandbox, site: 'internal' | 'external') {
   const creds = sandbox.credentials[site];
   const auth = `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}`;
   return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+    if (path.startsWith('/rest/api/3/search')) sandbox.sites[site].settleSearchIndex();
     const response = await fetch(`${creds.url}${path}`, {
       method,
       headers: { Authorization: auth, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },

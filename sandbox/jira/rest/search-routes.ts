@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { JiraError } from '../http/jira-error';
 import type { RouteContext, Router } from '../http/router';
 import { FieldSelection, parseExpand } from '../issue-view';
-import type { CompiledJql, JqlCatalog, JqlIssue } from '../jql/types';
+import type { IndexedIssue } from '../issue-index';
+import type { CompiledJql, JqlCatalog } from '../jql/types';
 import { JqlError } from '../jql/types';
 import type { Json } from '../render';
-import type { IssueRecord } from '../storage/records';
+import { visibleEmail } from '../storage/accounts';
 import { customFieldId } from '../storage/records';
 import { intParam, type Services } from './services';
 
@@ -18,7 +19,7 @@ const searchBody = z.object({
   expand: z.union([z.string(), z.array(z.string())]).optional(),
   properties: z.array(z.string()).optional(),
   fieldsByKeys: z.boolean().optional(),
-  reconcileIssues: z.array(z.number()).optional(),
+  reconcileIssues: z.array(z.number().int().nonnegative()).optional(),
 });
 
 interface SearchRequest {
@@ -28,18 +29,29 @@ interface SearchRequest {
   fields: string[];
   expand: string[];
   properties: string[];
+  /** issue ids read as stored now, not as indexed (read-after-write) */
+  reconcileIssues: number[];
 }
+
+/**
+ * "Strong consistency issue ids to be reconciled with search results. Accepts max 50 ids. This list
+ * of ids should be consistent with each paginated request across different pages." (the OpenAPI
+ * description, `reconcileIssues` of GET and POST /search/jql). More than 50 is refused with 400, and
+ * a page token is only valid with the list its first page had (the docs say neither: harsher reading).
+ */
+const MAX_RECONCILE_IDS = 50;
 
 const countBody = z.object({ jql: z.string() });
 const parseBody = z.object({ queries: z.array(z.string()) });
 const tokenBody = z.object({ o: z.number().int().nonnegative(), h: z.string() });
-const jqlHash = (jql: string): string => createHash('sha256').update(jql).digest('hex').slice(0, 12);
+const jqlHash = (jql: string, reconcile: readonly number[]): string =>
+  createHash('sha256').update(`${jql}\n${[...new Set(reconcile)].sort((a, b) => a - b).join(',')}`).digest('hex').slice(0, 12);
 
-function encodeToken(jql: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset, h: jqlHash(jql) })).toString('base64url');
+function encodeToken(jql: string, reconcile: readonly number[], offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset, h: jqlHash(jql, reconcile) })).toString('base64url');
 }
 
-function decodeToken(jql: string, token: string | null): number {
+function decodeToken(jql: string, reconcile: readonly number[], token: string | null): number {
   if (token === null || token === '') return 0;
   let parsed: z.ZodSafeParseResult<z.infer<typeof tokenBody>>;
   try {
@@ -47,7 +59,7 @@ function decodeToken(jql: string, token: string | null): number {
   } catch {
     throw JiraError.badRequest('The nextPageToken is invalid.');
   }
-  if (!parsed.success || parsed.data.h !== jqlHash(jql)) throw JiraError.badRequest('The nextPageToken is invalid or belongs to another query.');
+  if (!parsed.success || parsed.data.h !== jqlHash(jql, reconcile)) throw JiraError.badRequest('The nextPageToken is invalid or belongs to another query (or another reconcileIssues list).');
   return parsed.data.o;
 }
 
@@ -58,7 +70,8 @@ export function searchRoutes(router: Router, s: Services): void {
     issueTypes: s.catalog.issueTypes.map((t) => ({ id: String(t.id), name: t.name })),
     statuses: s.catalog.statuses.map((st) => ({ id: String(st.id), name: st.name })),
     priorities: s.catalog.priorities.map((p) => ({ id: String(p.id), name: p.name })),
-    users: s.accounts.all().map((a) => ({ accountId: a.accountId, displayName: a.displayName, emailAddress: a.accountType === 'atlassian' ? a.email : null })),
+    // JQL finds people by email only where the email is visible (the harsher reading: docs are silent)
+    users: s.accounts.all().map((a) => ({ accountId: a.accountId, displayName: a.displayName, emailAddress: visibleEmail(a) })),
   });
 
   const compile = (jql: string, ctx: RouteContext): CompiledJql => {
@@ -74,11 +87,12 @@ export function searchRoutes(router: Router, s: Services): void {
     }
   };
 
-  const matching = (jql: string, ctx: RouteContext, sorted = true): JqlIssue[] => {
+  /** over what the search index shows now (see IssueIndex: changes become visible one lag later) */
+  const matching = (jql: string, ctx: RouteContext, reconcile: readonly number[], sorted = true): IndexedIssue[] => {
     const compiled = compile(jql, ctx);
-    const found: JqlIssue[] = [];
-    for (const row of s.index.all()) if (compiled.matches(row)) found.push(row);
-    return sorted ? found.sort((a, b) => compiled.compare(a, b)) : found;
+    const found: IndexedIssue[] = [];
+    for (const entry of s.index.searchable(new Set(reconcile))) if (compiled.matches(entry.row)) found.push(entry);
+    return sorted ? found.sort((a, b) => compiled.compare(a.row, b.row)) : found;
   };
 
   const search = (req: SearchRequest, ctx: RouteContext): Json => {
@@ -86,13 +100,14 @@ export function searchRoutes(router: Router, s: Services): void {
     const expand = parseExpand(req.expand);
     const limit = selection.idOnly ? 5000 : 100;
     const maxResults = Math.min(req.maxResults ?? 50, limit);
-    const offset = decodeToken(req.jql, req.nextPageToken);
-    const found = matching(req.jql, ctx);
+    if (req.reconcileIssues.length > MAX_RECONCILE_IDS) throw JiraError.badRequest(`The reconcileIssues list accepts at most ${MAX_RECONCILE_IDS} issue ids (got ${req.reconcileIssues.length}).`);
+    const offset = decodeToken(req.jql, req.reconcileIssues, req.nextPageToken);
+    const found = matching(req.jql, ctx, req.reconcileIssues);
     const slice = found.slice(offset, offset + maxResults);
-    const issues = slice.map((row) => {
+    const issues = slice.map(({ row, record }) => {
       if (selection.idOnly && expand.size === 0 && req.properties.length === 0) return { id: row.id };
-      const record: IssueRecord | undefined = s.store.issueById(Number(row.id));
-      if (!record) throw new Error(`index row ${row.id} has no stored issue`);
+      // field values as indexed (stale until the lag passes); comments, properties, changelog and
+      // sub-tasks are read from storage
       const bean = s.view.issue(record, selection, expand, req.properties);
       delete bean.names;
       delete bean.schema;
@@ -100,7 +115,7 @@ export function searchRoutes(router: Router, s: Services): void {
     });
     const isLast = offset + slice.length >= found.length;
     const body: Json = { issues };
-    if (!isLast) body.nextPageToken = encodeToken(req.jql, offset + slice.length);
+    if (!isLast) body.nextPageToken = encodeToken(req.jql, req.reconcileIssues, offset + slice.length);
     body.isLast = isLast;
     if (expand.has('names') && issues.length > 0) {
       const names: Record<string, string> = {};
@@ -118,6 +133,7 @@ export function searchRoutes(router: Router, s: Services): void {
         jql: ctx.query.get('jql') ?? '', nextPageToken: ctx.query.get('nextPageToken'),
         maxResults: maxRaw === null ? null : intParam(ctx.query, 'maxResults', 50),
         fields: ctx.query.getAll('fields'), expand: ctx.query.getAll('expand'), properties: ctx.query.getAll('properties'),
+        reconcileIssues: reconcileParam(ctx.query),
       }, ctx),
     };
   });
@@ -131,6 +147,7 @@ export function searchRoutes(router: Router, s: Services): void {
       body: search({
         jql: b.jql ?? '', nextPageToken: b.nextPageToken ?? null, maxResults: b.maxResults ?? null, fields: b.fields ?? [],
         expand: b.expand === undefined ? [] : Array.isArray(b.expand) ? b.expand : [b.expand], properties: b.properties ?? [],
+        reconcileIssues: b.reconcileIssues ?? [],
       }, ctx),
     };
   });
@@ -138,7 +155,8 @@ export function searchRoutes(router: Router, s: Services): void {
   router.add('POST', '/rest/api/3/search/approximate-count', (ctx) => {
     const parsed = countBody.safeParse(ctx.body());
     if (!parsed.success) throw JiraError.badRequest("The request must have a 'jql' string.");
-    return { status: 200, body: { count: matching(parsed.data.jql, ctx, false).length } };
+    // "Recent updates might not be immediately visible in the returned output" (countIssues); no reconcileIssues here
+    return { status: 200, body: { count: matching(parsed.data.jql, ctx, [], false).length } };
   });
 
   router.add('POST', '/rest/api/3/jql/parse', (ctx) => {
@@ -154,5 +172,17 @@ export function searchRoutes(router: Router, s: Services): void {
       }
     });
     return { status: 200, body: { queries } };
+  });
+}
+
+/**
+ * `reconcileIssues` of GET /search/jql: an int64 array in the query, sent as repeated parameters
+ * (`reconcileIssues=10001&reconcileIssues=10002`, OpenAPI's default form style); anything but a
+ * whole number is refused with 400, a comma list included (the harsher reading).
+ */
+function reconcileParam(query: URLSearchParams): number[] {
+  return query.getAll('reconcileIssues').map((raw) => {
+    if (!/^\d{1,18}$/.test(raw)) throw JiraError.badRequest(`The reconcileIssues parameter takes issue ids (whole numbers), one per parameter; got '${raw}'.`);
+    return Number(raw);
   });
 }

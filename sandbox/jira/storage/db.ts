@@ -7,7 +7,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (
   account_id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
-  account_type TEXT NOT NULL, api_token TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, app_name TEXT UNIQUE);
+  account_type TEXT NOT NULL, api_token TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, app_name TEXT UNIQUE,
+  email_visibility TEXT NOT NULL DEFAULT 'public');
 CREATE TABLE IF NOT EXISTS projects (
   id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, lead_account_id TEXT NOT NULL,
   next_issue_number INTEGER NOT NULL DEFAULT 1);
@@ -53,7 +54,15 @@ export function openDb(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  migrate(db);
   return db;
+}
+
+/** Columns added since the first schema, for files written by an older sandbox. */
+function migrate(db: Db): void {
+  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(accounts)').all().map((c) => c.name));
+  // the people of older files keep the visibility they had then: their email was always answered
+  if (!columns.has('email_visibility')) db.exec("ALTER TABLE accounts ADD COLUMN email_visibility TEXT NOT NULL DEFAULT 'public'");
 }
 
 /** Jira ids are never reused: each kind of entity draws from its own counter, starting at `first`. */

@@ -1,6 +1,12 @@
 /** Rows of a site's storage, as the rest of the site uses them. */
 
 export type AccountType = 'atlassian' | 'app';
+/**
+ * Who may see a person's email address, as set in their Atlassian account's profile visibility
+ * ("Anyone" (Public) or hidden: "Only you" (Private), "Organization", "Only you and admins").
+ * https://developer.atlassian.com/cloud/jira/platform/profile-visibility/
+ */
+export type EmailVisibility = 'public' | 'private';
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
 
 export interface AccountRecord {
@@ -10,6 +16,10 @@ export interface AccountRecord {
   accountType: AccountType;
   apiToken: string;
   active: boolean;
+  /** only 'public' emails are ever answered by the REST API (see render.ts) */
+  emailVisibility: EmailVisibility;
+  /** for app accounts: the app's name, which its hourly points quota is counted by */
+  appName: string | null;
 }
 
 export interface ProjectRecord {

@@ -6,6 +6,7 @@ export interface HttpReply {
   /** parsed JSON body, or null for an empty body */
   body: unknown;
   text: string;
+  headers: Headers;
 }
 
 /** A started site plus a small HTTP client for tests (real HTTP over loopback). */
@@ -15,7 +16,7 @@ export interface SiteHarness {
   events: JiraProductEvent[];
   /** resolves once `count` events in total have been delivered */
   eventsReached(count: number): Promise<JiraProductEvent[]>;
-  call(method: string, path: string, body?: unknown, opts?: { as?: JiraAccountCredentials | null; rawBody?: string; contentType?: string }): Promise<HttpReply>;
+  call(method: string, path: string, body?: unknown, opts?: { as?: JiraAccountCredentials | null; rawBody?: string; contentType?: string; headers?: Record<string, string> }): Promise<HttpReply>;
   stop(): Promise<void>;
 }
 
@@ -40,13 +41,13 @@ export async function startSite(opts: Partial<JiraSiteOptions> = {}): Promise<Si
     eventsReached: (count) => (events.length >= count ? Promise.resolve([...events]) : new Promise((resolve) => waiters.push({ count, resolve }))),
     async call(method, path, body, opts = {}) {
       const who = opts.as === undefined ? site.admin : opts.as;
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
       if (who) headers.authorization = `Basic ${Buffer.from(`${who.email}:${who.apiToken}`).toString('base64')}`;
       const payload = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
       if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
       const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
       const text = await res.text();
-      return { status: res.status, text, body: text === '' ? null : JSON.parse(text) };
+      return { status: res.status, text, body: text === '' ? null : JSON.parse(text), headers: res.headers };
     },
     stop: () => site.close(),
   };

@@ -9,6 +9,8 @@ import { isRecord, rec, str } from './guards';
 
 const LIST_FIELDS = ['issuetype', 'summary', 'status', 'priority', 'updated'];
 const PAGE_SIZE = 50;
+/** JQL search accepts at most 50 reconcileIssues ids */
+const MAX_RECONCILED = 50;
 
 interface ListState {
   jql: string;
@@ -16,6 +18,11 @@ interface ListState {
   shown: number;
   /** bumps on every new search so answers of an older search are ignored */
   generation: number;
+  /**
+   * ids of the issues this page created, newest last: searched with `reconcileIssues` so they show at
+   * once although JQL search sees new issues only after a lag (sandbox/jira/README.md)
+   */
+  created: number[];
 }
 
 function issueRow(issue: unknown): HTMLTableRowElement | null {
@@ -53,12 +60,13 @@ export function startIssueList(api: Api, initialJql: string): void {
   const table = byId('issue-table', HTMLTableElement);
   const rows = byId('issue-rows', HTMLElement);
   const loadMore = byId('load-more', HTMLButtonElement);
-  const state: ListState = { jql: initialJql, nextPageToken: null, shown: 0, generation: 0 };
+  const state: ListState = { jql: initialJql, nextPageToken: null, shown: 0, generation: 0, created: [] };
 
   const fetchPage = async (append: boolean): Promise<void> => {
     const generation = append ? state.generation : ++state.generation;
     const body: Record<string, unknown> = { jql: state.jql, fields: LIST_FIELDS, maxResults: PAGE_SIZE };
     if (append && state.nextPageToken !== null) body['nextPageToken'] = state.nextPageToken;
+    if (state.created.length > 0) body['reconcileIssues'] = [...state.created];
     statusEl.textContent = 'Loading issues…';
     table.setAttribute('aria-busy', 'true');
     loadMore.disabled = true;
@@ -103,10 +111,13 @@ export function startIssueList(api: Api, initialJql: string): void {
   });
   loadMore.addEventListener('click', () => void fetchPage(true));
   void search(initialJql);
-  startCreateForm(api, () => fetchPage(false));
+  startCreateForm(api, (createdId) => {
+    if (createdId !== null) state.created = [...state.created, createdId].slice(-MAX_RECONCILED);
+    return fetchPage(false);
+  });
 }
 
-function startCreateForm(api: Api, refreshList: () => Promise<void>): void {
+function startCreateForm(api: Api, refreshList: (createdId: number | null) => Promise<void>): void {
   const form = byId('create-form', HTMLFormElement);
   const project = byId('create-project', HTMLSelectElement);
   const issueType = byId('create-issuetype', HTMLSelectElement);
@@ -184,7 +195,8 @@ function startCreateForm(api: Api, refreshList: () => Promise<void>): void {
         summary.value = '';
         description.value = '';
         labels.value = '';
-        await refreshList();
+        const id = Number(str(created, 'id'));
+        await refreshList(Number.isInteger(id) ? id : null);
       })
       .catch((err: unknown) => showMessage(errorEl, errorText(err)))
       .finally(() => {
