@@ -1,7 +1,7 @@
 import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira';
 import type { StoreOp } from '../ports/store';
 import type { RulesEngine, RulesIssue } from '../ports/rules';
-import { logActivity } from './activity';
+import { activityOp, logActivity } from './activity';
 import { bodyHash, planComments } from './comment-merge';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
@@ -240,13 +240,16 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     : createdCopies && connection.direction === 'both'
       ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh: after ?? undefined }
       : null;
-  if (!followUp) await deps.store.transact(bookkeeping);
-
   const conflictText = merge.conflicts.length + plan.conflicts.length > 0
     ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`)].join(', ')}`
     : '';
   const ruleLogs = result.logs.length > 0 ? `; rules: ${result.logs.map((l) => l.message).join(' | ')}` : '';
-  await log(created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`, local.key);
+  // the activity entry goes with the bookkeeping, in the same storage operation
+  bookkeeping.push(activityOp(deps, {
+    connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey: local.key, remoteIssueKey: message.replica.key,
+    outcome: created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', message: `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`,
+  }));
+  if (!followUp) await deps.store.transact(bookkeeping);
 
   if (followUp) {
     // The bookkeeping goes with the follow-up's seq reservation (one storage operation), or alone when it sends nothing.

@@ -1,4 +1,4 @@
-import { logActivity } from './activity';
+import { activityOp, logActivity } from './activity';
 import { hashOf } from './canonical-json';
 import type { EngineDeps } from './deps';
 import type { ReplicaMessage } from './envelope/replica-message';
@@ -122,10 +122,10 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   }
   link.lastSentHash = hash;
   link.lastSyncAt = now;
-  await repo.saveLink(link);
-  await logActivity(deps, {
+  // the link and its activity entry in one storage operation
+  await deps.store.transact([...repo.linkRecordWriteOps(link), activityOp(deps, {
     connectionId: connection.id, direction: 'out', type: event.syncBack ? 'sync-back' : 'replica', issueKey: issue.key, remoteIssueKey: link.remoteKey, outcome: 'sent',
     message: `seq ${envelope.seq}${output.logs.length > 0 ? `; rules: ${output.logs.map((l) => l.message).join(' | ')}` : ''}`,
-  });
+  })]);
   return 'sent';
 }

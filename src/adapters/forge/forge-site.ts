@@ -1,4 +1,4 @@
-import { __getRuntime, webTrigger } from '@forge/api';
+import { __getRuntime, getAppContext, webTrigger } from '@forge/api';
 import type { SiteIdentity } from '../../ports/site';
 import type { ForgeJira } from './forge-jira';
 
@@ -15,6 +15,19 @@ export function currentCloudId(fallback?: string): string {
   }
   if (fallback !== undefined) return fallback;
   throw new Error('no Forge invocation context: cannot tell which site this is');
+}
+
+/** The installation this invocation runs for (its ARI; the cloud id outside Forge's app context). */
+export function currentInstallation(cloudIdHint?: string): string {
+  let id: string | undefined;
+  try {
+    id = getAppContext().installationAri.installationId;
+  } catch (error) {
+    // a runtime without an app context (outside an invocation, older runtimes): the site's cloud id
+    // identifies the installation then; currentCloudId throws when there is none either
+    if (!(error instanceof TypeError)) throw error;
+  }
+  return id !== undefined ? `installation:${id}` : `site:${currentCloudId(cloudIdHint)}`;
 }
 
 export function forgeSite(jira: ForgeJira, cloudIdHint?: string): SiteIdentity {
