@@ -1,5 +1,17 @@
 import type { QueueEvent } from '../sync/queue-event';
 
+/**
+ * The platform refused a push: `throttled` when it asked us to slow down (Forge's per-minute event
+ * quota, RateLimitError), else a limit retrying cannot fix by waiting (a payload too big, the
+ * per-invocation-chain push limit).
+ */
+export class QueueError extends Error {
+  constructor(message: string, readonly throttled: boolean) {
+    super(message);
+    this.name = 'QueueError';
+  }
+}
+
 export interface QueuePushOptions {
   delaySeconds?: number;
 }

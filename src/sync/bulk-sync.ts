@@ -37,6 +37,8 @@ export const BulkJobSchema = z.strictObject({
   confirmCursor: z.number().int().min(1),
   lastStepAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** the live chain of steps; a kick (a second press, the sweeper) starts a new one */
+  chainId: z.string().optional(),
 });
 export type BulkJob = z.infer<typeof BulkJobSchema>;
 
@@ -52,6 +54,15 @@ const CONFIRM_PAGES_PER_STEP = 2;
 const STALL_MS = 10 * 60 * 1000;
 /** between confirming passes */
 const CONFIRM_DELAY_SECONDS = 30;
+/**
+ * Steps one chain takes before it hands over to the sweeper, which starts a new chain: Forge counts
+ * the pushes of one invocation chain (at most 1,000: https://developer.atlassian.com/platform/forge/limits-async-events/),
+ * and a step pushes at most three times (two batches of syncs and the next step).
+ */
+export const BULK_CHAIN_STEPS = 200;
+// (deps.settings.bulkChainSteps holds it, so a test can shorten the chains)
+/** a job whose last step is older than this has no live chain: the sweeper kicks it */
+export const BULK_KICK_AFTER_MS = 2 * 60 * 1000;
 
 export interface BulkStartAnswer {
   jobId: string;
@@ -94,22 +105,32 @@ export async function startBulkSync(deps: EngineDeps, connectionId: string, narr
   const existing = await repo.read(keys.bulkJob(connectionId), BulkJobSchema);
   const now = deps.clock.now();
   if (existing && existing.state !== 'done') {
-    if (now - Date.parse(existing.lastStepAt) > STALL_MS) await pushStep(deps, existing, 0);
+    if (now - Date.parse(existing.lastStepAt) > STALL_MS) await kickBulkJob(deps, existing);
     return { jobId: existing.id, estimate: existing.estimate, resumed: true };
   }
   const { estimate, jql } = await countBulkSync(deps, connection.id, narrow);
   const at = new Date(now).toISOString();
   const job: BulkJob = {
     id: deps.ids.uuid(), connectionId, jql, startedAt: at, state: 'listing', nextPageToken: null, pages: 0, estimate, queued: 0, confirmed: 0, failed: 0,
-    created: 0, confirmCursor: 1, lastStepAt: at, finishedAt: null,
+    created: 0, confirmCursor: 1, lastStepAt: at, finishedAt: null, chainId: deps.ids.uuid(),
   };
   await deps.store.set(keys.bulkJob(connectionId), job);
-  await pushStep(deps, job, 0);
+  await pushStep(deps, job, 0, 0);
   return { jobId: job.id, estimate, resumed: false };
 }
 
-async function pushStep(deps: EngineDeps, job: BulkJob, delaySeconds: number): Promise<void> {
-  const event: BulkEvent = { kind: 'bulk', connectionId: job.connectionId, jobId: job.id, lock: bulkLock(job.connectionId), attempt: 0 };
+/** starts a new chain of steps for an unfinished job (the old chain's steps, if any remain, do nothing) */
+export async function kickBulkJob(deps: EngineDeps, job: BulkJob): Promise<void> {
+  const next = { ...job, chainId: deps.ids.uuid(), lastStepAt: new Date(deps.clock.now()).toISOString() };
+  await deps.store.set(keys.bulkJob(job.connectionId), next);
+  await pushStep(deps, next, 0, 0);
+}
+
+async function pushStep(deps: EngineDeps, job: BulkJob, delaySeconds: number, chainStep: number): Promise<void> {
+  const event: BulkEvent = {
+    kind: 'bulk', connectionId: job.connectionId, jobId: job.id, ...(job.chainId !== undefined ? { chainId: job.chainId } : {}), chainStep,
+    lock: bulkLock(job.connectionId), attempt: 0,
+  };
   await deps.queue.push([event], delaySeconds > 0 ? { delaySeconds } : undefined);
 }
 
@@ -118,6 +139,7 @@ export async function runBulkStep(deps: EngineDeps, event: BulkEvent): Promise<v
   const repo = new Repo(deps.store);
   const job = await repo.read(keys.bulkJob(event.connectionId), BulkJobSchema);
   if (!job || job.id !== event.jobId || job.state === 'done') return; // another job replaced it, or it is finished
+  if (event.chainId !== undefined && job.chainId !== undefined && event.chainId !== job.chainId) return; // a superseded chain
   const connection = await repo.getConnection(job.connectionId);
   if (!connection || connection.status !== 'active') return;
   let delay = CONFIRM_DELAY_SECONDS;
@@ -140,7 +162,21 @@ export async function runBulkStep(deps: EngineDeps, event: BulkEvent): Promise<v
     job.finishedAt = job.lastStepAt;
   }
   await deps.store.set(keys.bulkJob(job.connectionId), job);
-  if (job.state !== 'done') await pushStep(deps, job, delay);
+  const chainStep = (event.chainStep ?? 0) + 1;
+  // past its share of pushes the chain stops; the sweeper (a new chain) takes the job on
+  if (job.state !== 'done' && chainStep < deps.settings.bulkChainSteps) await pushStep(deps, job, delay, chainStep);
+}
+
+/** for the sweeper: unfinished jobs whose chain stopped (handed over, or lost) */
+export async function kickStalledBulkJobs(deps: EngineDeps): Promise<number> {
+  const repo = new Repo(deps.store);
+  let kicked = 0;
+  for (const job of await repo.listParsed('bulk:', BulkJobSchema)) {
+    if (job.state === 'done' || deps.clock.now() - Date.parse(job.lastStepAt) < BULK_KICK_AFTER_MS) continue;
+    await kickBulkJob(deps, job);
+    kicked += 1;
+  }
+  return kicked;
 }
 
 /** the other side applied our latest send: the twin exists there and answered (its key is written back) */

@@ -46,6 +46,8 @@ export interface EngineSettings {
    * default leaves more than half of that to everyday syncing.
    */
   bulkPerMinute: number;
+  /** steps of one bulk chain before it hands over to the sweeper (BULK_CHAIN_STEPS) */
+  bulkChainSteps: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -59,4 +61,5 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   activityLimit: 500,
   stuckInboxMs: 5 * 60 * 1000,
   bulkPerMinute: 100,
+  bulkChainSteps: 200,
 };

@@ -291,6 +291,26 @@ describe('bulk sync', () => {
     expect(issuesOf(world.b)).toHaveLength(3);
   });
 
+  it('a chain of steps hands over to the sweeper past its share of pushes, and the job goes on to the end', async () => {
+    const { world, connectionId } = await connected();
+    world.a.deps.settings = { ...world.a.deps.settings, bulkChainSteps: 2 };
+    await updateConnection(world.a.deps, { id: connectionId, scopeJql: null });
+    for (let i = 0; i < 9; i++) world.a.jira.userCreate('INT', `n${i}`);
+    await world.quiesce();
+    await updateConnection(world.a.deps, { id: connectionId, scopeJql: 'project = "INT"' });
+    await startBulkSync(world.a.deps, connectionId);
+    await world.quiesce();
+    // two steps of two issues each, then the chain stopped
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ queued: 4, running: true });
+    for (let kick = 0; kick < 10 && (await getBulkSyncProgress(world.a.deps, connectionId)).running; kick++) {
+      world.clock.t += 3 * 60 * 1000;
+      expect((await sweep(world.a.deps)).kickedBulkJobs).toBe(1);
+      await world.quiesce();
+    }
+    expect(await getBulkSyncProgress(world.a.deps, connectionId)).toMatchObject({ queued: 9, done: 9, state: 'done' });
+    expect(issuesOf(world.b)).toHaveLength(9);
+  });
+
   it('never says done before the other side confirmed: sends that the remote has not applied stay open', async () => {
     const { world, connectionId } = await connected();
     for (const s of ['p', 'q']) world.a.jira.userCreate('INT', s);

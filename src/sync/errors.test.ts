@@ -1,6 +1,7 @@
 import { JiraError } from '../ports/jira';
 import { RulesError } from '../ports/rules';
 import { StoreError } from '../ports/store';
+import { QueueError } from '../ports/queue';
 import { classify, DEFAULT_RETRY_POLICY, PermanentError, retryDelaySeconds, TransientError } from './errors';
 
 describe('classify', () => {
@@ -13,6 +14,7 @@ describe('classify', () => {
     ['KVS 500', new StoreError('internal', 500, 'INTERNAL_SERVER_ERROR'), 'transient'],
     ['KVS value too large', new StoreError('too big', 400, 'MAX_SIZE'), 'permanent'],
     ['the other site throttles (429)', new TransientError('remote site answered 429', 2, 429), 'transient'],
+    ['Forge event quota', new QueueError('Forge refused the push: rate limit', true), 'transient'],
     ['400', new JiraError('bad field', 400), 'permanent'],
     ['404', new JiraError('gone', 404), 'permanent'],
     ['rules', new RulesError('boom', 'incoming', 3, 4), 'permanent'],

@@ -1,6 +1,7 @@
 import { JiraError } from '../ports/jira';
 import { RulesError } from '../ports/rules';
 import { StoreError } from '../ports/store';
+import { QueueError } from '../ports/queue';
 
 /** A failure worth retrying: network, 5xx, 429. */
 export class TransientError extends Error {
@@ -49,6 +50,9 @@ export function classify(error: unknown): Classified {
     const throttled = error.status === 429 || error.code === 'RATE_LIMIT_EXCEEDED';
     const transient = throttled || error.status === 0 || error.status >= 500;
     return { kind: transient ? 'transient' : 'permanent', message: `Forge storage answered ${error.status}${error.code !== null ? ` ${error.code}` : ''}: ${error.message}`, retryAfterSeconds: error.retryAfterSeconds, throttled };
+  }
+  if (error instanceof QueueError) {
+    return { kind: error.throttled ? 'transient' : 'permanent', message: error.message, retryAfterSeconds: error.throttled ? 60 : null, throttled: error.throttled };
   }
   if (error instanceof RulesError) {
     const where = error.line !== null ? ` (line ${error.line}${error.column !== null ? `:${error.column}` : ''})` : '';

@@ -35,6 +35,9 @@ export const BulkEventSchema = z.strictObject({
   kind: z.literal('bulk'),
   connectionId: z.string().min(1),
   jobId: z.string().min(1),
+  /** the chain of steps this one belongs to (a step of a superseded chain does nothing) and its place in it */
+  chainId: z.string().min(1).optional(),
+  chainStep: z.number().int().min(0).optional(),
   lock: z.string().min(1),
   attempt: z.number().int().min(0),
   throttled: z.number().int().min(0).optional(),

@@ -5,11 +5,14 @@ import { localLock, remoteLock } from './queue-event';
 import { keys } from './state/keys';
 import { Repo } from './state/repo';
 import { retryError } from './worker';
+import { kickStalledBulkJobs } from './bulk-sync';
 
 export interface SweepResult {
   redrivenInbox: number;
   retriedErrors: number;
   trimmedActivity: number;
+  /** bulk jobs whose chain of steps had stopped, started again */
+  kickedBulkJobs: number;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
     await deps.queue.push([{ kind: 'incoming', connectionId: entry.connectionId, messageId: entry.messageId, lock, attempt: 0 }]);
     redrivenInbox += 1;
   }
+  const kickedBulkJobs = await kickStalledBulkJobs(deps);
   let retriedErrors = 0;
   for (const record of await repo.listErrors()) {
     if (record.autoRetryAt !== null && Date.parse(record.autoRetryAt) <= now) {
@@ -59,5 +63,5 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
   if (redrivenInbox + retriedErrors > 0) {
     await logActivity(deps, { connectionId: null, direction: 'local', type: 'sweeper', issueKey: null, remoteIssueKey: null, outcome: 'info', message: `re-drove ${redrivenInbox} inbox entries, retried ${retriedErrors} errors` });
   }
-  return { redrivenInbox, retriedErrors, trimmedActivity };
+  return { redrivenInbox, retriedErrors, trimmedActivity, kickedBulkJobs };
 }

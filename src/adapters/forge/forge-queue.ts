@@ -1,5 +1,5 @@
-import { Queue } from '@forge/events';
-import type { QueuePort, QueuePushOptions } from '../../ports/queue';
+import { Queue, RateLimitError } from '@forge/events';
+import { QueueError, type QueuePort, type QueuePushOptions } from '../../ports/queue';
 import type { QueueEvent } from '../../sync/queue-event';
 
 export const SYNC_QUEUE = 'sync-queue';
@@ -18,7 +18,13 @@ export class ForgeQueue implements QueuePort {
         concurrency: { key: event.lock.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 200), limit: 1 },
         ...(options?.delaySeconds !== undefined && options.delaySeconds > 0 ? { delayInSeconds: Math.min(900, Math.round(options.delaySeconds)) } : {}),
       }));
-      await this.queue.push(batch);
+      try {
+        await this.queue.push(batch);
+      } catch (error) {
+        // 500 events per minute per installation: https://developer.atlassian.com/platform/forge/limits-async-events/
+        if (error instanceof RateLimitError) throw new QueueError(`Forge refused the push: ${error.message}`, true);
+        throw error;
+      }
       this.pushed += batch.length;
     }
   }
