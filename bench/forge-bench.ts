@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { AsyncQueue } from '../sandbox/forge/async-queue';
+import { KvsStore } from '../sandbox/forge/kvs-store';
 import { ForgePlatform } from '../sandbox/forge/platform';
+import { Scheduler } from '../sandbox/forge/scheduler';
 import { JiraSite } from '../sandbox/jira/site';
 
 /**
@@ -9,7 +13,9 @@ import { JiraSite } from '../sandbox/jira/site';
  * - overhead per invocation: median time of a no-op resolver invoked through the platform
  *   (in process, and over HTTP `POST /_sandbox/invoke`), minus the median of calling the same
  *   handler directly without the platform;
- * - KVS throughput through the real @forge/kvs: sets and gets per second inside one invocation.
+ * - KVS throughput through the real @forge/kvs: sets and gets per second inside one invocation;
+ * - scale (`runScaleBench`): the cost of one queue dispatch and of one KVS prefix query with 1,000
+ *   and with 10,000 rows in the installation's SQLite file, so that growth with the backlog shows.
  * Run directly with `npx tsx bench/forge-bench.ts`, or call `runForgeBench()`.
  */
 
@@ -63,7 +69,9 @@ async function timed(n: number, fn: () => Promise<unknown>): Promise<number[]> {
 export async function runForgeBench(opts: ForgeBenchOptions = {}): Promise<ForgeBenchFigures> {
   const invocations = opts.invocations ?? 2000;
   const kvsOps = opts.kvsOps ?? 5000;
-  const platform = new ForgePlatform({ appRoot: FIXTURE, dataDir: opts.dataDir ?? null });
+  // the figures are of the platform's own cost: Forge's rate quotas (thousands of invocations and KVS
+  // operations a minute here) are switched off, the size limits stay
+  const platform = new ForgePlatform({ appRoot: FIXTURE, dataDir: opts.dataDir ?? null, quotaScale: Number.POSITIVE_INFINITY });
   const site = JiraSite.create({ name: 'internal', db: ':memory:', seed: 'default' });
   try {
     await site.listen(0, '127.0.0.1');
@@ -100,6 +108,85 @@ export async function runForgeBench(opts: ForgeBenchOptions = {}): Promise<Forge
   }
 }
 
+/** per-operation cost of the queue and of KVS prefix queries at one table size */
+export interface ScaleFigures {
+  rows: number;
+  /** µs per event pushed (50 per push, as @forge/events sends them), with the backlog growing to `rows` */
+  queuePushUs: number;
+  /** µs per dispatch (one event delivered and the next one started) with about `rows` events waiting */
+  queueDispatchUs: number;
+  /** dispatches measured */
+  dispatches: number;
+  /** µs per `query beginsWith(prefix)` (10 matches each) over `rows` keys */
+  kvsPrefixQueryUs: number;
+  queries: number;
+}
+
+/**
+ * The queue as the platform runs it (AsyncQueue over an installation's SQLite database, platform
+ * clock frozen, consumers that answer at once), and KVS prefix queries on KvsStore, the layer the
+ * `/api/v1/query` endpoint serves from. Half of the events carry a concurrency key (one per
+ * "issue", limit 1, 10 events per key), as the app pushes them.
+ */
+async function scaleAt(rows: number, dispatches: number, queries: number): Promise<ScaleFigures> {
+  const db = new Database(':memory:');
+  const scheduler = new Scheduler(() => 0);
+  let delivered = 0;
+  let target = Number.POSITIVE_INFINITY;
+  let reached: () => void = () => undefined;
+  const queue = new AsyncQueue({
+    db, scheduler, backoffScale: 1,
+    hasConsumer: () => true,
+    deliver: async () => {
+      await Promise.resolve();
+      delivered += 1;
+      if (delivered >= target) reached();
+    },
+    writeDeadLetter: () => undefined,
+    changed: () => undefined,
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < rows; i += 50) {
+    const payload = Array.from({ length: Math.min(50, rows - i) }, (_, j) => {
+      const n = i + j;
+      return n % 2 === 0 ? { body: { n } } : { body: { n }, concurrency: { key: `issue-${Math.floor(n / 20)}`, limit: 1 } };
+    });
+    const outcome = queue.push({ queueName: 'bench-queue', jobId: `job-${i}`, payload });
+    if (outcome.status !== 201) throw new Error(`push refused: ${JSON.stringify(outcome)}`);
+  }
+  const queuePushUs = ((performance.now() - t0) * 1000) / rows;
+  const started = delivered;
+  const t1 = performance.now();
+  await new Promise<void>((resolve) => {
+    target = started + dispatches;
+    reached = resolve;
+    if (delivered >= target) resolve();
+  });
+  const queueDispatchUs = ((performance.now() - t1) * 1000) / dispatches;
+  queue.close();
+
+  const store = new KvsStore(db, () => 0);
+  const groupOf = (i: number): number => Math.floor(i / 10);
+  for (let i = 0; i < rows; i++) store.set('', `link:c${groupOf(i) % 7}:g${groupOf(i)}:${i}`, { i, twin: `CLOUD-${i}` });
+  const groups = Math.ceil(rows / 10);
+  const t2 = performance.now();
+  for (let q = 0; q < queries; q++) {
+    const g = (q * 7919) % groups;
+    const found = store.query('', `link:c${g % 7}:g${g}:`, undefined, 100).items.length;
+    if (found !== 10) throw new Error(`prefix query ${g} found ${found} keys, not 10`);
+  }
+  const kvsPrefixQueryUs = ((performance.now() - t2) * 1000) / queries;
+  db.close();
+  return { rows, queuePushUs, queueDispatchUs, dispatches, kvsPrefixQueryUs, queries };
+}
+
+/** queue dispatch and KVS prefix query cost at 1,000 and at 10,000 rows */
+export async function runScaleBench(opts: { sizes?: number[]; dispatches?: number; queries?: number } = {}): Promise<ScaleFigures[]> {
+  const out: ScaleFigures[] = [];
+  for (const rows of opts.sizes ?? [1_000, 10_000]) out.push(await scaleAt(rows, opts.dispatches ?? 500, opts.queries ?? 10_000));
+  return out;
+}
+
 if (require.main === module) {
   void runForgeBench().then((f) => {
     const rows: [string, string][] = [
@@ -110,9 +197,16 @@ if (require.main === module) {
       [`kvs.set through @forge/kvs (${f.kvsOps})`, `${Math.round(f.kvsSetPerSecond)} ops/s`],
       [`kvs.get through @forge/kvs (${f.kvsOps})`, `${Math.round(f.kvsGetPerSecond)} ops/s`],
     ];
-    const w = Math.max(...rows.map(([k]) => k.length));
-    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
-  }, (e: unknown) => {
+    return runScaleBench().then((scale) => {
+      for (const s of scale) {
+        rows.push([`queue push, backlog growing to ${s.rows} events (per event)`, `${s.queuePushUs.toFixed(1)} µs`]);
+        rows.push([`queue dispatch with ~${s.rows} events waiting (per dispatch, ${s.dispatches})`, `${s.queueDispatchUs.toFixed(1)} µs`]);
+        rows.push([`KVS prefix query over ${s.rows} keys (per query, ${s.queries})`, `${s.kvsPrefixQueryUs.toFixed(1)} µs`]);
+      }
+      const w = Math.max(...rows.map(([k]) => k.length));
+      for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+    });
+  }).catch((e: unknown) => {
     process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exitCode = 1;
   });

@@ -2,9 +2,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { MountedHandler } from '../jira/contract';
 import type { InstallationRuntime } from './installation';
+import { FORGE_LIMITS, LIMIT_SOURCES, type InvocationLimits } from './limits/forge-limits';
+import { InvocationPayloadTooLargeError, InvocationRateLimitError } from './limits/invocation-limits';
 
-/** Forge's invocation payload limit, applied to web trigger request bodies. */
-export const MAX_WEB_TRIGGER_BODY_BYTES = 5 * 1024 * 1024;
+/**
+ * Forge's invocation request payload limit, applied to web trigger and resolver bodies as they are
+ * read (the whole request, headers and query included, is checked again before the invocation).
+ * https://developer.atlassian.com/platform/forge/events-reference/web-trigger/ → invocation limits.
+ */
+export const MAX_WEB_TRIGGER_BODY_BYTES = FORGE_LIMITS.invocations.requestPayloadBytes;
+
+/**
+ * The status an invocation's failure answers: 429 for a rate limit (the invocation did not run),
+ * 413 for a request over the payload limit; anything else (a throw, a timeout, a response over the
+ * payload limit) is the function's failure, 500.
+ */
+function failureStatus(e: unknown): 429 | 413 | 500 {
+  if (e instanceof InvocationRateLimitError) return 429;
+  if (e instanceof InvocationPayloadTooLargeError) return 413;
+  return 500;
+}
 
 class BodyTooLarge extends Error {}
 
@@ -53,6 +70,8 @@ export interface RouteHost {
   webTriggerStarted(): void;
   webTriggerFinished(): void;
   pending(): number;
+  /** the invocation limits in force (request and response payload sizes) */
+  limits: InvocationLimits;
 }
 
 export const ResolverCallContextSchema = z.looseObject({
@@ -88,7 +107,7 @@ export function sandboxRoutes(host: RouteHost): MountedHandler {
       if (req.method !== 'POST') return sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'POST only' } });
       let raw: unknown;
       try {
-        raw = JSON.parse(await readBody(req, MAX_WEB_TRIGGER_BODY_BYTES));
+        raw = JSON.parse(await readBody(req, host.limits.requestPayloadBytes));
       } catch (e) {
         return sendJson(res, e instanceof BodyTooLarge ? 413 : 400, { error: { name: 'BadRequest', message: e instanceof BodyTooLarge ? e.message : 'request body is not valid JSON' } });
       }
@@ -100,7 +119,7 @@ export function sandboxRoutes(host: RouteHost): MountedHandler {
         const result = await host.invokeResolver(inst, body.data.moduleKey, body.data.functionKey, body.data.payload, body.data.context ?? {});
         return sendJson(res, 200, { result: result === undefined ? null : result });
       } catch (e) {
-        return sendJson(res, e instanceof ResolverRequestError ? 400 : 500, errorBody(e));
+        return sendJson(res, e instanceof ResolverRequestError ? 400 : failureStatus(e), errorBody(e));
       }
     }
     return sendJson(res, 404, { error: { name: 'NotFound', message: `no sandbox route ${url.pathname}` } });
@@ -127,9 +146,9 @@ export function webTriggerRoute(host: RouteHost): MountedHandler {
       if (!m || !inst || !moduleKey) return sendJson(res, 404, { message: 'web trigger not found' });
       let body: string;
       try {
-        body = await readBody(req, MAX_WEB_TRIGGER_BODY_BYTES);
+        body = await readBody(req, host.limits.requestPayloadBytes);
       } catch (e) {
-        return sendJson(res, e instanceof BodyTooLarge ? 413 : 400, { message: e instanceof Error ? e.message : 'bad request' });
+        return sendJson(res, e instanceof BodyTooLarge ? 413 : 400, { message: e instanceof BodyTooLarge ? `${e.message} (${LIMIT_SOURCES.webTrigger})` : e instanceof Error ? e.message : 'bad request' });
       }
       const queryParameters: Record<string, string[]> = {};
       for (const [k, v] of url.searchParams) (queryParameters[k] ??= []).push(v);
@@ -146,7 +165,8 @@ export function webTriggerRoute(host: RouteHost): MountedHandler {
       try {
         result = await host.invokeWebTrigger(inst, moduleKey, request);
       } catch (e) {
-        return sendJson(res, 500, { message: `web trigger function failed: ${e instanceof Error ? e.message : String(e)}` });
+        const status = failureStatus(e);
+        return sendJson(res, status, { message: status === 500 ? `web trigger function failed: ${e instanceof Error ? e.message : String(e)}` : e instanceof Error ? e.message : String(e) });
       }
       const parsed = WebTriggerResponseSchema.safeParse(result);
       if (!parsed.success) return sendJson(res, 500, { message: 'the web trigger function returned a result that is not a web trigger response' });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { KVS_LIMITS, KvsError, type KvsStore, type Namespace, type StoredItem, checkKey, checkValue } from './kvs-store';
+import { KvsError, type KvsStore, type Namespace, type StoredItem, checkKey, checkValue } from './kvs-store';
+import { LIMIT_SOURCES } from './limits/forge-limits';
+import type { KvsRequestCost } from './limits/kvs-quota';
 
 /**
  * The KVS service behind `__forge_fetch__({type: 'kvs'}, '/api/v1/...')`, speaking the wire format
@@ -47,7 +49,8 @@ const entityNs = (name: string): Namespace => {
 const nsOf = (entityName: string | undefined): Namespace => (entityName === undefined ? '' : entityNs(entityName));
 
 function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const text = JSON.stringify(body);
+  return new Response(text, { status, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } });
 }
 const empty = (): Response => new Response(null, { status: 204 });
 
@@ -137,6 +140,105 @@ function uniqueKeys(items: { key: string; entityName?: string | undefined }[], w
   }
 }
 
+/**
+ * "Each batch operation can contain a maximum of 25 keys"
+ * (https://developer.atlassian.com/platform/forge/storage-reference/batchops-entities). The page names no
+ * error code: 400 TOO_MANY_OPERATIONS, as for a transaction over 25 operations, is the sandbox's choice.
+ */
+function checkBatchSize(store: KvsStore, n: number): void {
+  if (n === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
+  const max = store.limits.batchMaxItems;
+  if (n > max) throw new KvsError(400, 'TOO_MANY_OPERATIONS', `Each batch operation can contain a maximum of ${max} keys (got ${n}).`);
+}
+
+/**
+ * Batch and transaction payloads: 4MB documented, 1MB enforced while FRGE-1916 stands
+ * (https://developer.atlassian.com/platform/forge/storage-reference/batchops,
+ * https://developer.atlassian.com/platform/forge/storage-reference/transactions). No error code is
+ * documented: 413 PAYLOAD_TOO_LARGE is the sandbox's choice.
+ */
+function checkPayloadSize(store: KvsStore, endpoint: string, bytes: number): void {
+  if (!endpoint.startsWith('/api/v1/batch/') && endpoint !== '/api/v1/transaction') return;
+  const max = store.limits.batchPayloadBytes;
+  if (bytes > max) throw new KvsError(413, 'PAYLOAD_TOO_LARGE', `The request payload of ${bytes} bytes is over the ${max} bytes a batch or transaction may carry (${LIMIT_SOURCES.kvsBatch}).`);
+}
+
+const WRITE_ENDPOINTS = new Set([
+  '/api/v1/set', '/api/v1/delete', '/api/v1/secret/set', '/api/v1/secret/delete', '/api/v1/entity/set', '/api/v1/entity/delete',
+  '/api/v1/batch/set', '/api/v1/batch/delete', '/api/v1/transaction',
+]);
+const CostItem = z.looseObject({ key: z.string(), value: z.unknown().optional(), entityName: z.string().optional() });
+const CostBody = z.union([
+  z.array(CostItem),
+  z.looseObject({ key: z.string().optional(), value: z.unknown().optional(), entityName: z.string().optional(), set: z.array(CostItem).optional(), delete: z.array(CostItem).optional(), where: z.array(z.looseObject({ values: z.array(z.unknown()) })).optional() }),
+]);
+
+/**
+ * What a KVS request costs against the operation limits (limits/kvs-quota.ts), read from its path and
+ * body before it runs: read or write, batch or transaction, request bytes, and the bytes each key
+ * receives. A body this cannot read costs its size (the request itself then fails with 400).
+ */
+export function kvsRequestCost(path: string, init: { body?: unknown } | undefined): KvsRequestCost {
+  const endpoint = path.replace(/\?.*$/, '');
+  const text = typeof init?.body === 'string' ? init.body : '';
+  const cost: KvsRequestCost = {
+    access: WRITE_ENDPOINTS.has(endpoint) ? 'write' : 'read',
+    batch: endpoint.startsWith('/api/v1/batch/'),
+    transaction: endpoint === '/api/v1/transaction',
+    requestBytes: Buffer.byteLength(text),
+    keyWrites: [],
+  };
+  let raw: unknown;
+  try {
+    raw = text ? JSON.parse(text) : undefined;
+  } catch {
+    return cost;
+  }
+  const parsed = CostBody.safeParse(raw);
+  if (!parsed.success) return cost;
+  const keyOf = (it: { key: string; entityName?: string | undefined }): string => `${endpoint.includes('/secret/') ? 'secret' : it.entityName ?? ''}\u0000${it.key}`;
+  const writeOf = (it: z.infer<typeof CostItem>): { key: string; bytes: number } => ({
+    key: keyOf(it), bytes: it.value === undefined ? Buffer.byteLength(it.key) : Buffer.byteLength(JSON.stringify(it.value) ?? ''),
+  });
+  const b = parsed.data;
+  if (endpoint === '/api/v1/query') {
+    const v = Array.isArray(b) ? undefined : b.where?.[0]?.values[0];
+    cost.queryPrefix = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+  } else if (cost.access === 'write') {
+    if (Array.isArray(b)) cost.keyWrites = b.map(writeOf);
+    else if (cost.transaction) cost.keyWrites = [...(b.set ?? []), ...(b.delete ?? [])].map(writeOf);
+    else if (b.key !== undefined) cost.keyWrites = [writeOf({ ...b, key: b.key })];
+  }
+  return cost;
+}
+
+/** true when kvsKeyReads needs the answer's text (a batch get); the other reads need its size only */
+export function kvsKeyReadsNeedAnswer(path: string): boolean {
+  return path.replace(/\?.*$/, '') === '/api/v1/batch/get';
+}
+
+/**
+ * The bytes each key answered in a read's response (for the per-key read limit): a get answers for
+ * its key (the whole answer, `answerBytes`); a batch get for each item it found (from `answer`).
+ */
+export function kvsKeyReads(path: string, init: { body?: unknown } | undefined, answerBytes: number, answer?: string): { key: string; bytes: number }[] {
+  const endpoint = path.replace(/\?.*$/, '');
+  const ns = (entityName: unknown): string => (endpoint.includes('/secret/') ? 'secret' : typeof entityName === 'string' ? entityName : '');
+  try {
+    if (endpoint.endsWith('/get') && !endpoint.startsWith('/api/v1/batch/')) {
+      const req = CostItem.safeParse(typeof init?.body === 'string' ? JSON.parse(init.body) : undefined);
+      return req.success ? [{ key: `${ns(req.data.entityName)}\u0000${req.data.key}`, bytes: answerBytes }] : [];
+    }
+    if (endpoint === '/api/v1/batch/get' && answer) {
+      const r = z.looseObject({ successfulKeys: z.array(CostItem) }).safeParse(JSON.parse(answer));
+      return r.success ? r.data.successfulKeys.map((it) => ({ key: `${ns(it.entityName)}\u0000${it.key}`, bytes: Buffer.byteLength(JSON.stringify(it)) })) : [];
+    }
+  } catch {
+    return []; // a body that is not JSON was refused with 400 and read nothing
+  }
+  return [];
+}
+
 /** Serve one KVS request for the installation owning `store`. */
 export function handleKvsRequest(store: KvsStore, path: string, init: { method?: string; body?: unknown } | undefined): Response {
   try {
@@ -148,7 +250,9 @@ export function handleKvsRequest(store: KvsStore, path: string, init: { method?:
     } catch {
       throw new KvsError(400, 'BAD_REQUEST', 'Provided request body is not valid JSON.');
     }
-    return route(store, path.replace(/\?.*$/, ''), body);
+    const endpoint = path.replace(/\?.*$/, '');
+    checkPayloadSize(store, endpoint, typeof init?.body === 'string' ? Buffer.byteLength(init.body) : 0);
+    return route(store, endpoint, body);
   } catch (e) {
     if (e instanceof KvsError) return json(e.status, { code: e.code, message: e.message });
     return json(500, { code: 'INTERNAL_SERVER_ERROR', message: e instanceof Error ? e.message : String(e) });
@@ -189,8 +293,8 @@ function route(store: KvsStore, path: string, body: unknown): Response {
       throw new KvsError(400, 'INVALID_ENTITY_INDEX', 'Custom entity index queries are not provided by the sandbox (the app does not declare storage entities).');
     case '/api/v1/query': {
       const b = parse(QueryBody, body);
-      const limit = b.limit ?? KVS_LIMITS.defaultQueryLimit;
-      if (limit < 1 || limit > KVS_LIMITS.maxQueryLimit) throw new KvsError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be between 1 and ${KVS_LIMITS.maxQueryLimit}.`);
+      const limit = b.limit ?? store.limits.defaultQueryLimit;
+      if (limit < 1 || limit > store.limits.maxQueryLimit) throw new KvsError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be between 1 and ${store.limits.maxQueryLimit}.`);
       const where = b.where ?? [];
       if (where.length > 1) throw new KvsError(400, 'QUERY_WHERE_INVALID', 'KVS queries should contain only a single "where" clause.');
       let prefix = '';
@@ -210,7 +314,7 @@ function route(store: KvsStore, path: string, body: unknown): Response {
     }
     case '/api/v1/batch/set': {
       const items = parse(BatchSetBody, body);
-      if (items.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
+      checkBatchSize(store, items.length);
       uniqueKeys(items, 'batch');
       return json(200, eachItem(items, (it) => {
         const ttl = ttlMs(it.options?.ttl);
@@ -220,7 +324,7 @@ function route(store: KvsStore, path: string, body: unknown): Response {
     }
     case '/api/v1/batch/get': {
       const items = parse(BatchKeysBody, body);
-      if (items.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
+      checkBatchSize(store, items.length);
       return json(200, eachItem(items, (it) => {
         const found = store.get(nsOf(it.entityName), it.key);
         if (!found) throw new KvsError(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
@@ -230,7 +334,7 @@ function route(store: KvsStore, path: string, body: unknown): Response {
     }
     case '/api/v1/batch/delete': {
       const items = parse(BatchKeysBody, body);
-      if (items.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A batch must contain at least one request.');
+      checkBatchSize(store, items.length);
       uniqueKeys(items, 'batch');
       return json(200, eachItem(items, (it) => {
         store.delete(nsOf(it.entityName), it.key);
@@ -244,11 +348,11 @@ function route(store: KvsStore, path: string, body: unknown): Response {
       const checks = t.check ?? [];
       const all = [...sets, ...deletes, ...checks];
       if (all.length === 0) throw new KvsError(400, 'BAD_REQUEST', 'A transaction must contain at least one operation.');
-      if (all.length > KVS_LIMITS.maxTransactionOps) throw new KvsError(400, 'TOO_MANY_OPERATIONS', `Each transaction can contain a maximum of ${KVS_LIMITS.maxTransactionOps} operations (got ${all.length}).`);
+      if (all.length > store.limits.transactionMaxOps) throw new KvsError(400, 'TOO_MANY_OPERATIONS', `Each transaction can contain a maximum of ${store.limits.transactionMaxOps} operations (got ${all.length}).`);
       uniqueKeys(all, 'transaction');
       // validate everything before touching storage
-      for (const s of sets) { checkKey(s.key); checkValue(s.value); nsOf(s.entityName); }
-      for (const d of [...deletes, ...checks]) { checkKey(d.key); nsOf(d.entityName); }
+      for (const s of sets) { checkKey(s.key, store.limits); checkValue(s.value, store.limits); nsOf(s.entityName); }
+      for (const d of [...deletes, ...checks]) { checkKey(d.key, store.limits); nsOf(d.entityName); }
       store.atomically(() => {
         const failed: string[] = [];
         for (const op of all) {

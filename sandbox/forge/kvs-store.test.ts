@@ -1,5 +1,12 @@
 import Database from 'better-sqlite3';
-import { KvsError, KvsStore, checkKey, checkValue } from './kvs-store';
+import { FORGE_LIMITS } from './limits/forge-limits';
+import { KvsError, KvsStore, binaryCompare, checkKey, checkValue, prefixSuccessor } from './kvs-store';
+
+const nested = (levels: number): unknown => {
+  let v: unknown = 1;
+  for (let i = 0; i < levels; i++) v = { d: v };
+  return v;
+};
 
 describe('KvsStore', () => {
   let now = 0;
@@ -22,11 +29,25 @@ describe('KvsStore', () => {
     expect(() => checkKey(key)).not.toThrow();
   });
 
-  it('refuses values over 240 KiB and deeper than 32 levels', () => {
-    expect(() => checkValue('x'.repeat(240 * 1024))).toThrow(expect.objectContaining({ code: 'MAX_SIZE' }));
-    let deep: unknown = 1;
-    for (let i = 0; i < 33; i++) deep = { d: deep };
-    expect(() => checkValue(deep)).toThrow(expect.objectContaining({ code: 'MAX_DEPTH' }));
+  // https://developer.atlassian.com/platform/forge/limits-kvs-ce: "Value size 240 KiB", "Object depth 31"
+  it.each([
+    ['a value of exactly 240 KiB', 'x'.repeat(240 * 1024 - 2), undefined],
+    ['a value one byte over 240 KiB', 'x'.repeat(240 * 1024 - 1), 'MAX_SIZE'],
+    ['objects nested 31 deep', nested(31), undefined],
+    ['objects nested 32 deep', nested(32), 'MAX_DEPTH'],
+  ])('checks %s', (_what, value, code) => {
+    if (code === undefined) expect(() => checkValue(value)).not.toThrow();
+    else expect(() => checkValue(value)).toThrow(expect.objectContaining({ code, status: 400 }));
+  });
+
+  it('checks keys and values against the limits it is given', () => {
+    const tight = { ...FORGE_LIMITS.kvs, maxKeyLength: 3, maxValueBytes: 4, maxDepth: 1 };
+    expect(() => checkKey('abcd', tight)).toThrow(expect.objectContaining({ code: 'KEY_TOO_LONG' }));
+    expect(() => checkValue('abc', tight)).toThrow(expect.objectContaining({ code: 'MAX_SIZE' }));
+    expect(() => checkValue(nested(2), { ...tight, maxValueBytes: 100 })).toThrow(expect.objectContaining({ code: 'MAX_DEPTH' }));
+    store.limits = tight;
+    expect(() => store.set('', 'long', 1)).toThrow(expect.objectContaining({ code: 'KEY_TOO_LONG' }));
+    expect(store.keys('')).toEqual([]);
   });
 
   it('keeps namespaces apart and keeps createdAt across updates', () => {
@@ -65,5 +86,44 @@ describe('KvsStore', () => {
     const second = store.query('', 'b:', 'b:2', 2);
     expect(second.items.map((i) => i.key)).toEqual(['b:3']);
     expect(second.more).toBe(false);
+  });
+
+  it.each([
+    ['b:', 'b;'],
+    ['a', 'b'],
+    ['z\u00ff', 'z\u0100'],
+    ['\ud7ff', '\ue000'],
+    ['x\u{10ffff}', 'y'],
+    ['\u{10ffff}', undefined],
+    ['', undefined],
+  ])('bounds the keys starting with %j below %j', (prefix, upper) => {
+    expect(prefixSuccessor(prefix)).toBe(upper);
+  });
+
+  it('finds exactly the keys of a prefix, in SQLite order, with the cursor, for any characters', () => {
+    const keys = ['p', 'p:', 'p:a', 'p:b', 'p:\u00a0x', 'p:\u3000x', 'p.', 'o', 'q', 'p:zz', 'p:\ufeff'];
+    for (const k of keys) store.set('', k, k);
+    const all = (prefix: string): string[] => {
+      const out: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = store.query('', prefix, after, 2);
+        out.push(...page.items.map((i) => i.key));
+        if (!page.more) return out;
+        after = page.items[page.items.length - 1]?.key;
+      }
+    };
+    const expected = (prefix: string): string[] => keys.filter((k) => k.startsWith(prefix)).sort(binaryCompare);
+    for (const prefix of ['p:', 'p', '', 'p:\u3000', 'nothing']) expect(all(prefix)).toEqual(expected(prefix));
+    // a cursor before the prefix starts at the prefix
+    expect(store.query('', 'p:', 'a', 10).items.map((i) => i.key)).toEqual(expected('p:'));
+  });
+
+  it('reads a prefix as a range of the primary key', () => {
+    const db = new Database(':memory:');
+    new KvsStore(db, () => 0);
+    const plan = db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN SELECT key FROM kvs WHERE ns = '' AND key >= 'p:' AND key < 'p;' AND substr(key, 1, 2) = 'p:' ORDER BY key LIMIT 11`).all().map((r) => r.detail).join(' | ');
+    expect(plan).toMatch(/SEARCH kvs USING PRIMARY KEY \(ns=\? AND key>\? AND key<\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 });

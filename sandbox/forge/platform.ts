@@ -11,12 +11,18 @@ import { compileFilterExpression, type FilterExpression } from './filter-express
 import { loadHandlers, type ForgeHandler } from './handler-loader';
 import { ResolverRequestError, sandboxRoutes, webTriggerRoute, type ResolverCallContext, type RouteHost, type WebTriggerRequest } from './http-routes';
 import { InstallationRuntime, type Installation, type InvocationKind, type PlatformServices } from './installation';
+import { FORGE_LIMITS, LIMIT_SOURCES, resolveForgeLimits, type ForgeLimitOverrides, type ForgeLimits } from './limits/forge-limits';
+import { InstallationGate } from './limits/installation-gate';
+import { InvocationPayloadTooLargeError, InvocationQuota, InvocationResponseTooLargeError, invocationTimeoutSeconds, jsonBytes } from './limits/invocation-limits';
 import { SCHEDULE_INTERVALS, loadManifest, validateManifest, type LoadedManifest } from './manifest';
 import { Scheduler, type TimerHandle } from './scheduler';
 
 export type { Installation, InstallationStats, InvokeOptions } from './installation';
 export type { DeadLetter, AsyncEvent } from './async-queue';
 export { DEAD_LETTER_PREFIX } from './async-queue';
+export type { ForgeLimitOverrides, ForgeLimits } from './limits/forge-limits';
+export { FORGE_LIMITS } from './limits/forge-limits';
+export { InvocationPayloadTooLargeError, InvocationRateLimitError, InvocationResponseTooLargeError } from './limits/invocation-limits';
 
 export interface ForgePlatformOptions {
   /** folder holding manifest.yml and src/ */
@@ -34,6 +40,14 @@ export interface ForgePlatformOptions {
   retryBackoffScale?: number;
   /** platform log lines (failed invocations, dead letters); default: dropped */
   log?: (line: string) => void;
+  /**
+   * tighten, raise or switch off (Infinity) any emulated Forge limit, e.g.
+   * `{ kvs: { writeUnitsPerMinute: 5 }, events: { eventsPerMinute: 10 } }`. Default: the documented
+   * limits (sandbox/forge/limits/forge-limits.ts, table in sandbox/forge/README.md).
+   */
+  limits?: ForgeLimitOverrides;
+  /** multiplies every per-window quota (KVS, async events, invocation rates) before `limits` apply; default 1 */
+  quotaScale?: number;
 }
 
 /** one invocation starting or ending (see ForgePlatform.onInvocation) */
@@ -45,10 +59,12 @@ export interface InvocationEvent {
   functionKey: string;
   /** for 'end': the error, if the invocation failed or timed out */
   error?: Error;
+  /** the invocation chain (cyclic invocation limit): a consumer shares the chain of the invocation that pushed its event */
+  chain: string;
 }
 
 /** Forge's time limits per kind of invocation, in seconds (a consumer uses its function's timeoutSeconds) */
-export const INVOCATION_TIMEOUTS_S = { trigger: 25, webtrigger: 55, resolver: 25, consumer: 55, scheduled: 55 } as const;
+export const INVOCATION_TIMEOUTS_S = FORGE_LIMITS.invocations.timeoutSeconds;
 
 const ENVIRONMENT_ID = '6a1f3c2e-0d5b-4e7a-9c1d-2b3a4c5d6e7f';
 
@@ -72,10 +88,22 @@ export class ForgePlatform {
   private idleCheckQueued = false;
   private closed = false;
   private readonly invocationListeners = new Set<(e: InvocationEvent) => void>();
+  /** the limits in force (the documented ones unless the options changed them) */
+  readonly limits: ForgeLimits;
+  private readonly invocationQuota: InvocationQuota;
+  private readonly gates = new Map<InstallationRuntime, InstallationGate>();
+  /** functions whose timeoutSeconds applies: referenced by consumer or scheduled trigger modules only */
+  private longTimeoutFunctions = new Set<string>();
+  /** queues whose consumer runs longer than 55 s (100 KB per event) */
+  private longRunningQueues = new Set<string>();
+  /** requests and invocations refused by a limit, by limit ("kvs.writeUnitsPerMinute", ...) */
+  private readonly refusals = new Map<string, number>();
 
   constructor(opts: ForgePlatformOptions) {
     this.opts = opts;
     this.scheduler = new Scheduler(opts.now ?? Date.now);
+    this.limits = resolveForgeLimits(opts.limits, opts.quotaScale);
+    this.invocationQuota = new InvocationQuota(this.limits.invocations);
   }
 
   /** validate the manifest and load the handlers (idempotent); rejects with the validator's messages */
@@ -100,6 +128,13 @@ export class ForgePlatform {
     if (problems.length) throw new Error(`manifest.yml cannot be run:\n${problems.join('\n')}`);
     this.handlers = loadHandlers(this.opts.appRoot, loaded.functions.values());
     this.egress = new EgressFilteringService(loaded.egress);
+    // limits-invocation: timeoutSeconds "applies to function modules that are only referenced by
+    // consumer or scheduled trigger modules"
+    const m = loaded.manifest.modules;
+    const elsewhere = new Set([...m.trigger.map((t) => t.function), ...m.webtrigger.map((w) => w.function), ...[...loaded.resolverModules.values()].map((r) => r.functionKey)]);
+    this.longTimeoutFunctions = new Set([...m.consumer.map((c) => c.function), ...m.scheduledTrigger.map((s) => s.function)].filter((f) => !elsewhere.has(f)));
+    const longRunning = (f: string): boolean => this.longTimeoutFunctions.has(f) && (loaded.functions.get(f)?.timeoutSeconds ?? 0) > this.limits.events.longRunningAboveSeconds;
+    this.longRunningQueues = new Set(m.consumer.filter((c) => longRunning(c.function)).map((c) => c.queue));
     this.loaded = loaded;
     return { warnings: validation.warnings };
   }
@@ -117,12 +152,25 @@ export class ForgePlatform {
       dbFile = path.join(this.opts.dataDir, `forge-${site.name}.sqlite`);
     }
     const rt = new InstallationRuntime(site, this.services(), dbFile, (inst, ev) => this.onProductEvent(inst, ev));
+    rt.kvs.limits = this.limits.kvs;
+    rt.queue.setLimits(this.limits.events);
+    this.gates.set(rt, new InstallationGate(this.limits, this.longRunningQueues, () => this.scheduler.now(), (limit, message) => this.limitRefused(rt, limit, message)));
     this.bySite.set(site, rt);
     const host = this.routeHost(site);
     site.mount('/_sandbox/', sandboxRoutes(host));
     site.mount('/x1/', webTriggerRoute(host));
     for (const s of loaded.manifest.modules.scheduledTrigger) this.scheduleRepeating(rt, s.key, s.function, SCHEDULE_INTERVALS[s.interval]);
     return this.publicInstallation(rt);
+  }
+
+  /** how often each limit refused something since the start, by limit ("kvs.writeUnitsPerMinute", "events.eventsPerMinute", ...) */
+  limitRefusals(): Record<string, number> {
+    return Object.fromEntries(this.refusals);
+  }
+
+  private limitRefused(inst: InstallationRuntime, limit: string, message: string): void {
+    this.refusals.set(limit, (this.refusals.get(limit) ?? 0) + 1);
+    this.log(`[${inst.siteName}] limit ${limit}: ${message}`);
   }
 
   /** observe invocations starting and ending (tests, benchmarks); returns the unsubscribe function */
@@ -157,9 +205,9 @@ export class ForgePlatform {
    */
   waitForSettled(): Promise<void> {
     return this.waitUntil(() => {
-      let n = this.active + this.webTriggerCalls;
-      for (const rt of this.bySite.values()) n += rt.queue.dueOrRunning();
-      return n === 0;
+      if (this.active + this.webTriggerCalls > 0) return false;
+      for (const rt of this.bySite.values()) if (rt.queue.hasDueOrRunning()) return false;
+      return true;
     });
   }
 
@@ -184,6 +232,7 @@ export class ForgePlatform {
     this.scheduler.close();
     for (const rt of this.bySite.values()) rt.close();
     this.bySite.clear();
+    this.gates.clear();
     for (const w of this.idleWaiters.splice(0)) w.resolve();
   }
 
@@ -233,9 +282,30 @@ export class ForgePlatform {
     const loaded = this.requireLoaded();
     const handler = this.handlers?.get(functionKey);
     if (!handler) return Promise.reject(new Error(`unknown function '${functionKey}'`));
-    const timeoutS = kind === 'consumer' || kind === 'scheduled' ? loaded.functions.get(functionKey)?.timeoutSeconds ?? INVOCATION_TIMEOUTS_S[kind] : INVOCATION_TIMEOUTS_S[kind];
+    const il = this.limits.invocations;
+    // limits-invocation: rate limits per user, installation and app (fixed minute); the invocation does not run
+    if (kind === 'resolver' || kind === 'webtrigger' || kind === 'scheduled') {
+      const refused = this.invocationQuota.admit(kind, inst.id, accountId, this.scheduler.now());
+      if (refused) {
+        this.limitRefused(inst, refused.limit, `${kind} ${moduleKey}: ${refused.message}`);
+        return Promise.reject(refused);
+      }
+    }
+    // the web trigger page: request sizes "including body, headers, query parameters, and all other metadata"
+    if (kind === 'resolver' || kind === 'webtrigger') {
+      const bytes = jsonBytes(payload);
+      if (bytes > il.requestPayloadBytes) {
+        const message = `The invocation request is ${bytes} bytes, over the ${il.requestPayloadBytes} bytes allowed (${LIMIT_SOURCES.webTrigger}).`;
+        this.limitRefused(inst, 'invocations.requestPayloadBytes', `${kind} ${moduleKey}: ${message}`);
+        return Promise.reject(new InvocationPayloadTooLargeError(message));
+      }
+    }
+    const timeoutS = invocationTimeoutSeconds(kind, loaded.functions.get(functionKey)?.timeoutSeconds, this.longTimeoutFunctions.has(functionKey), il);
     const deadline = this.scheduler.now() + timeoutS * 1000;
     const invocationId = randomUUID();
+    // the cyclic invocation limit counts pushes per chain: a consumer continues the chain of its event
+    const chain = (kind === 'consumer' ? this.eventChain(inst, payload) : undefined) ?? invocationId;
+    const gate = this.gates.get(inst);
     const runtime: ForgeRuntime = {
       proxy: { token: `sandbox-${invocationId}`, url: `${inst.siteUrl}/_sandbox/proxy` },
       tracing: { traceId: invocationId.replace(/-/g, ''), spanId: invocationId.slice(0, 16).replace(/-/g, '0') },
@@ -261,10 +331,14 @@ export class ForgePlatform {
       externalAuth: [],
     };
     const ctx: InvocationContext = {
-      host: { forgeFetch: (c, t, p, i) => inst.forgeFetch(c, t, p, i), egressRefusal: (url) => this.egressRefusal(url) },
+      host: {
+        forgeFetch: (c, t, p, i) => (gate ? gate.forgeFetch(c, t, p, i, () => inst.forgeFetch(c, t, p, i)) : inst.forgeFetch(c, t, p, i)),
+        egressRefusal: (url) => this.egressRefusal(url),
+      },
       runtime,
       moduleKey,
       accountId,
+      chain,
     };
     const context = {
       installContext: inst.contextAri,
@@ -275,14 +349,24 @@ export class ForgePlatform {
     inst.countInvocation(moduleKey);
     const counted = kind !== 'consumer' && kind !== 'webtrigger';
     if (counted) this.active++;
-    const about = { kind, siteName: inst.siteName, moduleKey, functionKey };
+    const about = { kind, siteName: inst.siteName, moduleKey, functionKey, chain };
     this.emitInvocation({ phase: 'start', ...about });
     let failure: Error | undefined;
     return new Promise<unknown>((resolve, reject) => {
       const fail = (e: Error): void => { failure = e; reject(e); };
       const timer = outsideInvocation(() => this.scheduler.at(deadline, () => fail(new InvocationTimeoutError(timeoutS))));
       runInInvocation(ctx, async () => handler(payload, context)).then(
-        (v) => { timer.cancel(); resolve(v); },
+        (v) => {
+          timer.cancel();
+          const bytes = kind === 'resolver' || kind === 'webtrigger' ? jsonBytes(v) : 0;
+          if (bytes > il.responsePayloadBytes) {
+            const message = `The invocation response is ${bytes} bytes, over the ${il.responsePayloadBytes} bytes allowed (${LIMIT_SOURCES.webTrigger}).`;
+            this.limitRefused(inst, 'invocations.responsePayloadBytes', `${kind} ${moduleKey}: ${message}`);
+            fail(new InvocationResponseTooLargeError(message));
+          } else {
+            resolve(v);
+          }
+        },
         (e: unknown) => { timer.cancel(); fail(e instanceof Error ? e : new Error(String(e))); },
       );
     }).finally(() => {
@@ -290,6 +374,12 @@ export class ForgePlatform {
       this.emitInvocation(failure ? { phase: 'end', ...about, error: failure } : { phase: 'end', ...about });
       this.changed();
     });
+  }
+
+  /** the chain of the event a consumer is invoked with (undefined for an event pushed from outside any invocation) */
+  private eventChain(inst: InstallationRuntime, payload: unknown): string | undefined {
+    const eventId = payload !== null && typeof payload === 'object' && 'eventId' in payload ? payload.eventId : undefined;
+    return typeof eventId === 'string' ? inst.queue.chainOf(eventId) : undefined;
   }
 
   private onProductEvent(inst: InstallationRuntime, ev: JiraProductEvent): void {
@@ -356,6 +446,7 @@ export class ForgePlatform {
       webTriggerStarted: () => { this.webTriggerCalls++; },
       webTriggerFinished: () => { this.webTriggerCalls--; this.changed(); },
       pending: () => this.pending(),
+      limits: this.limits.invocations,
     };
   }
 

@@ -66,6 +66,12 @@ export interface InvocationContext {
   moduleKey: string;
   /** the user the invocation acts for (resolver calls), if any */
   accountId: string | undefined;
+  /**
+   * the invocation chain: an id given to each invocation that no event started (trigger, web trigger,
+   * resolver, scheduled trigger) and passed on to the consumers of the events it pushed, and theirs.
+   * Forge counts push requests per chain (the cyclic invocation limit).
+   */
+  chain: string;
 }
 
 const storage = new AsyncLocalStorage<InvocationContext>();

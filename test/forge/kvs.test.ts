@@ -90,3 +90,69 @@ describe('KVS through the real @forge/kvs', () => {
     } });
   });
 });
+
+/**
+ * The KVS operation limits (https://developer.atlassian.com/platform/forge/limits-kvs-ce), tightened
+ * so a test reaches them, seen through the real @forge/kvs: the documented 429 RATE_LIMIT_EXCEEDED
+ * (TOO_MANY_REQUESTS for a transaction) as ForgeKvsAPIError, nothing written, and the quota back once
+ * the platform clock has passed the window.
+ */
+describe('KVS operation limits through the real @forge/kvs', () => {
+  let lsb: FixtureSandbox;
+  beforeAll(async () => {
+    lsb = await startFixture(['internal'], { limits: { kvs: { writeUnitsPerMinute: 3, readUnitsPerMinute: 3, batchOpsPerMinute: 2 } } });
+  });
+  afterAll(async () => { await lsb.close(); });
+  beforeEach(async () => { await lsb.platform.advance(60_000); }); // every case starts with fresh windows
+
+  const linst = (): FixtureSandbox['installs'][number] => lsb.installs[0]!;
+  const lcall = async (fn: string, payload: unknown = {}): Promise<unknown> => {
+    const r = await lsb.call(linst(), fn, payload);
+    expect(r.status).toBe(200);
+    return (r.body as { result: unknown }).result;
+  };
+  const refused = (code: string): unknown => ({ error: expect.objectContaining({ name: 'ForgeKvsAPIError', code, message: expect.stringContaining('Rate limit exceeded') }) });
+
+  it.each<[string, [string, unknown][], [string, unknown], string, () => string[]]>([
+    ['the 4th write in a minute (3 write units)', [['kvs-set', { key: 'w:1', value: 1 }], ['kvs-set', { key: 'w:2', value: 2 }], ['kvs-set', { key: 'w:3', value: 3 }]],
+      ['kvs-set', { key: 'w:4', value: 4 }], 'RATE_LIMIT_EXCEEDED', () => linst().kvsKeys('w:4')],
+    ['a write of 2 units with 2 of 3 used (a value over 10KB counts 2)', [['kvs-set', { key: 'u:1', value: 1 }], ['kvs-set', { key: 'u:2', value: 2 }]],
+      ['kvs-set', { key: 'u:big', value: 'x'.repeat(10_000) }], 'RATE_LIMIT_EXCEEDED', () => linst().kvsKeys('u:big')],
+    ['a transaction over the write quota', [['kvs-set', { key: 't:1', value: 1 }], ['kvs-set', { key: 't:2', value: 2 }], ['kvs-set', { key: 't:3', value: 3 }]],
+      ['entity-cas', { key: 't:doc', value: { version: 1 }, expectVersion: 0 }], 'TOO_MANY_REQUESTS', () => linst().kvsKeys('t:doc')],
+    ['the 4th read in a minute (3 read units)', [['kvs-get', { key: 'r' }], ['kvs-get', { key: 'r' }], ['kvs-query', { prefix: 'r' }]],
+      ['kvs-get', { key: 'r' }], 'RATE_LIMIT_EXCEEDED', () => []],
+  ])('refuses %s, writes nothing, and lets it through after a minute', async (_what, before, [fn, payload], code, written) => {
+    for (const [f, p] of before) expect(await lcall(f, p)).not.toHaveProperty('error');
+    expect(await lcall(fn, payload)).toEqual(refused(code));
+    expect(written()).toEqual([]);
+    await lsb.platform.advance(59_999);
+    expect(await lcall(fn, payload)).toEqual(refused(code));
+    await lsb.platform.advance(1);
+    expect(await lcall(fn, payload)).toEqual({ ok: null });
+  });
+
+  it('refuses the third batch operation in a minute (batch limit tightened to 2)', async () => {
+    // kvs-batch runs batchSet, batchGet, batchDelete: the third is over the limit
+    expect(await lcall('kvs-batch')).toEqual(refused('RATE_LIMIT_EXCEEDED'));
+    expect(linst().kvsKeys('batch:')).toEqual(['batch:a', 'batch:b']);
+    await lsb.platform.advance(60_000);
+    expect(await lcall('kvs-batch')).toEqual(expect.objectContaining({ error: expect.objectContaining({ code: 'RATE_LIMIT_EXCEEDED' }) }));
+  });
+});
+
+describe('KVS requests per second', () => {
+  it('fails the request past 1000 in a second (tightened to 5) and serves again a second later', async () => {
+    const rsb = await startFixture(['internal'], { limits: { kvs: { requestsPerSecond: 5 } } });
+    try {
+      const i = rsb.installs[0]!;
+      // kvs-bench makes n sets then n gets: the 6th request in the same (frozen) second is refused
+      await expect(i.invoke('fixture-admin', 'kvs-bench', { n: 3 })).rejects.toThrow('Rate limit exceeded: more than 5 storage requests in one second');
+      expect(i.kvsKeys('bench:')).toEqual(['bench:0', 'bench:1', 'bench:2']);
+      await rsb.platform.advance(1000);
+      await expect(i.invoke('fixture-admin', 'kvs-bench', { n: 2 })).resolves.toEqual({ setMs: expect.any(Number), getMs: expect.any(Number) });
+    } finally {
+      await rsb.close();
+    }
+  });
+});

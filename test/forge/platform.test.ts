@@ -234,3 +234,65 @@ describe('GET /_sandbox/idle', () => {
     }
   });
 });
+
+/**
+ * Invocation limits (https://developer.atlassian.com/platform/forge/limits-invocation and the web
+ * trigger page), tightened so a test reaches them: the status the resolver bridge and the web trigger
+ * answer, and the quota back in the next fixed minute of the platform clock.
+ */
+describe('invocation limits', () => {
+  let lsb: FixtureSandbox;
+  beforeAll(async () => {
+    lsb = await startFixture(['internal'], {
+      limits: { invocations: { perUserPerMinute: 2, perInstallationPerMinute: 4, requestPayloadBytes: 2000, responsePayloadBytes: 1000 } },
+    });
+  });
+  afterAll(async () => { await lsb.close(); });
+  beforeEach(async () => { await lsb.platform.advance(60_000); }); // a fresh fixed minute
+
+  const inst = (): FixtureSandbox['installs'][number] => lsb.installs[0]!;
+  const invoke = async (functionKey: string, payload: unknown = {}, accountId?: string): Promise<{ status: number; body: unknown }> => {
+    const res = await fetch(`${inst().siteUrl}/_sandbox/invoke`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ moduleKey: 'fixture-admin', functionKey, payload, ...(accountId ? { context: { accountId } } : {}) }),
+    });
+    return { status: res.status, body: await res.json() as unknown };
+  };
+  const hook = async (body: string): Promise<{ status: number; body: unknown }> => {
+    const res = await fetch(await inst().webTriggerUrl('fixture-hook'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    return { status: res.status, body: await res.json() as unknown };
+  };
+  const rateLimited = (what: string): unknown => ({ status: 429, body: { error: { name: 'InvocationRateLimitError', message: expect.stringContaining(what) } } });
+
+  it('answers 429 past the invocations of a user (1,200, tightened to 2) and of an installation (5,000, tightened to 4), until the next minute', async () => {
+    const user = lsb.sites[0]!.user.accountId;
+    expect((await invoke('noop')).status).toBe(200);
+    expect((await invoke('noop')).status).toBe(200);
+    expect(await invoke('noop')).toEqual(rateLimited('more than 2 invocations by this user on this installation'));
+    expect((await invoke('noop', {}, user)).status).toBe(200);
+    expect((await invoke('noop', {}, user)).status).toBe(200);
+    expect(await invoke('noop', {}, 'a-third-person')).toEqual(rateLimited('more than 4 invocations on this installation'));
+    expect(await hook('hello')).toEqual({ status: 429, body: { message: expect.stringContaining('more than 4 invocations on this installation') } });
+    expect(lsb.platform.limitRefusals()).toEqual(expect.objectContaining({ 'invocations.perUserPerMinute': 1, 'invocations.perInstallationPerMinute': 2 }));
+    await lsb.platform.advance(60_000);
+    expect((await invoke('noop')).status).toBe(200);
+    expect((await hook('hello')).status).toBe(201);
+  });
+
+  it.each<[string, () => Promise<{ status: number; body: unknown }>, number, unknown]>([
+    ['a resolver body over the request payload limit', () => invoke('kvs-set', { key: 'big', value: 'x'.repeat(2100) }), 413, { error: { name: 'BadRequest', message: 'request body over 2000 bytes' } }],
+    ['a resolver request (payload and context) over the limit', () => invoke('kvs-set', { key: 'big', value: 'x'.repeat(1800) }), 413, { error: { name: 'InvocationPayloadTooLargeError', message: expect.stringContaining('over the 2000 bytes allowed') } }],
+    ['a web trigger body over the request payload limit', () => hook('x'.repeat(2100)), 413, { message: expect.stringContaining('request body over 2000 bytes') }],
+    ['a web trigger request (body, headers, query) over the limit', () => hook('x'.repeat(1900)), 413, { message: expect.stringContaining('over the 2000 bytes allowed') }],
+    ['a web trigger response over the response payload limit', () => hook('x'.repeat(1100)), 500, { message: expect.stringContaining('The invocation response is') }],
+  ])('refuses %s', async (_what, send, status, body) => {
+    expect(await send()).toEqual({ status, body });
+    expect(inst().kvsKeys('big')).toEqual([]);
+  });
+
+  it('answers 500 for a resolver result over the response payload limit (the resolver ran)', async () => {
+    expect((await invoke('kvs-set', { key: 'answer', value: 'x'.repeat(1200) })).status).toBe(200);
+    expect(await invoke('kvs-get', { key: 'answer' })).toEqual({ status: 500, body: { error: { name: 'InvocationResponseTooLargeError', message: expect.stringContaining('over the 1000 bytes allowed') } } });
+    expect((await invoke('kvs-get', { key: 'missing' }, lsb.sites[0]!.user.accountId)).status).toBe(200);
+  });
+});

@@ -154,3 +154,91 @@ describe('async events across a platform restart (data folder)', () => {
     }
   });
 });
+
+/**
+ * The async events limits (https://developer.atlassian.com/platform/forge/limits-async-events),
+ * tightened so a test reaches them, seen through the real @forge/events: the error class the package
+ * makes of the platform's answer, nothing queued, and the quota back once the clock has moved on.
+ */
+describe('async events limits through the real @forge/events', () => {
+  let lsb: FixtureSandbox;
+  beforeAll(async () => {
+    // the fixture's consumer has timeoutSeconds 30: over 20 it counts as long running (100 KB per event)
+    lsb = await startFixture(['internal'], { limits: { events: { eventsPerMinute: 3, longRunningAboveSeconds: 20, maxRetryDataBytes: 10 } } });
+  });
+  afterAll(async () => { await lsb.close(); });
+  beforeEach(async () => { await lsb.platform.advance(60_000); await lsb.platform.waitForSettled(); });
+
+  const linst = (): FixtureSandbox['installs'][number] => lsb.installs[0]!;
+  const lcall = async (fn: string, payload: unknown = {}): Promise<unknown> => {
+    const r = await lsb.call(linst(), fn, payload);
+    expect(r.status).toBe(200);
+    return (r.body as { result: unknown }).result;
+  };
+
+  it('answers RateLimitError past the events of a minute (500, tightened to 3), queues nothing, and takes events again a minute later', async () => {
+    expect(await lcall('push', { events: [1, 2, 3].map((i) => ({ body: { id: `m${i}`, mode: 'ok' } })) })).toEqual({ ok: expect.any(String) });
+    await lsb.platform.waitForIdle();
+    const late = { events: [{ body: { id: 'm4', mode: 'ok' } }] };
+    expect(await lcall('push', late)).toEqual({ error: { name: 'RateLimitError', message: 'Too many requests.' } });
+    expect(lsb.platform.pending()).toBe(0);
+    expect(lsb.platform.limitRefusals()).toEqual({ 'events.eventsPerMinute': 1 });
+    await lsb.platform.advance(59_999);
+    expect(await lcall('push', late)).toEqual({ error: expect.objectContaining({ name: 'RateLimitError' }) });
+    await lsb.platform.advance(1);
+    expect(await lcall('push', late)).toEqual({ ok: expect.any(String) });
+    await lsb.platform.waitForIdle();
+    expect(await lcall('kvs-get', { key: 'done:m4' })).toEqual({ ok: { retryCount: 0 } });
+  });
+
+  // push-raw sends {body: {i, pad}}: its JSON is 25 bytes plus the padding
+  it.each([
+    ['of exactly 100 KB', 100 * 1024 - 25, { ok: expect.any(String) }],
+    ['one byte over 100 KB', 100 * 1024 - 24, { error: { name: 'PayloadTooBigError', message: expect.stringContaining('over the 100KB allowed for each event of a long running consumer') } }],
+  ])('takes an event %s for a long running consumer, or answers PayloadTooBigError', async (_what, bytesEach, answer) => {
+    expect(await lcall('push-raw', { count: 1, bytesEach })).toEqual(answer);
+    // the fixture's consumer refuses a push-raw body: let the taken event use up its retries
+    await lsb.platform.waitForSettled();
+    for (const backoff of [1000, 2000, 4000, 8000]) { await lsb.platform.advance(backoff); await lsb.platform.waitForSettled(); }
+    await lsb.platform.waitForIdle();
+  });
+
+  it('does not retry an InvocationError whose retryData is over the limit (4 KB, tightened to 10 bytes): a dead letter', async () => {
+    expect(await lcall('push', { events: [{ body: { id: 'rd', mode: 'invocation-error' } }] })).toEqual({ ok: expect.any(String) });
+    await lsb.platform.waitForIdle();
+    expect((await linst().deadLetters()).filter((l) => l.body['id'] === 'rd')).toEqual([expect.objectContaining({
+      body: { id: 'rd', mode: 'invocation-error' }, attempts: 1, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED',
+      lastError: expect.stringContaining('not retried: the retryData is 16 bytes, over the 10 bytes allowed'),
+    })]);
+    expect(await lcall('kvs-get', { key: 'attempt:rd:1' })).toEqual({ ok: null });
+  });
+
+  it('runs a consumer in the chain of the invocation that pushed its event', async () => {
+    const chains: { kind: string; chain: string }[] = [];
+    const off = lsb.platform.onInvocation((e) => { if (e.phase === 'start') chains.push({ kind: e.kind, chain: e.chain }); });
+    try {
+      await lcall('push', { events: [{ body: { id: 'ch', mode: 'ok' } }] });
+      await lsb.platform.waitForIdle();
+      await lcall('noop');
+    } finally {
+      off();
+    }
+    const [pusher, consumer, other] = chains;
+    expect([pusher?.kind, consumer?.kind, other?.kind]).toEqual(['resolver', 'consumer', 'resolver']);
+    expect(consumer?.chain).toBe(pusher?.chain);
+    expect(other?.chain).not.toBe(pusher?.chain);
+  });
+});
+
+describe('the cyclic invocation limit through the real @forge/events', () => {
+  it('answers InvocationLimitReachedError past the push requests of one chain (1000, tightened to 0) and queues nothing', async () => {
+    const csb = await startFixture(['internal'], { limits: { events: { pushesPerChain: 0 } } });
+    try {
+      const r = await csb.call(csb.installs[0]!, 'push', { events: [{ body: { id: 'cy', mode: 'ok' } }] });
+      expect(r.body).toEqual({ result: { error: { name: 'InvocationLimitReachedError', message: 'The limit on cyclic invocation has been reached.' } } });
+      expect(csb.platform.pending()).toBe(0);
+    } finally {
+      await csb.close();
+    }
+  });
+});
