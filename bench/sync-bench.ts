@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { startSandbox, type Sandbox } from '../sandbox/start';
+import { costReport, type CostReport, type PerSync } from './cost-report';
 
 /**
  * Benchmark of the sync engine on the sandbox (everything counted by the sandbox itself:
@@ -28,6 +29,11 @@ export interface SyncBenchFigures {
   invocationsPerCreateWithSyncBack: Record<string, number>;
   kvsOpsPerFieldUpdate: number;
   invocationsPerFieldUpdate: Record<string, number>;
+  /** per field update, both sites: what costs money */
+  perFieldUpdate: PerSync;
+  perCreateWithSyncBack: PerSync;
+  /** a customer with 10,000 synced issues and 5 edits per issue per day */
+  cost: CostReport;
   createToKeyMedianMs: number;
   createToKeyP95Ms: number;
   samples: number;
@@ -46,17 +52,36 @@ function client(sandbox: Sandbox, site: 'internal' | 'external') {
   };
 }
 
-function reset(sandbox: Sandbox): void {
+function reset(sandbox: Sandbox, clock: { reset(): void }): void {
   for (const s of ['internal', 'external'] as const) {
     sandbox.sites[s].resetStats();
     sandbox.installations[s].resetStats();
   }
+  clock.reset();
 }
 
-function measure(sandbox: Sandbox) {
+/** wall time of invocations since the last reset, from the platform's start/end reports */
+function invocationClock(sandbox: Sandbox) {
+  const started = new Map<string, number>();
+  let total = 0;
+  sandbox.platform.onInvocation((e) => {
+    const id = `${e.siteName} ${e.moduleKey} ${e.functionKey} ${e.chain}`;
+    if (e.phase === 'start') started.set(id, performance.now());
+    else {
+      total += performance.now() - (started.get(id) ?? performance.now());
+      started.delete(id);
+    }
+  });
+  return { seconds: () => total / 1000, reset: () => { total = 0; } };
+}
+
+function measure(sandbox: Sandbox, seconds: number, appName: string) {
   const routes: Record<string, number> = {};
   let rest = 0;
   let kvs = 0;
+  let kvsBytesRead = 0;
+  let kvsBytesWritten = 0;
+  let points = 0;
   const invocations: Record<string, number> = {};
   for (const s of ['internal', 'external'] as const) {
     const stats = sandbox.sites[s].stats();
@@ -64,9 +89,14 @@ function measure(sandbox: Sandbox) {
     for (const [route, n] of Object.entries(stats.byRoute)) routes[`${s} ${route}`] = (routes[`${s} ${route}`] ?? 0) + n;
     const inst = sandbox.installations[s].stats();
     kvs += inst.kvsOps;
+    kvsBytesRead += inst.kvsBytesRead;
+    kvsBytesWritten += inst.kvsBytesWritten;
     for (const [fn, n] of Object.entries(inst.invocations)) invocations[`${s} ${fn}`] = (invocations[`${s} ${fn}`] ?? 0) + n;
   }
-  return { rest, routes, kvs, invocations };
+  // the quota pool is shared by both sites: read it once
+  points = sandbox.sites.internal.pointsUsed(appName) ?? 0;
+  const perSync: PerSync = { restPoints: points, kvsOps: kvs, kvsBytesRead, kvsBytesWritten, invocations: Object.values(invocations).reduce((a, b) => a + b, 0), invocationSeconds: Math.round(seconds * 1000) / 1000 };
+  return { rest, routes, kvs, invocations, perSync };
 }
 
 const Created = z.looseObject({ id: z.string(), key: z.string() });
@@ -96,24 +126,30 @@ export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<SyncBen
     await int('PUT', `/rest/api/3/issue/${warm.key}`, { fields: { summary: 'warm-up 2' } });
     await sandbox.waitForIdle();
 
-    reset(sandbox);
+    const appName = 'Twin Sync';
+    const clock = invocationClock(sandbox);
+    let pointsBefore = sandbox.sites.internal.pointsUsed(appName) ?? 0;
+    reset(sandbox, clock);
     const one = await create('counted create');
     await sandbox.waitForIdle();
-    const created = measure(sandbox);
+    const created = measure(sandbox, clock.seconds(), appName);
+    created.perSync.restPoints -= pointsBefore;
+    pointsBefore = sandbox.sites.internal.pointsUsed(appName) ?? 0;
     const written = IssueFields.parse(await int('GET', `/rest/api/3/issue/${one.key}?fields=${keyField}`)).fields[keyField];
     if (typeof written !== 'string') throw new Error('the key was not written back');
 
-    reset(sandbox);
+    reset(sandbox, clock);
     await int('PUT', `/rest/api/3/issue/${one.key}`, { fields: { summary: 'counted update' } });
     await sandbox.waitForIdle();
-    const updated = measure(sandbox);
+    const updated = measure(sandbox, clock.seconds(), appName);
+    updated.perSync.restPoints -= pointsBefore;
 
     // a no-op event: an update that changes only the field the rules never send
-    reset(sandbox);
+    reset(sandbox, clock);
     await int('PUT', `/rest/api/3/issue/${one.key}`, { fields: { [keyField]: written } });
     await int('PUT', `/rest/api/3/issue/${one.key}`, { fields: { [keyField]: written } });
     await sandbox.waitForIdle();
-    const noop = measure(sandbox);
+    const noop = measure(sandbox, clock.seconds(), appName);
 
     const latencies: number[] = [];
     const n = opts.creates ?? 30;
@@ -136,6 +172,9 @@ export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<SyncBen
       invocationsPerCreateWithSyncBack: created.invocations,
       kvsOpsPerFieldUpdate: updated.kvs,
       invocationsPerFieldUpdate: updated.invocations,
+      perFieldUpdate: updated.perSync,
+      perCreateWithSyncBack: created.perSync,
+      cost: costReport(updated.perSync),
       createToKeyMedianMs: Math.round(percentile(latencies, 50) * 10) / 10,
       createToKeyP95Ms: Math.round(percentile(latencies, 95) * 10) / 10,
       samples: latencies.length,

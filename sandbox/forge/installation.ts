@@ -55,6 +55,9 @@ export interface Installation extends InstallationInfo {
 export interface InstallationStats {
   invocations: Record<string, number>;
   kvsOps: number;
+  /** bytes the app's KVS reads answered and its writes sent */
+  kvsBytesRead: number;
+  kvsBytesWritten: number;
   /** requests that reached the site (refused ones never do) */
   productRequests: number;
   /** app requests to Jira refused for scopes, by "METHOD /template" (or "METHOD /path" when no operation matched) */
@@ -182,12 +185,18 @@ export class InstallationRuntime implements InstallationInfo {
     return undefined;
   }
 
+  private kvsBytesRead = 0;
+  private kvsBytesWritten = 0;
+
   countInvocation(moduleKey: string): void {
     this.invocations[moduleKey] = (this.invocations[moduleKey] ?? 0) + 1;
   }
 
   stats(): InstallationStats {
-    return { invocations: { ...this.invocations }, kvsOps: this.kvs.opCount(), productRequests: this.productRequests, scopeRefusals: { ...this.scopeRefusals } };
+    return {
+      invocations: { ...this.invocations }, kvsOps: this.kvs.opCount(), kvsBytesRead: this.kvsBytesRead, kvsBytesWritten: this.kvsBytesWritten,
+      productRequests: this.productRequests, scopeRefusals: { ...this.scopeRefusals },
+    };
   }
 
   resetStats(): void {
@@ -195,6 +204,8 @@ export class InstallationRuntime implements InstallationInfo {
     this.productRequests = 0;
     this.scopeRefusals = {};
     this.kvs.resetOpCount();
+    this.kvsBytesRead = 0;
+    this.kvsBytesWritten = 0;
   }
 
   deadLetters(): DeadLetter[] {
@@ -213,7 +224,14 @@ export class InstallationRuntime implements InstallationInfo {
 
   /** `global.__forge_fetch__` for an invocation of this installation */
   async forgeFetch(ctx: InvocationContext, target: ForgeFetchTarget, path: string, init: ForgeFetchInit | undefined): Promise<Response> {
-    if (target.type === 'kvs') return handleKvsRequest(this.kvs, path, init);
+    if (target.type === 'kvs') {
+      const response = await handleKvsRequest(this.kvs, path, init);
+      // bytes as Forge bills them (https://developer.atlassian.com/platform/forge/forge-platform-pricing/):
+      // reads by what they answer, writes by what they send
+      if (/\/(get|query)$|\/batch\/get$|\/secret\/get$/.test(path.replace(/\?.*$/, ''))) this.kvsBytesRead += Buffer.byteLength(await response.clone().text());
+      else this.kvsBytesWritten += typeof init?.body === 'string' ? Buffer.byteLength(init.body) : 0;
+      return response;
+    }
     if (target.type === 'fpp' && target.remote === 'jira') return this.requestJira(ctx, target, path, init);
     if (target.type === 'fpp' && target.remote === 'stargate') return this.stargate(path, init);
     return proxyError(400, 'INVALID_REMOTE');

@@ -124,6 +124,8 @@ export interface JiraSiteApi {
   /** REST requests served, by "METHOD /rest/api/3/route/{template}", for benchmarks; 429s of the rate limits by RateLimit-Reason */
   stats(): { requests: number; byRoute: Record<string, number>; rateLimited: Record<string, number> };
   resetStats(): void;
+  /** rate-limit points the named app account has used in the current hour (null: no quota) */
+  pointsUsed(appName: string): number | null;
   /** makes every committed change visible to JQL search at once (for a test's own searches) */
   settleSearchIndex(): void;
   setUiExtensions(ext: SiteUiExtensions): void;
