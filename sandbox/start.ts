@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { lockDataFolder } from './data-lock';
 import { createCustomUiHost } from './forge/custom-ui/custom-ui-host';
-import { ForgePlatform, type Installation } from './forge/platform';
+import { ForgePlatform, type ForgePlatformOptions, type Installation } from './forge/platform';
 import type { JiraAccountCredentials, JiraSiteApi, JiraSiteOptions } from './jira/contract';
 import { PointsPool } from './jira/rate-limits/points-pool';
 import { JiraSite } from './jira/site';
@@ -41,6 +41,8 @@ export interface StartSandboxOptions {
    * lag are on with their documented (harsh) defaults unless a test tightens or turns them off here
    */
   jira?: Pick<JiraSiteOptions, 'rateLimits' | 'searchIndexLagMs'>;
+  /** the platform's documented limits, tightened or scaled (ForgePlatformOptions) */
+  forge?: Pick<ForgePlatformOptions, 'limits' | 'quotaScale'>;
 }
 
 export interface SiteCredentials {
@@ -124,6 +126,8 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     appRoot, dataDir, allowMissingResources: !(opts.strictResources ?? false), log,
     ...(opts.retryBackoffScale !== undefined ? { retryBackoffScale: opts.retryBackoffScale } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.forge?.limits !== undefined ? { limits: opts.forge.limits } : {}),
+    ...(opts.forge?.quotaScale !== undefined ? { quotaScale: opts.forge.quotaScale } : {}),
   });
   const started: JiraSite[] = [];
   const pool = new PointsPool();

@@ -7,6 +7,22 @@ import type { PointsPool } from './rate-limits/points-pool';
  * `sandbox/jira/site.ts`.
  */
 
+/** a failure `injectFault` makes the site answer, before anything is read or written */
+export interface JiraFault {
+  /** "METHOD /rest/api/3/template" as `stats()` counts it, e.g. 'PUT /rest/api/3/issue/{issueIdOrKey}'; '*' for every request */
+  route: string;
+  /** 429 (rate limited), 500, 503, ... */
+  status: number;
+  /** sent as Retry-After (seconds), e.g. with 429 */
+  retryAfterSeconds?: number;
+  /** how many matching requests fail (default 1) */
+  times?: number;
+  /** fail only every Nth matching request (a storm of 429s among successes); default 1: each one */
+  every?: number;
+  /** match only requests made by app accounts (so a test's own requests get through) */
+  onlyApps?: boolean;
+}
+
 export interface JiraSiteOptions {
   /** site name, e.g. 'internal' or 'external'; the default seed depends on it */
   name: string;
@@ -124,6 +140,8 @@ export interface JiraSiteApi {
   /** REST requests served, by "METHOD /rest/api/3/route/{template}", for benchmarks; 429s of the rate limits by RateLimit-Reason */
   stats(): { requests: number; byRoute: Record<string, number>; rateLimited: Record<string, number> };
   resetStats(): void;
+  /** answer the next matching REST requests with `status` (429 + Retry-After, a 5xx) */
+  injectFault(fault: JiraFault): void;
   /** rate-limit points the named app account has used in the current hour (null: no quota) */
   pointsUsed(appName: string): number | null;
   /** makes every committed change visible to JQL search at once (for a test's own searches) */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JiraAccountCredentials, JiraProductEvent, JiraRateLimitOptions, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
+import type { JiraAccountCredentials, JiraFault, JiraProductEvent, JiraRateLimitOptions, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
 import { EventBus } from './event-bus';
 import { parseBasicAuth } from './http/basic-auth';
 import { parseJson, readBody, sendEmpty, sendJson } from './http/io';
@@ -31,16 +31,7 @@ import type { AccountRecord, EmailVisibility } from './storage/records';
 const REST_PREFIX = '/rest/api/3/';
 
 /** A failure the site answers instead of serving matching REST requests (for retry tests). */
-export interface JiraFault {
-  /** "METHOD /rest/api/3/template" as `stats()` counts it, e.g. 'PUT /rest/api/3/issue/{issueIdOrKey}'; '*' for every request */
-  route: string;
-  /** 429 (rate limited), 500, 503, ... */
-  status: number;
-  /** sent as Retry-After (seconds), e.g. with 429 */
-  retryAfterSeconds?: number;
-  /** how many matching requests fail (default 1) */
-  times?: number;
-}
+export type { JiraFault } from './contract';
 const UNAUTHORIZED = new JiraError(401, ['Client must be authenticated to access this resource.']);
 
 /**
@@ -78,7 +69,7 @@ export class JiraSite implements JiraSiteApi {
   private readonly limits: RateLimiter;
   private readonly seededPeople: readonly JiraPerson[];
   private extensions: SiteUiExtensions = {};
-  private faults: (JiraFault & { left: number })[] = [];
+  private faults: (JiraFault & { left: number; seen: number })[] = [];
   private requestCount = 0;
   /** origin of the last request, for `self` links while the site is served by another server (handle() without listen()) */
   private lastOrigin: string | null = null;
@@ -238,7 +229,9 @@ export class JiraSite implements JiraSiteApi {
     const times = fault.times ?? 1;
     if (!Number.isInteger(times) || times < 1) throw new Error(`injectFault: times must be a positive integer, got ${String(fault.times)}`);
     if (fault.status < 400 || fault.status > 599) throw new Error(`injectFault: status must be 4xx or 5xx, got ${fault.status}`);
-    this.faults.push({ ...fault, left: times });
+    const every = fault.every ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new Error(`injectFault: every must be a positive integer, got ${String(fault.every)}`);
+    this.faults.push({ ...fault, left: times, seen: 0 });
   }
 
   /** the number of issues stored (for benchmarks and tests) */
@@ -280,7 +273,10 @@ export class JiraSite implements JiraSiteApi {
     if (!actor) throw UNAUTHORIZED;
     if (match === undefined) throw JiraError.notFound(`No REST resource at ${method} ${url.pathname}.`);
     if (match === 'method-not-allowed') throw new JiraError(405, [`Method ${method} is not allowed for ${url.pathname}.`]);
-    const fault = this.faults.find((f) => f.route === '*' || f.route === `${method} ${template}`);
+    const isApp = actor.accountType === 'app' || this.appOf(actor, req) !== null;
+    const matching = this.faults.find((f) => (f.route === '*' || f.route === `${method} ${template}`) && (!f.onlyApps || isApp));
+    if (matching) matching.seen += 1;
+    const fault = matching && matching.seen % (matching.every ?? 1) === 0 ? matching : undefined;
     if (fault) {
       fault.left -= 1;
       if (fault.left === 0) this.faults.splice(this.faults.indexOf(fault), 1);

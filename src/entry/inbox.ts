@@ -19,5 +19,9 @@ export async function inbox(request: unknown): Promise<{ statusCode: number; hea
     if (first !== undefined) headers[name.toLowerCase()] = first;
   }
   const response = await handleInbox(engine(parsed.data.context?.cloudId), { method: parsed.data.method, headers, body: parsed.data.body ?? '' });
-  return { statusCode: response.status, headers: { 'Content-Type': ['application/json'] }, body: JSON.stringify(response.body) };
+  return {
+    statusCode: response.status,
+    headers: { 'Content-Type': ['application/json'], ...(response.retryAfterSeconds !== undefined ? { 'Retry-After': [String(response.retryAfterSeconds)] } : {}) },
+    body: JSON.stringify(response.body),
+  };
 }

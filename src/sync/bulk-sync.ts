@@ -52,8 +52,9 @@ const BulkPageSchema = z.strictObject({
 const CONFIRM_PAGES_PER_STEP = 2;
 /** a job whose steps stopped for this long (a lost queue event) is picked up again by the next press */
 const STALL_MS = 10 * 60 * 1000;
-/** between confirming passes */
-const CONFIRM_DELAY_SECONDS = 30;
+/** between confirming passes: soon while confirmations come in, slower once they stall */
+const CONFIRM_DELAY_SECONDS = 5;
+const CONFIRM_IDLE_DELAY_SECONDS = 30;
 /**
  * Steps one chain takes before it hands over to the sweeper, which starts a new chain: Forge counts
  * the pushes of one invocation chain (at most 1,000: https://developer.atlassian.com/platform/forge/limits-async-events/),
@@ -142,7 +143,8 @@ export async function runBulkStep(deps: EngineDeps, event: BulkEvent): Promise<v
   if (event.chainId !== undefined && job.chainId !== undefined && event.chainId !== job.chainId) return; // a superseded chain
   const connection = await repo.getConnection(job.connectionId);
   if (!connection || connection.status !== 'active') return;
-  let delay = CONFIRM_DELAY_SECONDS;
+  const settledBefore = job.confirmed + job.failed;
+  let delay: number | null = null;
   if (job.state === 'listing') {
     const page = await deps.jira.searchIssueIds(job.jql, job.nextPageToken);
     const events: OutgoingEvent[] = page.ids.map((id) => ({ kind: 'outgoing', connectionId: job.connectionId, localIssueId: id, syncBack: false, reason: 'bulk', lock: localLock(job.connectionId, id), attempt: 0 }));
@@ -156,6 +158,7 @@ export async function runBulkStep(deps: EngineDeps, event: BulkEvent): Promise<v
     delay = Math.max(1, Math.ceil((60 * page.ids.length) / Math.max(1, deps.settings.bulkPerMinute)));
   }
   await confirmSome(deps, repo, job);
+  delay ??= job.confirmed + job.failed > settledBefore ? CONFIRM_DELAY_SECONDS : CONFIRM_IDLE_DELAY_SECONDS;
   job.lastStepAt = new Date(deps.clock.now()).toISOString();
   if (job.state === 'confirming' && job.confirmed + job.failed >= job.queued) {
     job.state = 'done';

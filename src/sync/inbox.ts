@@ -6,6 +6,7 @@ import { EnvelopeSchema, HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP }
 import type { PartMessage } from './envelope/part-message';
 import { localLock, remoteLock, type IncomingEvent } from './queue-event';
 import { connectionSecret } from './send';
+import { classify } from './errors';
 import { verifySignature } from './signing';
 import { keys, safePart } from './state/keys';
 import type { Connection, InboxEntry } from './state/records';
@@ -22,6 +23,8 @@ export interface InboxRequest {
 export interface InboxResponse {
   status: number;
   body: { ok: boolean; message: string; [key: string]: unknown };
+  /** sent as Retry-After with a 429 */
+  retryAfterSeconds?: number;
 }
 
 const reply = (status: number, message: string, extra: Record<string, unknown> = {}): InboxResponse => ({ status, body: { ok: status < 300, message, ...extra } });
@@ -34,6 +37,19 @@ const UNAUTHORIZED = reply(401, 'unauthorized');
  * A `hello` is authenticated with the invitation's one-time token and answered synchronously.
  */
 export async function handleInbox(deps: EngineDeps, request: InboxRequest): Promise<InboxResponse> {
+  try {
+    return await receive(deps, request);
+  } catch (error) {
+    // The platform is pacing this installation (KVS quota, event quota): the sender waits and sends
+    // again, as after any 429; nothing was taken in. Anything else propagates (a 500 to the sender).
+    const c = classify(error);
+    if (!c.throttled) throw error;
+    const retryAfterSeconds = c.retryAfterSeconds ?? 10;
+    return { status: 429, body: { ok: false, message: `busy: ${c.message}; send again in ${retryAfterSeconds}s` }, retryAfterSeconds };
+  }
+}
+
+async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxResponse> {
   if (request.method.toUpperCase() !== 'POST') return reply(405, 'use POST');
   if (Buffer.byteLength(request.body, 'utf8') > deps.settings.maxBodyBytes) return reply(413, `body larger than ${deps.settings.maxBodyBytes} bytes`);
   const connectionId = request.headers[HEADER_CONNECTION];

@@ -18,6 +18,8 @@ beforeAll(async () => {
   // issues that exist before the sites are connected: only a bulk sync sends them
   for (let i = 1; i <= ISSUES; i++) await createIntIssue(sandbox, `bulk issue ${i}`);
   await connectByResolvers(sandbox);
+  // the issues are old by the time an admin bulk-syncs them: Jira's search index has caught up
+  sandbox.sites.internal.settleSearchIndex();
   browser = await launchChromium();
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { startSandbox, type Sandbox } from '../../sandbox/start';
+import { startSandbox, type Sandbox, type StartSandboxOptions } from '../../sandbox/start';
 
 export const ADMIN = 'twin-sync-admin';
 
@@ -75,8 +75,8 @@ const ConnectionsSchema = z.array(z.looseObject({ id: z.string(), scopeJql: z.st
  * The sandbox with both sites connected. `INT` is a reserved JQL word (as on real Jira), so the
  * scope must be quoted: we make sure it is `project = "INT"` whatever startSandbox asked for.
  */
-export async function connectedSandbox(): Promise<Sandbox> {
-  const sandbox = await startSandbox({ portBase: 0, memory: true, connect: true });
+export async function connectedSandbox(options: Partial<StartSandboxOptions> = {}): Promise<Sandbox> {
+  const sandbox = await startSandbox({ portBase: 0, memory: true, connect: true, ...options });
   const connections = ConnectionsSchema.parse(await sandbox.installations.internal.invoke(ADMIN, 'listConnections', {}));
   const connection = connections[0];
   if (!connection) throw new Error('the sandbox did not connect the sites');

@@ -15,6 +15,10 @@ import {
 /** POST /rest/api/3/search/approximate-count answers `{count}` */
 const ApproximateCountSchema = z.looseObject({ count: z.number().int().min(0) });
 
+/** a 429 asking for at most this many seconds is waited out inside the invocation (see send) */
+const INLINE_429_MAX_WAIT_SECONDS = 5;
+const INLINE_429_RETRIES = 3;
+
 export const ORIGIN_PROPERTY = 'twinSync.origin';
 const META_KEY = 'meta:v1';
 const META_TTL_SECONDS = 600;
@@ -72,7 +76,24 @@ export class ForgeJira implements JiraPort {
    * check the app's scopes (tools/forge/lint.ts): a route or options passed through a variable
    * would hide the call from it.
    */
+  /**
+   * One Jira call. A 429 whose Retry-After is short is waited out and sent again here, up to
+   * INLINE_429_RETRIES times, so work made of several calls (a metadata load is six) is not started
+   * over from its first call each time Jira asks to slow down; a longer wait goes to the queue.
+   */
   private async send(call: (api: AppApi) => Promise<APIResponse>): Promise<{ status: number; json: unknown }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(call);
+      } catch (error) {
+        const wait = error instanceof JiraError && error.status === 429 ? (error.retryAfterSeconds ?? 1) : null;
+        if (wait === null || wait > INLINE_429_MAX_WAIT_SECONDS || attempt >= INLINE_429_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      }
+    }
+  }
+
+  private async sendOnce(call: (api: AppApi) => Promise<APIResponse>): Promise<{ status: number; json: unknown }> {
     this.counter.calls += 1;
     let requestLine: string | undefined;
     const api: AppApi = {

@@ -27,7 +27,9 @@ export async function createIntIssue(sandbox: Sandbox, summary: string): Promise
   return Created.parse(await rest('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary } }));
 }
 
+/** the test's own search: it sees the site as it is now (the index settled first; the app's searches still lag) */
 export async function searchIssues(sandbox: Sandbox, site: SiteName, jql: string) {
+  sandbox.sites[site].settleSearchIndex();
   const rest = siteRest(sandbox, site);
   return Found.parse(await rest('POST', '/rest/api/3/search/jql', { jql, fields: ['summary'], maxResults: 100 })).issues;
 }
