@@ -11,7 +11,8 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   jql: { file: 'jql-bench.ts', args: [], what: 'JQL evaluator: compile and filter times over 10,000 issues' },
   forge: { file: 'forge-bench.ts', args: [], what: 'local Forge platform: overhead per invocation, KVS ops/s' },
   rules: { file: 'rules-bench.ts', args: ['1000'], what: 'sync rules: built-in vs QuickJS scripts per run, sandbox bundle size' },
-  sync: { file: 'sync-bench.ts', args: [], what: 'sync engine: REST calls, KVS ops and invocations per sync; create-to-key latency' },
+  sync: { file: 'sync-bench.ts', args: [], what: 'sync engine: REST calls, KVS ops and invocations per sync; create-to-key latency; monthly cost' },
+  bulk: { file: 'bulk-bench.ts', args: ['1000'], what: 'bulk sync of 1,000 existing issues under the default limits (npx tsx bench/bulk-bench.ts 12000 for the full run)' },
 };
 
 const wanted = process.argv.slice(2);
