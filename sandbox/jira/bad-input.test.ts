@@ -74,7 +74,7 @@ describe('bad input gets Jira\'s status, a clear message, and changes nothing', 
   });
 
   beforeAll(async () => {
-    h = await startSite();
+    h = await startSite({ rateLimits: false }); // this suite checks answers at many requests a second; the limits have their own tests (rate-limits/)
     const created = await h.call('POST', '/rest/api/3/issue', {
       fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'Existing', labels: ['keep'] },
       properties: [{ key: 'p1', value: { v: 1 } }],

@@ -12,7 +12,7 @@ describe('JQL search', () => {
   const keys: string[] = [];
 
   beforeAll(async () => {
-    h = await startSite({ searchIndexLagMs: 0 }); // JQL semantics; the index lag has its own tests (search-index-lag.test.ts)
+    h = await startSite({ searchIndexLagMs: 0, rateLimits: false }); // JQL semantics; the index lag and the rate limits have their own tests
     const issueUpdates = Array.from({ length: 12 }, (_, i) => ({
       fields: { project: { key: 'INT' }, issuetype: { name: i % 2 === 0 ? 'Task' : 'Bug' }, summary: `Issue number ${i + 1}`, labels: i < 3 ? ['alpha'] : [] },
       ...(i === 4 ? { properties: [{ key: 'twinSync.origin', value: { connectionId: 'c1', remoteIssueId: '77' } }] } : {}),

@@ -26,6 +26,8 @@ export function useSite(spec: JiraOpenApi): SiteHarness {
     // these suites check shapes and JQL semantics against writes they just made: no search index lag
     // (the lag and reconcileIssues have their own suite, search-consistency.test.ts)
     running.site.setSearchIndexLag(0);
+    // and many requests a second: the rate limits have their own suite (rate-limits.test.ts)
+    running.site.setRateLimits(false);
     jira = new JiraProbe(running.baseUrl, spec, basicAuth(running.site.admin.email, running.site.admin.apiToken), observe);
   });
   afterAll(async () => {
