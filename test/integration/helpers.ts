@@ -13,11 +13,18 @@ export function rest(sandbox: Sandbox, site: 'internal' | 'external') {
   const auth = `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}`;
   return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
     if (path.startsWith('/rest/api/3/search')) sandbox.sites[site].settleSearchIndex();
-    const response = await fetch(`${creds.url}${path}`, {
-      method,
-      headers: { Authorization: auth, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    let response: Response;
+    // a well-behaved client: Jira's burst limit applies to people too, and a 429 says when to come back
+    for (let attempt = 0; ; attempt++) {
+      response = await fetch(`${creds.url}${path}`, {
+        method,
+        headers: { Authorization: auth, Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      if (response.status !== 429 || attempt >= 5) break;
+      await response.text();
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? '1')));
+    }
     const text = await response.text();
     return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
   };
