@@ -50,9 +50,12 @@ export async function handleIssueEvent(deps: EngineDeps, input: IssueEventInput,
     events.push({ kind: 'outgoing', connectionId: connection.id, localIssueId: input.issueId, syncBack: false, reason: 'event', lock: localLock(connection.id, input.issueId), attempt: 0 });
   }
   if (events.length > 0) {
-    // A person changed the issue: incoming work must read it again rather than trust the link's snapshot.
-    const at = deps.clock.now();
-    await deps.store.transact(events.map((e) => ({ op: 'set' as const, key: keys.dirty(e.connectionId, e.localIssueId), value: { at }, ttlSeconds: 7 * 24 * 3600 })));
+    // A person changed the issue: incoming work must read it again rather than trust the link's
+    // snapshot. A new issue has no link, so nothing holds a snapshot of it yet.
+    if (input.eventType !== 'avi:jira:created:issue') {
+      const at = deps.clock.now();
+      await deps.store.transact(events.map((e) => ({ op: 'set' as const, key: keys.dirty(e.connectionId, e.localIssueId), value: { at }, ttlSeconds: 7 * 24 * 3600 })));
+    }
     await deps.queue.push(events);
   }
   return events.length;
