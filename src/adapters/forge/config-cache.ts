@@ -88,19 +88,19 @@ export class ConfigCachingStore implements StorePort {
 
   async get(key: string): Promise<unknown> {
     if (isProcessCached(key)) {
-      const hit = loose.get(`${this.partitionKey} ${key}`);
-      if (hit && this.fresh(hit.at)) return clone(hit.value);
-      const value = await this.inner.get(key);
       if (loose.size >= LOOSE_MAX) loose.clear();
-      loose.set(`${this.partitionKey} ${key}`, { value: clone(value), at: this.now() });
-      return value;
+      return this.cached(loose, `${this.partitionKey} ${key}`, () => this.inner.get(key));
     }
     if (!isConfigKey(key)) return this.inner.get(key);
-    const p = await this.partition();
-    const hit = p.values.get(key);
+    return this.cached((await this.partition()).values, key, () => this.inner.get(key));
+  }
+
+  /** `key` from this process's copy while fresh, else read and kept */
+  private async cached(map: Map<string, { value: unknown; at: number }>, key: string, read: () => Promise<unknown>): Promise<unknown> {
+    const hit = map.get(key);
     if (hit && this.fresh(hit.at)) return clone(hit.value);
-    const value = await this.inner.get(key);
-    p.values.set(key, { value: clone(value), at: this.now() });
+    const value = await read();
+    map.set(key, { value: clone(value), at: this.now() });
     return value;
   }
 
@@ -149,12 +149,7 @@ export class ConfigCachingStore implements StorePort {
 
   async getSecret(key: string): Promise<unknown> {
     if (!isConfigSecret(key)) return this.inner.getSecret(key);
-    const p = await this.partition();
-    const hit = p.secrets.get(key);
-    if (hit && this.fresh(hit.at)) return clone(hit.value);
-    const value = await this.inner.getSecret(key);
-    p.secrets.set(key, { value: clone(value), at: this.now() });
-    return value;
+    return this.cached((await this.partition()).secrets, key, () => this.inner.getSecret(key));
   }
 
   async setSecret(key: string, value: unknown): Promise<void> {
