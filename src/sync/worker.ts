@@ -25,6 +25,22 @@ export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown
     return;
   }
   const event = parsed.data;
+  try {
+    await run(deps, event);
+  } catch (error) {
+    try {
+      await handleFailure(deps, event, error);
+    } catch (second) {
+      // recording the failure was itself throttled (KVS quota): wait and run the work again, rather
+      // than fail the invocation into the platform's few retries and a dead letter
+      const c = classify(second);
+      if (!c.throttled) throw second;
+      await requeueThrottled(deps, event, c);
+    }
+  }
+}
+
+async function run(deps: EngineDeps, event: QueueEvent): Promise<void> {
   const repo = new Repo(deps.store);
   const blockedBy = await repo.blockedBy(event.lock);
   if (blockedBy !== undefined) {
@@ -35,13 +51,17 @@ export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown
     }
     await deps.store.delete(keys.blocked(event.lock));
   }
-  try {
-    if (event.kind === 'outgoing') await processOutgoing(deps, event);
-    else if (event.kind === 'incoming') await processIncoming(deps, event);
-    else await runBulkStep(deps, event);
-  } catch (error) {
-    await handleFailure(deps, event, error);
-  }
+  if (event.kind === 'outgoing') await processOutgoing(deps, event);
+  else if (event.kind === 'incoming') await processIncoming(deps, event);
+  else await runBulkStep(deps, event);
+}
+
+/** The platform is pacing us: the same work again after what it says (or a backoff), attempts untouched. */
+async function requeueThrottled(deps: EngineDeps, event: QueueEvent, c: ReturnType<typeof classify>): Promise<number> {
+  const throttled = (event.throttled ?? 0) + 1;
+  const delay = retryDelaySeconds(THROTTLE_POLICY, Math.min(throttled - 1, 10), c.retryAfterSeconds);
+  await deps.queue.push([{ ...event, throttled }], { delaySeconds: delay });
+  return delay;
 }
 
 /** backoff for throttled answers without Retry-After: 1, 2, 4 … s, at most 5 minutes */
@@ -69,11 +89,13 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
   const connectionId = event.connectionId;
   if (c.throttled) {
     // The platform is pacing us, not failing this issue: wait what it says and try again, as often as it takes.
+    const delay = await requeueThrottled(deps, event, c);
     const throttled = (event.throttled ?? 0) + 1;
-    const delay = retryDelaySeconds(THROTTLE_POLICY, Math.min(throttled - 1, 10), c.retryAfterSeconds);
-    await deps.queue.push([{ ...event, throttled }], { delaySeconds: delay });
     if (throttled === 1 || throttled % 10 === 0) {
-      await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `throttled (${c.message}); trying again in ${delay}s${throttled > 1 ? ` (${throttled} times so far)` : ''}` });
+      await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `throttled (${c.message}); trying again in ${delay}s${throttled > 1 ? ` (${throttled} times so far)` : ''}` }).catch((logError: unknown) => {
+        // the note of it may be throttled too: the retry is queued, the note is not worth failing for
+        if (!classify(logError).throttled) throw logError;
+      });
     }
     return;
   }
