@@ -123,7 +123,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   link.lastSentHash = hash;
   link.lastSyncAt = now;
   // the link and its activity entry in one storage operation
-  await deps.store.transact([...repo.linkRecordWriteOps(link), activityOp(deps, {
+  await deps.store.transact([...repo.linkRecordOps(link), activityOp(deps, {
     connectionId: connection.id, direction: 'out', type: event.syncBack ? 'sync-back' : 'replica', issueKey: issue.key, remoteIssueKey: link.remoteKey, outcome: 'sent',
     message: `seq ${envelope.seq}${output.logs.length > 0 ? `; rules: ${output.logs.map((l) => l.message).join(' | ')}` : ''}`,
   })]);

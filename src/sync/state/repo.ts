@@ -85,10 +85,7 @@ export class Repo {
     return ops;
   }
   /** the link record's own write (no remote index), to join other writes in one transaction */
-  linkRecordWriteOps(link: LinkState): StoreOp[] {
-    return this.linkRecordOps(link);
-  }
-  private linkRecordOps(link: LinkState): StoreOp[] {
+  linkRecordOps(link: LinkState): StoreOp[] {
     const snapshot = link.snapshot !== null && Buffer.byteLength(JSON.stringify(link.snapshot), 'utf8') > SNAPSHOT_LIMIT_BYTES ? null : link.snapshot;
     return splitWriteOps(keys.link(link.connectionId, link.localIssueId), { ...link, snapshot }, this.split);
   }
