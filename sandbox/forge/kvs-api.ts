@@ -243,6 +243,7 @@ export function kvsKeyReads(path: string, init: { body?: unknown } | undefined, 
 export function handleKvsRequest(store: KvsStore, path: string, init: { method?: string; body?: unknown } | undefined): Response {
   try {
     store.countOp();
+    if (process.env['SANDBOX_KVS_TRACE'] === '1') process.stderr.write(`kvs ${path} ${typeof init?.body === 'string' ? init.body.slice(0, 160) : ''}\n`);
     if ((init?.method ?? 'GET').toUpperCase() !== 'POST') throw new KvsError(405, 'METHOD_NOT_ALLOWED', 'KVS endpoints accept POST only.');
     let body: unknown;
     try {

@@ -7,6 +7,7 @@ import type { SiteIdentity } from '../ports/site';
 import type { StorePort } from '../ports/store';
 import type { TransportPort } from '../ports/transport';
 import type { RetryPolicy } from './errors';
+import type { HeldLock } from './issue-lock';
 
 /** Everything the engine needs from the outside world. */
 export interface EngineDeps {
@@ -19,6 +20,8 @@ export interface EngineDeps {
   site: SiteIdentity;
   rules: RulesProvider;
   settings: EngineSettings;
+  /** this invocation's lock on the issue it works on (src/sync/issue-lock.ts), when it holds one */
+  heldLock?: HeldLock;
 }
 
 export interface EngineSettings {
@@ -48,6 +51,12 @@ export interface EngineSettings {
   bulkPerMinute: number;
   /** steps of one bulk chain before it hands over to the sweeper (BULK_CHAIN_STEPS) */
   bulkChainSteps: number;
+  /**
+   * The inbox applies a replica while its sender waits when the issue is free (src/sync/inbox.ts),
+   * and gives a follow-up back in its answer; false = every message goes through the inbox entry and
+   * the queue (three invocations more per create with sync back).
+   */
+  inlineApply: boolean;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -62,4 +71,5 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   stuckInboxMs: 5 * 60 * 1000,
   bulkPerMinute: 100,
   bulkChainSteps: 200,
+  inlineApply: true,
 };

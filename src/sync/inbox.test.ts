@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { textSha256 } from './canonical-json';
 import { handleInbox } from './inbox';
+import { SignedReplySchema } from './outgoing';
 import { sliceText } from './state/split-value';
 import { signBody } from './signing';
 import { keys } from './state/keys';
@@ -17,6 +18,8 @@ describe('inbox verification', () => {
   beforeEach(async () => {
     world = new World({ seed: 7, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0 });
     connectionId = await world.connect();
+    // verification and storage: every accepted message is stored for the queue (the inline apply is below)
+    world.b.deps.settings = { ...world.b.deps.settings, inlineApply: false };
     const stored = await world.b.store.getSecret(keys.connectionSecret(connectionId));
     if (typeof stored !== 'string') throw new Error('no secret');
     secret = stored;
@@ -73,6 +76,63 @@ describe('inbox verification', () => {
     const again = await handleInbox(world.b.deps, { method: 'POST', headers: h, body });
     expect(again).toMatchObject({ status: 202, body: { duplicate: true } });
     expect(world.b.store.snapshot()).toBe(before);
+  });
+
+  describe('applied while the sender waits', () => {
+    const inline = () => { world.b.deps.settings = { ...world.b.deps.settings, inlineApply: true }; };
+    const inboxKeys = () => [...world.b.store.data.keys()].filter((k) => k.startsWith('inbox:'));
+
+    it('a good envelope is applied at once (200), with nothing stored for the queue, and its sync back in the answer', async () => {
+      inline();
+      const body = good();
+      const response = await handleInbox(world.b.deps, { method: 'POST', headers: headers(body), body });
+      expect(response).toMatchObject({ status: 200, body: { ok: true, applied: true, message: 'created', reply: { timestamp: expect.any(String), signature: expect.any(String) } } });
+      expect(inboxKeys()).toEqual([]);
+      expect([...world.b.jira.issues.values()].map((i) => i.summary)).toEqual(['s']);
+      // the reply is a replica of the new twin, signed with the connection's key, marked as the sync back
+      const reply = SignedReplySchema.parse(response.body['reply']);
+      expect(signBody(secret, reply.timestamp, reply.body)).toBe(reply.signature);
+      expect(JSON.parse(reply.body)).toMatchObject({ type: 'replica', syncBack: true, twin: { id: '1', key: 'INT-1' }, seq: 1, ack: 1 });
+    });
+
+    it('the same message again is a duplicate (its id was remembered with the apply), another with an older seq is stale: nothing written to Jira', async () => {
+      inline();
+      const body = good();
+      await handleInbox(world.b.deps, { method: 'POST', headers: headers(body), body });
+      const calls = world.b.jira.totalCalls;
+      const again = await handleInbox(world.b.deps, { method: 'POST', headers: headers(body), body });
+      expect(again).toMatchObject({ status: 202, body: { duplicate: true } });
+      const older = JSON.stringify(envelope());
+      expect(await handleInbox(world.b.deps, { method: 'POST', headers: headers(older), body: older })).toMatchObject({ status: 200, body: { message: 'stale' } });
+      expect(world.b.jira.totalCalls).toBe(calls);
+    });
+
+    it('a message for an issue another invocation is working on goes to the queue (202), applied there once the lock is free', async () => {
+      inline();
+      const first = good();
+      await handleInbox(world.b.deps, { method: 'POST', headers: headers(first), body: first });
+      const twin = [...world.b.jira.issues.values()][0];
+      if (!twin) throw new Error('no twin');
+      // a consumer is on the twin right now
+      const lock = keys.issueLock(`${connectionId}:${twin.id}`);
+      await world.b.store.set(lock, { holder: 'worker', until: now() + 60_000 });
+      const body = JSON.stringify(envelope({ seq: 2, replica: { ...envelope().replica, summary: 'second' } }));
+      expect(await handleInbox(world.b.deps, { method: 'POST', headers: headers(body), body })).toMatchObject({ status: 202, body: { message: 'accepted' } });
+      expect(twin.summary).toBe('s');
+      await world.b.store.delete(lock);
+      await world.quiesce();
+      expect([...world.b.jira.issues.values()].map((i) => i.summary)).toEqual(['second']);
+    });
+
+    it('a failing apply goes to the queue (202), which retries it and records the error on its issue', async () => {
+      inline();
+      world.b.jira.beforeCall = (name) => {
+        if (name === 'createIssue') throw new Error('boom');
+      };
+      const body = good();
+      expect(await handleInbox(world.b.deps, { method: 'POST', headers: headers(body), body })).toMatchObject({ status: 202 });
+      expect(inboxKeys().filter((k) => k.startsWith('inbox:'))).toHaveLength(1);
+    });
   });
 
   describe('a message sent in parts', () => {

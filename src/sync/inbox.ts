@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import { logActivity } from './activity';
 import { acceptGoodbye, acceptHello } from './connections';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema, HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP } from './envelope/envelope';
 import type { PartMessage } from './envelope/part-message';
-import { localLock, remoteLock, type IncomingEvent } from './queue-event';
+import { localLock, remoteLock } from './queue-event';
+import type { ReplicaMessage } from './envelope/replica-message';
+import { applyInline } from './incoming';
+import { enqueueStored, storeForQueue, type StoreOutcome } from './inbox-store';
+import { releaseLock, tryLock } from './issue-lock';
+import { MemoStore } from './state/memo-store';
 import { connectionSecret } from './send';
 import { classify } from './errors';
 import { verifySignature } from './signing';
@@ -81,38 +85,59 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
   if (envelope.type === 'ping') return reply(202, 'pong');
   if (envelope.type === 'goodbye') return acceptGoodbye(deps, connection);
   if (envelope.type === 'part') return acceptPart(deps, repo, connection, envelope);
-  const messageId = safePart(envelope.messageId);
-
-  const seenKey = keys.seen(connectionId, messageId);
-  if ((await deps.store.get(seenKey)) !== undefined) return reply(202, 'duplicate: already received', { duplicate: true });
-  const entry: InboxEntry = { connectionId, messageId, receivedAt: new Date(deps.clock.now()).toISOString(), body: request.body };
-  // one KVS value holds the stored entry: a message that does not fit must come in parts
-  if (Buffer.byteLength(JSON.stringify(entry), 'utf8') > INLINE_LIMIT_BYTES) {
-    return reply(413, `message over ${INLINE_LIMIT_BYTES} bytes once stored: send it in parts (type "part")`);
+  if (envelope.type === 'replica') {
+    const inline = await applyWhileWaiting(deps, repo, connection, envelope);
+    if (inline) return inline;
   }
-  await deps.store.transact([
-    { op: 'set', key: keys.inbox(connectionId, messageId), value: entry },
-    { op: 'set', key: seenKey, value: { receivedAt: entry.receivedAt }, ttlSeconds: deps.settings.seenTtlSeconds },
-  ]);
-  return enqueue(deps, repo, connection, envelope, messageId);
+  return stored(await storeForQueue(deps, connection, envelope, request.body));
 }
 
-/** queues a stored message for the worker (a lost push is re-driven by the sweeper) */
-async function enqueue(deps: EngineDeps, repo: Repo, connection: Connection, envelope: { type: 'replica' | 'unlink'; issue: { id: string; key: string }; twin?: { id: string } | null }, messageId: string): Promise<InboxResponse> {
-  const connectionId = connection.id;
-  const localId = envelope.type === 'replica' && envelope.twin ? envelope.twin.id : await repo.localIdForRemote(connectionId, envelope.issue.id);
-  const event: IncomingEvent = {
-    kind: 'incoming', connectionId, messageId, attempt: 0,
-    lock: localId !== undefined ? localLock(connectionId, localId) : remoteLock(connectionId, envelope.issue.id),
-  };
-  try {
-    await deps.queue.push([event]);
-  } catch (error) {
-    // Stored: the sweeper re-drives it. Still accepted.
-    await logActivity(deps, { connectionId, direction: 'in', type: envelope.type, issueKey: null, remoteIssueKey: envelope.issue.key, outcome: 'retry', message: `stored but not queued (${error instanceof Error ? error.message : String(error)}); the sweeper will pick it up` });
-  }
+function stored(outcome: StoreOutcome): InboxResponse {
+  if (outcome === 'duplicate') return reply(202, 'duplicate: already received', { duplicate: true });
+  if (outcome === 'too-large') return reply(413, `message over ${INLINE_LIMIT_BYTES} bytes once stored: send it in parts (type "part")`);
   return reply(202, 'accepted');
 }
+
+/**
+ * Applies a replica while its sender waits, with no inbox entry and no queue event (two invocations
+ * and several storage operations fewer), when the issue is free: not blocked, and its lock taken at
+ * once. A follow-up (the sync back of a new twin) is given back in the answer, signed. Anything else
+ * (a busy or blocked issue, a failing apply) goes to the queue as before: null.
+ * A message naming no twin and indexed nowhere is a creation: the creation marker keeps two of them
+ * apart, and there is no local issue to lock yet.
+ */
+async function applyWhileWaiting(deps: EngineDeps, repo: Repo, connection: Connection, envelope: ReplicaMessage): Promise<InboxResponse | null> {
+  if (!deps.settings.inlineApply || connection.direction === 'send-only') return null;
+  // one invocation: what the apply reads again (the remote index, the link) is read from storage once
+  const invocation: EngineDeps = { ...deps, store: new MemoStore(deps.store) };
+  const localId = envelope.twin?.id ?? await new Repo(invocation.store).localIdForRemote(connection.id, envelope.issue.id);
+  if (localId !== undefined && !JIRA_ID.test(localId)) return null;
+  if (localId === undefined && !JIRA_ID.test(envelope.issue.id)) return null;
+  const lock = localId !== undefined ? localLock(connection.id, localId) : remoteLock(connection.id, envelope.issue.id);
+  if ((await repo.blockedBy(lock)) !== undefined) return null;
+  if (localId !== undefined) {
+    const got = await tryLock(invocation, lock, 'inbox');
+    if (!('held' in got)) return null;
+    invocation.heldLock = got.held;
+  }
+  try {
+    const result = await applyInline(invocation, connection, envelope, lock);
+    if (result.outcome === 'relocked') return null;
+    if (result.outcome === 'duplicate') return reply(202, 'duplicate: already received', { duplicate: true });
+    return reply(200, result.outcome, { applied: true, ...(result.reply ? { reply: result.reply } : {}) });
+  } catch (error) {
+    // The platform pacing us: the sender waits and sends again (handleInbox answers 429).
+    if (classify(error).throttled) throw error;
+    // The queue takes it from here, with its retries and, in the end, an error record on the issue.
+    return null;
+  } finally {
+    // a failed release leaves the lock to its lease: the queue's consumer takes it over
+    await releaseLock(invocation).catch(() => undefined);
+  }
+}
+
+/** Jira issue ids are decimal numbers */
+const JIRA_ID = /^[0-9]{1,18}$/;
 
 /** how long the parts of an incomplete message are kept */
 const PART_TTL_SECONDS = 24 * 60 * 60;
@@ -152,7 +177,8 @@ async function acceptPart(deps: EngineDeps, repo: Repo, connection: Connection, 
   const first = await deps.store.setIfAbsent(keys.seen(connectionId, safePart(whole.messageId)), { receivedAt }, { ttlSeconds: deps.settings.seenTtlSeconds });
   if (!first) return reply(202, 'duplicate: already received', { duplicate: true });
   await deps.store.set(keys.inbox(connectionId, whole.messageId), entry);
-  return enqueue(deps, repo, connection, envelope, whole.messageId);
+  await enqueueStored(deps, connection, envelope, whole.messageId);
+  return reply(202, 'accepted');
 }
 
 function freshTimestamp(deps: EngineDeps, timestamp: string): boolean {

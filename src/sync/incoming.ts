@@ -1,5 +1,5 @@
 import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira';
-import type { StoreOp } from '../ports/store';
+import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
 import { bodyHash, planComments } from './comment-merge';
@@ -7,17 +7,21 @@ import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
 import type { ReplicaMessage } from './envelope/replica-message';
 import type { UnlinkMessage } from './envelope/unlink-message';
-import { PermanentError, TransientError } from './errors';
+import { classify, PermanentError, TransientError } from './errors';
+import { storeForQueue } from './inbox-store';
+import { connectionSecret } from './send';
+import { verifySignature } from './signing';
 import { sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
 import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
-import { processOutgoing, replicaHash, type CarriedWrites } from './outgoing';
+import { processOutgoing, replicaHash, type CarriedWrites, type SignedReply } from './outgoing';
+import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent } from './queue-event';
 import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
-import { keys } from './state/keys';
+import { keys, safePart } from './state/keys';
 import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
@@ -41,7 +45,7 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
   const envelope = EnvelopeSchema.parse(JSON.parse(await repo.inboxBody(entry)));
   let consumed = false;
   if (envelope.type === 'replica') {
-    const done = await applyReplicaMessage(deps, repo, connection, envelope, event);
+    const done = (await applyReplicaMessage(deps, repo, connection, envelope, event, QUEUED)).outcome;
     if (done === 'relocked') return;
     // an applied message's entry went in the same transaction as its bookkeeping
     consumed = done === 'applied' || done === 'created';
@@ -54,6 +58,59 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
   await repo.deleteInboxParts(entry);
 }
 
+/**
+ * Applies a replica the inbox received, while its sender waits (src/sync/inbox.ts): no inbox entry,
+ * follow-ups given back as a reply. The caller holds the issue's lock (`lock`) when the twin exists.
+ */
+export async function applyInline(deps: EngineDeps, connection: Connection, message: ReplicaMessage, lock: string): Promise<ApplyResult> {
+  const repo = new Repo(deps.store);
+  const event: IncomingEvent = { kind: 'incoming', connectionId: connection.id, messageId: safePart(message.messageId), lock, attempt: 0 };
+  const result = await applyReplicaMessage(deps, repo, connection, message, event, { source: 'inline', followUps: 'reply' });
+  if (result.outcome !== 'relocked') await touchConnection(deps, repo, connection);
+  return result;
+}
+
+/**
+ * The remote applied our send at once and answered with a reply (the sync back of the twin it just
+ * created): applied here by the sender, which holds the issue's lock, with `alsoWrite` (the send's own
+ * bookkeeping) in the same transaction. False when nothing was written: the reply is not a valid
+ * signed replica of our twin (ignored, with a note), was stale, or failed to apply (then it is kept
+ * for the queue, which retries it like any received message).
+ */
+export async function applyReplyToSend(deps: EngineDeps, connection: Connection, link: LinkState, reply: SignedReply, alsoWrite: StoreOp[]): Promise<boolean> {
+  const secret = await connectionSecret(deps, connection.id);
+  const fresh = Math.abs(deps.clock.now() - Number(reply.timestamp)) <= deps.settings.maxSkewMs;
+  let message: ReplicaMessage | null = null;
+  if (secret !== undefined && fresh && verifySignature(secret, reply.timestamp, reply.body, reply.signature)) {
+    const parsed = EnvelopeSchema.safeParse(parseJson(reply.body));
+    const envelope = parsed.success ? parsed.data : null;
+    if (envelope?.type === 'replica' && envelope.connectionId === connection.id && envelope.twin?.id === link.localIssueId && SAFE_ID.test(envelope.messageId)) message = envelope;
+  }
+  if (!message) {
+    await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'sync-back', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'ignored the reply in the remote\'s answer: not a valid signed replica of this issue\'s twin' });
+    return false;
+  }
+  const event: IncomingEvent = { kind: 'incoming', connectionId: connection.id, messageId: message.messageId, lock: localLock(connection.id, link.localIssueId), attempt: 0 };
+  try {
+    const result = await applyReplicaMessage(deps, new Repo(deps.store), connection, message, event, { source: 'inline', followUps: 'post', link: structuredClone(link), alsoWrite });
+    return result.outcome === 'applied' || result.outcome === 'created';
+  } catch (error) {
+    if (classify(error).throttled) throw error;
+    await storeForQueue(deps, connection, message, reply.body);
+    return false;
+  }
+}
+
+const SAFE_ID = /^[a-zA-Z0-9._-]{1,120}$/;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {
   const link = await repo.getLinkByRemote(connection.id, message.issue.id);
   if (!link) return;
@@ -61,30 +118,75 @@ async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection,
   await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'unlink', issueKey: link.localKey, remoteIssueKey: message.issue.key, outcome: 'applied', message: 'the remote site unlinked the twins' });
 }
 
-type ApplyOutcome = 'applied' | 'created' | 'stale' | 'dropped' | 'relocked';
+export type ApplyOutcome = 'applied' | 'created' | 'stale' | 'duplicate' | 'dropped' | 'relocked';
 
-async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, forceRead = false): Promise<ApplyOutcome> {
+/**
+ * How a message is applied:
+ * - `source`: from a stored inbox entry (consumed in the apply's own transaction), or from the
+ *   request itself, applied while the sender waits (nothing stored before the apply);
+ * - `followUps`: a sync back (or the ids of comment copies) is posted to the remote, or given back as
+ *   a signed reply in the answer to the request being applied (no invocation of its own);
+ * - `link`: the link as the caller holds it in memory (a sender applying the reply to its own send);
+ * - `alsoWrite`: the caller's own writes, made in the apply's transaction.
+ */
+export interface ApplyMode {
+  source: 'inbox' | 'inline';
+  followUps: 'post' | 'reply';
+  link?: LinkState;
+  alsoWrite?: StoreOp[];
+}
+const QUEUED: ApplyMode = { source: 'inbox', followUps: 'post' };
+
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  /** the signed follow-up to give back in the answer (followUps 'reply') */
+  reply: SignedReply | null;
+}
+
+/** a twin created by this apply, not yet linked: noted in its creation marker if the apply fails after it */
+interface CreatedTwin { id: string; key: string; startedAt: string }
+
+async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead = false): Promise<ApplyResult> {
+  const pending: { created: CreatedTwin | null } = { created: null };
+  try {
+    return await applyOnce(deps, repo, connection, message, event, mode, forceRead, pending);
+  } catch (error) {
+    // The twin exists but the link does not: the retry finds it by id, not by a search that may lag.
+    const created = pending.created;
+    if (created) {
+      await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt: created.startedAt, created: { id: created.id, key: created.key } }, { ttlSeconds: MARKER_TTL_SECONDS })
+        .catch(() => undefined); // unnoted, the retry waits for the search index (INDEX_SETTLE_MS) instead
+    }
+    throw error;
+  }
+}
+
+async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead: boolean, pending: { created: CreatedTwin | null }): Promise<ApplyResult> {
+  const done = (outcome: ApplyOutcome): ApplyResult => ({ outcome, reply: null });
   const log = (outcome: Parameters<typeof logActivity>[1]['outcome'], text: string, issueKey: string | null) =>
     logActivity(deps, { connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey, remoteIssueKey: message.replica.key, outcome, message: text });
 
   if (connection.direction === 'send-only') {
     await log('warning', `dropped seq ${message.seq}: connection "${connection.name}" only sends`, null);
-    return 'dropped';
+    return done('dropped');
   }
-  const localId = await localIssueFor(repo, connection, message);
+  const localId = mode.link ? mode.link.localIssueId : await localIssueFor(repo, connection, message);
   if (localId !== undefined && event.lock !== localLock(connection.id, localId)) {
-    // The twin appeared after this message was queued: go behind the twin's own lock.
-    await deps.queue.push([{ ...event, lock: localLock(connection.id, localId) }]);
-    return 'relocked';
+    // The twin appeared after this message was queued: go behind the twin's own lock (an inline
+    // apply leaves it to the queue, whose caller stores it).
+    if (mode.source === 'inbox') await deps.queue.push([{ ...event, lock: localLock(connection.id, localId) }]);
+    return done('relocked');
   }
-  let link = localId !== undefined ? await repo.getLink(connection.id, localId) : undefined;
+  let link = mode.link ?? (localId !== undefined ? await repo.getLink(connection.id, localId) : undefined);
   if (link && message.seq <= link.inSeq) {
+    // the very message again (a replay): nothing to learn, nothing to note
+    if (mode.source === 'inline' && (await deps.store.get(keys.seen(connection.id, event.messageId))) !== undefined) return done('duplicate');
     const deleted = await learnFromStale(deps, repo, link, message);
     await log('stale', `stale seq ${message.seq} (applied up to ${link.inSeq}); dropped${deleted > 0 ? `; it showed ${deleted} comment copy(ies) deleted there since: deleted here too` : ''}`, link.localKey);
-    return 'stale';
+    return done('stale');
   }
   const firstSync = link === undefined;
-  const previous = link ? await repo.getPrevious(connection.id, link.localIssueId) : null;
+  const previous = link ? await repo.getPrevious(connection.id, link.localIssueId, link) : null;
   const rules = await deps.rules.forConnection(connection);
   const userEmails = [message.replica.assignee?.email, message.replica.reporter?.email].filter((e): e is string => typeof e === 'string' && e !== '');
   const metadata = await deps.jira.getMetadata({ userEmails });
@@ -125,6 +227,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   if (!link) {
     const ref = await findOrCreateTwin(deps, connection, message, desired);
     created = ref.created;
+    if (ref.created) pending.created = { id: ref.id, key: ref.key, startedAt: ref.startedAt };
     basisAt = deps.clock.now();
     local = await deps.jira.getIssue(ref.id);
     if (!local) throw new TransientError(`the new twin ${ref.key} cannot be read yet`);
@@ -149,7 +252,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
   // A status move walks the workflow from the current status: never from a snapshot.
-  if (usedSnapshot && 'status' in merge.apply) return applyReplicaMessage(deps, repo, connection, message, event, true);
+  if (usedSnapshot && 'status' in merge.apply) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
 
   // Comments by identity.
   // Our comments whose copies were deleted there go here too, whatever the rules kept.
@@ -192,7 +295,7 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     // Refused because the snapshot was out of date (a comment deleted meanwhile…): redo from a fresh read.
     // Writes already made are idempotent under the redo (they now equal the desired values).
     if (usedSnapshot && error instanceof JiraError && error.status >= 400 && error.status < 500 && error.status !== 429) {
-      return applyReplicaMessage(deps, repo, connection, message, event, true);
+      return applyOnce(deps, repo, connection, message, event, mode, true, pending);
     }
     throw error;
   }
@@ -202,6 +305,12 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   link.comments = links;
   link.inSeq = message.seq;
   link.ackedSeq = Math.max(link.ackedSeq, message.ack);
+  // a reply we gave in an answer is known to have arrived once the remote acknowledges its seq
+  const unconfirmed = link.unconfirmed ?? null;
+  if (unconfirmed && link.ackedSeq >= unconfirmed.seq) {
+    if (link.outSeq === unconfirmed.seq) link.lastSentHash = unconfirmed.hash;
+    link.unconfirmed = null;
+  }
   link.sent = pruneSent(link);
   link.version += 1;
   link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
@@ -220,26 +329,37 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
   const createdCopies = plan.ops.some((op) => op.op === 'create');
   if (writes > 0) {
     // (and when the remote has not yet seen all our sends: those are still on their way to it)
-    const pending = createdCopies || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
-    link.lastSentHash = after && !pending ? await postApplyHash(rules, after, links, connection) : null;
+    const pendingHere_ = createdCopies || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
+    link.lastSentHash = after && !pendingHere_ ? await postApplyHash(rules, after, links, connection) : null;
   }
+  const previousOps = await repo.keepPrevious(link, message.replica);
   const bookkeeping: StoreOp[] = [
     ...repo.linkOps(structuredClone(link)),
-    ...repo.previousOps(connection.id, link.localIssueId, message.replica),
+    ...previousOps,
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
-    { op: 'delete', key: keys.inbox(event.connectionId, event.messageId) },
+    ...(mode.source === 'inbox'
+      ? [{ op: 'delete' as const, key: keys.inbox(event.connectionId, event.messageId) }]
+      // applied from the request: its id is remembered, so a replay is told from a late older message
+      : [{ op: 'set' as const, key: keys.seen(event.connectionId, event.messageId), value: { receivedAt: new Date(deps.clock.now()).toISOString() }, ttlSeconds: deps.settings.seenTtlSeconds }]),
+    ...(mode.alsoWrite ?? []),
   ];
 
   // Copies of remote comments were created: send our state back so the remote learns their ids
   // (a later deletion or edit of a copy then reaches the original). Not a sync back: no loop, the
   // remote's apply of it writes nothing and sends nothing.
+  // A reply we gave in an earlier answer never arrived (the remote still acknowledges less): give
+  // our state again. Never in answer to a sync back (no loop).
   // A sync back right after a create with nothing written since the read: the read is current.
+  const replyLost = unconfirmed !== null && link.unconfirmed !== null && !message.syncBack && connection.direction === 'both';
+  const fresh = writes === 0 ? local : after ?? undefined;
   const followUp = syncBack
-    ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh: writes === 0 ? local : after ?? undefined }
+    ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh }
     : createdCopies && connection.direction === 'both'
       ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh: after ?? undefined }
-      : null;
+      : replyLost
+        ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh }
+        : null;
   const conflictText = merge.conflicts.length + plan.conflicts.length > 0
     ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`)].join(', ')}`
     : '';
@@ -249,19 +369,28 @@ async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Con
     connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey: local.key, remoteIssueKey: message.replica.key,
     outcome: created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', message: `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`,
   }));
-  if (!followUp) await deps.store.transact(bookkeeping);
-
-  if (followUp) {
+  const commit = async (ops: StoreOp[]): Promise<void> => {
+    const r = releasing(deps, ops, MAX_TRANSACTION_OPS);
+    await deps.store.transact(r.ops);
+    r.release();
+  };
+  let reply: SignedReply | null = null;
+  if (!followUp) await commit(bookkeeping);
+  else {
     // The bookkeeping goes with the follow-up's seq reservation (one storage operation), or alone when it sends nothing.
     const carried: CarriedWrites = { ops: bookkeeping, link, written: false };
     try {
-      await processOutgoing(deps, followUp.event, followUp.fresh, rules, carried);
+      const sent = await processOutgoing(deps, followUp.event, { ...(followUp.fresh ? { preread: followUp.fresh } : {}), rules, carried, reply: mode.followUps === 'reply' });
+      reply = sent.reply;
+      // too large to ride in an answer: the queue posts it (in parts)
+      if (sent.outcome === 'not-replied') await deps.queue.push([followUp.event]);
     } catch {
-      if (!carried.written) await deps.store.transact(bookkeeping);
+      if (!carried.written) await commit(bookkeeping);
       await deps.queue.push([followUp.event]);
     }
   }
-  return created ? 'created' : 'applied';
+  pending.created = null;
+  return { outcome: created ? 'created' : 'applied', reply };
 }
 
 /**
@@ -273,7 +402,7 @@ async function learnFromStale(deps: EngineDeps, repo: Repo, link: LinkState, mes
   const known = new Set(link.comments.map((l) => l.localId));
   const shown = message.replica.comments.filter((c): c is typeof c & { originId: string } => c.originId !== null && !known.has(c.originId));
   if (shown.length === 0) return 0;
-  const previous = await repo.getPrevious(link.connectionId, link.localIssueId);
+  const previous = await repo.getPrevious(link.connectionId, link.localIssueId, link);
   const stillThere = new Set((previous?.comments ?? []).map((c) => c.originId).filter((id): id is string => id !== null));
   const gone = shown.filter((c) => !stillThere.has(c.originId));
   if (gone.length === 0) return 0;
@@ -310,7 +439,7 @@ async function localIssueFor(repo: Repo, connection: Connection, message: Replic
 }
 
 /** Exactly one twin: the origin property is written by the create itself; after a crash we search before creating again. */
-async function findOrCreateTwin(deps: EngineDeps, connection: Connection, message: ReplicaMessage, desired: RulesIssue): Promise<{ id: string; key: string; created: boolean }> {
+async function findOrCreateTwin(deps: EngineDeps, connection: Connection, message: ReplicaMessage, desired: RulesIssue): Promise<{ id: string; key: string; created: boolean; startedAt: string }> {
   if (!desired.projectKey) throw new PermanentError('the incoming rules did not choose a project for the new twin (set issue.projectKey on first sync)');
   const origin = { connectionId: connection.id, remoteIssueId: message.issue.id };
   const markerKey = keys.creating(connection.id, message.issue.id);
@@ -319,9 +448,9 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   const firstAttempt = await deps.store.setIfAbsent(markerKey, { startedAt }, { ttlSeconds: MARKER_TTL_SECONDS });
   if (!firstAttempt) {
     const marker = await new Repo(deps.store).read(markerKey, CreatingMarkerSchema);
-    if (marker?.created) return { ...marker.created, created: false };
+    if (marker?.created) return { ...marker.created, created: false, startedAt };
     const existing = await deps.jira.findIssueByOrigin(origin);
-    if (existing) return { ...existing, created: false };
+    if (existing) return { ...existing, created: false, startedAt };
     // The earlier attempt may have created the twin and died before noting its id, and Jira's search
     // may not show a new issue yet ("recent updates might not be immediately visible"). Until the
     // search has had time to catch up, wait rather than risk a second twin.
@@ -332,9 +461,10 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   }
   const fields = toFieldWrite(desiredValues(desired));
   if (desired.reporter) fields.reporter = desired.reporter.accountId;
+  // The marker learns the new twin's id only if this apply fails before linking it (applyReplicaMessage):
+  // on success the link, written with the marker's removal, says it.
   const ref = await deps.jira.createIssue({ projectKey: desired.projectKey, typeName: desired.typeName ?? 'Task', fields, origin });
-  await deps.store.set(markerKey, { startedAt, created: { id: ref.id, key: ref.key } }, { ttlSeconds: MARKER_TTL_SECONDS });
-  return { ...ref, created: true };
+  return { ...ref, created: true, startedAt };
 }
 
 const MARKER_TTL_SECONDS = 30 * 24 * 3600;

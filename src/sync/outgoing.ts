@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { activityOp, logActivity } from './activity';
 import { hashOf } from './canonical-json';
 import type { EngineDeps } from './deps';
@@ -8,10 +9,13 @@ import { fieldHashes, newLink, observe, pruneSent } from './link-state';
 import type { OutgoingEvent } from './queue-event';
 import { ReplicaSchema, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
-import { fromSite, sendToConnection } from './send';
+import { connectionSecret, fromSite, sendToConnection } from './send';
+import { signBody } from './signing';
+import { releasing } from './issue-lock';
+import { applyReplyToSend } from './incoming';
 import { Repo } from './state/repo';
 import type { LocalIssue } from '../ports/jira';
-import type { StoreOp } from '../ports/store';
+import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { LinkState } from './state/records';
 import type { RulesEngine } from '../ports/rules';
 
@@ -20,7 +24,29 @@ export function replicaHash(replica: Replica): string {
   return hashOf({ ...replica, created: '', updated: '' });
 }
 
-export type OutgoingOutcome = 'sent' | 'unchanged' | 'out-of-scope' | 'inactive';
+/** A follow-up given back in the answer to the request being applied: the envelope's text, signed as a request would be. */
+export const SignedReplySchema = z.strictObject({ timestamp: z.string().regex(/^\d{1,16}$/), signature: z.string().min(1).max(200), body: z.string().min(1) });
+export type SignedReply = z.infer<typeof SignedReplySchema>;
+
+/**
+ * - 'replied': built as a reply (`reply` option), for the caller to give back in its answer;
+ * - 'not-replied': too large to ride in an answer, nothing reserved (the caller queues it).
+ */
+export type OutgoingOutcome = 'sent' | 'replied' | 'not-replied' | 'unchanged' | 'out-of-scope' | 'inactive';
+
+export interface OutgoingOptions {
+  /** the issue as just read by the caller (a sync back right after an apply), saving a read */
+  preread?: LocalIssue;
+  rules?: RulesEngine;
+  carried?: CarriedWrites;
+  /** build the message as a reply instead of posting it (an inline apply answering its request) */
+  reply?: boolean;
+}
+
+export interface OutgoingResult {
+  outcome: OutgoingOutcome;
+  reply: SignedReply | null;
+}
 
 /**
  * Writes the caller still owes when it starts this sync (an apply's bookkeeping, `link` being that
@@ -33,36 +59,45 @@ export interface CarriedWrites {
   written: boolean;
 }
 
-/** Writes `ops`, together with the carried writes still owed, in one storage operation. */
-async function writeWith(deps: EngineDeps, carried: CarriedWrites | undefined, ops: StoreOp[]): Promise<void> {
+/**
+ * Writes `ops`, together with the carried writes still owed, in one storage operation; the last
+ * write of the invocation's work (`last`) gives its issue lock back in the same operation.
+ */
+async function writeWith(deps: EngineDeps, carried: CarriedWrites | undefined, ops: StoreOp[], last: boolean): Promise<void> {
   const owed = carried !== undefined && !carried.written;
   // the sync's own write of a key supersedes the carried one (a transaction names each key once)
-  const all = owed ? [...new Map([...carried.ops, ...ops].map((op) => [op.key, op])).values()] : ops;
+  const merged = owed ? [...new Map([...carried.ops, ...ops].map((op) => [op.key, op])).values()] : ops;
+  const { ops: all, release } = last ? releasing(deps, merged, MAX_TRANSACTION_OPS) : { ops: merged, release: () => undefined };
   const only = all.length === 1 ? all[0] : undefined;
   if (only && only.op === 'set' && only.ttlSeconds === undefined) await deps.store.set(only.key, only.value);
+  else if (only && only.op === 'delete') await deps.store.delete(only.key);
   else if (all.length > 0) await deps.store.transact(all);
   if (owed) carried.written = true;
+  release();
 }
 
 /**
  * Outgoing sync of one local issue: read it (one call, which also checks the scope), run the
  * outgoing rules, skip when the replica's hash equals the last one sent (unless it is a sync back),
- * reserve the next seq in storage, then sign and send.
- * `preread` is the issue as just read by the caller (a sync back right after an apply), saving a read.
+ * reserve the next seq in storage, then sign and send. When the remote applied it at once and
+ * answered with a reply of its own (the sync back of a new twin), that reply is applied here, in
+ * the same invocation, its bookkeeping and this send's in one write.
  */
-export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, preread?: LocalIssue, connectionRules?: RulesEngine, carried?: CarriedWrites): Promise<OutgoingOutcome> {
+export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, opts: OutgoingOptions = {}): Promise<OutgoingResult> {
+  const { preread, carried } = opts;
+  const result = (outcome: OutgoingOutcome, reply: SignedReply | null = null): OutgoingResult => ({ outcome, reply });
   const repo = new Repo(deps.store);
   const connection = await repo.getConnection(event.connectionId);
   if (!connection || connection.status !== 'active') {
-    await writeWith(deps, carried, []);
-    return 'inactive';
+    await writeWith(deps, carried, [], true);
+    return result('inactive');
   }
   if (connection.direction === 'receive-only') {
     if (event.syncBack) {
       throw new PermanentError(`connection "${connection.name}" is receive-only, so syncBackAfterProcessing() cannot send anything back: remove the call from the incoming rules or set the direction to both`);
     }
-    await writeWith(deps, carried, []);
-    return 'inactive';
+    await writeWith(deps, carried, [], true);
+    return result('inactive');
   }
   let link = carried ? carried.link : await repo.getLink(connection.id, event.localIssueId);
   // Linked issues and manual syncs are read directly; anything else must match the scope (same single call).
@@ -71,11 +106,11 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
     ? await deps.jira.getIssue(event.localIssueId)
     : connection.scopeJql !== null ? await deps.jira.getIssueInScope(event.localIssueId, connection.scopeJql) : null);
   if (!issue) {
-    await writeWith(deps, carried, []);
+    await writeWith(deps, carried, [], true);
     if (link) {
       await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'replica', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'the local issue can no longer be read (deleted or no permission); nothing sent' });
     }
-    return 'out-of-scope';
+    return result('out-of-scope');
   }
   link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
   link.localKey = issue.key;
@@ -84,7 +119,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   const values = fieldValuesOf(rulesIssue);
   const known = observe(link, values, issue.updated);
 
-  const rules = connectionRules ?? await deps.rules.forConnection(connection);
+  const rules = opts.rules ?? await deps.rules.forConnection(connection);
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -92,40 +127,79 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, pr
   const hash = replicaHash(replica);
   if (hash === link.lastSentHash && !event.syncBack) {
     link.lastSyncAt = new Date(deps.clock.now()).toISOString();
-    await writeWith(deps, carried, repo.linkOps(link).slice(0, 1));
-    return 'unchanged';
+    await writeWith(deps, carried, repo.linkOps(link).slice(0, 1), true);
+    return result('unchanged');
   }
 
-  // Reserve the seq before sending: a crash after the send never reuses it.
-  link.outSeq += 1;
-  link.version += 1;
-  link.sent = pruneSent({ ...link, sent: [...link.sent, { seq: link.outSeq, version: link.version, hashes: fieldHashes(values), stamps: known.stamps }] });
-  await writeWith(deps, carried, repo.linkOps(link));
-
   const now = new Date(deps.clock.now()).toISOString();
+  const seq = link.outSeq + 1;
   const envelope: ReplicaMessage = {
     v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
-    issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq: link.outSeq, ack: link.inSeq, syncBack: event.syncBack,
+    issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq, ack: link.inSeq, syncBack: event.syncBack,
     editedAt: known.editedAt, fieldEditedAt: known.stamps,
     commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])),
     deletedOrigins: link.comments.filter((l) => l.owner === 'remote' && !issue.comments.some((c) => c.id === l.localId)).map((l) => l.remoteId),
     replica,
   };
+  const sentNote = (how: string) => activityOp(deps, {
+    connectionId: connection.id, direction: 'out', type: event.syncBack ? 'sync-back' : 'replica', issueKey: issue.key, remoteIssueKey: link.remoteKey, outcome: 'sent',
+    message: `seq ${seq}${how}${output.logs.length > 0 ? `; rules: ${output.logs.map((l) => l.message).join(' | ')}` : ''}`,
+  });
+  // Reserve the seq before sending: a crash after the send never reuses it.
+  const reserve = (l: LinkState) => {
+    l.outSeq = seq;
+    l.version += 1;
+    l.sent = pruneSent({ ...l, sent: [...l.sent, { seq, version: l.version, hashes: fieldHashes(values), stamps: known.stamps }] });
+  };
+
+  if (opts.reply) {
+    const text = JSON.stringify(envelope);
+    if (Buffer.byteLength(text, 'utf8') > deps.settings.partBytes) {
+      await writeWith(deps, carried, [], true);
+      return result('not-replied');
+    }
+    const secret = await connectionSecret(deps, connection.id);
+    if (secret === undefined) throw new PermanentError(`connection "${connection.name}" has no secret: reconnect the sites`);
+    // Given in an answer, it may never arrive (the answer lost): it counts as sent once the remote
+    // acknowledges its seq; until then a message from the remote acknowledging less gets it again.
+    reserve(link);
+    link.lastSentHash = null;
+    link.unconfirmed = { seq, hash };
+    link.lastSyncAt = now;
+    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)')], true);
+    const timestamp = String(deps.clock.now());
+    return result('replied', { timestamp, signature: signBody(secret, timestamp, text), body: text });
+  }
+
+  reserve(link);
+  await writeWith(deps, carried, repo.linkOps(link), false);
+  let answer: { status: number; body: string };
   try {
-    await sendToConnection(deps, connection, envelope);
+    answer = await sendToConnection(deps, connection, envelope);
   } catch (error) {
     // It may have arrived all the same (answer lost): what the remote has is unknown now, so the
     // retry sends whatever it finds, even a state equal to the last one sent.
     link.lastSentHash = null;
-    await repo.saveLink(link);
+    await writeWith(deps, undefined, repo.linkRecordOps(link), true);
     throw error;
   }
   link.lastSentHash = hash;
   link.lastSyncAt = now;
+  const reply = replyIn(answer.body);
+  if (reply && (await applyReplyToSend(deps, connection, link, reply, [sentNote('')]))) return result('sent');
   // the link and its activity entry in one storage operation
-  await deps.store.transact([...repo.linkRecordOps(link), activityOp(deps, {
-    connectionId: connection.id, direction: 'out', type: event.syncBack ? 'sync-back' : 'replica', issueKey: issue.key, remoteIssueKey: link.remoteKey, outcome: 'sent',
-    message: `seq ${envelope.seq}${output.logs.length > 0 ? `; rules: ${output.logs.map((l) => l.message).join(' | ')}` : ''}`,
-  })]);
-  return 'sent';
+  await writeWith(deps, undefined, [...repo.linkRecordOps(link), sentNote('')], true);
+  return result('sent');
+}
+
+/** the signed reply in an inbox's answer, if it has one */
+function replyIn(body: string): SignedReply | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const parsed = z.looseObject({ reply: SignedReplySchema }).safeParse(json);
+  return parsed.success ? parsed.data.reply : null;
 }

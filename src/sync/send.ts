@@ -51,16 +51,14 @@ async function postText(deps: EngineDeps, url: string, connectionId: string, sec
   throw new PermanentError(`remote site refused the message (${response.status}): ${detail}`);
 }
 
-export async function sendToConnection(deps: EngineDeps, connection: Connection, envelope: Envelope): Promise<void> {
+/** Posts `envelope` (in parts when large); the answer to the last request. */
+export async function sendToConnection(deps: EngineDeps, connection: Connection, envelope: Envelope): Promise<{ status: number; body: string }> {
   if (connection.remoteInboxUrl === null) throw new PermanentError(`connection "${connection.name}" has no remote inbox yet (invitation not accepted)`);
   const secret = await connectionSecret(deps, connection.id);
   if (secret === undefined) throw new PermanentError(`connection "${connection.name}" has no secret: reconnect the sites`);
   const text = JSON.stringify(envelope);
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes <= deps.settings.partBytes) {
-    await postText(deps, connection.remoteInboxUrl, connection.id, secret, text);
-    return;
-  }
+  if (bytes <= deps.settings.partBytes) return postText(deps, connection.remoteInboxUrl, connection.id, secret, text);
   if (bytes > deps.settings.maxMessageBytes) {
     throw new PermanentError(`the message is ${bytes} bytes, over the ${deps.settings.maxMessageBytes} bytes Twin Sync sends: leave the largest fields or comments out in the outgoing rules`);
   }
@@ -69,12 +67,14 @@ export async function sendToConnection(deps: EngineDeps, connection: Connection,
   if (slices.length > MAX_PARTS) throw new PermanentError(`the message needs ${slices.length} parts, over the ${MAX_PARTS} the protocol allows`);
   const sha256 = textSha256(text);
   const from = await fromSite(deps);
+  let answer = { status: 0, body: '' };
   for (const [i, slice] of slices.entries()) {
     const part: PartMessage = {
       v: 1, type: 'part', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from,
       whole: { messageId: envelope.messageId, index: i + 1, count: slices.length, sha256 },
       text: slice,
     };
-    await postText(deps, connection.remoteInboxUrl, connection.id, secret, JSON.stringify(part));
+    answer = await postText(deps, connection.remoteInboxUrl, connection.id, secret, JSON.stringify(part));
   }
+  return answer;
 }

@@ -9,6 +9,7 @@ import { keys } from './state/keys';
 import { MemoStore } from './state/memo-store';
 import type { ErrorRecord } from './state/records';
 import { Repo } from './state/repo';
+import { releaseLock, tryLock } from './issue-lock';
 
 /**
  * The queue consumer. Transient failures are re-queued with capped backoff (honouring Retry-After);
@@ -26,18 +27,39 @@ export async function handleQueueEvent(invocationDeps: EngineDeps, body: unknown
   }
   const event = parsed.data;
   try {
-    await run(deps, event);
-  } catch (error) {
     try {
-      await handleFailure(deps, event, error);
-    } catch (second) {
-      // recording the failure was itself throttled (KVS quota): wait and run the work again, rather
-      // than fail the invocation into the platform's few retries and a dead letter
-      const c = classify(second);
-      if (!c.throttled) throw second;
-      await requeueThrottled(deps, event, c);
+      // the inbox may be applying a message to this issue while its sender waits: one at a time
+      if (event.kind !== 'bulk') {
+        const got = await tryLock(deps, event.lock, 'worker');
+        if (!('held' in got)) {
+          await requeueBusy(deps, event, got.busyUntil);
+          return;
+        }
+        deps.heldLock = got.held;
+      }
+      await run(deps, event);
+    } catch (error) {
+      try {
+        await handleFailure(deps, event, error);
+      } catch (second) {
+        // recording the failure was itself throttled (KVS quota): wait and run the work again, rather
+        // than fail the invocation into the platform's few retries and a dead letter
+        const c = classify(second);
+        if (!c.throttled) throw second;
+        await requeueThrottled(deps, event, c);
+      }
     }
+  } finally {
+    // a failed release leaves the lock to its lease; the next consumer of the issue takes it over
+    await releaseLock(deps).catch(() => undefined);
   }
+}
+
+/** The issue is being applied by the inbox right now (seconds): the same work again shortly, attempts untouched. */
+async function requeueBusy(deps: EngineDeps, event: QueueEvent, busyUntil: number): Promise<void> {
+  const throttled = (event.throttled ?? 0) + 1;
+  const left = Math.max(1, Math.ceil((busyUntil - deps.clock.now()) / 1000));
+  await deps.queue.push([{ ...event, throttled }], { delaySeconds: Math.min(left, retryDelaySeconds(THROTTLE_POLICY, Math.min(throttled - 1, 10), null)) });
 }
 
 async function run(deps: EngineDeps, event: QueueEvent): Promise<void> {

@@ -81,4 +81,35 @@ describe('process-cached lookups (a person found by email)', () => {
     await new ConfigCachingStore(inner, 'site-a', () => t).get('user-email:abc');
     expect(inner.readsOf('user-email:abc')).toBe(1);
   });
+
 });
+
+describe('ConfigCachingStore: blocked markers, one listing per version, then answered from the process', () => {
+  const now = () => Date.parse('2026-12-01T10:00:00Z');
+  beforeEach(() => clearConfigCache());
+
+    it('says "not blocked" without reading the marker, and sees a new block (any process) at the next invocation', async () => {
+      const inner = new CountingStore(now);
+      const first = new ConfigCachingStore(inner, 'site-a', now);
+      expect(await first.get('blocked:c1:10')).toBeUndefined();
+      expect(await first.get('blocked:c1:11')).toBeUndefined();
+      expect(await new ConfigCachingStore(inner, 'site-a', now).get('blocked:c1:12')).toBeUndefined();
+      expect([10, 11, 12].map((n) => inner.readsOf(`blocked:c1:${n}`))).toEqual([0, 0, 0]);
+      // another process blocks issue 11 (the error record and the marker in one transaction)
+      clearConfigCache();
+      await new ConfigCachingStore(inner, 'site-a', now).transact([{ op: 'set', key: 'error:e1', value: { id: 'e1' } }, { op: 'set', key: 'blocked:c1:11', value: { errorId: 'e1' } }]);
+      expect(await new ConfigCachingStore(inner, 'site-a', now).get('blocked:c1:11')).toEqual({ errorId: 'e1' });
+      // and its removal likewise
+      await new ConfigCachingStore(inner, 'site-a', now).delete('blocked:c1:11');
+      expect(await new ConfigCachingStore(inner, 'site-a', now).get('blocked:c1:11')).toBeUndefined();
+    });
+
+    it('reads each marker when there are more than one page of them', async () => {
+      const inner = new CountingStore(now);
+      for (let i = 0; i < 101; i++) await inner.set(`blocked:c1:${1000 + i}`, { errorId: `e${i}` });
+      const store = new ConfigCachingStore(inner, 'site-a', now);
+      expect(await store.get('blocked:c1:1100')).toEqual({ errorId: 'e100' });
+      expect(await store.get('blocked:c1:5')).toBeUndefined();
+      expect(inner.readsOf('blocked:c1:5')).toBe(1);
+    });
+  });

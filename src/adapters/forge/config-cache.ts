@@ -21,6 +21,15 @@ export function isConfigSecret(key: string): boolean {
 }
 const CACHED_LISTS = ['connection:'];
 /**
+ * Markers of blocked issues (`blocked:<lock>`): read before every sync, almost never there. A warm
+ * process keeps the whole set (one listing per configuration version, while it fits in one page)
+ * and answers "is this issue blocked?" from it; writing a marker moves the version like a
+ * configuration record, so every process sees a new block at its next invocation.
+ */
+const BLOCKED_PREFIX = 'blocked:';
+const BLOCKED_PAGE = 100;
+const isVersioned = (key: string): boolean => isConfigKey(key) || key.startsWith(BLOCKED_PREFIX);
+/**
  * Records that are caches themselves (a person found by email, kept a day with a TTL): a warm
  * process keeps them for MAX_AGE_MS without any version, since a stale answer is what their TTL
  * already allows.
@@ -37,6 +46,8 @@ interface Partition {
   values: Map<string, { value: unknown; at: number }>;
   secrets: Map<string, { value: unknown; at: number }>;
   lists: Map<string, { entries: StoreEntry[]; at: number }>;
+  /** every blocked marker, when they fit in one page; null = not read yet (or too many: read each) */
+  blocked: { values: Map<string, unknown>; complete: boolean; at: number } | null;
 }
 
 /** process-wide: survives across invocations of a warm process, one partition per installation */
@@ -71,7 +82,7 @@ export class ConfigCachingStore implements StorePort {
       const version = raw !== null && typeof raw === 'object' && 'v' in raw && typeof raw.v === 'string' ? raw.v : null;
       let p = partitions.get(this.partitionKey);
       if (!p || p.version !== version) {
-        p = { version, values: new Map(), secrets: new Map(), lists: new Map() };
+        p = { version, values: new Map(), secrets: new Map(), lists: new Map(), blocked: null };
         partitions.set(this.partitionKey, p);
       }
       return p;
@@ -91,8 +102,19 @@ export class ConfigCachingStore implements StorePort {
       if (loose.size >= LOOSE_MAX) loose.clear();
       return this.cached(loose, `${this.partitionKey} ${key}`, () => this.inner.get(key));
     }
+    if (key.startsWith(BLOCKED_PREFIX)) return this.blockedMarker(key);
     if (!isConfigKey(key)) return this.inner.get(key);
     return this.cached((await this.partition()).values, key, () => this.inner.get(key));
+  }
+
+  private async blockedMarker(key: string): Promise<unknown> {
+    const p = await this.partition();
+    if (!p.blocked || !this.fresh(p.blocked.at)) {
+      const page = await this.inner.list(BLOCKED_PREFIX, { limit: BLOCKED_PAGE });
+      p.blocked = { values: new Map(page.entries.map((e) => [e.key, clone(e.value)])), complete: page.cursor === null, at: this.now() };
+    }
+    if (!p.blocked.complete) return this.inner.get(key);
+    return clone(p.blocked.values.get(key));
   }
 
   /** `key` from this process's copy while fresh, else read and kept */
@@ -110,19 +132,19 @@ export class ConfigCachingStore implements StorePort {
       loose.set(`${this.partitionKey} ${key}`, { value: clone(value), at: this.now() });
       return;
     }
-    if (!isConfigKey(key)) return this.inner.set(key, value, options);
+    if (!isVersioned(key)) return this.inner.set(key, value, options);
     await this.inner.transact([{ op: 'set', key, value, ...(options?.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}) }, this.bumpOp()]);
     this.forget();
   }
 
   async setIfAbsent(key: string, value: unknown, options?: StoreSetOptions): Promise<boolean> {
     const written = await this.inner.setIfAbsent(key, value, options);
-    if (written && isConfigKey(key)) await this.bump();
+    if (written && isVersioned(key)) await this.bump();
     return written;
   }
 
   async delete(key: string): Promise<void> {
-    if (!isConfigKey(key)) return this.inner.delete(key);
+    if (!isVersioned(key)) return this.inner.delete(key);
     await this.inner.transact([{ op: 'delete', key }, this.bumpOp()]);
     this.forget();
   }
@@ -138,7 +160,7 @@ export class ConfigCachingStore implements StorePort {
   }
 
   async transact(ops: StoreOp[]): Promise<void> {
-    if (!ops.some((op) => isConfigKey(op.key))) return this.inner.transact(ops);
+    if (!ops.some((op) => isVersioned(op.key))) return this.inner.transact(ops);
     if (ops.length < MAX_TRANSACTION_OPS) await this.inner.transact([...ops, this.bumpOp()]);
     else {
       await this.inner.transact(ops);

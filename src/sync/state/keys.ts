@@ -39,6 +39,11 @@ export const keys = {
   bulkPage: (connectionId: string, jobId: string, page: number) => `bulkpage:${safePart(connectionId)}:${safePart(jobId)}:${String(page).padStart(6, '0')}`,
   error: (id: string) => `error:${safePart(id)}`,
   errorPrefix: 'error:',
+  /**
+   * Who is working on an issue right now (the queue's concurrency key, `<connection>:<issue>`): the
+   * consumer and the inbox's inline apply exclude each other through it (src/sync/issue-lock.ts).
+   */
+  issueLock: (lock: string) => `lock:${lock.split(':').map(safePart).join(':')}`,
   /** lock (connection + issue) → error id of the item blocking it */
   blocked: (lock: string) => `blocked:${lock.split(':').map(safePart).join(':')}`,
   activity: (at: number, id: string) => `activity:${String(9_999_999_999_999 - at).padStart(13, '0')}:${safePart(id)}`,

@@ -90,6 +90,12 @@ export const LocalIssueSchema = z.strictObject({
 
 export const DirtySchema = z.strictObject({ at: z.number() });
 
+/**
+ * The last replica applied. Over the inline limit its comments are kept without their bodies
+ * (`commentBodies: false`): ids, authors, times and origins are what the engine needs of them.
+ */
+export const PreviousSchema = z.strictObject({ replica: ReplicaSchema, commentBodies: z.boolean().optional() });
+
 export const LinkStateSchema = z.strictObject({
   connectionId: z.string(),
   localIssueId: z.string(),
@@ -129,6 +135,17 @@ export const LinkStateSchema = z.strictObject({
    * person change the issue since (`dirty` marker newer than `at`).
    */
   snapshot: z.strictObject({ issue: LocalIssueSchema, at: z.number() }).nullable(),
+  /**
+   * Our last message when it went as a reply in an answer (src/sync/outgoing.ts): counted as sent
+   * once the remote acknowledges `seq`, when `hash` becomes `lastSentHash`.
+   */
+  unconfirmed: z.strictObject({ seq: z.number().int().min(1), hash: z.string() }).nullable().optional(),
+  /**
+   * The last replica applied (`previous` of the rules): here while small (read with the link, no
+   * storage operation of its own), 'apart' when kept under its own key, null before the first
+   * apply. Absent on links from before it was kept here: then it is under its own key, if anywhere.
+   */
+  previous: z.union([PreviousSchema, z.literal('apart')]).nullable().optional(),
 });
 export type LinkState = z.infer<typeof LinkStateSchema>;
 
@@ -141,11 +158,6 @@ export const RemoteIndexSchema = z.strictObject({ localIssueId: z.string() });
  */
 export const CreatingMarkerSchema = z.strictObject({ startedAt: z.string(), created: z.strictObject({ id: z.string(), key: z.string() }).optional() });
 
-/**
- * The last replica applied. Over the inline limit its comments are kept without their bodies
- * (`commentBodies: false`): ids, authors, times and origins are what the engine needs of them.
- */
-export const PreviousSchema = z.strictObject({ replica: ReplicaSchema, commentBodies: z.boolean().optional() });
 
 export const InboxEntrySchema = z.strictObject({
   connectionId: z.string(),

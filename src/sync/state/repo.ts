@@ -9,6 +9,12 @@ import {
 import type { Replica } from '../replica';
 import { INLINE_LIMIT_BYTES, joinSplit, splitDeleteOps, splitWriteOps, type SplitMemory } from './split-value';
 
+/** A link's last applied replica is kept in the link record while this small, else under its own key. */
+export const PREVIOUS_INLINE_BYTES = 8 * 1024;
+
+/** the link's last applied replica may be under its own key */
+const previousApart = (link: LinkState): boolean => link.previous === undefined || link.previous === 'apart';
+
 /** A link's snapshot of the local issue is kept only while it is this small; a bigger issue is read again. */
 export const SNAPSHOT_LIMIT_BYTES = 32 * 1024;
 
@@ -93,7 +99,7 @@ export class Repo {
   async unlinkOps(link: LinkState): Promise<StoreOp[]> {
     return [
       ...(await splitDeleteOps(this.store, keys.link(link.connectionId, link.localIssueId), this.split)),
-      ...(await splitDeleteOps(this.store, keys.previous(link.connectionId, link.localIssueId), this.split)),
+      ...(previousApart(link) ? await splitDeleteOps(this.store, keys.previous(link.connectionId, link.localIssueId), this.split) : []),
       ...(link.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(link.connectionId, link.remoteIssueId) }] : []),
     ];
   }
@@ -107,21 +113,34 @@ export class Repo {
     return this.listParsed(keys.linkPrefix(connectionId), LinkStateSchema);
   }
 
-  async getPrevious(connectionId: string, localIssueId: string): Promise<Replica | null> {
-    return (await this.getPreviousRecord(connectionId, localIssueId))?.replica ?? null;
+  async getPrevious(connectionId: string, localIssueId: string, link?: LinkState): Promise<Replica | null> {
+    return (await this.getPreviousRecord(connectionId, localIssueId, link))?.replica ?? null;
   }
-  /** the last applied replica and whether its comments kept their bodies */
-  async getPreviousRecord(connectionId: string, localIssueId: string): Promise<{ replica: Replica; commentBodies: boolean } | null> {
+  /** the last applied replica and whether its comments kept their bodies (`link`: the link as the caller holds it) */
+  async getPreviousRecord(connectionId: string, localIssueId: string, link?: LinkState): Promise<{ replica: Replica; commentBodies: boolean } | null> {
+    const held = link ?? await this.getLink(connectionId, localIssueId);
+    const kept = held?.previous;
+    if (kept !== undefined && kept !== 'apart') return kept === null ? null : { replica: kept.replica, commentBodies: kept.commentBodies ?? true };
     const record = await this.read(keys.previous(connectionId, localIssueId), PreviousSchema);
     return record ? { replica: record.replica, commentBodies: record.commentBodies ?? true } : null;
   }
-  /** keeps `replica` as the last applied one: whole while small, else without comment bodies (and split when still large) */
-  previousOps(connectionId: string, localIssueId: string, replica: Replica): StoreOp[] {
+  /**
+   * Keeps `replica` as the link's last applied one: in the link record while small
+   * (PREVIOUS_INLINE_BYTES), else under its own key, whole while it fits one value, else without
+   * comment bodies (and split when still large). Sets `link.previous`; returns the other writes.
+   */
+  async keepPrevious(link: LinkState, replica: Replica): Promise<StoreOp[]> {
+    const key = keys.previous(link.connectionId, link.localIssueId);
     const whole = { replica };
-    const value = Buffer.byteLength(JSON.stringify(whole), 'utf8') <= INLINE_LIMIT_BYTES
-      ? whole
-      : { replica: { ...replica, comments: replica.comments.map((c) => ({ ...c, body: EMPTY_DOC })) }, commentBodies: false };
-    return splitWriteOps(keys.previous(connectionId, localIssueId), value, this.split);
+    const bytes = Buffer.byteLength(JSON.stringify(whole), 'utf8');
+    if (bytes <= PREVIOUS_INLINE_BYTES) {
+      const ops = previousApart(link) ? await splitDeleteOps(this.store, key, this.split) : [];
+      link.previous = whole;
+      return ops;
+    }
+    link.previous = 'apart';
+    const value = bytes <= INLINE_LIMIT_BYTES ? whole : { replica: { ...replica, comments: replica.comments.map((c) => ({ ...c, body: EMPTY_DOC })) }, commentBodies: false };
+    return splitWriteOps(key, value, this.split);
   }
 
   getInbox(connectionId: string, messageId: string): Promise<InboxEntry | undefined> {

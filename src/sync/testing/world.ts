@@ -37,7 +37,7 @@ export interface WorldOptions {
   seed: number;
   /** transport fails before delivery / after delivery (answer lost) */
   failureRate: number;
-  /** a message is delivered later (reordering) */
+  /** a message is delivered later (reordering); its sender timed out waiting */
   delayRate: number;
   /** a delivered request is replayed later, a queue event is delivered twice */
   duplicateRate: number;
@@ -124,8 +124,10 @@ export class World {
       throw new Error('network down (simulated)');
     }
     if (r < this.options.failureRate + this.options.delayRate) {
+      // held up on the way: the sender's request times out (it tries again), and this one arrives later
+      this.faults += 1;
       this.work.push({ kind: 'deliver', site: target, request: inbox });
-      return { status: 202, headers: {}, body: '{"ok":true,"message":"in flight"}' };
+      throw new Error('timed out (simulated); the request arrives later');
     }
     const response = await handleInbox(target.deps, inbox);
     if (this.faultsOn && this.rng() < this.options.duplicateRate) this.work.push({ kind: 'deliver', site: target, request: inbox });

@@ -1,0 +1,42 @@
+import { runSyncBench } from '../../bench/sync-bench';
+
+/**
+ * What one sync costs, counted by the sandbox itself (Jira REST calls per route, KVS operations,
+ * Forge invocations per function), exactly: a change that costs more fails here, not in a bill.
+ * The same figures `npm run bench` prints.
+ */
+describe('costs per sync on the sandbox (exact counts)', () => {
+  jest.setTimeout(120_000);
+
+  it('a create with its sync back: 4 REST calls, 11 KVS operations, 3 invocations; a field update: 2, 12, 3', async () => {
+    const f = await runSyncBench({ creates: 0 });
+    expect({ rest: f.restPerCreateWithSyncBack, kvs: f.kvsOpsPerCreateWithSyncBack, invocations: f.invocationsPerCreateWithSyncBack }).toEqual({
+      rest: 4,
+      // the source's trigger reads the configuration version (1); its consumer reads it, takes the
+      // issue's lock, reads the link, reserves the seq, reads the "changed by a person" marker and
+      // writes the sync back's apply with the send's bookkeeping and the lock's release (6); the
+      // other site's inbox reads the version and the remote index, writes the creation marker, and
+      // the link with everything else (4)
+      kvs: 11,
+      // no queue event on the receiving side: applied while the sender waits, the sync back in the answer
+      invocations: { 'internal issue-events': 1, 'internal sync-consumer': 1, 'external replica-inbox': 1 },
+    });
+    expect({ rest: f.restPerFieldUpdate, kvs: f.kvsOpsPerFieldUpdate, invocations: f.invocationsPerFieldUpdate }).toEqual({
+      rest: 2,
+      // trigger: version, "changed by a person" marker (2); consumer: lock, version, link, seq
+      // reservation, the send's bookkeeping with the release (5); inbox: version, lock, link (with
+      // the last applied replica), the marker, the apply's bookkeeping with the release (5)
+      kvs: 12,
+      invocations: { 'internal issue-events': 1, 'internal sync-consumer': 1, 'external replica-inbox': 1 },
+    });
+    // an update that changes only a field no replica carries sends nothing
+    expect(f.restPerNoOpEvent).toBe(0);
+    expect(f.createRoutes).toEqual({
+      'internal POST /rest/api/3/issue': 1,
+      'internal POST /rest/api/3/search/jql': 1,
+      'internal PUT /rest/api/3/issue/{issueIdOrKey}': 1,
+      'external POST /rest/api/3/issue': 1,
+      'external GET /rest/api/3/issue/{issueIdOrKey}': 1,
+    });
+  });
+});
