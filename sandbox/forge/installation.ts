@@ -48,6 +48,8 @@ export interface Installation extends InstallationInfo {
   deadLetters(): Promise<DeadLetter[]>;
   /** KVS keys (not secrets) of this installation, for inspection */
   kvsKeys(prefix?: string): string[];
+  /** the largest KVS value (not secrets) stored now, in bytes of its JSON */
+  kvsLargestValue(): { key: string; bytes: number } | null;
   stats(): InstallationStats;
   resetStats(): void;
 }
@@ -214,6 +216,10 @@ export class InstallationRuntime implements InstallationInfo {
 
   kvsKeys(prefix = ''): string[] {
     return this.kvs.keys('').filter((k) => k.startsWith(prefix));
+  }
+
+  kvsLargestValue(): { key: string; bytes: number } | null {
+    return this.kvs.largestValue('');
   }
 
   close(): void {

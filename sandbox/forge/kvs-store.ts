@@ -117,6 +117,7 @@ export class KvsStore {
         WHERE ns = ? AND key >= ? AND substr(key, 1, ?) = ? AND (expire_at IS NULL OR expire_at > ?) ORDER BY key LIMIT ?`),
       purge: db.prepare('DELETE FROM kvs WHERE expire_at IS NOT NULL AND expire_at <= ?'),
       keys: db.prepare<[string, number], { key: string }>('SELECT key FROM kvs WHERE ns = ? AND (expire_at IS NULL OR expire_at > ?) ORDER BY key'),
+      largest: db.prepare<[string, number], { key: string; bytes: number }>('SELECT key, length(CAST(value AS BLOB)) AS bytes FROM kvs WHERE ns = ? AND (expire_at IS NULL OR expire_at > ?) ORDER BY bytes DESC LIMIT 1'),
     };
   }
 
@@ -187,6 +188,11 @@ export class KvsStore {
 
   purgeExpired(): number {
     return this.stmts.purge.run(this.now()).changes;
+  }
+
+  /** the largest stored value of a namespace, in bytes of its JSON (inspection for tests) */
+  largestValue(ns: Namespace): { key: string; bytes: number } | null {
+    return this.stmts.largest.get(ns, this.now()) ?? null;
   }
 
   /** every key of a namespace (inspection for tests) */

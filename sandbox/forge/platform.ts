@@ -470,6 +470,7 @@ export class ForgePlatform {
       },
       deadLetters: async () => rt.deadLetters(),
       kvsKeys: (prefix) => rt.kvsKeys(prefix),
+      kvsLargestValue: () => rt.kvsLargestValue(),
       stats: () => rt.stats(),
       resetStats: () => rt.resetStats(),
     };

@@ -206,6 +206,29 @@ describe('comments', () => {
   });
 });
 
+describe('an apply that fails half way', () => {
+  it.each([['a new twin'], ['an existing twin']])('comment copies made before a 429 (per-issue write limit) are not made again by the retry: %s', async (which) => {
+    const { world } = await connected();
+    const issue = world.a.jira.userCreate('INT', 'many comments');
+    if (which === 'an existing twin') await world.quiesce();
+    for (let i = 0; i < 6; i++) world.a.jira.userComment(issue.id, `c${i}`);
+    let added = 0;
+    world.b.jira.beforeCall = (name) => {
+      if (name === 'addComment' && ++added === 4) throw new JiraError('too many writes to this issue', 429, 30);
+    };
+    await world.quiesce();
+    expect(added).toBeGreaterThan(4);
+    const twin = issuesOf(world.b)[0];
+    expect(issuesOf(world.b)).toHaveLength(1);
+    expect(twin?.comments.map((c) => c.body)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5'].map(textDoc));
+    expect(issuesOf(world.a)[0]?.comments).toHaveLength(6);
+    expect(issuesOf(world.a)[0]?.customFields['Remote issue key']?.value).toBe(twin?.key);
+    expect(await listErrors(world.b.deps)).toEqual([]);
+    // the interrupted create searched for nothing: the marker named the twin
+    expect(world.b.jira.calls.search).toBeUndefined();
+  });
+});
+
 describe('status through the workflow', () => {
   it('takes several transitions when there is no direct one (Open → Done is two steps)', async () => {
     const { world } = await connected();

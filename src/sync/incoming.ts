@@ -143,25 +143,40 @@ export interface ApplyResult {
   reply: SignedReply | null;
 }
 
-/** a twin created by this apply, not yet linked: noted in its creation marker if the apply fails after it */
-interface CreatedTwin { id: string; key: string; startedAt: string }
+/**
+ * What an apply has done in Jira that its bookkeeping has not recorded yet: a twin it created or
+ * found but has not linked, and the comment copies it made. Recorded when the apply fails half way
+ * (a 429 from Jira's per-issue write limit after 100 comments, say), so the retry neither searches
+ * for the twin again nor copies those comments a second time.
+ */
+interface Unrecorded {
+  twin: { id: string; key: string; startedAt: string; comments: CommentLink[] } | null;
+  /** the link as read, before this apply changed it in memory */
+  storedLink: LinkState | null;
+  copies: CommentLink[];
+}
 
 async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead = false): Promise<ApplyResult> {
-  const pending: { created: CreatedTwin | null } = { created: null };
+  const pending: Unrecorded = { twin: null, storedLink: null, copies: [] };
   try {
     return await applyOnce(deps, repo, connection, message, event, mode, forceRead, pending);
   } catch (error) {
-    // The twin exists but the link does not: the retry finds it by id, not by a search that may lag.
-    const created = pending.created;
-    if (created) {
-      await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt: created.startedAt, created: { id: created.id, key: created.key } }, { ttlSeconds: MARKER_TTL_SECONDS })
-        .catch(() => undefined); // unnoted, the retry waits for the search index (INDEX_SETTLE_MS) instead
-    }
+    await recordUnrecorded(deps, repo, connection, message, pending).catch(() => undefined); // unrecorded, the retry searches (INDEX_SETTLE_MS) and may copy again
     throw error;
   }
 }
 
-async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead: boolean, pending: { created: CreatedTwin | null }): Promise<ApplyResult> {
+async function recordUnrecorded(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, pending: Unrecorded): Promise<void> {
+  if (pending.twin) {
+    const { startedAt, id, key, comments } = pending.twin;
+    await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt, created: { id, key, comments: [...comments, ...pending.copies] } }, { ttlSeconds: MARKER_TTL_SECONDS });
+  } else if (pending.storedLink && pending.copies.length > 0) {
+    // the issue changed under the link's snapshot (the copies): the retry reads it again
+    await repo.saveLink({ ...pending.storedLink, comments: [...pending.storedLink.comments, ...pending.copies], snapshot: null });
+  }
+}
+
+async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead: boolean, pending: Unrecorded): Promise<ApplyResult> {
   const done = (outcome: ApplyOutcome): ApplyResult => ({ outcome, reply: null });
   const log = (outcome: Parameters<typeof logActivity>[1]['outcome'], text: string, issueKey: string | null) =>
     logActivity(deps, { connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey, remoteIssueKey: message.replica.key, outcome, message: text });
@@ -178,6 +193,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     return done('relocked');
   }
   let link = mode.link ?? (localId !== undefined ? await repo.getLink(connection.id, localId) : undefined);
+  if (link) {
+    pending.storedLink ??= structuredClone(link);
+    // copies an earlier pass of this apply made (it was redone from a fresh read) are known
+    if (pending.copies.length > 0) link.comments = [...link.comments, ...pending.copies];
+  }
   if (link && message.seq <= link.inSeq) {
     // the very message again (a replay): nothing to learn, nothing to note
     if (mode.source === 'inline' && (await deps.store.get(keys.seen(connection.id, event.messageId))) !== undefined) return done('duplicate');
@@ -227,11 +247,13 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (!link) {
     const ref = await findOrCreateTwin(deps, connection, message, desired);
     created = ref.created;
-    if (ref.created) pending.created = { id: ref.id, key: ref.key, startedAt: ref.startedAt };
+    pending.twin = { id: ref.id, key: ref.key, startedAt: ref.startedAt, comments: ref.comments };
     basisAt = deps.clock.now();
     local = await deps.jira.getIssue(ref.id);
     if (!local) throw new TransientError(`the new twin ${ref.key} cannot be read yet`);
     link = newLink(connection.id, local.id, local.key, 'remote');
+    // the comment copies an interrupted attempt made (noted in the creation marker)
+    link.comments = [...ref.comments];
     // The new twin's values came from the remote: they carry its stamps.
     const values = fieldValuesOf(toRulesIssue(local, []));
     link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
@@ -282,7 +304,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       if (op.op === 'create') {
         const comment = await deps.jira.addComment(local.id, op.body);
         comments.push(comment);
-        if (op.remoteId !== null) links.push({ localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) });
+        if (op.remoteId !== null) {
+          const copy: CommentLink = { localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) };
+          links.push(copy);
+          pending.copies.push(copy);
+        }
       } else if (op.op === 'update') {
         await deps.jira.updateComment(local.id, op.localId, op.body);
         comments = comments.map((c) => (c.id === op.localId ? { ...c, body: op.body, updated: nowIso() } : c));
@@ -389,7 +415,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       await deps.queue.push([followUp.event]);
     }
   }
-  pending.created = null;
+  pending.twin = null;
+  pending.storedLink = null;
+  pending.copies = [];
   return { outcome: created ? 'created' : 'applied', reply };
 }
 
@@ -439,7 +467,7 @@ async function localIssueFor(repo: Repo, connection: Connection, message: Replic
 }
 
 /** Exactly one twin: the origin property is written by the create itself; after a crash we search before creating again. */
-async function findOrCreateTwin(deps: EngineDeps, connection: Connection, message: ReplicaMessage, desired: RulesIssue): Promise<{ id: string; key: string; created: boolean; startedAt: string }> {
+async function findOrCreateTwin(deps: EngineDeps, connection: Connection, message: ReplicaMessage, desired: RulesIssue): Promise<{ id: string; key: string; created: boolean; startedAt: string; comments: CommentLink[] }> {
   if (!desired.projectKey) throw new PermanentError('the incoming rules did not choose a project for the new twin (set issue.projectKey on first sync)');
   const origin = { connectionId: connection.id, remoteIssueId: message.issue.id };
   const markerKey = keys.creating(connection.id, message.issue.id);
@@ -448,9 +476,10 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   const firstAttempt = await deps.store.setIfAbsent(markerKey, { startedAt }, { ttlSeconds: MARKER_TTL_SECONDS });
   if (!firstAttempt) {
     const marker = await new Repo(deps.store).read(markerKey, CreatingMarkerSchema);
-    if (marker?.created) return { ...marker.created, created: false, startedAt };
+    const earlier = marker?.startedAt ?? startedAt;
+    if (marker?.created) return { id: marker.created.id, key: marker.created.key, created: false, startedAt: earlier, comments: marker.created.comments ?? [] };
     const existing = await deps.jira.findIssueByOrigin(origin);
-    if (existing) return { ...existing, created: false, startedAt };
+    if (existing) return { ...existing, created: false, startedAt: earlier, comments: [] };
     // The earlier attempt may have created the twin and died before noting its id, and Jira's search
     // may not show a new issue yet ("recent updates might not be immediately visible"). Until the
     // search has had time to catch up, wait rather than risk a second twin.
@@ -464,7 +493,7 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
   // The marker learns the new twin's id only if this apply fails before linking it (applyReplicaMessage):
   // on success the link, written with the marker's removal, says it.
   const ref = await deps.jira.createIssue({ projectKey: desired.projectKey, typeName: desired.typeName ?? 'Task', fields, origin });
-  return { ...ref, created: true, startedAt };
+  return { ...ref, created: true, startedAt, comments: [] };
 }
 
 const MARKER_TTL_SECONDS = 30 * 24 * 3600;

@@ -152,11 +152,16 @@ export type LinkState = z.infer<typeof LinkStateSchema>;
 export const RemoteIndexSchema = z.strictObject({ localIssueId: z.string() });
 
 /**
- * A twin creation in flight: written before the create, and given the new issue's id and key right
- * after it, so a retry finds the twin by id (always consistent) instead of by a JQL search that
- * Jira's index may not have caught up with.
+ * A twin creation in flight: written before the create; given the new issue's id and key (and the
+ * comment copies made) when the attempt fails after creating it, so a retry finds the twin by id
+ * (always consistent) instead of by a JQL search that Jira's index may not have caught up with.
+ * A crash (no failure handler) leaves it without: the retry then waits for the index.
  */
-export const CreatingMarkerSchema = z.strictObject({ startedAt: z.string(), created: z.strictObject({ id: z.string(), key: z.string() }).optional() });
+export const CreatingMarkerSchema = z.strictObject({
+  startedAt: z.string(),
+  /** the twin, and the comment copies made on it, when an attempt failed after creating it */
+  created: z.strictObject({ id: z.string(), key: z.string(), comments: z.array(CommentLinkSchema).optional() }).optional(),
+});
 
 
 export const InboxEntrySchema = z.strictObject({

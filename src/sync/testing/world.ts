@@ -135,7 +135,7 @@ export class World {
       this.faults += 1;
       throw new Error('connection reset after delivery (simulated)');
     }
-    return { status: response.status, headers: {}, body: JSON.stringify(response.body) };
+    return { status: response.status, headers: response.retryAfterSeconds !== undefined ? { 'retry-after': String(response.retryAfterSeconds) } : {}, body: JSON.stringify(response.body) };
   }
 
   async connect(): Promise<string> {
