@@ -144,6 +144,8 @@ export interface JiraSiteApi {
   injectFault(fault: JiraFault): void;
   /** rate-limit points the named app account has used in the current hour (null: no quota) */
   pointsUsed(appName: string): number | null;
+  /** replaces the rate limits (as the `rateLimits` option; `{}` = the defaults); false: none. Counters start afresh */
+  setRateLimits(options: JiraRateLimitOptions | false): void;
   /** makes every committed change visible to JQL search at once (for a test's own searches) */
   settleSearchIndex(): void;
   setUiExtensions(ext: SiteUiExtensions): void;

@@ -124,6 +124,16 @@ describe('inbox verification', () => {
       expect([...world.b.jira.issues.values()].map((i) => i.summary)).toEqual(['second']);
     });
 
+    it('a change needing more Jira writes than fit a web trigger (a new twin with 25 comments) goes to the queue before any write', async () => {
+      inline();
+      const comments = Array.from({ length: 25 }, (_, i) => ({ id: String(100 + i), author: null, body: textDoc(`c${i}`), created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z', originId: null }));
+      const body = JSON.stringify(envelope({ replica: { ...envelope().replica, comments } }));
+      expect(await handleInbox(world.b.deps, { method: 'POST', headers: headers(body), body })).toMatchObject({ status: 202, body: { message: 'accepted' } });
+      expect(world.b.jira.issues.size).toBe(0);
+      await world.quiesce();
+      expect([...world.b.jira.issues.values()][0]?.comments).toHaveLength(25);
+    });
+
     it('a failing apply goes to the queue (202), which retries it and records the error on its issue', async () => {
       inline();
       world.b.jira.beforeCall = (name) => {

@@ -122,7 +122,7 @@ async function applyWhileWaiting(deps: EngineDeps, repo: Repo, connection: Conne
   }
   try {
     const result = await applyInline(invocation, connection, envelope, lock);
-    if (result.outcome === 'relocked') return null;
+    if (result.outcome === 'relocked' || result.outcome === 'deferred') return null;
     if (result.outcome === 'duplicate') return reply(202, 'duplicate: already received', { duplicate: true });
     return reply(200, result.outcome, { applied: true, ...(result.reply ? { reply: result.reply } : {}) });
   } catch (error) {

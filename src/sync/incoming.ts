@@ -65,10 +65,17 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
 export async function applyInline(deps: EngineDeps, connection: Connection, message: ReplicaMessage, lock: string): Promise<ApplyResult> {
   const repo = new Repo(deps.store);
   const event: IncomingEvent = { kind: 'incoming', connectionId: connection.id, messageId: safePart(message.messageId), lock, attempt: 0 };
-  const result = await applyReplicaMessage(deps, repo, connection, message, event, { source: 'inline', followUps: 'reply' });
-  if (result.outcome !== 'relocked') await touchConnection(deps, repo, connection);
+  const result = await applyReplicaMessage(deps, repo, connection, message, event, { source: 'inline', followUps: 'reply', maxWrites: INLINE_MAX_WRITES });
+  if (result.outcome !== 'relocked' && result.outcome !== 'deferred') await touchConnection(deps, repo, connection);
   return result;
 }
+
+/**
+ * Jira writes an inline apply makes at most: Jira's per-issue write limit lets 20 through in 2 s
+ * (https://developer.atlassian.com/cloud/jira/platform/rate-limiting), so these fit a web trigger's
+ * 55 s even when told to wait; a bigger change goes to the queue.
+ */
+export const INLINE_MAX_WRITES = 20;
 
 /**
  * The remote applied our send at once and answered with a reply (the sync back of the twin it just
@@ -118,7 +125,7 @@ async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection,
   await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'unlink', issueKey: link.localKey, remoteIssueKey: message.issue.key, outcome: 'applied', message: 'the remote site unlinked the twins' });
 }
 
-export type ApplyOutcome = 'applied' | 'created' | 'stale' | 'duplicate' | 'dropped' | 'relocked';
+export type ApplyOutcome = 'applied' | 'created' | 'stale' | 'duplicate' | 'dropped' | 'relocked' | 'deferred';
 
 /**
  * How a message is applied:
@@ -132,6 +139,11 @@ export type ApplyOutcome = 'applied' | 'created' | 'stale' | 'duplicate' | 'drop
 export interface ApplyMode {
   source: 'inbox' | 'inline';
   followUps: 'post' | 'reply';
+  /**
+   * At most this many Jira writes (an inline apply inside a web trigger's 55 s): a message needing
+   * more is 'deferred', before any write, to the queue's consumer (900 s, and a failure handler).
+   */
+  maxWrites?: number;
   link?: LinkState;
   alsoWrite?: StoreOp[];
 }
@@ -243,6 +255,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
   }
 
+  // a new twin's writes: the create, and a copy of each comment
+  if (!link && mode.maxWrites !== undefined && 1 + desired.comments.length > mode.maxWrites) return done('deferred');
   let created = false;
   if (!link) {
     const ref = await findOrCreateTwin(deps, connection, message, desired);
@@ -286,6 +300,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
   const links = plan.links;
+  if (mode.maxWrites !== undefined && !created && plan.ops.length + (Object.keys(merge.apply).length > 0 ? 1 : 0) > mode.maxWrites) return done('deferred');
   const nowIso = () => new Date(deps.clock.now()).toISOString();
   let comments = [...local.comments];
   let writes = 0;
