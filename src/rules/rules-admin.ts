@@ -15,6 +15,7 @@ import { createScriptRulesEngine } from './script-engine';
 import { ScriptRulesError } from './script-errors';
 import { RulesLimitsSchema } from './stored-rules-schema';
 import { validateRules, type RulesValidationError, type RulesValidationResult } from './validate';
+import { StorageIdSchema } from '../sync/state/keys';
 
 /**
  * Managing a connection's rules from the admin page: read (any kept version), validate, save a new
@@ -48,7 +49,7 @@ export class RulesAdminError extends Error {
   }
 }
 
-const IdSchema = z.string().min(1).max(200);
+const IdSchema = StorageIdSchema;
 /** hard cap of the payload; validateRules reports scripts above MAX_SCRIPT_CHARS with a clear message */
 const ScriptSchema = z.string().max(1_000_000);
 

@@ -6,6 +6,8 @@ import { localLock } from './queue-event';
 import { fromSite, sendToConnection } from './send';
 import type { ActivityEntry, Connection, ErrorRecord, LinkState } from './state/records';
 import { Repo } from './state/repo';
+import { StorageIdSchema } from './state/keys';
+import { JiraIssueIdSchema } from './envelope/common';
 
 export interface ErrorSummary {
   id: string;
@@ -128,7 +130,7 @@ export async function syncToRemote(deps: EngineDeps, input: { issueId: string; c
   return { queued: true };
 }
 
-export const UnlinkSchema = z.strictObject({ issueId: z.string().min(1), connectionId: z.string().min(1) });
+export const UnlinkSchema = z.strictObject({ issueId: JiraIssueIdSchema, connectionId: StorageIdSchema });
 
 /** Stops syncing one issue: forgets the link here and tells the remote (both twins stay). */
 export async function unlink(deps: EngineDeps, input: z.infer<typeof UnlinkSchema>): Promise<{ unlinked: boolean; remoteNotified: boolean }> {

@@ -8,7 +8,7 @@ import { decodeInvitation, encodeInvitation } from './invitation-code';
 import type { InboxResponse } from './inbox';
 import { fromSite, postSigned, sendToConnection } from './send';
 import { deriveConnectionSecret } from './signing';
-import { keys } from './state/keys';
+import { keys, StorageIdSchema } from './state/keys';
 import {
   ConflictPolicySchema, DEFAULT_RULES_CONFIG, DefaultRulesConfigSchema, DirectionSchema, InvitationSchema,
   type Connection,
@@ -97,6 +97,7 @@ export async function acceptInvitation(deps: EngineDeps, codeText: string): Prom
   }
   const parsed = HelloAnswerSchema.safeParse(parsedJson);
   if (!parsed.success) throw new UserError('refused', 'The inviting site answered the hello with something unexpected.');
+  if (parsed.data.cloudId === deps.site.cloudId) throw new UserError('refused', 'The invitation comes from this very site: a site cannot connect to itself.');
   const connection: Connection = {
     ...blankConnection(deps, code.connectionId, code.name, 'accepter'),
     status: 'active', remoteSiteName: parsed.data.siteName, remoteCloudId: parsed.data.cloudId, remoteInboxUrl: code.inboxUrl, remoteSiteUrl: parsed.data.siteUrl,
@@ -111,6 +112,8 @@ export async function acceptHello(deps: EngineDeps, connection: Connection, toke
   const repo = new Repo(deps.store);
   const invitation = await repo.read(keys.invitation(connection.id), InvitationSchema);
   if (!invitation || Date.parse(invitation.expiresAt) <= deps.clock.now()) return { status: 401, body: { ok: false, message: 'unauthorized' } };
+  // each direction has its own key, derived from the two sites' cloud ids: they must differ
+  if (hello.from.cloudId === deps.site.cloudId) return { status: 422, body: { ok: false, message: 'a site cannot connect to itself' } };
   // One-time: the first hello wins, any other is refused.
   if (!(await deps.store.setIfAbsent(`hello:${connection.id}`, { at: new Date(deps.clock.now()).toISOString() }))) return { status: 401, body: { ok: false, message: 'unauthorized' } };
   await deps.store.setSecret(keys.connectionSecret(connection.id), deriveConnectionSecret(token, connection.id, hello.nonce));
@@ -128,7 +131,7 @@ export async function listConnections(deps: EngineDeps): Promise<ConnectionSumma
 }
 
 export const UpdateConnectionSchema = z.strictObject({
-  id: z.string().min(1),
+  id: StorageIdSchema,
   name: z.string().min(1).max(200).optional(),
   direction: DirectionSchema.optional(),
   /** empty string or null = only already linked issues */
@@ -151,6 +154,10 @@ export async function updateConnection(deps: EngineDeps, input: UpdateConnection
   if (input.scopeJql !== undefined) {
     const jql = input.scopeJql === null ? '' : input.scopeJql.trim();
     if (jql !== '') {
+      // the scope is a filter the engine combines with its own conditions (`id = 10001 AND (scope)`)
+      if (/\border\s+by\b/i.test(jql.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""'))) {
+        throw new UserError('invalid-jql', 'The scope JQL must be a filter: leave out ORDER BY (Twin Sync combines the scope with conditions of its own, and an order is meaningless there).');
+      }
       const problem = await deps.jira.validateJql(jql);
       if (problem !== null) throw new UserError('invalid-jql', `The scope JQL is not valid on this site: ${problem}`);
     }

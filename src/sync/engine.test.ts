@@ -6,7 +6,7 @@ import { DefaultRules } from '../rules/builtin/default-rules';
 import { listActivity, listErrors } from './admin-api';
 import { updateConnection } from './connections';
 import { handleInbox } from './inbox';
-import { signBody } from './signing';
+import { directionKey, signBody } from './signing';
 import { keys } from './state/keys';
 import type { Connection } from './state/records';
 import { getBulkSyncProgress, startBulkSync } from './bulk-sync';
@@ -25,8 +25,10 @@ async function connected(options: Partial<ConstructorParameters<typeof World>[0]
 
 /** A replica envelope from site a's point of view, signed with the connection secret, posted to site b's inbox. */
 async function sendToB(world: World, connectionId: string, over: { seq: number; summary: string; ack?: number; syncBack?: boolean; issueId?: string }) {
-  const secret = await world.b.store.getSecret(keys.connectionSecret(connectionId));
-  if (typeof secret !== 'string') throw new Error('no secret');
+  const stored = await world.b.store.getSecret(keys.connectionSecret(connectionId));
+  if (typeof stored !== 'string') throw new Error('no secret');
+  // the key of the direction a → b
+  const secret = directionKey(stored, 'cloud-a', 'cloud-b');
   const id = over.issueId ?? '900';
   const body = JSON.stringify({
     v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date(world.clock.now()).toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
@@ -40,6 +42,15 @@ async function sendToB(world: World, connectionId: string, over: { seq: number; 
   const response = await handleInbox(world.b.deps, { method: 'POST', headers: { 'x-twin-connection': connectionId, 'x-twin-timestamp': ts, 'x-twin-signature': signBody(secret, ts, body) }, body });
   // applied while the sender waits (200), or stored for the queue (202)
   expect([200, 202]).toContain(response.status);
+}
+
+/** A message site b stored in its inbox while its queue was down: only the sweeper takes it up. */
+async function storedButNotQueued(world: World, connectionId: string, summary: string): Promise<void> {
+  queueOnly(world.b);
+  const push = world.b.deps.queue.push;
+  world.b.deps.queue = { push: async () => { throw new Error('queue unavailable'); } };
+  await sendToB(world, connectionId, { seq: 1, summary });
+  world.b.deps.queue = { push };
 }
 
 /** Site `site` takes every message through its inbox entry and the queue, never applying while the sender waits. */
@@ -288,17 +299,32 @@ describe('sweeper', () => {
 
   it('re-drives an inbox entry whose queue event was lost', async () => {
     const { world, connectionId } = await connected();
-    queueOnly(world.b);
-    const push = world.b.deps.queue.push;
-    world.b.deps.queue = { push: async () => { throw new Error('queue unavailable'); } };
-    await sendToB(world, connectionId, { seq: 1, summary: 'stuck' });
-    world.b.deps.queue = { push };
+    await storedButNotQueued(world, connectionId, 'stuck');
     await world.quiesce();
     expect(issuesOf(world.b)).toHaveLength(0);
     world.clock.t += 6 * 60 * 1000;
     expect((await sweep(world.b.deps)).redrivenInbox).toBe(1);
     await world.quiesce();
     expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['stuck']);
+  });
+});
+
+describe('the sweeper: one bad item never stops the others', () => {
+  it('a poisoned inbox entry (an id no Jira has, stored before ids were checked) is noted and dropped; the next entry is re-driven', async () => {
+    const { world, connectionId } = await connected();
+    await storedButNotQueued(world, connectionId, 'stuck but fine');
+    const receivedAt = new Date(world.clock.now()).toISOString();
+    await world.b.store.set(keys.inbox(connectionId, 'poison-1'), { connectionId, messageId: 'poison-1', receivedAt, body: JSON.stringify({ v: 1, type: 'replica', issue: { id: 'a:b', key: 'X-1' } }) });
+    await world.b.store.set(keys.inbox(connectionId, 'poison-2'), { connectionId, messageId: 'poison-2', receivedAt, body: 'not json' });
+    world.clock.t += 6 * 60 * 1000;
+    expect((await sweep(world.b.deps)).redrivenInbox).toBe(1);
+    await world.quiesce();
+    expect(issuesOf(world.b).map((i) => i.summary)).toEqual(['stuck but fine']);
+    const notes = (await listActivity(world.b.deps, 100)).filter((a) => a.type === 'sweeper' && a.outcome === 'error').map((a) => a.message);
+    expect(notes.sort()).toEqual([expect.stringMatching(/^inbox entry poison-1: its message is not a valid envelope; it can never be applied: dropped$/), expect.stringMatching(/^inbox entry poison-2: /)]);
+    expect([...world.b.store.data.keys()].filter((k) => k.startsWith('inbox:'))).toEqual([]);
+    // and the next run has nothing left to trip on
+    expect(await sweep(world.b.deps)).toMatchObject({ redrivenInbox: 0 });
   });
 });
 

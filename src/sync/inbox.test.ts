@@ -3,7 +3,7 @@ import { textSha256 } from './canonical-json';
 import { handleInbox } from './inbox';
 import { SignedReplySchema } from './outgoing';
 import { sliceText } from './state/split-value';
-import { signBody } from './signing';
+import { directionKey, signBody } from './signing';
 import { keys } from './state/keys';
 import { World } from './testing/world';
 import { textDoc } from './testing/memory-jira';
@@ -13,6 +13,7 @@ describe('inbox verification', () => {
   let world: World;
   let connectionId: string;
   let secret: string;
+  let connectionSecret: string;
   const now = () => world.clock.now();
 
   beforeEach(async () => {
@@ -22,7 +23,9 @@ describe('inbox verification', () => {
     world.b.deps.settings = { ...world.b.deps.settings, inlineApply: false };
     const stored = await world.b.store.getSecret(keys.connectionSecret(connectionId));
     if (typeof stored !== 'string') throw new Error('no secret');
-    secret = stored;
+    connectionSecret = stored;
+    // what site a signs with: the key of the direction a → b
+    secret = directionKey(stored, 'cloud-a', 'cloud-b');
   });
 
   const envelope = (over: Record<string, unknown> = {}) => ({
@@ -49,6 +52,12 @@ describe('inbox verification', () => {
     ['no timestamp', 401, () => { const body = good(); return { headers: headers(body, { drop: 'x-twin-timestamp' }), body }; }],
     ['no connection header', 401, () => { const body = good(); return { headers: headers(body, { drop: 'x-twin-connection' }), body }; }],
     ['wrong secret', 401, () => { const body = good(); return { headers: headers(body, { key: 'nope' }), body }; }],
+    ['signed with the connection secret itself, not its direction key', 401, () => { const body = good(); return { headers: headers(body, { key: connectionSecret }), body }; }],
+    ['reflected: signed for the other direction (b → a), as b itself would send it', 401, () => { const body = good(); return { headers: headers(body, { key: directionKey(connectionSecret, 'cloud-b', 'cloud-a') }), body }; }],
+    ['naming another sending site than the connection\'s', 422, () => { const body = JSON.stringify(envelope({ from: { siteName: 'internal', cloudId: 'cloud-b' } })); return { headers: headers(body), body }; }],
+    ['an issue id that is not a Jira id (a:b)', 422, () => { const body = JSON.stringify(envelope({ issue: { id: 'a:b', key: 'INT-1' } })); return { headers: headers(body), body }; }],
+    ['an issue id that is not ASCII', 422, () => { const body = JSON.stringify(envelope({ issue: { id: '１２', key: 'INT-1' } })); return { headers: headers(body), body }; }],
+    ['a twin key with a path in it', 422, () => { const body = JSON.stringify(envelope({ twin: { id: '5', key: '../INT-1' } })); return { headers: headers(body), body }; }],
     ['skew of 5 min 1 s', 401, () => { const body = good(); return { headers: headers(body, { ts: now() - 301_000 }), body }; }],
     ['unknown connection', 401, () => { const body = good(); return { headers: headers(body, { conn: 'c0ffee' }), body }; }],
     ['body over the request limit (256 KiB)', 413, () => { const body = 'x'.repeat(256 * 1024 + 1); return { headers: headers(body), body }; }],
@@ -91,7 +100,7 @@ describe('inbox verification', () => {
       expect([...world.b.jira.issues.values()].map((i) => i.summary)).toEqual(['s']);
       // the reply is a replica of the new twin, signed with the connection's key, marked as the sync back
       const reply = SignedReplySchema.parse(response.body['reply']);
-      expect(signBody(secret, reply.timestamp, reply.body)).toBe(reply.signature);
+      expect(signBody(directionKey(connectionSecret, 'cloud-b', 'cloud-a'), reply.timestamp, reply.body)).toBe(reply.signature);
       expect(JSON.parse(reply.body)).toMatchObject({ type: 'replica', syncBack: true, twin: { id: '1', key: 'INT-1' }, seq: 1, ack: 1 });
     });
 

@@ -9,7 +9,7 @@ import { applyInline } from './incoming';
 import { enqueueStored, storeForQueue, type StoreOutcome } from './inbox-store';
 import { releaseLock, tryLock } from './issue-lock';
 import { MemoStore } from './state/memo-store';
-import { connectionSecret } from './send';
+import { receivingKey } from './send';
 import { classify } from './errors';
 import { verifySignature } from './signing';
 import { keys, safePart } from './state/keys';
@@ -75,13 +75,16 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
     return acceptHello(deps, connection, token.data, parsed.envelope);
   }
 
-  const secret = await connectionSecret(deps, connectionId);
-  if (secret === undefined || !verifySignature(secret, timestamp, request.body, signature) || !freshTimestamp(deps, timestamp)) return UNAUTHORIZED;
+  // signed with the key of the direction from the other site to this one: a message of ours sent
+  // back to us (a peer naming our inbox as its own) does not verify
+  const key = await receivingKey(deps, connection);
+  if (key === undefined || !verifySignature(key, timestamp, request.body, signature) || !freshTimestamp(deps, timestamp)) return UNAUTHORIZED;
   const parsed = parseEnvelope(request.body);
   if ('status' in parsed) return parsed;
   const envelope = parsed.envelope;
   if (envelope.connectionId !== connectionId) return reply(422, 'envelope connectionId does not match the x-twin-connection header');
   if (envelope.type === 'hello') return reply(409, 'this connection is already established');
+  if (envelope.from.cloudId !== connection.remoteCloudId) return reply(422, 'the message names another sending site than this connection\'s');
   if (envelope.type === 'ping') return reply(202, 'pong');
   if (envelope.type === 'goodbye') return acceptGoodbye(deps, connection);
   if (envelope.type === 'part') return acceptPart(deps, repo, connection, envelope);

@@ -9,7 +9,7 @@ import type { ReplicaMessage } from './envelope/replica-message';
 import type { UnlinkMessage } from './envelope/unlink-message';
 import { classify, PermanentError, TransientError } from './errors';
 import { storeForQueue } from './inbox-store';
-import { connectionSecret } from './send';
+import { receivingKey } from './send';
 import { verifySignature } from './signing';
 import { sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
@@ -85,13 +85,13 @@ export const INLINE_MAX_WRITES = 20;
  * for the queue, which retries it like any received message).
  */
 export async function applyReplyToSend(deps: EngineDeps, connection: Connection, link: LinkState, reply: SignedReply, alsoWrite: StoreOp[]): Promise<boolean> {
-  const secret = await connectionSecret(deps, connection.id);
+  const key = await receivingKey(deps, connection);
   const fresh = Math.abs(deps.clock.now() - Number(reply.timestamp)) <= deps.settings.maxSkewMs;
   let message: ReplicaMessage | null = null;
-  if (secret !== undefined && fresh && verifySignature(secret, reply.timestamp, reply.body, reply.signature)) {
+  if (key !== undefined && fresh && verifySignature(key, reply.timestamp, reply.body, reply.signature)) {
     const parsed = EnvelopeSchema.safeParse(parseJson(reply.body));
     const envelope = parsed.success ? parsed.data : null;
-    if (envelope?.type === 'replica' && envelope.connectionId === connection.id && envelope.twin?.id === link.localIssueId && SAFE_ID.test(envelope.messageId)) message = envelope;
+    if (envelope?.type === 'replica' && envelope.connectionId === connection.id && envelope.from.cloudId === connection.remoteCloudId && envelope.twin?.id === link.localIssueId && SAFE_ID.test(envelope.messageId)) message = envelope;
   }
   if (!message) {
     await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'sync-back', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'ignored the reply in the remote\'s answer: not a valid signed replica of this issue\'s twin' });

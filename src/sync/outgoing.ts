@@ -9,7 +9,7 @@ import { fieldHashes, newLink, observe, pruneSent } from './link-state';
 import type { OutgoingEvent } from './queue-event';
 import { ReplicaSchema, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
-import { connectionSecret, fromSite, sendToConnection } from './send';
+import { fromSite, sendingKey, sendToConnection } from './send';
 import { signBody } from './signing';
 import { releasing } from './issue-lock';
 import { applyReplyToSend } from './incoming';
@@ -158,8 +158,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       await writeWith(deps, carried, [], true);
       return result('not-replied');
     }
-    const secret = await connectionSecret(deps, connection.id);
-    if (secret === undefined) throw new PermanentError(`connection "${connection.name}" has no secret: reconnect the sites`);
+    const key = await sendingKey(deps, connection);
     // Given in an answer, it may never arrive (the answer lost): it counts as sent once the remote
     // acknowledges its seq; until then a message from the remote acknowledging less gets it again.
     reserve(link);
@@ -168,7 +167,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     link.lastSyncAt = now;
     await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)')], true);
     const timestamp = String(deps.clock.now());
-    return result('replied', { timestamp, signature: signBody(secret, timestamp, text), body: text });
+    return result('replied', { timestamp, signature: signBody(key, timestamp, text), body: text });
   }
 
   reserve(link);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EngineDeps } from './deps';
 import { HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP, type Envelope } from './envelope/envelope';
 import { PermanentError, TransientError } from './errors';
-import { signBody } from './signing';
+import { directionKey, signBody } from './signing';
 import { keys } from './state/keys';
 import type { Connection } from './state/records';
 import { textSha256 } from './canonical-json';
@@ -52,10 +52,23 @@ async function postText(deps: EngineDeps, url: string, connectionId: string, sec
 }
 
 /** Posts `envelope` (in parts when large); the answer to the last request. */
+/** the key this site signs its messages on `connection` with (its direction: from us to them) */
+export async function sendingKey(deps: EngineDeps, connection: Connection): Promise<string> {
+  const secret = await connectionSecret(deps, connection.id);
+  if (secret === undefined || connection.remoteCloudId === null) throw new PermanentError(`connection "${connection.name}" has no secret: reconnect the sites`);
+  return directionKey(secret, deps.site.cloudId, connection.remoteCloudId);
+}
+
+/** the key the other site signs its messages on `connection` with (from them to us); undefined when it has none */
+export async function receivingKey(deps: EngineDeps, connection: Connection): Promise<string | undefined> {
+  const secret = await connectionSecret(deps, connection.id);
+  if (secret === undefined || connection.remoteCloudId === null || connection.remoteCloudId === deps.site.cloudId) return undefined;
+  return directionKey(secret, connection.remoteCloudId, deps.site.cloudId);
+}
+
 export async function sendToConnection(deps: EngineDeps, connection: Connection, envelope: Envelope): Promise<{ status: number; body: string }> {
   if (connection.remoteInboxUrl === null) throw new PermanentError(`connection "${connection.name}" has no remote inbox yet (invitation not accepted)`);
-  const secret = await connectionSecret(deps, connection.id);
-  if (secret === undefined) throw new PermanentError(`connection "${connection.name}" has no secret: reconnect the sites`);
+  const secret = await sendingKey(deps, connection);
   const text = JSON.stringify(envelope);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= deps.settings.partBytes) return postText(deps, connection.remoteInboxUrl, connection.id, secret, text);

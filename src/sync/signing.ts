@@ -15,6 +15,15 @@ export function verifySignature(secret: string, timestamp: string, body: string,
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * The key of one direction of a connection (from one site's cloud id to the other's), derived from
+ * the connection secret: a message signed for A → B does not verify as B → A, so a message sent
+ * back to its own site (a peer that named our inbox as its own) is refused like a forgery.
+ */
+export function directionKey(secret: string, fromCloudId: string, toCloudId: string): string {
+  return createHmac('sha256', secret).update(`twin-sync/direction/${fromCloudId}>${toCloudId}`).digest('base64url');
+}
+
 /** The connection secret both sides derive from the invitation token and the accepter's nonce. */
 export function deriveConnectionSecret(token: string, connectionId: string, nonce: string): string {
   return createHmac('sha256', token).update(`twin-sync/connection-secret/${connectionId}/${nonce}`).digest('base64url');

@@ -6,6 +6,32 @@ import { keys } from './state/keys';
 import { Repo } from './state/repo';
 import { retryError } from './worker';
 import { kickStalledBulkJobs } from './bulk-sync';
+import { classify, PermanentError } from './errors';
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs one sweeper item; a failure (other than the platform pacing us, which ends the run: the next
+ * run goes on) is noted in the activity with its cause, `discard` drops what can never succeed, and
+ * the sweep goes on with the next item.
+ */
+async function isolated(deps: EngineDeps, connectionId: string | null, what: string, run: () => Promise<void>, discard?: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (classify(error).throttled) throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    const drop = discard !== undefined && error instanceof PermanentError;
+    await logActivity(deps, { connectionId, direction: 'local', type: 'sweeper', issueKey: null, remoteIssueKey: null, outcome: 'error', message: `${what}: ${cause}${drop ? '; it can never be applied: dropped' : '; tried again at the next run'}` });
+    if (drop) await discard();
+  }
+}
 
 export interface SweepResult {
   redrivenInbox: number;
@@ -26,24 +52,35 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
   let redrivenInbox = 0;
   for (const entry of await repo.listInbox()) {
     if (now - Date.parse(entry.receivedAt) < deps.settings.stuckInboxMs) continue;
-    const parsed = EnvelopeSchema.safeParse(JSON.parse(await repo.inboxBody(entry)));
-    if (!parsed.success || !('issue' in parsed.data)) {
+    // one entry that cannot be taken up never stops the sweep: it is noted, and the next comes
+    await isolated(deps, entry.connectionId, `inbox entry ${entry.messageId}`, async () => {
+      let text: string;
+      try {
+        text = await repo.inboxBody(entry);
+      } catch (error) {
+        throw new PermanentError(`its message cannot be put together (${error instanceof Error ? error.message : String(error)})`);
+      }
+      const parsed = EnvelopeSchema.safeParse(parseJson(text));
+      if (!parsed.success || !('issue' in parsed.data)) throw new PermanentError('its message is not a valid envelope');
+      const localId = await repo.localIdForRemote(entry.connectionId, parsed.data.issue.id);
+      const lock = localId !== undefined ? localLock(entry.connectionId, localId) : remoteLock(entry.connectionId, parsed.data.issue.id);
+      if ((await repo.blockedBy(lock)) !== undefined) return;
+      await deps.queue.push([{ kind: 'incoming', connectionId: entry.connectionId, messageId: entry.messageId, lock, attempt: 0 }]);
+      redrivenInbox += 1;
+    }, async () => {
+      // it can never be applied (a PermanentError): kept no longer, the note says what it was
       await deps.store.delete(keys.inbox(entry.connectionId, entry.messageId));
-      await repo.deleteInboxParts(entry);
-      continue;
-    }
-    const localId = await repo.localIdForRemote(entry.connectionId, parsed.data.issue.id);
-    const lock = localId !== undefined ? localLock(entry.connectionId, localId) : remoteLock(entry.connectionId, parsed.data.issue.id);
-    if ((await repo.blockedBy(lock)) !== undefined) continue;
-    await deps.queue.push([{ kind: 'incoming', connectionId: entry.connectionId, messageId: entry.messageId, lock, attempt: 0 }]);
-    redrivenInbox += 1;
+      await repo.deleteInboxParts(entry).catch(() => undefined);
+    });
   }
   const kickedBulkJobs = await kickStalledBulkJobs(deps);
   let retriedErrors = 0;
   for (const record of await repo.listErrors()) {
     if (record.autoRetryAt !== null && Date.parse(record.autoRetryAt) <= now) {
-      await retryError(deps, record.id);
-      retriedErrors += 1;
+      await isolated(deps, record.connectionId, `the retry of error ${record.id} (${record.issueKey ?? 'no issue'})`, async () => {
+        await retryError(deps, record.id);
+        retriedErrors += 1;
+      });
     }
   }
   // Newest first by key: keep the first `activityLimit` entries, delete (at most 200 per run) beyond.

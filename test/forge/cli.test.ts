@@ -114,7 +114,7 @@ describe('npm start (sandbox/cli.ts)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 
   it('refuses a second sandbox on the same data folder with a clear message, and a --memory one still starts', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-lock-'));
@@ -140,5 +140,5 @@ describe('npm start (sandbox/cli.ts)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 });

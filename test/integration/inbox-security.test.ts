@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { startSandbox, type Sandbox } from '../../sandbox/start';
-import { deriveConnectionSecret, signBody } from '../../src/sync/signing';
+import { deriveConnectionSecret, directionKey, signBody } from '../../src/sync/signing';
 import { ADMIN, doc } from './helpers';
 
 /**
@@ -14,6 +14,7 @@ describe('inbox security', () => {
   let inboxUrl: string;
   let connectionId: string;
   let secret: string;
+  let connectionSecret: string;
 
   const post = async (headers: Record<string, string>, body: string) => {
     const response = await fetch(inboxUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -40,20 +41,29 @@ describe('inbox security', () => {
     activity: await sandbox.installations.internal.invoke(ADMIN, 'listActivity', { limit: 500 }),
   });
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ portBase: 0, memory: true, connect: false });
-    const invitation = z.looseObject({ code: z.string() }).parse(await sandbox.installations.internal.invoke(ADMIN, 'createInvitation', { name: 'attacker' }));
+  /** plays a remote site accepting an invitation of the internal site: the connection and its secret */
+  const connectFake = async (name: string, cloudId: string) => {
+    const invitation = z.looseObject({ code: z.string() }).parse(await sandbox.installations.internal.invoke(ADMIN, 'createInvitation', { name }));
     const code = z.looseObject({ connectionId: z.string(), inboxUrl: z.string(), token: z.string() }).parse(JSON.parse(Buffer.from(invitation.code, 'base64url').toString('utf8')));
-    inboxUrl = code.inboxUrl;
-    connectionId = code.connectionId;
     const nonce = randomBytes(32).toString('base64url');
     const hello = JSON.stringify({
-      v: 1, type: 'hello', connectionId, messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: 'attacker test', cloudId: 'test-cloud' },
+      v: 1, type: 'hello', connectionId: code.connectionId, messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: `${name} test`, cloudId },
       inboxUrl: 'http://127.0.0.1:9/inbox', siteUrl: null, nonce,
     });
-    const answer = await post(signed(hello, { key: code.token }), hello);
+    const timestamp = String(Date.now());
+    const answer = await fetch(code.inboxUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twin-connection': code.connectionId, 'x-twin-timestamp': timestamp, 'x-twin-signature': signBody(code.token, timestamp, hello) }, body: hello });
     expect(answer.status).toBe(200);
-    secret = deriveConnectionSecret(code.token, connectionId, nonce);
+    return { connectionId: code.connectionId, inboxUrl: code.inboxUrl, connectionSecret: deriveConnectionSecret(code.token, code.connectionId, nonce) };
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ portBase: 0, memory: true, connect: false });
+    const first = await connectFake('attacker', 'test-cloud');
+    inboxUrl = first.inboxUrl;
+    connectionId = first.connectionId;
+    connectionSecret = first.connectionSecret;
+    // this fake remote signs with the key of its direction: test-cloud → the internal site
+    secret = directionKey(connectionSecret, 'test-cloud', sandbox.installations.internal.cloudId);
     // The fake remote has no inbox: no sync back to it.
     const update = await sandbox.installations.internal.invoke(ADMIN, 'updateConnection', { id: connectionId, rulesConfig: { targetProjectKey: 'INT', syncBackOnFirstSync: false, remoteKeyField: 'Remote issue key' } });
     expect(update).toMatchObject({ rulesConfig: { syncBackOnFirstSync: false } });
@@ -65,7 +75,7 @@ describe('inbox security', () => {
   });
 
   it('answers a correctly signed ping (the harness itself works)', async () => {
-    const body = JSON.stringify({ v: 1, type: 'ping', connectionId, messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: 't', cloudId: 'c' } });
+    const body = JSON.stringify({ v: 1, type: 'ping', connectionId, messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: 't', cloudId: 'test-cloud' } });
     expect((await post(signed(body), body)).status).toBe(202);
   });
 
@@ -74,6 +84,10 @@ describe('inbox security', () => {
     ['no signature', 401, () => { const body = good(); const { 'x-twin-signature': _s, ...headers } = signed(body); return { headers, body }; }],
     ['a bad signature', 401, () => { const body = good(); return { headers: { ...signed(body), 'x-twin-signature': 'ab'.repeat(32) }, body }; }],
     ['a signature made with another secret', 401, () => { const body = good(); return { headers: signed(body, { key: 'not the secret' }), body }; }],
+    ['a reflection: signed as the internal site signs what it sends on this connection', 401, () => { const body = good(); return { headers: signed(body, { key: directionKey(connectionSecret, sandbox.installations.internal.cloudId, 'test-cloud') }), body }; }],
+    ['a message naming the receiving site as its sender', 422, () => { const body = JSON.stringify(envelope({ from: { siteName: 'me', cloudId: sandbox.installations.internal.cloudId } })); return { headers: signed(body), body }; }],
+    ['an issue id with a colon', 422, () => { const body = JSON.stringify(envelope({ issue: { id: 'a:b', key: 'REM-7' } })); return { headers: signed(body), body }; }],
+    ['an issue id that is not ASCII', 422, () => { const body = JSON.stringify(envelope({ issue: { id: 'ü7', key: 'REM-7' } })); return { headers: signed(body), body }; }],
     ['an old timestamp (6 minutes)', 401, () => { const body = good(); return { headers: signed(body, { timestamp: Date.now() - 6 * 60_000 }), body }; }],
     ['a timestamp in the future (6 minutes)', 401, () => { const body = good(); return { headers: signed(body, { timestamp: Date.now() + 6 * 60_000 }), body }; }],
     ['an unknown connection', 401, () => { const body = good(); return { headers: signed(body, { connection: randomUUID() }), body }; }],
@@ -105,5 +119,21 @@ describe('inbox security', () => {
     await sandbox.waitForIdle();
     expect(await state()).toEqual(before);
     expect(sandbox.installations.internal.kvsKeys().some((k) => k.startsWith('link:'))).toBe(true);
+  });
+
+  it('refuses a message of one connection replayed on another (each has its own secret)', async () => {
+    const other = await connectFake('second peer', 'other-cloud');
+    const body = good();
+    const headers = signed(body);
+    const before = await state();
+    // the same request, under the other connection's header
+    expect((await post({ ...headers, 'x-twin-connection': other.connectionId }, body)).status).toBe(401);
+    // and rewritten for it, but still signed with the first connection's key
+    const rewritten = JSON.stringify({ ...JSON.parse(body), connectionId: other.connectionId });
+    expect((await post({ ...signed(rewritten), 'x-twin-connection': other.connectionId }, rewritten)).status).toBe(401);
+    await sandbox.waitForIdle();
+    const after = await state();
+    expect(after.jira).toEqual(before.jira);
+    expect(after.kvs.filter((k) => !k.startsWith('connection:') && !k.startsWith('hello:') && !k.startsWith('config:'))).toEqual(before.kvs.filter((k) => !k.startsWith('connection:') && !k.startsWith('hello:') && !k.startsWith('config:')));
   });
 });

@@ -55,6 +55,11 @@ describe('connecting two sites with an invitation code (resolvers)', () => {
     const invitation = Invitation.parse(await admin('internal', 'createInvitation', { name: 'second' }));
     Connection.parse(await admin('external', 'acceptInvitation', { code: invitation.code }));
     expect(Failure.safeParse(await admin('internal', 'updateConnection', { id: invitation.connectionId, scopeJql: 'project = INT' })).data?.error.code).toBe('invalid-jql');
+    // a scope is a filter: an order would break the engine's own `id = X AND (scope)`
+    const ordered = Failure.parse(await admin('internal', 'updateConnection', { id: invitation.connectionId, scopeJql: 'project = "INT" ORDER BY created DESC' }));
+    expect(ordered.error).toMatchObject({ code: 'invalid-jql', message: expect.stringMatching(/leave out ORDER BY/) });
+    // ... but the words inside a quoted value are a value
+    expect(await admin('internal', 'updateConnection', { id: invitation.connectionId, scopeJql: 'project = "INT" AND summary !~ "order by"' })).toMatchObject({ scopeJql: 'project = "INT" AND summary !~ "order by"' });
     expect(await admin('internal', 'updateConnection', { id: invitation.connectionId, scopeJql: 'project = "INT"', conflictPolicy: 'later-wins' })).toMatchObject({ scopeJql: 'project = "INT"' });
     const created = await createIssue(rest(sandbox, 'internal'), { summary: 'Made after an invitation' });
     await sandbox.waitForIdle();

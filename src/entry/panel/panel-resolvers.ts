@@ -5,9 +5,10 @@ import type { Access } from '../authorization';
 import { engine } from '../engine';
 import { contextIssueId } from '../resolver-context';
 import { defineResolver } from '../resolver-support';
+import { StorageIdSchema } from '../../sync/state/keys';
 
 const Empty = z.object({}).loose();
-const OptionalConnection = z.object({ connectionId: z.string().min(1).optional() });
+const OptionalConnection = z.object({ connectionId: StorageIdSchema.optional() });
 
 /** Resolver functions of the issue panel (module `twin-sync-panel`), by function key. */
 export const panelResolverDefinitions = {
@@ -25,7 +26,7 @@ export const panelResolverDefinitions = {
     for (const connectionId of connectionIds) results.push(await unlink(deps, { issueId, connectionId }));
     return { unlinked: results.some((r) => r.unlinked), remoteNotified: results.every((r) => r.remoteNotified) };
   }),
-  syncToRemote: defineResolver(z.object({ connectionId: z.string().min(1) }), async (p, call) => syncToRemote(engine(call.context.cloudId), { issueId: contextIssueId(call), connectionId: p.connectionId })),
+  syncToRemote: defineResolver(z.object({ connectionId: StorageIdSchema }), async (p, call) => syncToRemote(engine(call.context.cloudId), { issueId: contextIssueId(call), connectionId: p.connectionId })),
 } satisfies ResolverDefinitions;
 
 /**

@@ -2,7 +2,15 @@
  * Storage keys. Forge KVS keys are ≤ 500 chars from `[a-zA-Z0-9:._\s-#]`; every variable part
  * here is a uuid, a Jira id (digits) or a zero-padded number, checked by `safePart`.
  */
+import { z } from 'zod';
+
 const SAFE = /^[a-zA-Z0-9._-]{1,120}$/;
+
+/**
+ * An id that may become part of a storage key (a connection's, an error's…), as payloads must
+ * carry it: anything else is refused where it comes in (invalid-payload), never half way through.
+ */
+export const StorageIdSchema = z.string().regex(SAFE, 'an id is 1 to 120 letters, digits, ".", "_" or "-"');
 
 export function safePart(part: string): string {
   if (!SAFE.test(part)) throw new Error(`unsafe storage key part: ${JSON.stringify(part.slice(0, 40))}`);
