@@ -19,6 +19,15 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** the hex SHA-256 of a text's UTF-8 bytes (a message sent in parts is checked against it) */
+/** the value `text` holds as JSON, or null when it is not JSON */
+export function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export function textSha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

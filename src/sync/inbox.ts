@@ -11,7 +11,7 @@ import { releaseLock, tryLock } from './issue-lock';
 import { MemoStore } from './state/memo-store';
 import { receivingKey } from './send';
 import { classify } from './errors';
-import { verifySignature } from './signing';
+import { verifySignedAt } from './signing';
 import { keys, safePart } from './state/keys';
 import type { Connection, InboxEntry } from './state/records';
 import { Repo } from './state/repo';
@@ -68,7 +68,7 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
   if (connection.status === 'pending') {
     // Only a hello, signed with the invitation token, is accepted on a pending connection.
     const token = z.string().min(1).safeParse(await deps.store.getSecret(keys.invitationTokenSecret(connectionId)));
-    if (!token.success || !verifySignature(token.data, timestamp, request.body, signature) || !freshTimestamp(deps, timestamp)) return UNAUTHORIZED;
+    if (!token.success || !verifySignedAt(token.data, timestamp, request.body, signature, deps.clock.now(), deps.settings.maxSkewMs)) return UNAUTHORIZED;
     const parsed = parseEnvelope(request.body);
     if ('status' in parsed) return parsed;
     if (parsed.envelope.type !== 'hello' || parsed.envelope.connectionId !== connectionId) return reply(422, 'a pending connection accepts only its hello');
@@ -78,7 +78,7 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
   // signed with the key of the direction from the other site to this one: a message of ours sent
   // back to us (a peer naming our inbox as its own) does not verify
   const key = await receivingKey(deps, connection);
-  if (key === undefined || !verifySignature(key, timestamp, request.body, signature) || !freshTimestamp(deps, timestamp)) return UNAUTHORIZED;
+  if (key === undefined || !verifySignedAt(key, timestamp, request.body, signature, deps.clock.now(), deps.settings.maxSkewMs)) return UNAUTHORIZED;
   const parsed = parseEnvelope(request.body);
   if ('status' in parsed) return parsed;
   const envelope = parsed.envelope;
@@ -89,7 +89,7 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
   if (envelope.type === 'goodbye') return acceptGoodbye(deps, connection);
   if (envelope.type === 'part') return acceptPart(deps, repo, connection, envelope);
   if (envelope.type === 'replica') {
-    const inline = await applyWhileWaiting(deps, repo, connection, envelope);
+    const inline = await applyWhileWaiting(deps, connection, envelope);
     if (inline) return inline;
   }
   return stored(await storeForQueue(deps, connection, envelope, request.body));
@@ -109,11 +109,12 @@ function stored(outcome: StoreOutcome): InboxResponse {
  * A message naming no twin and indexed nowhere is a creation: the creation marker keeps two of them
  * apart, and there is no local issue to lock yet.
  */
-async function applyWhileWaiting(deps: EngineDeps, repo: Repo, connection: Connection, envelope: ReplicaMessage): Promise<InboxResponse | null> {
+async function applyWhileWaiting(deps: EngineDeps, connection: Connection, envelope: ReplicaMessage): Promise<InboxResponse | null> {
   if (!deps.settings.inlineApply || connection.direction === 'send-only') return null;
   // one invocation: what the apply reads again (the remote index, the link) is read from storage once
   const invocation: EngineDeps = { ...deps, store: new MemoStore(deps.store) };
-  const localId = envelope.twin?.id ?? await new Repo(invocation.store).localIdForRemote(connection.id, envelope.issue.id);
+  const repo = new Repo(invocation.store);
+  const localId = envelope.twin?.id ?? await repo.localIdForRemote(connection.id, envelope.issue.id);
   if (localId !== undefined && !JIRA_ID.test(localId)) return null;
   if (localId === undefined && !JIRA_ID.test(envelope.issue.id)) return null;
   const lock = localId !== undefined ? localLock(connection.id, localId) : remoteLock(connection.id, envelope.issue.id);
@@ -182,11 +183,6 @@ async function acceptPart(deps: EngineDeps, repo: Repo, connection: Connection, 
   await deps.store.set(keys.inbox(connectionId, whole.messageId), entry);
   await enqueueStored(deps, connection, envelope, whole.messageId);
   return reply(202, 'accepted');
-}
-
-function freshTimestamp(deps: EngineDeps, timestamp: string): boolean {
-  if (!/^\d{1,16}$/.test(timestamp)) return false;
-  return Math.abs(deps.clock.now() - Number(timestamp)) <= deps.settings.maxSkewMs;
 }
 
 function parseEnvelope(body: string): { envelope: z.infer<typeof EnvelopeSchema> } | InboxResponse {

@@ -10,8 +10,8 @@ import type { UnlinkMessage } from './envelope/unlink-message';
 import { classify, PermanentError, TransientError } from './errors';
 import { storeForQueue } from './inbox-store';
 import { receivingKey } from './send';
-import { verifySignature } from './signing';
-import { sameValue } from './canonical-json';
+import { verifySignedAt } from './signing';
+import { parseJsonOrNull, sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
 import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
@@ -86,12 +86,11 @@ export const INLINE_MAX_WRITES = 20;
  */
 export async function applyReplyToSend(deps: EngineDeps, connection: Connection, link: LinkState, reply: SignedReply, alsoWrite: StoreOp[]): Promise<boolean> {
   const key = await receivingKey(deps, connection);
-  const fresh = Math.abs(deps.clock.now() - Number(reply.timestamp)) <= deps.settings.maxSkewMs;
   let message: ReplicaMessage | null = null;
-  if (key !== undefined && fresh && verifySignature(key, reply.timestamp, reply.body, reply.signature)) {
-    const parsed = EnvelopeSchema.safeParse(parseJson(reply.body));
+  if (key !== undefined && verifySignedAt(key, reply.timestamp, reply.body, reply.signature, deps.clock.now(), deps.settings.maxSkewMs)) {
+    const parsed = EnvelopeSchema.safeParse(parseJsonOrNull(reply.body));
     const envelope = parsed.success ? parsed.data : null;
-    if (envelope?.type === 'replica' && envelope.connectionId === connection.id && envelope.from.cloudId === connection.remoteCloudId && envelope.twin?.id === link.localIssueId && SAFE_ID.test(envelope.messageId)) message = envelope;
+    if (envelope?.type === 'replica' && envelope.connectionId === connection.id && envelope.from.cloudId === connection.remoteCloudId && envelope.twin?.id === link.localIssueId) message = envelope;
   }
   if (!message) {
     await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'sync-back', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'ignored the reply in the remote\'s answer: not a valid signed replica of this issue\'s twin' });
@@ -105,16 +104,6 @@ export async function applyReplyToSend(deps: EngineDeps, connection: Connection,
     if (classify(error).throttled) throw error;
     await storeForQueue(deps, connection, message, reply.body);
     return false;
-  }
-}
-
-const SAFE_ID = /^[a-zA-Z0-9._-]{1,120}$/;
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }
 
@@ -392,15 +381,15 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // A reply we gave in an earlier answer never arrived (the remote still acknowledges less): give
   // our state again. Never in answer to a sync back (no loop).
   // A sync back right after a create with nothing written since the read: the read is current.
-  const replyLost = unconfirmed !== null && link.unconfirmed !== null && !message.syncBack && connection.direction === 'both';
-  const fresh = writes === 0 ? local : after ?? undefined;
-  const followUp = syncBack
-    ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh }
-    : createdCopies && connection.direction === 'both'
-      ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: false, reason: 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh: after ?? undefined }
-      : replyLost
-        ? { event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: true, reason: 'sync-back' as const, lock: localLock(connection.id, local.id), attempt: 0 }, fresh }
-        : null;
+  const replyLost = (link.unconfirmed ?? null) !== null && !message.syncBack && connection.direction === 'both';
+  const sendBack = (asSyncBack: boolean, fresh: LocalIssue | undefined) => ({
+    event: { kind: 'outgoing' as const, connectionId: connection.id, localIssueId: local.id, syncBack: asSyncBack, reason: asSyncBack ? 'sync-back' as const : 'event' as const, lock: localLock(connection.id, local.id), attempt: 0 },
+    fresh,
+  });
+  const current = writes === 0 ? local : after ?? undefined;
+  const followUp = syncBack ? sendBack(true, current)
+    : createdCopies && connection.direction === 'both' ? sendBack(false, after ?? undefined)
+      : replyLost ? sendBack(true, current) : null;
   const conflictText = merge.conflicts.length + plan.conflicts.length > 0
     ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`)].join(', ')}`
     : '';

@@ -1,4 +1,4 @@
-import { deriveConnectionSecret, signBody, verifySignature } from './signing';
+import { deriveConnectionSecret, directionKey, signBody, verifySignature, verifySignedAt } from './signing';
 
 describe('signing', () => {
   const secret = 's3cret';
@@ -19,5 +19,23 @@ describe('signing', () => {
   it('derives the same secret from the same token and nonce, another from another nonce', () => {
     expect(deriveConnectionSecret('t', 'c', 'n')).toBe(deriveConnectionSecret('t', 'c', 'n'));
     expect(deriveConnectionSecret('t', 'c', 'n')).not.toBe(deriveConnectionSecret('t', 'c', 'm'));
+  });
+});
+
+describe('direction keys and the receiver\'s check', () => {
+  const now = 1_700_000_000_000;
+  const skew = 5 * 60_000;
+  const aToB = directionKey('s3cret', 'cloud-a', 'cloud-b');
+  const body = '{"a":1}';
+  it.each<[string, string, string, boolean]>([
+    ['signed a → b, checked as a → b', aToB, String(now), true],
+    ['signed b → a (a reflection), checked as a → b', directionKey('s3cret', 'cloud-b', 'cloud-a'), String(now), false],
+    ['signed with the connection secret itself', 's3cret', String(now), false],
+    ['4 min 59 s old', aToB, String(now - skew + 1000), true],
+    ['5 min 1 s old', aToB, String(now - skew - 1000), false],
+    ['5 min 1 s ahead', aToB, String(now + skew + 1000), false],
+    ['a timestamp that is not digits', aToB, '1e12', false],
+  ])('%s → %s', (_name, signingKey, timestamp, ok) => {
+    expect(verifySignedAt(aToB, timestamp, body, signBody(signingKey, timestamp, body), now, skew)).toBe(ok);
   });
 });

@@ -24,6 +24,15 @@ export function directionKey(secret: string, fromCloudId: string, toCloudId: str
   return createHmac('sha256', secret).update(`twin-sync/direction/${fromCloudId}>${toCloudId}`).digest('base64url');
 }
 
+/**
+ * A signed request or reply as the receiver checks it: a timestamp of digits within `maxSkewMs` of
+ * `now`, and the signature over it and the body.
+ */
+export function verifySignedAt(key: string, timestamp: string, body: string, signature: string, now: number, maxSkewMs: number): boolean {
+  if (!/^\d{1,16}$/.test(timestamp) || Math.abs(now - Number(timestamp)) > maxSkewMs) return false;
+  return verifySignature(key, timestamp, body, signature);
+}
+
 /** The connection secret both sides derive from the invitation token and the accepter's nonce. */
 export function deriveConnectionSecret(token: string, connectionId: string, nonce: string): string {
   return createHmac('sha256', token).update(`twin-sync/connection-secret/${connectionId}/${nonce}`).digest('base64url');

@@ -1,5 +1,6 @@
 import { logActivity } from './activity';
 import type { EngineDeps } from './deps';
+import { parseJsonOrNull } from './canonical-json';
 import { EnvelopeSchema } from './envelope/envelope';
 import { localLock, remoteLock } from './queue-event';
 import { keys } from './state/keys';
@@ -7,14 +8,6 @@ import { Repo } from './state/repo';
 import { retryError } from './worker';
 import { kickStalledBulkJobs } from './bulk-sync';
 import { classify, PermanentError } from './errors';
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Runs one sweeper item; a failure (other than the platform pacing us, which ends the run: the next
@@ -60,7 +53,7 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
       } catch (error) {
         throw new PermanentError(`its message cannot be put together (${error instanceof Error ? error.message : String(error)})`);
       }
-      const parsed = EnvelopeSchema.safeParse(parseJson(text));
+      const parsed = EnvelopeSchema.safeParse(parseJsonOrNull(text));
       if (!parsed.success || !('issue' in parsed.data)) throw new PermanentError('its message is not a valid envelope');
       const localId = await repo.localIdForRemote(entry.connectionId, parsed.data.issue.id);
       const lock = localId !== undefined ? localLock(entry.connectionId, localId) : remoteLock(entry.connectionId, parsed.data.issue.id);

@@ -1,4 +1,5 @@
 import { logActivity } from './activity';
+import { parseJsonOrNull } from './canonical-json';
 import type { EngineDeps } from './deps';
 import { classify, retryDelaySeconds } from './errors';
 import { processIncoming } from './incoming';
@@ -152,7 +153,7 @@ async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey:
     }
     if (event.kind === 'bulk') return { issueKey: null, localIssueId: null, remoteIssueKey: null };
     const entry = await repo.getInbox(event.connectionId, event.messageId);
-    const parsed = entry ? safeJson(await repo.inboxBody(entry)) : null;
+    const parsed = entry ? parseJsonOrNull(await repo.inboxBody(entry)) : null;
     const remoteIssueKey = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'key' in parsed.issue && typeof parsed.issue.key === 'string' ? parsed.issue.key : null;
     const remoteIssueId = parsed && typeof parsed === 'object' && 'issue' in parsed && parsed.issue && typeof parsed.issue === 'object' && 'id' in parsed.issue && typeof parsed.issue.id === 'string' ? parsed.issue.id : null;
     const link = remoteIssueId !== null ? await repo.getLinkByRemote(event.connectionId, remoteIssueId) : undefined;
@@ -162,13 +163,6 @@ async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey:
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 /** Re-runs a recorded error and the work folded behind it; the issue is unblocked first. */
 export async function retryError(deps: EngineDeps, id: string): Promise<{ retried: boolean; events: number }> {
