@@ -11,8 +11,12 @@ import { keys } from './state/keys';
  * transaction that happens anyway), or by a delete when the holder ends without one.
  *
  * A lock outlives a holder that died only until its lease ends. A consumer finding a consumer's lock
- * takes it over at once: with one event per key at a time, that holder is this event's own earlier,
- * killed attempt. The inbox never takes over: it stores the message for the queue instead.
+ * takes it over at once: with one event per key at a time (`concurrency: {key, limit: 1}`,
+ * https://developer.atlassian.com/platform/forge/runtime-reference/async-events-api), and a function
+ * stopped at its timeout (https://developer.atlassian.com/platform/forge/limits-invocation/), that
+ * holder is this event's own earlier, killed attempt. The inbox never takes over: it stores the
+ * message for the queue instead. KVS expiry is not relied on (its docs do not say how soon an
+ * expired key stops being returned): the lease is in the value, and the TTL only cleans up.
  */
 export interface HeldLock {
   key: string;
@@ -21,7 +25,10 @@ export interface HeldLock {
 
 export type LockHolder = 'worker' | 'inbox';
 
-/** the consumer's longest run (manifest `timeoutSeconds: 900`) and a minute's margin */
+/**
+ * the consumer's longest run (manifest `timeoutSeconds: 900`, the most Forge allows:
+ * https://developer.atlassian.com/platform/forge/limits-invocation/) and a minute's margin
+ */
 export const WORKER_LEASE_MS = 16 * 60_000;
 /** a web trigger runs at most 55 s (https://developer.atlassian.com/platform/forge/limits-invocation/), and a margin */
 export const INBOX_LEASE_MS = 2 * 60_000;
