@@ -6,7 +6,14 @@ import { parseArgs, UsageError } from '../../sandbox/cli';
 import { FIXTURE_APP, freePortBase } from './fixture';
 
 const REPO = path.resolve(__dirname, '../..');
-const TSX_CLI = path.join(REPO, 'node_modules/tsx/dist/cli.mjs');
+/**
+ * The CLI runs in one process with tsx's loader (`node --import tsx`), so a signal the test sends
+ * reaches it directly. Through tsx's own CLI, the signal would go to a parent that relays it and
+ * SIGKILLs the child (exit 143) when the child does not acknowledge within 30 ms: on a loaded
+ * machine it sometimes does not. A terminal's Ctrl-C reaches the whole process group, so `npm start`
+ * is not concerned.
+ */
+const TSX_LOADER = 'tsx';
 
 interface CliRun {
   /** the first stdout line */
@@ -16,7 +23,7 @@ interface CliRun {
 }
 
 function runCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, [TSX_CLI, 'sandbox/cli.ts', ...args], { cwd: REPO, env: { ...process.env, TWIN_SYNC_APP_ROOT: FIXTURE_APP }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, 'sandbox/cli.ts', ...args], { cwd: REPO, env: { ...process.env, TWIN_SYNC_APP_ROOT: FIXTURE_APP }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let onLine: ((line: string) => void) | undefined;
