@@ -40,6 +40,14 @@ export interface IssueRef {
   key: string;
 }
 
+export interface ChangedIssue {
+  id: string;
+  /** ISO time of the issue's last update */
+  updated: string;
+  /** the connection whose incoming sync created this issue as a twin, or null */
+  originConnectionId: string | null;
+}
+
 export interface IssueOrigin {
   connectionId: string;
   remoteIssueId: string;
@@ -95,6 +103,12 @@ export interface JiraPort {
   getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata>;
   /** one page of the ids of the issues matching `jql` (for bulk sync) */
   searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }>;
+  /**
+   * One page (at most 100) of the issues matching `jql`, with when each was last updated and the
+   * connection that created it as a twin, if any (its origin property): the sweeper's search for
+   * changes not sent (src/sync/anti-entropy.ts).
+   */
+  searchChanged(jql: string, nextPageToken: string | null): Promise<{ issues: ChangedIssue[]; nextPageToken: string | null }>;
   /** Jira's approximate count of the issues matching `jql` (what a bulk sync would take) */
   countIssues(jql: string): Promise<number>;
   /** null when the JQL is valid on this site, else the site's message */

@@ -5,8 +5,10 @@ import { World } from './testing/world';
 
 /**
  * Architecture §5.6 as a property: random edits on both sides, with duplicated, delayed, reordered
- * and failed deliveries and a consumer that dies between creating a twin and linking it. Once quiet:
- * every issue has exactly one twin, fields and comments agree, no errors, bounded messages.
+ * and failed deliveries, a consumer that dies between creating a twin and linking it, invocations
+ * killed before any call they make (World `crashRate`), and product events that never come. Once
+ * quiet, the sweeper's runs included: every issue has exactly one twin, fields, comments and keys
+ * agree, no errors, bounded messages.
  * 50 cases in CI; `SOAK=1` runs many more and longer histories.
  */
 const SOAK = process.env.SOAK === '1';
@@ -92,6 +94,8 @@ async function problems(world: World, userActions: number, connectionId: string)
     for (const key of errors) out.push(`${site.name} error: ${site.store.data.get(key)?.value}`);
     const inbox = [...site.store.data.keys()].filter((k) => k.startsWith(keys.inboxPrefix));
     if (inbox.length > 0) out.push(`${site.name}: ${inbox.length} inbox entries left`);
+    const outbox = [...site.store.data.keys()].filter((k) => k.startsWith(keys.outboxPrefix));
+    if (outbox.length > 0) out.push(`${site.name}: ${outbox.length} outbox entries left`);
   }
   // Bounded: a constant number of sends per user action, per issue and per injected fault.
   const bound = 4 * userActions + 4 * ints.length + 4 * world.faults + 10;
@@ -102,16 +106,20 @@ async function problems(world: World, userActions: number, connectionId: string)
 
 describe('convergence of two sites (property)', () => {
   it('after quiescence every issue has one twin and both sides agree', async () => {
+    let crashes = 0;
+    let sweeps = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         fc.array(action, { minLength: 1, maxLength: SOAK ? 120 : 40 }),
-        fc.record({ failureRate: fc.constantFrom(0, 0.1, 0.25), delayRate: fc.constantFrom(0, 0.2, 0.4), duplicateRate: fc.constantFrom(0, 0.15), crashAfterCreateRate: fc.constantFrom(0, 0.3, 0.6) }),
+        fc.record({ failureRate: fc.constantFrom(0, 0.1, 0.25), delayRate: fc.constantFrom(0, 0.2, 0.4), duplicateRate: fc.constantFrom(0, 0.15), crashAfterCreateRate: fc.constantFrom(0, 0.3, 0.6), crashRate: fc.constantFrom(0, 0.01, 0.03), lostEventRate: fc.constantFrom(0, 0.1) }),
         async (seed, actions, faults) => {
-          const world = new World({ seed, ...faults });
+          const world = new World({ seed, ...faults, sweeper: true });
           const connectionId = await world.connect();
           const userActions = await play(world, actions);
           await world.quiesce();
+          crashes += world.crashes;
+          sweeps += world.sweeps;
           expect(await problems(world, userActions, connectionId)).toEqual([]);
         },
       ),
@@ -119,5 +127,9 @@ describe('convergence of two sites (property)', () => {
       // FC_SEED=n replays a seed printed by a failure.
       { numRuns: SOAK ? 2000 : 50, ...(process.env.FC_SEED !== undefined ? { seed: Number(process.env.FC_SEED) } : SOAK ? {} : { seed: 20261126 }) },
     );
+    // the histories did kill invocations, and the sweeper had work to recover
+    expect(crashes).toBeGreaterThan(0);
+    expect(sweeps).toBeGreaterThan(0);
+    process.stdout.write(`convergence: ${crashes} invocations killed, ${sweeps} sweeper runs with work\n`);
   }, SOAK ? 3_600_000 : 120_000);
 });

@@ -42,6 +42,15 @@ export interface EngineSettings {
   activityLimit: number;
   /** inbox entries older than this are re-driven by the sweeper, ms */
   stuckInboxMs: number;
+  /** outbox entries (sends reserved, not known to be posted) older than this are re-driven, ms: no send lasts as long */
+  stuckOutboxMs: number;
+  /**
+   * The sweeper's search for changes not sent looks back this far before its mark, ms: JQL compares
+   * `updated` to the minute, and Jira's search index lags behind its writes.
+   */
+  sweepMarginMs: number;
+  /** issues that search looks at per connection and run (the rest at the next run) */
+  sweepMaxIssues: number;
   /**
    * Outgoing syncs a bulk job queues per minute. Each one costs the sending installation about two
    * queue events (the sync and the sync back it receives); Forge allows 500 per minute per
@@ -69,6 +78,9 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   seenTtlSeconds: 24 * 60 * 60,
   activityLimit: 500,
   stuckInboxMs: 5 * 60 * 1000,
+  stuckOutboxMs: 60 * 1000,
+  sweepMarginMs: 10 * 60 * 1000,
+  sweepMaxIssues: 1000,
   bulkPerMinute: 100,
   bulkChainSteps: 200,
   inlineApply: true,

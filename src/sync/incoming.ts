@@ -98,7 +98,7 @@ export async function applyReplyToSend(deps: EngineDeps, connection: Connection,
   }
   const event: IncomingEvent = { kind: 'incoming', connectionId: connection.id, messageId: message.messageId, lock: localLock(connection.id, link.localIssueId), attempt: 0 };
   try {
-    const result = await applyReplicaMessage(deps, new Repo(deps.store), connection, message, event, { source: 'inline', followUps: 'post', link: structuredClone(link), alsoWrite });
+    const result = await applyReplicaMessage(deps, new Repo(deps.store), connection, message, event, { source: 'inline', followUps: 'post', link: structuredClone(link), freshSnapshot: true, alsoWrite });
     return result.outcome === 'applied' || result.outcome === 'created';
   } catch (error) {
     if (classify(error).throttled) throw error;
@@ -134,6 +134,8 @@ export interface ApplyMode {
    */
   maxWrites?: number;
   link?: LinkState;
+  /** `link`'s snapshot was read from Jira in this invocation (the send a reply answers) */
+  freshSnapshot?: boolean;
   alsoWrite?: StoreOp[];
 }
 const QUEUED: ApplyMode = { source: 'inbox', followUps: 'post' };
@@ -203,7 +205,12 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     // the very message again (a replay): nothing to learn, nothing to note
     if (mode.source === 'inline' && (await deps.store.get(keys.seen(connection.id, event.messageId))) !== undefined) return done('duplicate');
     const deleted = await learnFromStale(deps, repo, link, message);
-    await log('stale', `stale seq ${message.seq} (applied up to ${link.inSeq}); dropped${deleted > 0 ? `; it showed ${deleted} comment copy(ies) deleted there since: deleted here too` : ''}`, link.localKey);
+    // A reply we gave in an answer nobody read (a replayed request's) is still unacknowledged by
+    // this late copy: the remote never got it, and may send nothing more; post it instead.
+    const unconfirmed = link.unconfirmed ?? null;
+    const resend = unconfirmed !== null && message.ack < unconfirmed.seq && !message.syncBack && connection.direction === 'both';
+    if (resend) await deps.queue.push([{ kind: 'outgoing', connectionId: connection.id, localIssueId: link.localIssueId, syncBack: true, reason: 'sync-back', lock: localLock(connection.id, link.localIssueId), attempt: 0 }]);
+    await log('stale', `stale seq ${message.seq} (applied up to ${link.inSeq}); dropped${deleted > 0 ? `; it showed ${deleted} comment copy(ies) deleted there since: deleted here too` : ''}${resend ? `; it did not acknowledge our reply seq ${unconfirmed.seq}: sent again` : ''}`, link.localKey);
     return done('stale');
   }
   const firstSync = link === undefined;
@@ -351,6 +358,18 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   }
   link.known = { hashes: fieldHashes({ ...mine, ...merge.apply }), editedAt: known.editedAt, stamps };
   link.lastSyncAt = new Date(deps.clock.now()).toISOString();
+  // Read now (or earlier in this invocation), the basis shows every change up to our own writes;
+  // an older snapshot only those up to its read: a change since, whose product event never came,
+  // may hide behind our writes, so the sweeper reads the issue again (src/sync/anti-entropy.ts).
+  // A change of ours the remote has not got (seen in the basis, its event lost) is not "seen" either:
+  // this apply sends nothing (no loop), so the sweeper's search must find it.
+  const basisFresh = !usedSnapshot || mode.freshSnapshot === true;
+  const unsentHere = pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? local.comments, links, message.replica.comments);
+  const basisIso = new Date(basisAt).toISOString();
+  const seenBefore = link.seenThrough ?? basisIso;
+  if (basisFresh && !unsentHere) link.seenThrough = link.lastSyncAt;
+  else if (writes > 0 || unsentHere) link.seenThrough = seenBefore < basisIso ? seenBefore : basisIso;
+  else link.seenThrough = seenBefore;
   link.snapshot = after ? { issue: after, at: basisAt } : null;
   // After writing, the remote's picture of this issue is our state after the apply, not the last
   // replica we sent: compare later changes with that (a change back to the last sent state is sent).

@@ -4,7 +4,7 @@ import type { FieldHashes, FieldValues, LinkState } from './state/records';
 export function newLink(connectionId: string, localIssueId: string, localKey: string, origin: 'local' | 'remote'): LinkState {
   return {
     connectionId, localIssueId, localKey, remoteIssueId: null, remoteKey: null, origin,
-    outSeq: 0, lastSentHash: null, inSeq: 0, ackedSeq: 0, version: 0, sent: [], applied: null, known: null, comments: [], lastSyncAt: null, snapshot: null, previous: null,
+    outSeq: 0, lastSentHash: null, inSeq: 0, ackedSeq: 0, version: 0, sent: [], applied: null, known: null, comments: [], lastSyncAt: null, seenThrough: null, snapshot: null, previous: null,
   };
 }
 

@@ -16,7 +16,8 @@ import { applyReplyToSend } from './incoming';
 import { Repo } from './state/repo';
 import type { LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
-import type { LinkState } from './state/records';
+import type { LinkState, OutboxEntry } from './state/records';
+import { keys } from './state/keys';
 import type { RulesEngine } from '../ports/rules';
 
 /** `updated`/`created` move with every write, including the app's own: not part of "changed". */
@@ -87,16 +88,18 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const { preread, carried } = opts;
   const result = (outcome: OutgoingOutcome, reply: SignedReply | null = null): OutgoingResult => ({ outcome, reply });
   const repo = new Repo(deps.store);
+  // a re-driven send (a crash left its outbox entry) that ends without posting ends the entry too
+  const ended: StoreOp[] = event.reason === 'redrive' ? [{ op: 'delete', key: keys.outbox(event.connectionId, event.localIssueId) }] : [];
   const connection = await repo.getConnection(event.connectionId);
   if (!connection || connection.status !== 'active') {
-    await writeWith(deps, carried, [], true);
+    await writeWith(deps, carried, ended, true);
     return result('inactive');
   }
   if (connection.direction === 'receive-only') {
     if (event.syncBack) {
       throw new PermanentError(`connection "${connection.name}" is receive-only, so syncBackAfterProcessing() cannot send anything back: remove the call from the incoming rules or set the direction to both`);
     }
-    await writeWith(deps, carried, [], true);
+    await writeWith(deps, carried, ended, true);
     return result('inactive');
   }
   let link = carried ? carried.link : await repo.getLink(connection.id, event.localIssueId);
@@ -106,7 +109,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     ? await deps.jira.getIssue(event.localIssueId)
     : connection.scopeJql !== null ? await deps.jira.getIssueInScope(event.localIssueId, connection.scopeJql) : null);
   if (!issue) {
-    await writeWith(deps, carried, [], true);
+    await writeWith(deps, carried, ended, true);
     if (link) {
       await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'replica', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'the local issue can no longer be read (deleted or no permission); nothing sent' });
     }
@@ -114,7 +117,10 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   }
   link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
   link.localKey = issue.key;
-  if (!preread) link.snapshot = { issue, at: readAt };
+  if (!preread) {
+    link.snapshot = { issue, at: readAt };
+    link.seenThrough = new Date(deps.clock.now()).toISOString();
+  }
   const rulesIssue = toRulesIssue(issue, link.comments);
   const values = fieldValuesOf(rulesIssue);
   const known = observe(link, values, issue.updated);
@@ -127,7 +133,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const hash = replicaHash(replica);
   if (hash === link.lastSentHash && !event.syncBack) {
     link.lastSyncAt = new Date(deps.clock.now()).toISOString();
-    await writeWith(deps, carried, repo.linkOps(link).slice(0, 1), true);
+    await writeWith(deps, carried, [...repo.linkOps(link).slice(0, 1), ...ended], true);
     return result('unchanged');
   }
 
@@ -155,7 +161,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   if (opts.reply) {
     const text = JSON.stringify(envelope);
     if (Buffer.byteLength(text, 'utf8') > deps.settings.partBytes) {
-      await writeWith(deps, carried, [], true);
+      await writeWith(deps, carried, ended, true);
       return result('not-replied');
     }
     const key = await sendingKey(deps, connection);
@@ -165,13 +171,18 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     link.lastSentHash = null;
     link.unconfirmed = { seq, hash };
     link.lastSyncAt = now;
-    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)')], true);
+    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)'), ...ended], true);
     const timestamp = String(deps.clock.now());
     return result('replied', { timestamp, signature: signBody(key, timestamp, text), body: text });
   }
 
   reserve(link);
-  await writeWith(deps, carried, repo.linkOps(link), false);
+  // The reservation is an outbox entry too: a crash before the POST leaves it, and the sweeper sends
+  // again (src/sync/sweeper.ts); the send's last write deletes it.
+  const outbox = keys.outbox(connection.id, issue.id);
+  const entry: OutboxEntry = { seq, syncBack: event.syncBack, at: deps.clock.now() };
+  await writeWith(deps, carried, [...repo.linkOps(link), { op: 'set', key: outbox, value: entry }], false);
+  const posted: StoreOp = { op: 'delete', key: outbox };
   let answer: { status: number; body: string };
   try {
     answer = await sendToConnection(deps, connection, envelope);
@@ -184,10 +195,12 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   }
   link.lastSentHash = hash;
   link.lastSyncAt = now;
+  // posted and stored there: it carries all an unconfirmed reply did
+  link.unconfirmed = null;
   const reply = replyIn(answer.body);
-  if (reply && (await applyReplyToSend(deps, connection, link, reply, [sentNote('')]))) return result('sent');
-  // the link and its activity entry in one storage operation
-  await writeWith(deps, undefined, [...repo.linkRecordOps(link), sentNote('')], true);
+  if (reply && (await applyReplyToSend(deps, connection, link, reply, [sentNote(''), posted]))) return result('sent');
+  // the link, its activity entry and the outbox entry's end in one storage operation
+  await writeWith(deps, undefined, [...repo.linkRecordOps(link), sentNote(''), posted], true);
   return result('sent');
 }
 

@@ -11,7 +11,8 @@ export const OutgoingEventSchema = z.strictObject({
   localIssueId: z.string().min(1),
   /** sent even when unchanged, marked syncBack on the wire */
   syncBack: z.boolean(),
-  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk']),
+  /** 'redrive': a send a crash left reserved and unposted; 'sweep': a change the sweeper found not sent */
+  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk', 'redrive', 'sweep']),
   lock: z.string().min(1),
   /** transient failures so far */
   attempt: z.number().int().min(0),

@@ -8,6 +8,7 @@ import { Repo } from './state/repo';
 import { retryError } from './worker';
 import { kickStalledBulkJobs } from './bulk-sync';
 import { classify, PermanentError } from './errors';
+import { redriveOutbox, sweepChanges } from './anti-entropy';
 
 /**
  * Runs one sweeper item; a failure (other than the platform pacing us, which ends the run: the next
@@ -28,6 +29,10 @@ async function isolated(deps: EngineDeps, connectionId: string | null, what: str
 
 export interface SweepResult {
   redrivenInbox: number;
+  /** sends a crash left reserved and unposted, queued again */
+  redrivenOutbox: number;
+  /** issues found changed and not sent (src/sync/anti-entropy.ts), queued */
+  unsentFound: number;
   retriedErrors: number;
   trimmedActivity: number;
   /** bulk jobs whose chain of steps had stopped, started again */
@@ -36,7 +41,8 @@ export interface SweepResult {
 
 /**
  * The scheduled sweeper: re-drives inbox entries stuck longer than the limit (lost queue pushes,
- * crashed consumers), retries transient errors that are due, and trims the activity log.
+ * crashed consumers) and sends a crash left unposted (the outbox), queues the issues changed and
+ * not sent (anti-entropy), retries transient errors that are due, and trims the activity log.
  * Expired de-duplication records go by themselves (KVS TTL).
  */
 export async function sweep(deps: EngineDeps): Promise<SweepResult> {
@@ -66,6 +72,13 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
       await repo.deleteInboxParts(entry).catch(() => undefined);
     });
   }
+  const redrivenOutbox = await redriveOutbox(deps, (what, connectionId, run, discard) => isolated(deps, connectionId, what, run, discard));
+  let unsentFound = 0;
+  for (const connection of await repo.listConnections()) {
+    await isolated(deps, connection.id, `the search for changes not sent on "${connection.name}"`, async () => {
+      unsentFound += (await sweepChanges(deps, connection)).queued;
+    });
+  }
   const kickedBulkJobs = await kickStalledBulkJobs(deps);
   let retriedErrors = 0;
   for (const record of await repo.listErrors()) {
@@ -90,8 +103,11 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
     }
     cursor = page.cursor;
   } while (cursor !== null && trimmedActivity < 200);
-  if (redrivenInbox + retriedErrors > 0) {
-    await logActivity(deps, { connectionId: null, direction: 'local', type: 'sweeper', issueKey: null, remoteIssueKey: null, outcome: 'info', message: `re-drove ${redrivenInbox} inbox entries, retried ${retriedErrors} errors` });
+  if (redrivenInbox + redrivenOutbox + unsentFound + retriedErrors > 0) {
+    await logActivity(deps, {
+      connectionId: null, direction: 'local', type: 'sweeper', issueKey: null, remoteIssueKey: null, outcome: 'info',
+      message: `re-drove ${redrivenInbox} inbox entries and ${redrivenOutbox} unposted sends, found ${unsentFound} issues changed and not sent, retried ${retriedErrors} errors`,
+    });
   }
-  return { redrivenInbox, retriedErrors, trimmedActivity, kickedBulkJobs };
+  return { redrivenInbox, redrivenOutbox, unsentFound, retriedErrors, trimmedActivity, kickedBulkJobs };
 }

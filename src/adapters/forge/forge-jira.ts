@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import forgeApi, { route, type APIResponse, type RequestInit, type Route } from '@forge/api';
 import { z } from 'zod';
 import {
-  JiraError, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
+  JiraError, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
 import type { JsonValue, UserRef } from '../../sync/replica';
 import {
   CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,
-  ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
+  ChangedPageSchema, ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
 } from './jira-schemas';
 
 /** POST /rest/api/3/search/approximate-count answers `{count}` */
@@ -248,6 +248,16 @@ export class ForgeJira implements JiraPort {
     const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
     const page = this.parse(SearchPageSchema, json, 'search');
     return { ids: page.issues.map((i) => i.id), nextPageToken: page.nextPageToken ?? null };
+  }
+
+  async searchChanged(jql: string, nextPageToken: string | null): Promise<{ issues: ChangedIssue[]; nextPageToken: string | null }> {
+    const body = { jql, fields: ['updated'], properties: [ORIGIN_PROPERTY], maxResults: 100, ...(nextPageToken !== null ? { nextPageToken } : {}) };
+    const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
+    const page = this.parse(ChangedPageSchema, json, 'search');
+    return {
+      issues: page.issues.map((i) => ({ id: i.id, updated: i.fields.updated, originConnectionId: i.properties?.[ORIGIN_PROPERTY]?.connectionId ?? null })),
+      nextPageToken: page.nextPageToken ?? null,
+    };
   }
 
   private async fieldsBody(fields: IssueFieldWrite, forCreate: boolean): Promise<Record<string, unknown>> {

@@ -57,6 +57,16 @@ export const SearchPageSchema = z.looseObject({
   nextPageToken: z.string().nullish(),
 });
 
+/** a page of POST /search/jql with fields [updated] and properties [twinSync.origin] */
+export const ChangedPageSchema = z.looseObject({
+  issues: z.array(z.looseObject({
+    id: z.string(),
+    fields: z.looseObject({ updated: z.string() }),
+    properties: z.looseObject({ 'twinSync.origin': z.looseObject({ connectionId: z.string() }).optional() }).optional(),
+  })),
+  nextPageToken: z.string().nullish(),
+});
+
 export const CreatedIssueSchema = z.looseObject({ id: z.string(), key: z.string() });
 
 export const TransitionsSchema = z.looseObject({

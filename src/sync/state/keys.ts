@@ -40,6 +40,14 @@ export const keys = {
   /** part `index` of a message that comes in parts (by the whole message's id) */
   inboxPart: (connectionId: string, wholeMessageId: string, index: number) => `inpart:${safePart(connectionId)}:${safePart(wholeMessageId)}:${String(index).padStart(3, '0')}`,
   inboxPartPrefix: (connectionId: string, wholeMessageId: string) => `inpart:${safePart(connectionId)}:${safePart(wholeMessageId)}:`,
+  /**
+   * A send reserved and not yet known to have been posted (src/sync/outgoing.ts): written with the
+   * seq reservation, deleted with the send's last write; the sweeper re-drives what a crash left.
+   */
+  outbox: (connectionId: string, localIssueId: string) => `outbox:${safePart(connectionId)}:${safePart(localIssueId)}`,
+  outboxPrefix: 'outbox:',
+  /** how far the sweeper's search for changes not sent has come, per connection (src/sync/anti-entropy.ts) */
+  sweepMark: (connectionId: string) => `sweepmark:${safePart(connectionId)}`,
   seen: (connectionId: string, messageId: string) => `seen:${safePart(connectionId)}:${safePart(messageId)}`,
   /** the connection's bulk sync job */
   bulkJob: (connectionId: string) => `bulk:${safePart(connectionId)}`,

@@ -130,6 +130,13 @@ export const LinkStateSchema = z.strictObject({
   comments: z.array(CommentLinkSchema),
   lastSyncAt: z.string().nullable(),
   /**
+   * Every change of the local issue up to this time is known to the engine (sent, or the basis of an
+   * apply); a later Jira `updated` is a change the sweeper's search sends (src/sync/anti-entropy.ts).
+   * An apply based on an older snapshot sees changes only up to that snapshot's read. Absent on
+   * links from before it was kept: then `lastSyncAt` stands in.
+   */
+  seenThrough: z.string().nullable().optional(),
+  /**
    * The local issue as last read (`at` = when that read started), kept current with the app's own
    * writes. An incoming message uses it instead of reading Jira again unless the trigger has seen a
    * person change the issue since (`dirty` marker newer than `at`).
@@ -217,3 +224,11 @@ export const ActivityEntrySchema = z.strictObject({
 export type ActivityEntry = z.infer<typeof ActivityEntrySchema>;
 
 export { UserRefSchema };
+
+/** A reserved send not yet posted (keys.outbox): what the sweeper re-drives when it is older than a run. */
+export const OutboxEntrySchema = z.strictObject({ seq: z.number().int().min(1), syncBack: z.boolean(), at: z.number() });
+export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+
+/** The sweeper's search for changes not sent (keys.sweepMark): changes before `through` were looked at. */
+export const SweepMarkSchema = z.strictObject({ through: z.number() });
+export type SweepMark = z.infer<typeof SweepMarkSchema>;

@@ -101,6 +101,8 @@ export class Repo {
       ...(await splitDeleteOps(this.store, keys.link(link.connectionId, link.localIssueId), this.split)),
       ...(previousApart(link) ? await splitDeleteOps(this.store, keys.previous(link.connectionId, link.localIssueId), this.split) : []),
       ...(link.remoteIssueId !== null ? [{ op: 'delete' as const, key: keys.remoteIndex(link.connectionId, link.remoteIssueId) }] : []),
+      // a send still owed for the link goes with it
+      { op: 'delete' as const, key: keys.outbox(link.connectionId, link.localIssueId) },
     ];
   }
   /** one storage operation when it can be, else a transaction */

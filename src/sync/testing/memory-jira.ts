@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock';
 import {
-  JiraError, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
+  JiraError, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import type { AdfDoc, JsonValue, UserRef } from '../replica';
@@ -35,6 +35,8 @@ export class MemoryJira implements JiraPort {
   private readonly listeners: ((event: JiraEventOut) => void)[] = [];
   /** called after each app call with its name; throw from it to simulate a failure after the work was done */
   afterCall: (name: string) => void = () => undefined;
+  /** called before each person's action (the World moves its clock a millisecond: a person acts after the app's last write) */
+  beforeUserAction: () => void = () => undefined;
   /** called before each app call; throw to fail before any work */
   beforeCall: (name: string) => void = () => undefined;
   readonly appUser: UserRef;
@@ -204,6 +206,28 @@ export class MemoryJira implements JiraPort {
     return { ids, nextPageToken: start + 2 < all.length ? String(start + 2) : null };
   }
 
+  /**
+   * `(issue.property[twinSync.origin].connectionId = "C" OR (project = X)) AND updated >= "-Nm" ORDER BY updated ASC`,
+   * the sweeper's search, as Jira answers
+   * it: an issue changed within the search lag is not found yet.
+   */
+  async searchChanged(jql: string, nextPageToken: string | null): Promise<{ issues: ChangedIssue[]; nextPageToken: string | null }> {
+    this.count('search');
+    const match = /^\(issue\.property\[twinSync\.origin\]\.connectionId = "([^"]+)"(?: OR \(project\s*=\s*"?([A-Z0-9]+)"?\))?\) AND updated >= "-(\d+)m" ORDER BY updated ASC$/.exec(jql.trim());
+    if (!match) throw new JiraError(`unsupported JQL in the memory site: ${jql}`, 400);
+    const since = this.clock.now() - Number(match[3]) * 60_000;
+    const originOf = (i: MemoryIssue): string | null => {
+      const origin = i.properties['twinSync.origin'];
+      return typeof origin === 'object' && origin !== null && 'connectionId' in origin && typeof origin.connectionId === 'string' ? origin.connectionId : null;
+    };
+    const all = [...this.issues.values()]
+      .filter((i) => (originOf(i) === match[1] || (match[2] !== undefined && i.projectKey === match[2])) && Date.parse(i.updated) >= since && Date.parse(i.updated) <= this.clock.now() - this.searchLagMs)
+      .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated) || Number(a.id) - Number(b.id));
+    const start = nextPageToken === null ? 0 : Number(nextPageToken);
+    const issues = all.slice(start, start + 100).map((i) => ({ id: i.id, updated: i.updated, originConnectionId: originOf(i) }));
+    return { issues, nextPageToken: start + 100 < all.length ? String(start + 100) : null };
+  }
+
   async countIssues(jql: string): Promise<number> {
     this.count('count');
     let total = 0;
@@ -258,6 +282,7 @@ export class MemoryJira implements JiraPort {
 
   // ---- user operations (emit events) ----
   userCreate(projectKey: string, summary: string): MemoryIssue {
+    this.beforeUserAction();
     const issue = this.newIssue(projectKey, 'Task', { accountId: `user-${this.siteName}`, displayName: 'User', email: null });
     issue.summary = summary;
     this.issues.set(issue.id, issue);
@@ -266,6 +291,7 @@ export class MemoryJira implements JiraPort {
   }
 
   userEdit(idOrKey: string, fields: IssueFieldWrite): void {
+    this.beforeUserAction();
     const issue = this.must(idOrKey);
     this.write(issue, fields);
     issue.updated = this.now();
@@ -273,6 +299,7 @@ export class MemoryJira implements JiraPort {
   }
 
   userSetStatus(idOrKey: string, status: string): void {
+    this.beforeUserAction();
     const issue = this.must(idOrKey);
     const target = STATUSES.find((s) => s.name === status);
     if (!target || issue.status.name === status) return;
@@ -282,6 +309,7 @@ export class MemoryJira implements JiraPort {
   }
 
   userComment(idOrKey: string, text: string): void {
+    this.beforeUserAction();
     const issue = this.must(idOrKey);
     issue.comments.push({ id: String(this.nextComment++), author: { accountId: `user-${this.siteName}`, displayName: 'User', email: null }, body: textDoc(text), created: this.now(), updated: this.now() });
     issue.updated = this.now();
@@ -289,6 +317,7 @@ export class MemoryJira implements JiraPort {
   }
 
   userEditComment(idOrKey: string, index: number, text: string): void {
+    this.beforeUserAction();
     const issue = this.must(idOrKey);
     const comment = issue.comments[index % Math.max(1, issue.comments.length)];
     if (!comment) return;
@@ -298,6 +327,7 @@ export class MemoryJira implements JiraPort {
   }
 
   userDeleteComment(idOrKey: string, index: number): void {
+    this.beforeUserAction();
     const issue = this.must(idOrKey);
     const comment = issue.comments[index % Math.max(1, issue.comments.length)];
     if (!comment) return;

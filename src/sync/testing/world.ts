@@ -9,9 +9,17 @@ import { handleInbox, type InboxRequest } from '../inbox';
 import type { QueueEvent } from '../queue-event';
 import { handleIssueEvent } from '../trigger';
 import { handleQueueEvent } from '../worker';
+import { sweep } from '../sweeper';
 import { MemoryJira, type JiraEventOut } from './memory-jira';
 import { MemoryStore } from './memory-store';
 import { JiraError } from '../../ports/jira';
+
+/** What a port of a dead invocation throws: the process is gone. */
+export class InvocationDied extends Error {
+  constructor() {
+    super('the invocation died (simulated crash)');
+  }
+}
 
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -43,6 +51,18 @@ export interface WorldOptions {
   duplicateRate: number;
   /** createIssue on the receiving side fails after creating (the consumer "dies" before linking) */
   crashAfterCreateRate: number;
+  /**
+   * Before any call of an invocation to storage, Jira, the queue or the network, the invocation dies
+   * (the process killed): it makes no call after that, its catch and finally blocks reach nothing.
+   * What the platform does then is what Forge promises: a queue event is delivered again, a product
+   * event's trigger is retried (at most four times), a web trigger's caller sees its request time
+   * out, a scheduled run is not retried.
+   */
+  crashRate?: number;
+  /** a product event never reaches the trigger (harsher than Forge's at-least-once: the app must not need it) */
+  lostEventRate?: number;
+  /** quiesce() runs the sweeper too, five minutes apart, until a run finds nothing to do */
+  sweeper?: boolean;
   /** rules per site (default: the built-in rules) */
   rules?: { a?: RulesProvider; b?: RulesProvider };
   /** retry policy (default: practically unlimited attempts, short delays) */
@@ -51,7 +71,7 @@ export interface WorldOptions {
 
 type Work =
   | { kind: 'queue'; site: WorldSite; event: QueueEvent; notBefore: number }
-  | { kind: 'trigger'; site: WorldSite; event: JiraEventOut }
+  | { kind: 'trigger'; site: WorldSite; event: JiraEventOut; retries: number }
   | { kind: 'deliver'; site: WorldSite; request: InboxRequest };
 
 export interface WorldSite {
@@ -104,8 +124,45 @@ export class World {
       transport: { post: (request) => this.post(request) },
     };
     const site: WorldSite = { name, jira, store, deps };
-    jira.onEvent((event) => this.work.push({ kind: 'trigger', site, event }));
+    jira.beforeUserAction = () => { this.clock.t += 1; };
+    jira.onEvent((event) => {
+      if (this.faultsOn && this.rng() < (this.options.lostEventRate ?? 0)) {
+        this.faults += 1;
+        return;
+      }
+      this.work.push({ kind: 'trigger', site, event, retries: 0 });
+    });
     return site;
+  }
+
+  /** crashes injected (counted in `faults` too) */
+  crashes = 0;
+
+  /**
+   * One invocation's view of a site: its ports die together once a crash is drawn, so nothing the
+   * invocation does afterwards (its error handling included) reaches storage, Jira, the queue or the
+   * network.
+   */
+  private invocation(site: WorldSite): { deps: EngineDeps; crashed: () => boolean } {
+    let dead = false;
+    const rate = this.options.crashRate ?? 0;
+    const wrap = <T extends object>(port: T): T => new Proxy(port, {
+      get: (target, prop, receiver) => {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (!dead && this.faultsOn && rate > 0 && this.rng() < rate) {
+            dead = true;
+            this.crashes += 1;
+            this.faults += 1;
+          }
+          if (dead) throw new InvocationDied();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const deps: EngineDeps = { ...site.deps, store: wrap(site.deps.store), jira: wrap(site.deps.jira), queue: wrap(site.deps.queue), transport: wrap(site.deps.transport) };
+    return { deps, crashed: () => dead };
   }
 
   private target(url: string): WorldSite {
@@ -129,7 +186,16 @@ export class World {
       this.work.push({ kind: 'deliver', site: target, request: inbox });
       throw new Error('timed out (simulated); the request arrives later');
     }
-    const response = await handleInbox(target.deps, inbox);
+    const receiving = this.invocation(target);
+    let response: Awaited<ReturnType<typeof handleInbox>>;
+    try {
+      response = await handleInbox(receiving.deps, inbox);
+    } catch (error) {
+      // the receiving invocation died: the sender's request times out
+      if (receiving.crashed()) throw new Error('timed out (simulated): the receiving invocation died');
+      throw error;
+    }
+    if (receiving.crashed()) throw new Error('timed out (simulated): the receiving invocation died');
     if (this.faultsOn && this.rng() < this.options.duplicateRate) this.work.push({ kind: 'deliver', site: target, request: inbox });
     if (this.faultsOn && this.rng() < this.options.failureRate) {
       this.faults += 1;
@@ -163,15 +229,37 @@ export class World {
     const item = runnable[Math.floor(this.rng() * runnable.length)];
     if (!item) return false;
     this.work.splice(this.work.indexOf(item), 1);
-    if (item.kind === 'trigger') {
-      await handleIssueEvent(item.site.deps, item.event, () => ['Remote issue key']);
-    } else if (item.kind === 'deliver') {
-      await handleInbox(item.site.deps, item.request);
-    } else {
-      if (this.faultsOn && this.rng() < this.options.duplicateRate) this.work.push({ ...item });
-      await handleQueueEvent(item.site.deps, item.event);
+    const run = this.invocation(item.site);
+    try {
+      if (item.kind === 'trigger') {
+        await handleIssueEvent(run.deps, item.event, () => ['Remote issue key']);
+      } else if (item.kind === 'deliver') {
+        await handleInbox(run.deps, item.request);
+      } else {
+        if (this.faultsOn && this.rng() < this.options.duplicateRate) this.work.push({ ...item });
+        await handleQueueEvent(run.deps, item.event);
+      }
+    } catch (error) {
+      if (!run.crashed()) throw error;
+    }
+    if (run.crashed()) {
+      // what the platform does with an invocation that died
+      if (item.kind === 'queue') this.work.push({ ...item, notBefore: this.clock.t + 60_000 });
+      else if (item.kind === 'trigger' && item.retries < 4) this.work.push({ ...item, retries: item.retries + 1 });
     }
     return true;
+  }
+
+  /** One scheduled sweeper run on each site (an invocation of its own that may die too). */
+  async sweepAll(): Promise<void> {
+    for (const site of [this.a, this.b]) {
+      const run = this.invocation(site);
+      try {
+        await sweep(run.deps);
+      } catch (error) {
+        if (!run.crashed()) throw error;
+      }
+    }
   }
 
   async runSome(steps: number): Promise<void> {
@@ -182,10 +270,25 @@ export class World {
   async quiesce(maxSteps = 20000): Promise<number> {
     this.faultsOn = false;
     let steps = 0;
-    while (await this.step()) {
-      steps += 1;
-      if (steps > maxSteps) throw new Error(`no quiescence after ${maxSteps} steps (${this.work.length} items pending)`);
+    const drain = async () => {
+      while (await this.step()) {
+        steps += 1;
+        if (steps > maxSteps) throw new Error(`no quiescence after ${maxSteps} steps (${this.work.length} items pending)`);
+      }
+    };
+    await drain();
+    // the sweeper's runs, five minutes apart, until one finds nothing to do
+    for (let round = 0; this.options.sweeper === true; round += 1) {
+      if (round > 20) throw new Error('the sweeper still finds work after 20 runs');
+      this.clock.t += 5 * 60_000;
+      await this.sweepAll();
+      if (this.work.length === 0) break;
+      this.sweeps += 1;
+      await drain();
     }
     return steps;
   }
+
+  /** sweeper runs that found work while quiescing */
+  sweeps = 0;
 }
