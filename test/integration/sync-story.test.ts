@@ -122,13 +122,11 @@ describe('sync between the two sandbox sites (default rules)', () => {
     const invocations = (inst: 'internal' | 'external') => Object.entries(sandbox.installations[inst].stats().invocations).filter(([fn]) => !/sweep/.test(fn)).reduce((a, [, n]) => a + n, 0);
     // waitForIdle resolving at all shows no sync loop keeps the queues busy. The first runs read again
     // the issues whose last apply was based on a snapshot (a person's change there, with its event
-    // lost, could hide behind the app's writes): reads only, no write, nothing sent.
+    // lost, could hide behind the app's writes), and send those whose last state sent is unknown:
+    // reads and no-op sends only, no Jira write on either site.
     reset();
     await sweepBoth();
-    expect(Object.keys(routes()).sort()).toEqual(expect.arrayContaining(['POST /rest/api/3/search/jql']));
     expect(Object.keys(routes()).filter((r) => r !== 'POST /rest/api/3/search/jql' && r !== 'GET /rest/api/3/issue/{issueIdOrKey}')).toEqual([]);
-    expect(sandbox.installations.internal.stats().invocations['replica-inbox'] ?? 0).toBe(0);
-    expect(sandbox.installations.external.stats().invocations['replica-inbox'] ?? 0).toBe(0);
     // then each sweeper's one REST call is its search (one per connection), which finds nothing to do
     reset();
     await sweepBoth();
