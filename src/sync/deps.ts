@@ -77,7 +77,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   invitationTtlMs: 24 * 60 * 60 * 1000,
   seenTtlSeconds: 24 * 60 * 60,
   activityLimit: 500,
-  stuckInboxMs: 5 * 60 * 1000,
+  stuckInboxMs: 60 * 1000,
   stuckOutboxMs: 60 * 1000,
   sweepMarginMs: 10 * 60 * 1000,
   sweepMaxIssues: 1000,
