@@ -14,6 +14,8 @@ import { MemoryJira, type JiraEventOut } from './memory-jira';
 import { MemoryStore } from './memory-store';
 import { JiraError } from '../../ports/jira';
 
+type PortName = 'store' | 'jira' | 'queue' | 'transport';
+
 /** What a port of a dead invocation throws: the process is gone. */
 export class InvocationDied extends Error {
   constructor() {
@@ -126,6 +128,7 @@ export class World {
     const site: WorldSite = { name, jira, store, deps };
     jira.beforeUserAction = () => { this.clock.t += 1; };
     jira.onEvent((event) => {
+      if (this.lostNext.delete(site)) return;
       if (this.faultsOn && this.rng() < (this.options.lostEventRate ?? 0)) {
         this.faults += 1;
         return;
@@ -146,11 +149,17 @@ export class World {
   private invocation(site: WorldSite): { deps: EngineDeps; crashed: () => boolean } {
     let dead = false;
     const rate = this.options.crashRate ?? 0;
-    const wrap = <T extends object>(port: T): T => new Proxy(port, {
+    const wrap = <T extends object>(port: T, portName: PortName): T => new Proxy(port, {
       get: (target, prop, receiver) => {
         const value: unknown = Reflect.get(target, prop, receiver);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
+          const armed = this.killPoints.findIndex((k) => k.site === site && k.port === portName && k.method === prop);
+          if (!dead && armed >= 0) {
+            this.killPoints.splice(armed, 1);
+            dead = true;
+            this.crashes += 1;
+          }
           if (!dead && this.faultsOn && rate > 0 && this.rng() < rate) {
             dead = true;
             this.crashes += 1;
@@ -161,9 +170,23 @@ export class World {
         };
       },
     });
-    const deps: EngineDeps = { ...site.deps, store: wrap(site.deps.store), jira: wrap(site.deps.jira), queue: wrap(site.deps.queue), transport: wrap(site.deps.transport) };
+    const deps: EngineDeps = { ...site.deps, store: wrap(site.deps.store, 'store'), jira: wrap(site.deps.jira, 'jira'), queue: wrap(site.deps.queue, 'queue'), transport: wrap(site.deps.transport, 'transport') };
     return { deps, crashed: () => dead };
   }
+
+  private killPoints: { site: WorldSite; port: PortName; method: string }[] = [];
+
+  /** the next invocation on `site` to call `port.method` dies just before the call (a fixed kill point) */
+  killBefore(site: WorldSite, port: PortName, method: string): void {
+    this.killPoints.push({ site, port, method });
+  }
+
+  /** the next product event of `site` never reaches its trigger */
+  loseNextEvent(site: WorldSite): void {
+    this.lostNext.add(site);
+  }
+
+  private lostNext = new Set<WorldSite>();
 
   private target(url: string): WorldSite {
     if (url === 'https://internal.test/inbox') return this.a;
