@@ -11,4 +11,14 @@ describe('cost report', () => {
     expect(r.kvsWriteGbPerMonth).toBe(20.955);
     expect(r.dollarsPerMonth.kvsWrites).toBe(Math.round((20.9548 - 0.1) * 1.09 * 100) / 100);
   });
+
+  it('adds the sweeper runs, a fixed cost: 12 an hour, 8,640 a month', () => {
+    const sweep = { restPoints: 2, kvsOps: 10, kvsBytesRead: 1000, kvsBytesWritten: 100, invocations: 2, invocationSeconds: 0.01 };
+    const update = { restPoints: 3, kvsOps: 17, kvsBytesRead: 20_000, kvsBytesWritten: 15_000, invocations: 4, invocationSeconds: 0.2 };
+    const without = costReport(update);
+    const r = costReport(update, 10_000, 5, sweep);
+    expect(r.restPointsPerHour - without.restPointsPerHour).toBe(24);
+    expect(r.kvsOpsPerMonth - without.kvsOpsPerMonth).toBe(86_400);
+    expect(r.invocationsPerMonth - without.invocationsPerMonth).toBe(17_280);
+  });
 });

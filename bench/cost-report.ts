@@ -45,23 +45,31 @@ export interface CostReport {
 
 const GB = 1024 ** 3;
 
-/** `update` is one field update synced both ways' worth (the everyday sync); both sites' costs added */
-export function costReport(update: PerSync, issues = 10_000, editsPerIssuePerDay = 5): CostReport {
+/** sweeper runs a month on one site (a fiveMinute scheduled trigger) */
+export const SWEEPS_PER_MONTH = 12 * 24 * 30;
+
+const NO_SWEEP: PerSync = { restPoints: 0, kvsOps: 0, kvsBytesRead: 0, kvsBytesWritten: 0, invocations: 0, invocationSeconds: 0 };
+
+/**
+ * `update` is one field update synced both ways' worth (the everyday sync); both sites' costs
+ * added. `sweep` is one quiet sweeper run on both sites (a fixed cost, `SWEEPS_PER_MONTH` of them).
+ */
+export function costReport(update: PerSync, issues = 10_000, editsPerIssuePerDay = 5, sweep: PerSync = NO_SWEEP): CostReport {
   const perDay = issues * editsPerIssuePerDay;
   const perMonth = perDay * 30;
-  const gbSeconds = perMonth * update.invocationSeconds * PRICES.lambdaGb;
-  const readGb = (perMonth * update.kvsBytesRead) / GB;
-  const writeGb = (perMonth * update.kvsBytesWritten) / GB;
+  const gbSeconds = perMonth * update.invocationSeconds * PRICES.lambdaGb + SWEEPS_PER_MONTH * sweep.invocationSeconds * PRICES.lambdaGb;
+  const readGb = (perMonth * update.kvsBytesRead + SWEEPS_PER_MONTH * sweep.kvsBytesRead) / GB;
+  const writeGb = (perMonth * update.kvsBytesWritten + SWEEPS_PER_MONTH * sweep.kvsBytesWritten) / GB;
   const functions = Math.max(0, gbSeconds - PRICES.freeGbSeconds) * PRICES.gbSecond;
   const kvsReads = Math.max(0, readGb - PRICES.freeKvsReadGb) * PRICES.kvsReadPerGb;
   const kvsWrites = Math.max(0, writeGb - PRICES.freeKvsWriteGb) * PRICES.kvsWritePerGb;
-  const restPointsPerHour = (perDay / 24) * update.restPoints;
+  const restPointsPerHour = (perDay / 24) * update.restPoints + 12 * sweep.restPoints;
   const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
   return {
     issues, editsPerIssuePerDay, syncsPerMonth: perMonth,
     restPointsPerHour: Math.round(restPointsPerHour), quotaShare: round(restPointsPerHour / PRICES.jiraPointsPerHour, 3),
-    kvsOpsPerMonth: perMonth * update.kvsOps, kvsReadGbPerMonth: round(readGb, 3), kvsWriteGbPerMonth: round(writeGb, 3),
-    invocationsPerMonth: perMonth * update.invocations, gbSecondsPerMonth: Math.round(gbSeconds),
+    kvsOpsPerMonth: perMonth * update.kvsOps + SWEEPS_PER_MONTH * sweep.kvsOps, kvsReadGbPerMonth: round(readGb, 3), kvsWriteGbPerMonth: round(writeGb, 3),
+    invocationsPerMonth: perMonth * update.invocations + SWEEPS_PER_MONTH * sweep.invocations, gbSecondsPerMonth: Math.round(gbSeconds),
     dollarsPerMonth: { functions: round(functions), kvsReads: round(kvsReads), kvsWrites: round(kvsWrites), total: round(functions + kvsReads + kvsWrites) },
   };
 }

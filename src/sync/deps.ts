@@ -79,7 +79,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   activityLimit: 500,
   stuckInboxMs: 60 * 1000,
   stuckOutboxMs: 60 * 1000,
-  sweepMarginMs: 10 * 60 * 1000,
+  sweepMarginMs: 3 * 60 * 1000,
   sweepMaxIssues: 1000,
   bulkPerMinute: 100,
   bulkChainSteps: 200,
