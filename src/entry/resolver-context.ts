@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { ResolverCall } from '../adapters/forge/forge-resolver';
+import type { EngineDeps } from '../sync/deps';
 import { UserError } from '../sync/errors';
+import { engine } from './engine';
+
+/** The engine's dependencies for one resolver call: Forge's in the app (engineFor), in-memory ones in tests. */
+export type DepsFor = (call: ResolverCall) => EngineDeps;
+
+/** The engine on Forge, for the site of the call. */
+export const engineFor: DepsFor = (call) => engine(call.context.cloudId);
 
 /** Who calls, on which site: both must be in the context of an admin page or issue panel call. */
 export interface Caller {

@@ -16,6 +16,7 @@ import { ScriptRulesError } from './script-errors';
 import { RulesLimitsSchema } from './stored-rules-schema';
 import { validateRules, type RulesValidationError, type RulesValidationResult } from './validate';
 import { StorageIdSchema } from '../sync/state/keys';
+import { JiraIssueKeySchema } from '../sync/envelope/common';
 
 /**
  * Managing a connection's rules from the admin page: read (any kept version), validate, save a new
@@ -52,8 +53,10 @@ export class RulesAdminError extends Error {
 const IdSchema = StorageIdSchema;
 /** hard cap of the payload; validateRules reports scripts above MAX_SCRIPT_CHARS with a clear message */
 const ScriptSchema = z.string().max(1_000_000);
+/** a rules version (8 digits in its storage key, src/rules/kv-rules-store.ts) */
+const MAX_VERSION = 99_999_999;
 
-export const GetRulesPayloadSchema = z.strictObject({ connectionId: IdSchema, version: z.number().int().min(1).exactOptional() });
+export const GetRulesPayloadSchema = z.strictObject({ connectionId: IdSchema, version: z.number().int().min(1).max(MAX_VERSION).exactOptional() });
 export const ValidateRulesPayloadSchema = z.strictObject({
   outgoing: ScriptSchema,
   incoming: ScriptSchema,
@@ -65,13 +68,14 @@ export const SaveRulesPayloadSchema = z.strictObject({
   outgoing: ScriptSchema,
   incoming: ScriptSchema,
   /** the version the edit started from (0 = the defaults); absent = the current one */
-  baseVersion: z.number().int().min(0).exactOptional(),
+  baseVersion: z.number().int().min(0).max(MAX_VERSION).exactOptional(),
   /** absent = keep the current limits; null = the defaults */
   limits: RulesLimitsSchema.nullable().exactOptional(),
 });
 export const DryRunPayloadSchema = z.strictObject({
   connectionId: IdSchema,
-  issueKey: z.string().trim().min(1).max(100),
+  /** read from Jira by key (a URL path): Jira's key shape, as the editor sends it (trimmed, upper case) */
+  issueKey: JiraIssueKeySchema,
   /** scripts to try instead of the saved ones (the editor's draft) */
   outgoing: ScriptSchema.exactOptional(),
   incoming: ScriptSchema.exactOptional(),

@@ -20,6 +20,6 @@ describe('twin-sync-admin resolver functions', () => {
 
   it('answers a payload that does not parse with a readable error and runs nothing', async () => {
     const answer = await adminResolverDefinitions.createInvitation?.({ payload: { name: 42 }, context: { accountId: null, cloudId: null, extension: {} } });
-    expect(answer).toEqual({ error: { code: 'invalid-payload', message: expect.stringContaining('name') } });
+    expect(answer).toEqual({ error: { code: 'invalid-payload', message: expect.stringContaining('name'), field: 'name' } });
   });
 });

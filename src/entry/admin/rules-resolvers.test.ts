@@ -33,7 +33,7 @@ describe('rules resolvers', () => {
   ] as const)('%s refuses the payload %j and changes nothing', async (key, payload, message) => {
     const d = deps();
     const answer = await rulesResolverHandlers[key](payload, d);
-    expect(answer).toEqual({ error: { code: 'invalid-payload', message: expect.stringMatching(message) } });
+    expect(answer).toEqual({ error: { code: 'invalid-payload', message: expect.stringMatching(message), field: expect.stringMatching(message) } });
     expect(await d.rulesStore.listVersions('conn-1')).toEqual([]);
   });
 

@@ -1,25 +1,15 @@
 import type { z } from 'zod';
-import type { ResolverDefinitions } from '../../adapters/forge/forge-resolver';
+import type { ResolverDefinition, ResolverDefinitions } from '../../adapters/forge/forge-resolver';
+import { rulesPayloads } from '../../contracts/admin-payloads';
 import type { EngineDeps } from '../../sync/deps';
 import { UserError } from '../../sync/errors';
 import { toRulesIssue } from '../../sync/field-values';
 import { rulesConnection } from '../../sync/rules-connection';
 import { Repo } from '../../sync/state/repo';
 import { KvRulesStore } from '../../rules/kv-rules-store';
-import {
-  DryRunPayloadSchema,
-  GetRulesPayloadSchema,
-  RulesAdminError,
-  SaveRulesPayloadSchema,
-  ValidateRulesPayloadSchema,
-  dryRun,
-  getRules,
-  saveRules,
-  validateRulesFor,
-  type RulesAdminDeps,
-} from '../../rules/rules-admin';
-import { engine } from '../engine';
-import { defineResolver } from '../resolver-support';
+import { RulesAdminError, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from '../../rules/rules-admin';
+import { engineFor, type DepsFor } from '../resolver-context';
+import { defineResolver, parsePayload } from '../resolver-support';
 
 /**
  * Resolver functions of `twin-sync-admin` for the sync rules: getRules, validateRules, saveRules,
@@ -58,10 +48,10 @@ type Handler<S extends z.ZodType> = { schema: S; run: (deps: RulesAdminDeps, pay
 const handler = <S extends z.ZodType>(schema: S, run: (deps: RulesAdminDeps, payload: z.infer<S>) => Promise<unknown>): Handler<S> => ({ schema, run });
 
 const handlers = {
-  getRules: handler(GetRulesPayloadSchema, getRules),
-  validateRules: handler(ValidateRulesPayloadSchema, validateRulesFor),
-  saveRules: handler(SaveRulesPayloadSchema, saveRules),
-  dryRun: handler(DryRunPayloadSchema, dryRun),
+  getRules: handler(rulesPayloads.getRules, getRules),
+  validateRules: handler(rulesPayloads.validateRules, validateRulesFor),
+  saveRules: handler(rulesPayloads.saveRules, saveRules),
+  dryRun: handler(rulesPayloads.dryRun, dryRun),
 };
 
 /** Expected failures of the rules admin become the resolvers' `{error: {code, message}}` answers. */
@@ -76,7 +66,7 @@ async function asUserErrors<T>(run: () => Promise<T>): Promise<T> {
 
 /**
  * The same functions with deps injected: `(payload, deps) => answer`. The payload is parsed here;
- * a bad payload answers `{error: {code: 'invalid-payload', message}}` and changes nothing.
+ * a bad payload answers `{error: {code: 'invalid-payload', message, field}}` and changes nothing.
  */
 export const rulesResolverHandlers: Record<keyof typeof handlers, (payload: unknown, deps: RulesAdminDeps) => Promise<unknown>> = {
   getRules: (payload, deps) => runParsed(handlers.getRules, payload, deps),
@@ -86,11 +76,8 @@ export const rulesResolverHandlers: Record<keyof typeof handlers, (payload: unkn
 };
 
 async function runParsed<S extends z.ZodType>(h: Handler<S>, payload: unknown, deps: RulesAdminDeps): Promise<unknown> {
-  const parsed = h.schema.safeParse(payload);
-  if (!parsed.success) {
-    const message = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-    return { error: { code: 'invalid-payload', message } };
-  }
+  const parsed = parsePayload(h.schema, payload);
+  if (!parsed.ok) return parsed.failure;
   try {
     return await h.run(deps, parsed.data);
   } catch (e) {
@@ -99,14 +86,19 @@ async function runParsed<S extends z.ZodType>(h: Handler<S>, payload: unknown, d
   }
 }
 
-function definition<S extends z.ZodType>(h: Handler<S>): ResolverDefinitions[string] {
-  return defineResolver(h.schema, (payload, call) => asUserErrors(() => h.run(rulesAdminDeps(engine(call.context.cloudId), call.context.accountId), payload)));
+function definition<S extends z.ZodType>(h: Handler<S>, depsFor: DepsFor): ResolverDefinition {
+  return defineResolver(h.schema, (payload, call) => asUserErrors(() => h.run(rulesAdminDeps(depsFor(call), call.context.accountId), payload)));
 }
 
-/** Function key → Forge resolver definition; merge into the admin page's definitions. */
-export const rulesResolverDefinitions: ResolverDefinitions = {
-  getRules: definition(handlers.getRules),
-  validateRules: definition(handlers.validateRules),
-  saveRules: definition(handlers.saveRules),
-  dryRun: definition(handlers.dryRun),
-};
+/** Function key → resolver definition over the engine's deps for each call; merged into the admin page's definitions. */
+export function rulesResolverDefinitionsOver(depsFor: DepsFor) {
+  return {
+    getRules: definition(handlers.getRules, depsFor),
+    validateRules: definition(handlers.validateRules, depsFor),
+    saveRules: definition(handlers.saveRules, depsFor),
+    dryRun: definition(handlers.dryRun, depsFor),
+  } satisfies Record<keyof typeof rulesPayloads, ResolverDefinition>;
+}
+
+/** The rules functions on Forge, by function key. */
+export const rulesResolverDefinitions: ResolverDefinitions = rulesResolverDefinitionsOver(engineFor);

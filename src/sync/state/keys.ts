@@ -12,8 +12,16 @@ const SAFE = /^[a-zA-Z0-9._-]{1,120}$/;
  */
 export const StorageIdSchema = z.string().regex(SAFE, 'an id is 1 to 120 letters, digits, ".", "_" or "-"');
 
+/** An id that cannot be part of a storage key reached the key registry: refused before anything is written under it. */
+export class UnsafeKeyPartError extends Error {
+  constructor(part: string) {
+    super(`unsafe storage key part: ${JSON.stringify(part.slice(0, 40))}`);
+    this.name = 'UnsafeKeyPartError';
+  }
+}
+
 export function safePart(part: string): string {
-  if (!SAFE.test(part)) throw new Error(`unsafe storage key part: ${JSON.stringify(part.slice(0, 40))}`);
+  if (!SAFE.test(part)) throw new UnsafeKeyPartError(part);
   return part;
 }
 
