@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { lockDataFolder } from './data-lock';
 import { createCustomUiHost } from './forge/custom-ui/custom-ui-host';
-import { ForgePlatform, type ForgePlatformOptions, type Installation } from './forge/platform';
+import { CLOCK_FILE, ForgePlatform, type ForgePlatformOptions, type Installation } from './forge/platform';
 import type { JiraAccountCredentials, JiraSiteApi, JiraSiteOptions } from './jira/contract';
 import { PointsPool } from './jira/rate-limits/points-pool';
 import { JiraSite } from './jira/site';
@@ -69,16 +69,17 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 
 type SiteName = 'internal' | 'external';
 
-/** the files the sandbox owns in a data folder (deleted by `reset`) */
+/** the files the sandbox owns in a data folder (deleted by `reset`): the sites', the installations', the platform clock */
 function isSandboxDataFile(name: string): boolean {
-  return /^(jira|forge)-(internal|external)\.sqlite(-wal|-shm|-journal)?$/.test(name);
+  return /^(jira|forge)-(internal|external)\.sqlite(-wal|-shm|-journal)?$/.test(name) || name === CLOCK_FILE || name === `${CLOCK_FILE}.tmp`;
 }
 
 const ResolverErrorSchema = z.looseObject({ error: z.looseObject({ code: z.string().optional(), message: z.string() }) });
 const InvitationSchema = z.looseObject({ code: z.string().min(1) });
 const ConnectionListSchema = z.array(z.looseObject({ id: z.string(), remoteSiteName: z.string().optional() }));
 
-async function connectInstallations(internal: Installation, external: Installation): Promise<void> {
+/** connect the two installations through the app's admin resolvers; false when an earlier run had connected them */
+async function connectInstallations(internal: Installation, external: Installation): Promise<boolean> {
   const step = async (inst: Installation, functionKey: string, payload: unknown): Promise<unknown> => {
     const failed = (why: string): Error => new Error(`connecting the sites failed at ${inst.siteName}.${functionKey}: ${why} (start with --no-connect to skip this step)`);
     let result: unknown;
@@ -98,13 +99,14 @@ async function connectInstallations(internal: Installation, external: Installati
     return r.data;
   };
   const existing = parse(ConnectionListSchema, await step(internal, 'listConnections', {}), 'internal.listConnections');
-  if (existing.length > 0) return; // connected in an earlier run (persisted data)
+  if (existing.length > 0) return false; // connected in an earlier run (persisted data)
   const { code } = parse(InvitationSchema, await step(internal, 'createInvitation', { name: 'internal ↔ external' }), 'internal.createInvitation');
   await step(external, 'acceptInvitation', { code });
   const connections = parse(ConnectionListSchema, await step(internal, 'listConnections', {}), 'internal.listConnections');
   const connection = connections[0];
   if (!connection) throw new Error('connecting the sites failed: internal has no connection after the invitation was accepted');
   await step(internal, 'updateConnection', { id: connection.id, direction: 'both', scopeJql: SANDBOX_SCOPE_JQL, conflictPolicy: 'latest-wins' });
+  return true;
 }
 
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {
@@ -169,8 +171,12 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
       await res.body?.cancel();
     }
     if (opts.connect ?? true) {
-      await connectInstallations(installations.internal, installations.external);
-      await platform.waitForIdle();
+      const connected = await connectInstallations(installations.internal, installations.external);
+      // a fresh connection settles completely before the sandbox is ready. On a data folder of an
+      // earlier run, what it left (product events and queue events waiting up to 900 s for their retry
+      // or delay) is left to the clock: ready once nothing runs or is due now
+      if (connected) await platform.waitForIdle();
+      else await platform.waitForSettled();
     }
     const creds = (site: JiraSite): SiteCredentials => {
       const admin: JiraAccountCredentials = site.admin;

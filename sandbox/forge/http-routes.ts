@@ -70,6 +70,8 @@ export interface RouteHost {
   webTriggerStarted(): void;
   webTriggerFinished(): void;
   pending(): number;
+  /** move the platform clock forward by `ms`; resolves with the platform time after it */
+  advance(ms: number): Promise<number>;
   /** the invocation limits in force (request and response payload sizes) */
   limits: InvocationLimits;
 }
@@ -88,6 +90,11 @@ const InvokeBody = z.strictObject({
   context: ResolverCallContextSchema.optional(),
 });
 
+/** `POST /_sandbox/advance`: how far to move the platform clock, in ms */
+const AdvanceBody = z.strictObject({ ms: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+/** an advance request is a few bytes; anything longer is not one */
+const MAX_ADVANCE_BODY_BYTES = 1024;
+
 /** resolver errors the caller got wrong (unknown module, not a resolver module) → 400 */
 export class ResolverRequestError extends Error {}
 
@@ -95,13 +102,29 @@ function errorBody(e: unknown): { error: { name: string; message: string } } {
   return { error: { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } };
 }
 
-/** `/_sandbox/invoke` (resolver bridge) and `/_sandbox/idle` on a site */
+/**
+ * `/_sandbox/invoke` (resolver bridge), `/_sandbox/idle` and `/_sandbox/advance` on a site. The sandbox's
+ * own routes (Forge has none of them): `advance` is how a test outside the process (driving
+ * `npm start`) moves the platform clock, e.g. past a fiveMinute scheduled trigger.
+ */
 export function sandboxRoutes(host: RouteHost): MountedHandler {
   return async (req, res, url) => {
     if (url.pathname === '/_sandbox/idle') {
       if (req.method !== 'GET') return sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'GET only' } });
       const pending = host.pending();
       return sendJson(res, 200, { idle: pending === 0, pending });
+    }
+    if (url.pathname === '/_sandbox/advance') {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'POST only' } });
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await readBody(req, MAX_ADVANCE_BODY_BYTES));
+      } catch (e) {
+        return sendJson(res, 400, { error: { name: 'BadRequest', message: e instanceof BodyTooLarge ? e.message : 'request body is not valid JSON' } });
+      }
+      const body = AdvanceBody.safeParse(raw);
+      if (!body.success) return sendJson(res, 400, { error: { name: 'BadRequest', message: `expected {"ms": <non-negative integer>}: ${z.prettifyError(body.error)}` } });
+      return sendJson(res, 200, { now: await host.advance(body.data.ms) });
     }
     if (url.pathname === '/_sandbox/invoke') {
       if (req.method !== 'POST') return sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'POST only' } });

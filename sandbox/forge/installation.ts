@@ -7,8 +7,9 @@ import { AsyncQueue, DEAD_LETTER_PREFIX, JobRequestSchema, type AsyncEvent, type
 import { handleKvsRequest } from './kvs-api';
 import { KvsStore } from './kvs-store';
 import type { LoadedManifest } from './manifest';
+import { ProductEventDelivery, type TriggerMatch } from './product-events';
 import { platformFetch, type ForgeFetchInit, type ForgeFetchTarget, type InvocationContext } from './runtime-context';
-import type { Scheduler } from './scheduler';
+import { nextGridPoint, type Scheduler } from './scheduler';
 
 /** The kinds of invocation, with Forge's time limits (a consumer uses its function's timeoutSeconds). */
 export type InvocationKind = 'trigger' | 'webtrigger' | 'consumer' | 'scheduled' | 'resolver';
@@ -27,6 +28,14 @@ export interface PlatformServices {
   /** the platform's pending count changed */
   changed(): void;
   log(line: string): void;
+}
+
+/** How product events reach the app's trigger modules (the platform's manifest filters). */
+export interface TriggerRouting {
+  /** the trigger modules the event goes to (events, filter.expression, ignoreSelf) with their payloads */
+  match(inst: InstallationRuntime, event: JiraProductEvent): TriggerMatch[];
+  /** the function of a trigger module of the manifest, or undefined */
+  functionOf(moduleKey: string): string | undefined;
 }
 
 /** One installation of the app on one emulated site. */
@@ -48,6 +57,8 @@ export interface Installation extends InstallationInfo {
   deadLetters(): Promise<DeadLetter[]>;
   /** KVS keys (not secrets) of this installation, for inspection */
   kvsKeys(prefix?: string): string[];
+  /** the KVS value (not a secret) stored under `key`, or undefined, for inspection */
+  kvsValue(key: string): unknown;
   /** the largest KVS value (not secrets) stored now, in bytes of its JSON */
   kvsLargestValue(): { key: string; bytes: number } | null;
   stats(): InstallationStats;
@@ -135,9 +146,12 @@ export class InstallationRuntime implements InstallationInfo {
   /** `permissions.scopes` of the app's manifest: what every Jira request of the app is checked against */
   private readonly grantedScopes: readonly string[];
   private readonly log: (line: string) => void;
-  private readonly unsubscribe: () => void;
+  private unsubscribe: () => void = () => undefined;
+  /** product events owed to the trigger modules, recorded in this installation's file (product-events.ts) */
+  readonly productEvents: ProductEventDelivery;
+  private readonly scheduleStmts;
 
-  constructor(readonly site: JiraSiteApi, services: PlatformServices, dbFile: string, onProductEvent: (inst: InstallationRuntime, ev: JiraProductEvent) => void) {
+  constructor(readonly site: JiraSiteApi, services: PlatformServices, dbFile: string, triggers: TriggerRouting) {
     if (!site.baseUrl) throw new Error(`site '${site.name}' is not listening yet: call site.listen() before install()`);
     this.siteName = site.name;
     this.siteUrl = site.baseUrl;
@@ -175,7 +189,52 @@ export class InstallationRuntime implements InstallationInfo {
       },
       changed: () => services.changed(),
     });
-    this.unsubscribe = site.onEvent((ev) => onProductEvent(this, ev));
+    this.productEvents = new ProductEventDelivery({
+      db: this.db,
+      scheduler: services.scheduler,
+      backoffScale: services.backoffScale,
+      source: site,
+      match: (ev) => triggers.match(this, ev),
+      hasModule: (key) => triggers.functionOf(key) !== undefined,
+      invoke: (moduleKey, payload) => {
+        const fn = triggers.functionOf(moduleKey);
+        if (fn === undefined) return Promise.reject(new Error(`no trigger module '${moduleKey}' in manifest.yml`));
+        return services.invokeFunction(this, 'trigger', moduleKey, fn, payload, undefined);
+      },
+      log: (line) => services.log(`[${this.siteName}] ${line}`),
+      changed: () => services.changed(),
+    });
+    // scheduled triggers keep their cadence across restarts: the next due time per module
+    this.db.exec('CREATE TABLE IF NOT EXISTS scheduled_triggers (module_key TEXT PRIMARY KEY, interval_ms INTEGER NOT NULL, next_due INTEGER NOT NULL)');
+    this.scheduleStmts = {
+      get: this.db.prepare<[string], { interval_ms: number; next_due: number }>('SELECT interval_ms, next_due FROM scheduled_triggers WHERE module_key = ?'),
+      set: this.db.prepare<[string, number, number]>(`INSERT INTO scheduled_triggers (module_key, interval_ms, next_due) VALUES (?, ?, ?)
+        ON CONFLICT (module_key) DO UPDATE SET interval_ms = excluded.interval_ms, next_due = excluded.next_due`),
+    };
+  }
+
+  /** subscribe to the site's product events and deliver what is owed (recorded, or journaled since the last run) */
+  start(): void {
+    this.unsubscribe();
+    this.unsubscribe = this.site.onEvent((ev) => this.productEvents.onEvent(ev));
+    this.productEvents.start();
+  }
+
+  /**
+   * the first run of a scheduled trigger from now: one interval after a fresh install (and after a
+   * change of its interval); after a restart, the next point at or after `now` of the grid it ran on
+   * before (no burst of the runs missed meanwhile, no reset to now + interval). Persisted.
+   */
+  firstScheduledRun(moduleKey: string, intervalMs: number, now: number): number {
+    const stored = this.scheduleStmts.get.get(moduleKey);
+    const due = stored && stored.interval_ms === intervalMs ? nextGridPoint(stored.next_due, intervalMs, now, 'at-or-after') : now + intervalMs;
+    this.scheduleStmts.set.run(moduleKey, intervalMs, due);
+    return due;
+  }
+
+  /** record the next due time of a scheduled trigger (before its current run starts) */
+  setScheduledRun(moduleKey: string, intervalMs: number, due: number): void {
+    this.scheduleStmts.set.run(moduleKey, intervalMs, due);
   }
 
   get contextAri(): string {
@@ -214,6 +273,10 @@ export class InstallationRuntime implements InstallationInfo {
     return this.kvs.query('', DEAD_LETTER_PREFIX, undefined, 1_000_000).items.map((it) => DeadLetterSchema.parse(it.value));
   }
 
+  kvsValue(key: string): unknown {
+    return this.kvs.get('', key)?.value;
+  }
+
   kvsKeys(prefix = ''): string[] {
     return this.kvs.keys('').filter((k) => k.startsWith(prefix));
   }
@@ -224,6 +287,7 @@ export class InstallationRuntime implements InstallationInfo {
 
   close(): void {
     this.unsubscribe();
+    this.productEvents.close();
     this.queue.close();
     this.db.close();
   }

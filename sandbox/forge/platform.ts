@@ -7,15 +7,17 @@ import { ExternalEndpointNotAllowedError } from '@forge/api';
 import { EgressFilteringService } from '@forge/egress';
 import type { JiraProductEvent, JiraSiteApi } from '../jira/contract';
 import { InvocationTimeoutError } from './async-queue';
+import { readClock, restoredOffset, writeClock } from './clock-file';
 import { compileFilterExpression, type FilterExpression } from './filter-expression';
 import { loadHandlers, type ForgeHandler } from './handler-loader';
 import { ResolverRequestError, sandboxRoutes, webTriggerRoute, type ResolverCallContext, type RouteHost, type WebTriggerRequest } from './http-routes';
 import { InstallationRuntime, type Installation, type InvocationKind, type PlatformServices } from './installation';
 import { FORGE_LIMITS, LIMIT_SOURCES, resolveForgeLimits, type ForgeLimitOverrides, type ForgeLimits } from './limits/forge-limits';
 import { InstallationGate } from './limits/installation-gate';
-import { InvocationPayloadTooLargeError, InvocationQuota, InvocationResponseTooLargeError, invocationTimeoutSeconds, jsonBytes } from './limits/invocation-limits';
+import { InvocationPayloadTooLargeError, InvocationQuota, InvocationResponseTooLargeError, invocationTimeoutSeconds, jsonBytes, type RateLimitedKind } from './limits/invocation-limits';
 import { SCHEDULE_INTERVALS, loadManifest, validateManifest, type LoadedManifest } from './manifest';
-import { Scheduler, type TimerHandle } from './scheduler';
+import type { TriggerMatch } from './product-events';
+import { Scheduler, nextGridPoint, type TimerHandle } from './scheduler';
 
 export type { Installation, InstallationStats, InvokeOptions } from './installation';
 export type { DeadLetter, AsyncEvent } from './async-queue';
@@ -23,11 +25,17 @@ export { DEAD_LETTER_PREFIX } from './async-queue';
 export type { ForgeLimitOverrides, ForgeLimits } from './limits/forge-limits';
 export { FORGE_LIMITS } from './limits/forge-limits';
 export { InvocationPayloadTooLargeError, InvocationRateLimitError, InvocationResponseTooLargeError } from './limits/invocation-limits';
+export { TRIGGER_DEFAULT_RETRY_AFTER_S, TRIGGER_MAX_RETRIES, TRIGGER_MAX_RETRY_AFTER_S } from './product-events';
+export { CLOCK_FILE } from './clock-file';
 
 export interface ForgePlatformOptions {
   /** folder holding manifest.yml and src/ */
   appRoot: string;
-  /** folder for the installations' SQLite files; null or absent = in memory */
+  /**
+   * folder for the installations' SQLite files and the platform clock (`forge-clock.json`); null or
+   * absent = in memory. A platform started on a folder goes on where the last one stopped: product
+   * events owed are delivered, scheduled triggers keep their grid, the clock does not run backwards.
+   */
   dataDir?: string | null;
   /** clock in epoch ms (default Date.now); `advance()` moves the platform's time on top of it */
   now?: () => number;
@@ -81,13 +89,16 @@ export class ForgePlatform {
   private egress: EgressFilteringService | undefined;
   private startup: Promise<{ warnings: string[] }> | undefined;
   private readonly bySite = new Map<JiraSiteApi, InstallationRuntime>();
-  private readonly scheduled: TimerHandle[] = [];
+  /** the armed run of each scheduled trigger, by installation and module */
+  private readonly scheduled = new Map<string, TimerHandle>();
   private active = 0;
   private webTriggerCalls = 0;
   private idleWaiters: { done: () => boolean; resolve: () => void }[] = [];
   private idleCheckQueued = false;
   private closed = false;
   private readonly invocationListeners = new Set<(e: InvocationEvent) => void>();
+  /** how far the restored clock was moved to reach the data folder's last platform time (not time advanced) */
+  private readonly clockCorrectionMs: number;
   /** the limits in force (the documented ones unless the options changed them) */
   readonly limits: ForgeLimits;
   private readonly invocationQuota: InvocationQuota;
@@ -101,7 +112,15 @@ export class ForgePlatform {
 
   constructor(opts: ForgePlatformOptions) {
     this.opts = opts;
-    this.scheduler = new Scheduler(opts.now ?? Date.now);
+    const baseNow = opts.now ?? Date.now;
+    // the clock never runs backwards across a restart on the same data folder (clock-file.ts)
+    const dataDir = opts.dataDir ?? null;
+    const restored = dataDir ? restoredOffset(readClock(dataDir), baseNow()) : { advancedMs: 0, correctionMs: 0 };
+    this.clockCorrectionMs = restored.correctionMs;
+    this.scheduler = new Scheduler(baseNow, {
+      offsetMs: restored.advancedMs + restored.correctionMs,
+      ...(dataDir ? { onAdvance: () => this.saveClock() } : {}),
+    });
     this.limits = resolveForgeLimits(opts.limits, opts.quotaScale);
     this.invocationQuota = new InvocationQuota(this.limits.invocations);
   }
@@ -151,7 +170,11 @@ export class ForgePlatform {
       mkdirSync(this.opts.dataDir, { recursive: true });
       dbFile = path.join(this.opts.dataDir, `forge-${site.name}.sqlite`);
     }
-    const rt = new InstallationRuntime(site, this.services(), dbFile, (inst, ev) => this.onProductEvent(inst, ev));
+    const triggers = new Map(loaded.manifest.modules.trigger.map((t) => [t.key, t.function]));
+    const rt = new InstallationRuntime(site, this.services(), dbFile, {
+      match: (inst, ev) => this.matchTriggers(inst, ev),
+      functionOf: (key) => triggers.get(key),
+    });
     rt.kvs.limits = this.limits.kvs;
     rt.queue.setLimits(this.limits.events);
     this.gates.set(rt, new InstallationGate(this.limits, this.longRunningQueues, () => this.scheduler.now(), (limit, message) => this.limitRefused(rt, limit, message)));
@@ -160,6 +183,9 @@ export class ForgePlatform {
     site.mount('/_sandbox/', sandboxRoutes(host));
     site.mount('/x1/', webTriggerRoute(host));
     for (const s of loaded.manifest.modules.scheduledTrigger) this.scheduleRepeating(rt, s.key, s.function, SCHEDULE_INTERVALS[s.interval]);
+    // product events owed from before a restart (recorded, or journaled by the site meanwhile), then live ones
+    rt.start();
+    this.saveClock();
     return this.publicInstallation(rt);
   }
 
@@ -187,10 +213,14 @@ export class ForgePlatform {
     return [...this.bySite.values()].map((rt) => this.publicInstallation(rt));
   }
 
-  /** queued, delayed, retrying and running events, running invocations and web trigger calls in flight, over all installations */
+  /**
+   * queued, delayed, retrying and running events, product events not yet delivered (recorded,
+   * waiting for their retry, running, or journaled by the site and not yet recorded), running
+   * invocations and web trigger calls in flight, over all installations
+   */
   pending(): number {
     let n = this.active + this.webTriggerCalls;
-    for (const rt of this.bySite.values()) n += rt.queue.size();
+    for (const rt of this.bySite.values()) n += rt.queue.size() + rt.productEvents.size();
     return n;
   }
 
@@ -206,7 +236,7 @@ export class ForgePlatform {
   waitForSettled(): Promise<void> {
     return this.waitUntil(() => {
       if (this.active + this.webTriggerCalls > 0) return false;
-      for (const rt of this.bySite.values()) if (rt.queue.hasDueOrRunning()) return false;
+      for (const rt of this.bySite.values()) if (rt.queue.hasDueOrRunning() || rt.productEvents.hasDueOrRunning()) return false;
       return true;
     });
   }
@@ -218,17 +248,28 @@ export class ForgePlatform {
     });
   }
 
-  /** move the platform clock forward (delays, backoff, timeouts, TTL, scheduled triggers) */
+  /**
+   * move the platform clock forward (delays, backoff, timeouts, TTL, scheduled triggers); with a data
+   * folder the new time is written to it first (clock-file.ts)
+   */
   async advance(ms: number): Promise<void> {
     this.scheduler.advance(ms);
     this.changed();
     await new Promise<void>((r) => setImmediate(r));
   }
 
+  /** write the time advanced and the platform time to the data folder (no-op in memory) */
+  private saveClock(): void {
+    const dataDir = this.opts.dataDir;
+    if (dataDir && !this.closed) writeClock(dataDir, { advancedMs: this.scheduler.offsetMs() - this.clockCorrectionMs, now: this.scheduler.now() });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
+    this.saveClock();
     this.closed = true;
-    for (const t of this.scheduled) t.cancel();
+    for (const t of this.scheduled.values()) t.cancel();
+    this.scheduled.clear();
     this.scheduler.close();
     for (const rt of this.bySite.values()) rt.close();
     this.bySite.clear();
@@ -283,9 +324,14 @@ export class ForgePlatform {
     const handler = this.handlers?.get(functionKey);
     if (!handler) return Promise.reject(new Error(`unknown function '${functionKey}'`));
     const il = this.limits.invocations;
-    // limits-invocation: rate limits per user, installation and app (fixed minute); the invocation does not run
-    if (kind === 'resolver' || kind === 'webtrigger' || kind === 'scheduled') {
-      const refused = this.invocationQuota.admit(kind, inst.id, accountId, this.scheduler.now());
+    // limits-invocation: rate limits per user, installation and app (fixed minute); the invocation does
+    // not run. A product trigger counts against the installation and app windows as web and scheduled
+    // triggers do (the page lists user-led invocations; counting triggers too is the harsher reading):
+    // refused, it is retried as a platform error (product-events.ts)
+    if (kind === 'resolver' || kind === 'webtrigger' || kind === 'scheduled' || kind === 'trigger') {
+      // admit() singles out resolvers (the per-user window); every other kind counts the same way
+      const quotaKind: RateLimitedKind = kind === 'trigger' ? 'scheduled' : kind;
+      const refused = this.invocationQuota.admit(quotaKind, inst.id, accountId, this.scheduler.now());
       if (refused) {
         this.limitRefused(inst, refused.limit, `${kind} ${moduleKey}: ${refused.message}`);
         return Promise.reject(refused);
@@ -347,7 +393,8 @@ export class ForgePlatform {
       license: undefined,
     };
     inst.countInvocation(moduleKey);
-    const counted = kind !== 'consumer' && kind !== 'webtrigger';
+    // consumers, product triggers and web triggers are counted where they wait (queue, delivery rows, HTTP calls)
+    const counted = kind === 'resolver' || kind === 'scheduled';
     if (counted) this.active++;
     const about = { kind, siteName: inst.siteName, moduleKey, functionKey, chain };
     this.emitInvocation({ phase: 'start', ...about });
@@ -382,8 +429,14 @@ export class ForgePlatform {
     return typeof eventId === 'string' ? inst.queue.chainOf(eventId) : undefined;
   }
 
-  private onProductEvent(inst: InstallationRuntime, ev: JiraProductEvent): void {
+  /**
+   * the trigger modules a product event goes to, with the payload each is invoked with: the event's
+   * type among the module's `events`, `filter.ignoreSelf` (drops the app account's own events) and
+   * `filter.expression`. The installation records one delivery per match (product-events.ts).
+   */
+  private matchTriggers(inst: InstallationRuntime, ev: JiraProductEvent): TriggerMatch[] {
     const loaded = this.requireLoaded();
+    const out: TriggerMatch[] = [];
     for (const t of loaded.manifest.modules.trigger) {
       if (!t.events.includes(ev.eventType)) continue;
       const selfGenerated = ev.atlassianId === inst.appAccountId;
@@ -391,28 +444,39 @@ export class ForgePlatform {
       const payload = { ...ev, selfGenerated, context: { cloudId: inst.cloudId, moduleKey: t.key } };
       const filter = this.filters.get(t.key);
       if (filter && !filter(payload)) continue;
-      this.invokeFunction(inst, 'trigger', t.key, t.function, payload, undefined).catch((e: unknown) => {
-        this.log(`[${inst.siteName}] trigger ${t.key} failed on ${ev.eventType} ${ev.issue.key}: ${e instanceof Error ? e.message : String(e)}`);
-      });
+      out.push({ moduleKey: t.key, payload });
     }
+    return out;
   }
 
   private scheduledPayload(inst: InstallationRuntime, moduleKey: string): unknown {
     return { context: { cloudId: inst.cloudId, moduleKey, userAccess: { enabled: false } } };
   }
 
+  /**
+   * run a scheduled trigger on its interval grid, persisted per installation and module: the first
+   * run one interval after a fresh install (the sandbox's reading of "starts about 5 minutes after
+   * deployment", https://developer.atlassian.com/platform/forge/manifest-reference/modules/scheduled-trigger/),
+   * then every interval; after a restart at the next point of the grid it ran on, without the runs
+   * missed meanwhile. A late run (the clock jumped several intervals at once) runs once, and the next
+   * one is the first grid point after now. "If the function throws an error, nothing will happen, and
+   * the function invocation will not be retried" (same page): failures are logged only.
+   */
   private scheduleRepeating(inst: InstallationRuntime, moduleKey: string, functionKey: string, everyMs: number): void {
-    const arm = (): void => {
-      const handle = outsideInvocation(() => this.scheduler.after(everyMs, () => {
+    const slot = `${inst.id}\u0000${moduleKey}`;
+    const arm = (due: number): void => {
+      this.scheduled.set(slot, outsideInvocation(() => this.scheduler.at(due, () => {
         if (this.closed) return;
+        const next = nextGridPoint(due, everyMs, this.scheduler.now(), 'after');
+        // recorded before the run starts: a crash during the run does not run it again
+        inst.setScheduledRun(moduleKey, everyMs, next);
         this.invokeFunction(inst, 'scheduled', moduleKey, functionKey, this.scheduledPayload(inst, moduleKey), undefined).catch((e: unknown) => {
-          this.log(`[${inst.siteName}] scheduled trigger ${moduleKey} failed: ${e instanceof Error ? e.message : String(e)}`);
+          this.log(`[${inst.siteName}] scheduled trigger ${moduleKey} failed (not retried): ${e instanceof Error ? e.message : String(e)}`);
         });
-        arm();
-      }));
-      this.scheduled.push(handle);
+        arm(next);
+      })));
     };
-    arm();
+    arm(inst.firstScheduledRun(moduleKey, everyMs, this.scheduler.now()));
   }
 
   private invokeResolver(inst: InstallationRuntime, moduleKey: string, functionKey: string, payload: unknown, context: ResolverCallContext): Promise<unknown> {
@@ -446,6 +510,10 @@ export class ForgePlatform {
       webTriggerStarted: () => { this.webTriggerCalls++; },
       webTriggerFinished: () => { this.webTriggerCalls--; this.changed(); },
       pending: () => this.pending(),
+      advance: async (ms) => {
+        await this.advance(ms);
+        return this.scheduler.now();
+      },
       limits: this.limits.invocations,
     };
   }
@@ -470,6 +538,7 @@ export class ForgePlatform {
       },
       deadLetters: async () => rt.deadLetters(),
       kvsKeys: (prefix) => rt.kvsKeys(prefix),
+      kvsValue: (key) => rt.kvsValue(key),
       kvsLargestValue: () => rt.kvsLargestValue(),
       stats: () => rt.stats(),
       resetStats: () => rt.resetStats(),

@@ -8,6 +8,24 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+export interface SchedulerOptions {
+  /** where `advance` had moved the clock before (a restart on the same data folder); default 0 */
+  offsetMs?: number;
+  /** called after every `advance` with the new offset and time (the platform persists them) */
+  onAdvance?: (offsetMs: number, now: number) => void;
+}
+
+/**
+ * A point of the grid `anchor + k × interval` (k an integer): the first one at or after `now`, or
+ * strictly after it. How a scheduled trigger keeps its cadence: its runs stay on the grid it started
+ * on, whatever was missed while nothing ran.
+ */
+export function nextGridPoint(anchor: number, interval: number, now: number, mode: 'at-or-after' | 'after'): number {
+  if (!(interval > 0)) throw new Error(`nextGridPoint: interval must be positive, got ${interval}`);
+  const k = mode === 'at-or-after' ? Math.ceil((now - anchor) / interval) : Math.floor((now - anchor) / interval) + 1;
+  return anchor + k * interval;
+}
+
 interface Timer {
   id: number;
   dueAt: number;
@@ -15,17 +33,27 @@ interface Timer {
 }
 
 export class Scheduler {
-  private offset = 0;
+  private offset: number;
   private nextId = 1;
   private readonly timers = new Map<number, Timer>();
   private real: ReturnType<typeof setTimeout> | null = null;
   private realDueAt = Number.POSITIVE_INFINITY;
   private closed = false;
 
-  constructor(private readonly baseNow: () => number) {}
+  private readonly onAdvance: ((offsetMs: number, now: number) => void) | undefined;
+
+  constructor(private readonly baseNow: () => number, opts: SchedulerOptions = {}) {
+    this.offset = opts.offsetMs ?? 0;
+    this.onAdvance = opts.onAdvance;
+  }
 
   now(): number {
     return this.baseNow() + this.offset;
+  }
+
+  /** how far `advance` has moved the clock ahead of its base */
+  offsetMs(): number {
+    return this.offset;
   }
 
   /** run `fn` once the clock reaches `dueAt` (epoch ms) */
@@ -44,6 +72,7 @@ export class Scheduler {
   advance(ms: number): void {
     if (ms < 0) throw new Error(`advance(${ms}): time only moves forward`);
     this.offset += ms;
+    this.onAdvance?.(this.offset, this.now());
     this.fireDue();
   }
 

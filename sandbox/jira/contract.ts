@@ -103,6 +103,23 @@ export interface JiraProductEvent {
   timestamp: string;
 }
 
+/**
+ * A product event as the site's journal holds it: the event and its journal sequence number (the
+ * order of commits; never reused on this journal). `journalSeq` is the sandbox's own: Forge does not
+ * send it, so the platform drops it from the payload the app sees.
+ */
+export type JournaledProductEvent = JiraProductEvent & { readonly journalSeq: number };
+
+/** The product event journal of a site (see JiraSiteApi.eventsAfter). */
+export interface ProductEventJournalInfo {
+  /** the journal's identity: a new database starts a new journal, whose sequence numbers start again */
+  journalId: string;
+  /** the last sequence number committed (0: none yet) */
+  lastSeq: number;
+  /** the oldest sequence number still kept (lastSeq + 1 when the journal is empty); older ones were pruned */
+  firstSeq: number;
+}
+
 /** Extra routes mounted on the site's HTTP server by the Forge platform (e.g. '/_sandbox/'). */
 export type MountedHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
@@ -124,8 +141,16 @@ export interface JiraSiteApi {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** route every request whose path starts with `prefix` to `handler` (checked before the REST API) */
   mount(prefix: string, handler: MountedHandler): void;
-  /** subscribe to product events; returns the unsubscribe function */
-  onEvent(listener: (event: JiraProductEvent) => void): () => void;
+  /**
+   * subscribe to product events, delivered after their change committed, in journal order; returns
+   * the unsubscribe function. Every event was journaled in its change's transaction first: a
+   * subscriber that missed some (it was not running) reads them with `eventsAfter`.
+   */
+  onEvent(listener: (event: JournaledProductEvent) => void): () => void;
+  /** the product event journal: identity, last and oldest sequence numbers kept */
+  eventJournal(): ProductEventJournalInfo;
+  /** journaled events with a sequence number above `afterSeq`, oldest first, at most `limit` (default and most: 500) */
+  eventsAfter(afterSeq: number, limit?: number): JournaledProductEvent[];
   /** the admin user's credentials (admin@<name>.test / sandbox-token); the only account with global ADMINISTER */
   readonly admin: JiraAccountCredentials;
   /** the seeded non-admin user's credentials (user@<name>.test / sandbox-token): browses and edits every project, no ADMINISTER */

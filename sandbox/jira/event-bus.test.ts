@@ -1,8 +1,9 @@
-import type { JiraProductEvent } from './contract';
+import type { JournaledProductEvent } from './contract';
 import { EventBus } from './event-bus';
 
-const event = (key: string): JiraProductEvent => ({
-  eventType: 'avi:jira:created:issue', atlassianId: 'a', issue: { id: '1', key, fields: {} }, timestamp: '2026-11-26T18:00:00.000Z',
+let seq = 0;
+const event = (key: string): JournaledProductEvent => ({
+  journalSeq: ++seq, eventType: 'avi:jira:created:issue', atlassianId: 'a', issue: { id: '1', key, fields: {} }, timestamp: '2026-11-26T18:00:00.000Z',
 });
 
 describe('EventBus', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { adfProblem } from './adf';
 import type { JiraProductEvent } from './contract';
 import type { EventBus } from './event-bus';
+import type { EventJournal } from './storage/event-journal';
 import { JiraError } from './http/jira-error';
 import type { FieldErrors, IssueDraft } from './issue-fields';
 import { IssueFields } from './issue-fields';
@@ -69,14 +70,23 @@ export class IssueService {
     private readonly bus: EventBus,
     private readonly render: Renderer,
     private readonly now: () => number,
+    private readonly journal: EventJournal,
   ) {
     this.fields = new IssueFields(catalog, accounts, store);
   }
 
+  /**
+   * One request's writes: the change and its product events in the journal commit together (a kill
+   * after the commit loses no event: a subscriber reads the journal), then the index and the events.
+   */
   private run<T>(work: () => TxResult<T>): T {
-    const result = this.db.transaction(work)();
+    const result = this.db.transaction(() => {
+      const r = work();
+      return { ...r, journaled: this.journal.append(r.events) };
+    })();
+    this.journal.committed(result.journaled);
     for (const id of result.touched) this.index.refresh(id);
-    this.bus.emit(result.events);
+    this.bus.emit(result.journaled);
     return result.value;
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JiraAccountCredentials, JiraFault, JiraProductEvent, JiraRateLimitOptions, JiraSiteApi, JiraSiteOptions, MountedHandler, SiteUiExtensions } from './contract';
+import type { JiraAccountCredentials, JiraFault, JiraRateLimitOptions, JiraSiteApi, JiraSiteOptions, JournaledProductEvent, MountedHandler, ProductEventJournalInfo, SiteUiExtensions } from './contract';
 import { EventBus } from './event-bus';
 import { parseBasicAuth } from './http/basic-auth';
 import { parseJson, readBody, sendEmpty, sendJson } from './http/io';
@@ -23,6 +23,7 @@ import { ensureAdmin, ensurePeople, ensureUser, seedDefault } from './seed';
 import { Accounts, makeAccountId } from './storage/accounts';
 import { Catalog } from './storage/catalog';
 import { Counters, openDb, type Db } from './storage/db';
+import { EventJournal } from './storage/event-journal';
 import { IssueStore } from './storage/issue-store';
 import { RemoteLinkStore } from './storage/remote-link-store';
 import { serveUi } from './ui';
@@ -62,6 +63,7 @@ export class JiraSite implements JiraSiteApi {
   private readonly store: IssueStore;
   private readonly index: IssueIndex;
   private readonly bus = new EventBus();
+  private readonly journal: EventJournal;
   private readonly router = new Router();
   private readonly mounts: { prefix: string; handler: MountedHandler }[] = [];
   private readonly now: () => number;
@@ -101,7 +103,8 @@ export class JiraSite implements JiraSiteApi {
     this.index.load();
     const render = new Renderer(() => this.origin(), this.catalog, this.accounts);
     const view = new IssueView(this.store, this.catalog, render);
-    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now);
+    this.journal = new EventJournal(this.db, this.now);
+    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now, this.journal);
     this.services = {
       siteName: this.name, adminAccountId: admin.accountId, baseUrl: () => this.origin(), now: this.now,
       db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
@@ -162,8 +165,16 @@ export class JiraSite implements JiraSiteApi {
     this.mounts.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  onEvent(listener: (event: JiraProductEvent) => void): () => void {
+  onEvent(listener: (event: JournaledProductEvent) => void): () => void {
     return this.bus.subscribe(listener);
+  }
+
+  eventJournal(): ProductEventJournalInfo {
+    return this.journal.info();
+  }
+
+  eventsAfter(afterSeq: number, limit?: number): JournaledProductEvent[] {
+    return this.journal.after(afterSeq, limit);
   }
 
   createAppAccount(appName: string): JiraAccountCredentials {

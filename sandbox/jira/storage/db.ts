@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS changelogs (
   id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
   created INTEGER NOT NULL, items TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS changelogs_by_issue ON changelogs(issue_id, id);
+CREATE TABLE IF NOT EXISTS site_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- product events of committed changes, written in the change's own transaction (storage/event-journal.ts);
+-- AUTOINCREMENT: a sequence number is never reused, not even after the newest rows were pruned
+CREATE TABLE IF NOT EXISTS event_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, event TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS event_journal_by_time ON event_journal(at);
 `;
 
 export type Db = Database.Database;
