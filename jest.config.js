@@ -13,6 +13,8 @@ module.exports = {
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'ui', testEnvironment: 'jsdom', testMatch: ['<rootDir>/static/**/*.test.ts', '<rootDir>/static/**/*.test.tsx'] },
     { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    // the crash harness: npm start in a child process, SIGKILLed and restarted (slow: minutes)
+    { ...base, displayName: 'crash', testMatch: ['<rootDir>/test/crash/**/*.test.ts'] },
     // Forge's own bundler and linter over the app (slow: webpack); run after the build in CI
     { ...base, displayName: 'forge-cli', testMatch: ['<rootDir>/test/forge-cli/**/*.test.ts'] },
   ],

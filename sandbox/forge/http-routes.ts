@@ -70,6 +70,8 @@ export interface RouteHost {
   webTriggerStarted(): void;
   webTriggerFinished(): void;
   pending(): number;
+  /** what is pending, by kind and site (`/_sandbox/idle?detail`) */
+  pendingDetail(): Record<string, number>;
   /** move the platform clock forward by `ms`; resolves with the platform time after it */
   advance(ms: number): Promise<number>;
   /** the invocation limits in force (request and response payload sizes) */
@@ -112,7 +114,7 @@ export function sandboxRoutes(host: RouteHost): MountedHandler {
     if (url.pathname === '/_sandbox/idle') {
       if (req.method !== 'GET') return sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'GET only' } });
       const pending = host.pending();
-      return sendJson(res, 200, { idle: pending === 0, pending });
+      return sendJson(res, 200, url.searchParams.has('detail') ? { idle: pending === 0, pending, detail: host.pendingDetail() } : { idle: pending === 0, pending });
     }
     if (url.pathname === '/_sandbox/advance') {
       if (req.method !== 'POST') return sendJson(res, 405, { error: { name: 'MethodNotAllowed', message: 'POST only' } });

@@ -1,5 +1,5 @@
 // runtime-context must load before @forge/api: it installs the Forge globals and the egress fetch
-import { NOOP_METRICS, outsideInvocation, runInInvocation, type ForgeRuntime, type InvocationContext } from './runtime-context';
+import { machineNow, NOOP_METRICS, outsideInvocation, runInInvocation, type ForgeRuntime, type InvocationContext } from './runtime-context';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -112,7 +112,7 @@ export class ForgePlatform {
 
   constructor(opts: ForgePlatformOptions) {
     this.opts = opts;
-    const baseNow = opts.now ?? Date.now;
+    const baseNow = opts.now ?? machineNow;
     // the clock never runs backwards across a restart on the same data folder (clock-file.ts)
     const dataDir = opts.dataDir ?? null;
     const restored = dataDir ? restoredOffset(readClock(dataDir), baseNow()) : { advancedMs: 0, correctionMs: 0 };
@@ -222,6 +222,16 @@ export class ForgePlatform {
     let n = this.active + this.webTriggerCalls;
     for (const rt of this.bySite.values()) n += rt.queue.size() + rt.productEvents.size();
     return n;
+  }
+
+  /** pending() by kind: running invocations, web trigger calls, and per site its queue's events and its product event deliveries */
+  pendingDetail(): Record<string, number> {
+    const detail: Record<string, number> = { invocations: this.active, webTriggerCalls: this.webTriggerCalls };
+    for (const rt of this.bySite.values()) {
+      detail[`${rt.siteName}.queue`] = rt.queue.size();
+      detail[`${rt.siteName}.productEvents`] = rt.productEvents.size();
+    }
+    return detail;
   }
 
   /** resolves once nothing is pending (checked again one macrotask later, so cascades are not missed) */
@@ -385,6 +395,7 @@ export class ForgePlatform {
       moduleKey,
       accountId,
       chain,
+      now: () => this.scheduler.now(),
     };
     const context = {
       installContext: inst.contextAri,
@@ -510,6 +521,7 @@ export class ForgePlatform {
       webTriggerStarted: () => { this.webTriggerCalls++; },
       webTriggerFinished: () => { this.webTriggerCalls--; this.changed(); },
       pending: () => this.pending(),
+      pendingDetail: () => this.pendingDetail(),
       advance: async (ms) => {
         await this.advance(ms);
         return this.scheduler.now();

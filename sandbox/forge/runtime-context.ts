@@ -72,9 +72,33 @@ export interface InvocationContext {
    * Forge counts push requests per chain (the cyclic invocation limit).
    */
   chain: string;
+  /** the platform clock (epoch ms): what `Date.now()` answers inside the invocation */
+  now: () => number;
 }
 
 const storage = new AsyncLocalStorage<InvocationContext>();
+
+/**
+ * On Forge a function's clock and the platform's are one: the time a trigger, a queue delay or a
+ * KVS TTL is measured by is the time the code reads. The sandbox's platform clock can be moved on
+ * (`advance`, `/_sandbox/advance`), so inside an invocation `Date.now()` answers the platform's
+ * time; outside any invocation it is the machine's. (`new Date()` without arguments is not
+ * affected; the app reads time through `Date.now()` only.)
+ */
+/** the machine's clock, whatever invocation asks: the base of every platform clock (never the patched Date.now) */
+export const machineNow: () => number = Date.now.bind(Date);
+/** the platform clock reads the machine's underneath (its base): while it answers, Date.now is the machine's */
+let readingPlatformClock = false;
+Date.now = (): number => {
+  const ctx = storage.getStore();
+  if (!ctx || readingPlatformClock) return machineNow();
+  readingPlatformClock = true;
+  try {
+    return ctx.now();
+  } finally {
+    readingPlatformClock = false;
+  }
+};
 
 export function currentInvocation(): InvocationContext | undefined {
   return storage.getStore();

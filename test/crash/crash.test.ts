@@ -19,6 +19,8 @@ it('three rounds of 100 creates with kills: every issue one twin, every key writ
     // one sweeper interval, plus the time the check's own search needs to see the last writes
     expect(report.recoveryMs).not.toBeNull();
     expect(report.recoveryMs ?? Infinity).toBeLessThanOrEqual(SWEEPER_INTERVAL_MS + 90_000);
+    // and then nothing is left pending: no retry loop, no stuck entry
+    expect(report.settledMs).not.toBeNull();
   }
   // the kills did cut the bursts at different moments
   expect(new Set(reports.map((r) => r.createdBeforeKill)).size).toBeGreaterThan(1);

@@ -40,8 +40,10 @@ export interface RoundReport {
   unequal: string[];
   /** platform time from the restart until every invariant held (null: not within the limit) */
   recoveryMs: number | null;
-  /** wall-clock time of the same */
-  recoveryWallMs: number | null;
+  /** platform time from the restart until nothing was pending any more (retries waiting out their delay included) */
+  settledMs: number | null;
+  /** wall-clock time from the restart to the end of the round */
+  wallMs: number;
 }
 
 export interface HarnessOptions {
@@ -49,7 +51,7 @@ export interface HarnessOptions {
   /** creates per round (default 100) and clients creating at once (default 5) */
   creates?: number;
   clients?: number;
-  /** platform time the harness may advance after a restart before it gives up (default 7 min) */
+  /** platform time the harness may advance after a restart before it gives up (default 15 min) */
   recoveryLimitMs?: number;
   log?: (line: string) => void;
 }
@@ -83,6 +85,27 @@ class Platform {
     const res = await fetch(`${this.ready.internal.url}/_sandbox/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
     if (!res.ok) throw new Error(`/_sandbox/advance answered ${res.status}: ${await res.text()}`);
     return z.object({ now: z.number() }).parse(await res.json()).now;
+  }
+
+  async pending(): Promise<number> {
+    const res = await fetch(`${this.ready.internal.url}/_sandbox/idle`);
+    return z.object({ pending: z.number() }).parse(await res.json()).pending;
+  }
+
+  /** an admin resolver of one site's installation, through the sandbox's resolver bridge */
+  async admin(site: 'internal' | 'external', functionKey: string, payload: unknown): Promise<unknown> {
+    const res = await fetch(`${this.ready[site].url}/_sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ moduleKey: 'twin-sync-admin', functionKey, payload }) });
+    return z.object({ result: z.unknown() }).parse(await res.json()).result;
+  }
+
+  /** what is left when a round did not settle: pending work, errors and the latest activity of both sites */
+  async diagnose(log: (line: string) => void): Promise<void> {
+    log(`  pending: ${JSON.stringify(await (await fetch(`${this.ready.internal.url}/_sandbox/idle?detail`)).json())}`);
+    for (const site of ['internal', 'external'] as const) {
+      log(`  ${site} errors: ${JSON.stringify(await this.admin(site, 'listErrors', {})).slice(0, 2000)}`);
+      const activity = z.array(z.looseObject({ at: z.string(), type: z.string(), issueKey: z.string().nullable(), outcome: z.string(), message: z.string() })).safeParse(await this.admin(site, 'listActivity', { limit: 40 }));
+      for (const a of activity.success ? activity.data : []) log(`  ${site} ${a.at} ${a.type} ${a.issueKey ?? '-'} ${a.outcome}: ${a.message.slice(0, 200)}`);
+    }
   }
 
   /** idle, polled for up to `ms` of wall-clock time */
@@ -188,7 +211,7 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<RoundReport
   const log = opts.log ?? (() => undefined);
   const creates = opts.creates ?? 100;
   const clients = opts.clients ?? 5;
-  const limit = opts.recoveryLimitMs ?? SWEEPER_INTERVAL_MS + 2 * 60_000;
+  const limit = opts.recoveryLimitMs ?? 15 * 60_000;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'twin-sync-crash-'));
   const portBase = await freePortBase();
   const sandbox = new SandboxProcess(dataDir, portBase, (line) => log(`  sandbox: ${line}`));
@@ -227,23 +250,27 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<RoundReport
       // the creates the kill cut off, after the restart
       const rest = new Burst(label, burst.remaining());
       await rest.run(new JiraClient(ready.internal), clients, () => undefined);
+      // recovered: the first moment every invariant holds; settled: nothing pending any more
       let recoveredAt: number | null = null;
+      let settledAt: number | null = null;
       let last: Invariants | null = null;
       let now = restartAt;
       for (;;) {
-        const idle = await platform.idleWithin(3_000);
-        if (idle) {
+        const idle = await platform.idleWithin(1_500);
+        if (recoveredAt === null) {
           last = await checkInvariants(new JiraClient(ready.internal), new JiraClient(ready.external), label, keyFields);
-          if (last.ok) { recoveredAt = now; break; }
+          if (last.ok) recoveredAt = now;
         }
+        if (idle && recoveredAt !== null) { settledAt = now; break; }
         if (now - restartAt >= limit) break;
         now = await platform.advance(STEP_MS);
       }
       if (!last) last = await checkInvariants(new JiraClient(ready.internal), new JiraClient(ready.external), label, keyFields);
+      if (recoveredAt === null || settledAt === null) await platform.diagnose(log);
       const report: RoundReport = {
         round: index + 1, label, kill: describe(plan.kill), createdBeforeKill, created: last.created,
         missingTwins: last.missingTwins, duplicateTwins: last.duplicateTwins, missingKeys: last.missingKeys, unequal: last.unequal,
-        recoveryMs: recoveredAt === null ? null : recoveredAt - restartAt, recoveryWallMs: recoveredAt === null ? null : Date.now() - wallStart,
+        recoveryMs: recoveredAt === null ? null : recoveredAt - restartAt, settledMs: settledAt === null ? null : settledAt - restartAt, wallMs: Date.now() - wallStart,
       };
       log(`  ${JSON.stringify({ ...report, unequal: report.unequal.slice(0, 3) })}`);
       reports.push(report);
@@ -251,13 +278,19 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<RoundReport
     await sandbox.stop();
   } finally {
     await sandbox.kill();
-    rmSync(dataDir, { recursive: true, force: true });
+    // CRASH_KEEP=1 keeps the data folder for a look (npm start -- --data DIR)
+    if (process.env.CRASH_KEEP === '1') log(`data folder kept: ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
   return reports;
 }
 
 /** the rounds CI runs: mid-burst, just after the burst, and a seeded random moment */
-export const CI_ROUNDS: RoundPlan[] = [
+export const CI_ROUNDS: RoundPlan[] = process.env.CRASH_ROUND !== undefined ? [[
+  { kill: { kind: 'after-creates', count: 40 } },
+  { kill: { kind: 'after-burst', delayMs: 150 } },
+  { kill: { kind: 'random', seed: 20261201 } },
+][Number(process.env.CRASH_ROUND)] as RoundPlan] : [
   { kill: { kind: 'after-creates', count: 40 } },
   { kill: { kind: 'after-burst', delayMs: 150 } },
   { kill: { kind: 'random', seed: 20261201 } },
@@ -271,7 +304,7 @@ async function main(argv: string[]): Promise<void> {
   const createsArg = arg('--creates');
   const reports = await runCrashHarness({ rounds, ...(createsArg !== undefined ? { creates: Number(createsArg) } : {}), log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-  const failed = reports.filter((r) => r.recoveryMs === null);
+  const failed = reports.filter((r) => r.recoveryMs === null || r.settledMs === null);
   if (failed.length > 0) process.exitCode = 1;
 }
 

@@ -6,7 +6,7 @@ import { runSyncBench } from '../../bench/sync-bench';
  * The same figures `npm run bench` prints.
  */
 describe('costs per sync on the sandbox (exact counts)', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(300_000);
 
   it('a create with its sync back: 4 REST calls, 11 KVS operations, 3 invocations; a field update: 2, 12, 3', async () => {
     const f = await runSyncBench({ creates: 0 });
