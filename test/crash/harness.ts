@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { prng } from '../../src/sync/testing/world';
 import { JiraClient, textOf, type SearchedIssue } from './jira-client';
 import { freePortBase, SandboxProcess, type Ready } from './sandbox-process';
 
@@ -58,18 +59,6 @@ export interface HarnessOptions {
 
 export const SWEEPER_INTERVAL_MS = 5 * 60_000;
 const STEP_MS = 15_000;
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -224,7 +213,7 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<RoundReport
       const int = new JiraClient(ready.internal);
       const burst = new Burst(label, creates);
       // the kill point as a number of creates answered and a delay after it
-      const random = plan.kill.kind === 'random' ? rng(plan.kill.seed) : null;
+      const random = plan.kill.kind === 'random' ? prng(plan.kill.seed) : null;
       const killAfter = plan.kill.kind === 'after-creates' ? plan.kill.count : plan.kill.kind === 'random' && random ? 5 + Math.floor(random() * 91) : creates;
       const killDelay = plan.kill.kind === 'after-burst' ? plan.kill.delayMs : random ? Math.floor(random() * 300) : 0;
       let killed: Promise<void> | null = null;
