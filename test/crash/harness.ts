@@ -32,8 +32,9 @@ export interface RoundReport {
   round: number;
   label: string;
   kill: string;
-  /** creates answered before the kill, and in all */
+  /** creates answered before the kill, answered in all (before and after), and found in the source project */
   createdBeforeKill: number;
+  answered: number;
   created: number;
   missingTwins: string[];
   duplicateTwins: string[];
@@ -257,7 +258,7 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<RoundReport
       if (!last) last = await checkInvariants(new JiraClient(ready.internal), new JiraClient(ready.external), label, keyFields);
       if (recoveredAt === null || settledAt === null) await platform.diagnose(log);
       const report: RoundReport = {
-        round: index + 1, label, kill: describe(plan.kill), createdBeforeKill, created: last.created,
+        round: index + 1, label, kill: describe(plan.kill), createdBeforeKill, answered: createdBeforeKill + rest.answered, created: last.created,
         missingTwins: last.missingTwins, duplicateTwins: last.duplicateTwins, missingKeys: last.missingKeys, unequal: last.unequal,
         recoveryMs: recoveredAt === null ? null : recoveredAt - restartAt, settledMs: settledAt === null ? null : settledAt - restartAt, wallMs: Date.now() - wallStart,
       };
