@@ -1,15 +1,13 @@
 import type { z } from 'zod';
 import type { ResolverCall, ResolverDefinition } from '../adapters/forge/forge-resolver';
+import type { ResolverFailure } from '../contracts/resolver-failure';
 import { JiraError } from '../ports/jira';
 import { RulesError } from '../ports/rules';
 import { PermanentError, UserError } from '../sync/errors';
 import { UnsafeKeyPartError } from '../sync/state/keys';
 
-/** The answer of a resolver that failed in an expected way. Success answers are the value itself. */
-export interface ResolverFailure {
-  /** `field`: with `invalid-payload`, the path of the first field at fault (`limits.cpuMs`; `payload` for the payload as a whole) */
-  error: { code: string; message: string; field?: string };
-}
+/** The answer of a resolver that failed in an expected way (src/contracts/resolver-failure.ts). Success answers are the value itself. */
+export type { ResolverFailure };
 
 function failure(code: string, message: string, field?: string): ResolverFailure {
   return { error: field === undefined ? { code, message } : { code, message, field } };
@@ -63,13 +61,42 @@ export function expectedFailure(error: unknown): ResolverFailure | null {
 }
 
 /**
- * A resolver function: its payload is parsed with `schema` (a bad payload changes nothing and
- * answers `{error: {code: 'invalid-payload', message, field}}`); expected failures answer
- * `{error: {code, message}}` (expectedFailure); unexpected ones propagate so the platform records them.
+ * A resolver function with the schema of its success answer (src/contracts/*-results.ts) as
+ * `result`. `answer` exists only in the type: what the function's code answers, so that
+ * `InexactAnswers` can tell whether that is exactly the result schema's type.
  */
-export function defineResolver<S extends z.ZodType>(schema: S, run: (payload: z.infer<S>, call: ResolverCall) => Promise<unknown>): ResolverDefinition {
-  return async (call) => {
-    const parsed = parsePayload(schema, call.payload);
+export type ContractDefinition<R extends z.core.$ZodType, T extends z.output<R> = z.output<R>> = ResolverDefinition & {
+  readonly result: R;
+  readonly answer?: T;
+};
+
+/** A and B are assignable to each other: neither has a field the other lacks, no field differs. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The keys of `definitions` whose code answers something else than exactly their result schema's
+ * type: `defineResolver` already refuses an answer the schema does not accept; this catches an
+ * answer with more than the schema (a field the engine added and the contract lacks). Use it as
+ * `const exact: Record<InexactAnswers<typeof definitions>, never> = {}`: a key it names is missing.
+ */
+export type InexactAnswers<D> = {
+  [K in keyof D]: D[K] extends { readonly result: infer R extends z.core.$ZodType; readonly answer?: infer T } ? (Same<T, z.output<R>> extends true ? never : K) : K;
+}[keyof D];
+
+/**
+ * A resolver function: its payload is parsed with `payload` (a bad payload changes nothing and
+ * answers `{error: {code: 'invalid-payload', message, field}}`); `run` answers what `result`
+ * describes (checked when this compiles; the contract test checks the answers of the running app);
+ * expected failures answer `{error: {code, message}}` (expectedFailure); unexpected ones propagate
+ * so the platform records them.
+ */
+export function defineResolver<S extends z.ZodType, R extends z.core.$ZodType, T extends z.output<R>>(
+  payload: S,
+  result: R,
+  run: (payload: z.infer<S>, call: ResolverCall) => Promise<T>,
+): ContractDefinition<R, T> {
+  const definition: ResolverDefinition = async (call) => {
+    const parsed = parsePayload(payload, call.payload);
     if (!parsed.ok) return parsed.failure;
     try {
       return await run(parsed.data, call);
@@ -79,4 +106,5 @@ export function defineResolver<S extends z.ZodType>(schema: S, run: (payload: z.
       return answer;
     }
   };
+  return Object.assign(definition, { result });
 }

@@ -7,10 +7,12 @@ import {
   type StoredRules,
 } from '../ports/rules-store';
 import { MAX_TRANSACTION_OPS, type StorePort } from '../ports/store';
+import { keys } from '../sync/state/keys';
 import { StoredRulesSchema } from './stored-rules-schema';
 
 /**
- * RulesStore on the app's key-value storage (Forge KVS through StorePort). Key layout:
+ * RulesStore on the app's key-value storage (Forge KVS through StorePort). Key layout (built by the
+ * key registry, src/sync/state/keys.ts, family `rules`: all of a connection's under `rules:<connectionId>:`):
  *
  *   rules:<connectionId>:v:<version, 8 digits>   one saved version (StoredRules)
  *   rules:<connectionId>:current                 a copy of the latest version: one read per sync
@@ -23,15 +25,15 @@ export class KvRulesStore implements RulesStore {
   constructor(private readonly store: StorePort) {}
 
   static currentKey(connectionId: string): string {
-    return `rules:${connectionId}:current`;
+    return keys.rulesCurrent(connectionId);
   }
 
   static versionKey(connectionId: string, version: number): string {
-    return `${KvRulesStore.versionPrefix(connectionId)}${String(version).padStart(8, '0')}`;
+    return keys.rulesVersion(connectionId, version);
   }
 
   private static versionPrefix(connectionId: string): string {
-    return `rules:${connectionId}:v:`;
+    return keys.rulesVersionPrefix(connectionId);
   }
 
   async getCurrent(connectionId: string): Promise<StoredRules | null> {

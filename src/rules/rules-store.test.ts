@@ -1,5 +1,6 @@
 import { RULES_VERSIONS_KEPT, RulesVersionConflictError, type RulesDraft, type RulesStore } from '../ports/rules-store';
 import { MemoryStore } from '../sync/testing/memory-store';
+import { classifyKey, keys, UnsafeKeyPartError } from '../sync/state/keys';
 import { KvRulesStore } from './kv-rules-store';
 import { MemoryRulesStore } from './memory-rules-store';
 
@@ -101,6 +102,20 @@ describe('KvRulesStore on storage', () => {
     const v3 = await store.save('c1', draft(3), 2);
     expect(v3.version).toBe(3);
     expect((await store.getCurrent('c1'))?.version).toBe(3);
+  });
+
+  it('builds its keys in the key registry: the rules family, every key under the connection\'s prefix, an unsafe id refused before anything is written', async () => {
+    const kv = new MemoryStore({ now: () => 0 });
+    const store = new KvRulesStore(kv);
+    await store.save('conn-1', draft(1), 0);
+    await store.save('conn-1', draft(2), 1);
+    for (const key of kv.data.keys()) {
+      expect(classifyKey(key).map((c) => [c.family.name, c.connectionId])).toEqual([['rules', 'conn-1']]);
+      expect(key.startsWith(keys.rulesVersionPrefix('conn-1')) || key === keys.rulesCurrent('conn-1')).toBe(true);
+    }
+    const before = kv.snapshot();
+    await expect(store.save('conn:1', draft(1), 0)).rejects.toThrow(UnsafeKeyPartError);
+    expect(kv.snapshot()).toBe(before);
   });
 
   it('a corrupt stored value is an error, not silently ignored', async () => {

@@ -1,6 +1,6 @@
 import type { StoreOp } from '../ports/store';
 import type { EngineDeps } from './deps';
-import { keys } from './state/keys';
+import { isSafePart, keys } from './state/keys';
 import type { ActivityEntry } from './state/records';
 
 export type ActivityInput = Omit<ActivityEntry, 'id' | 'at'>;
@@ -13,10 +13,16 @@ export async function logActivity(deps: EngineDeps, entry: ActivityInput): Promi
   await deps.store.set(op.key, op.value, { ttlSeconds: ACTIVITY_TTL_SECONDS });
 }
 
-/** The write of an activity entry, to go in the same storage operation as the work it records. */
+/**
+ * The write of an activity entry, to go in the same storage operation as the work it records. An
+ * entry of a connection is kept under that connection (it goes when the connection is deleted), one
+ * of no connection under the site's own log; a connection id no key can hold (no stored connection
+ * has one) notes it in the site's log.
+ */
 export function activityOp(deps: EngineDeps, entry: ActivityInput): StoreOp & { op: 'set' } {
   const at = deps.clock.now();
   const id = deps.ids.uuid();
   const record: ActivityEntry = { id, at: new Date(at).toISOString(), ...entry, message: entry.message.slice(0, 2000) };
-  return { op: 'set', key: keys.activity(at, id), value: record, ttlSeconds: ACTIVITY_TTL_SECONDS };
+  const owner = entry.connectionId !== null && isSafePart(entry.connectionId) ? entry.connectionId : null;
+  return { op: 'set', key: keys.activity(owner, at, id), value: record, ttlSeconds: ACTIVITY_TTL_SECONDS };
 }

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { logActivity } from './activity';
 import type { EngineDeps } from './deps';
 import { UserError } from './errors';
 import { localLock } from './queue-event';
-import { fromSite, sendToConnection } from './send';
 import type { ActivityEntry, Connection, ErrorRecord, LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { StorageIdSchema } from './state/keys';
-import { JiraIssueIdSchema } from './envelope/common';
+import { JiraIssueIdSchema, JiraIssueKeySchema } from './envelope/common';
+import { newLink } from './link-state';
+import { appliedThere, remoteFailure } from './outcome';
+import { liftMarkOps, readUnlinked, tellUnlinked, unlinkHere } from './unlink';
 
 export interface ErrorSummary {
   id: string;
@@ -60,32 +61,51 @@ export interface TwinState {
   connectionId: string;
   connectionName: string;
   remoteSiteName: string | null;
+  /** null until the other side has answered with its twin */
   remoteIssueKey: string | null;
   remoteIssueUrl: string | null;
   lastSyncAt: string | null;
-  state: 'synced' | 'waiting-for-twin' | 'error';
+  /**
+   * - `synced`: the other side applied our latest change (its ack or its signed outcome says so);
+   * - `pending`: sent or being sent, not confirmed yet (also: the twin is not created yet);
+   * - `error`: this side failed (an error record blocks the issue here);
+   * - `remote-error`: the other side failed to apply our latest change, `remoteError` says why.
+   */
+  state: 'synced' | 'pending' | 'error' | 'remote-error';
   error: { id: string; cause: string } | null;
+  remoteError: { reason: string; at: string } | null;
 }
 
-/** The twins of one local issue, across connections (the issue panel and the admin page). */
+/**
+ * The twins of one local issue, across connections (the issue panel and the admin page), and the
+ * connections whose sync of it failed before it had a twin (an outgoing rule refused it, say).
+ */
 export async function getTwins(deps: EngineDeps, issueId: string): Promise<TwinState[]> {
   const repo = new Repo(deps.store);
   const out: TwinState[] = [];
   for (const connection of await repo.listConnections()) {
     const link = await repo.getLink(connection.id, issueId);
-    if (!link) continue;
     const errorId = await repo.blockedBy(localLock(connection.id, issueId));
     const error = errorId !== undefined ? await repo.getError(errorId) : undefined;
-    out.push(twinState(connection, link, error));
+    if (link) out.push(twinState(connection, link, error));
+    else if (error) out.push({ ...connectionPart(connection), remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null, state: 'error', error: { id: error.id, cause: error.cause }, remoteError: null });
   }
   return out;
 }
 
+function connectionPart(connection: Connection): Pick<TwinState, 'connectionId' | 'connectionName' | 'remoteSiteName'> {
+  return { connectionId: connection.id, connectionName: connection.name, remoteSiteName: connection.remoteSiteName };
+}
+
 function twinState(connection: Connection, link: LinkState, error: ErrorRecord | undefined): TwinState {
   const url = connection.remoteSiteUrl !== null && link.remoteKey !== null ? `${connection.remoteSiteUrl.replace(/\/$/, '')}/browse/${link.remoteKey}` : null;
+  const failure = remoteFailure(link);
+  const confirmed = link.remoteKey !== null && appliedThere(link) >= link.outSeq;
   return {
-    connectionId: connection.id, connectionName: connection.name, remoteSiteName: connection.remoteSiteName, remoteIssueKey: link.remoteKey, remoteIssueUrl: url,
-    lastSyncAt: link.lastSyncAt, state: error ? 'error' : link.remoteKey === null ? 'waiting-for-twin' : 'synced', error: error ? { id: error.id, cause: error.cause } : null,
+    ...connectionPart(connection), remoteIssueKey: link.remoteKey, remoteIssueUrl: url, lastSyncAt: link.lastSyncAt,
+    state: error ? 'error' : failure ? 'remote-error' : confirmed ? 'synced' : 'pending',
+    error: error ? { id: error.id, cause: error.cause } : null,
+    remoteError: failure ? { reason: failure.reason, at: failure.at } : null,
   };
 }
 
@@ -132,23 +152,46 @@ export async function syncToRemote(deps: EngineDeps, input: { issueId: string; c
 
 export const UnlinkSchema = z.strictObject({ issueId: JiraIssueIdSchema, connectionId: StorageIdSchema });
 
-/** Stops syncing one issue: forgets the link here and tells the remote (both twins stay). */
+/**
+ * Stops syncing one issue: forgets the link here (and marks it unlinked, so no later edit starts a
+ * new twin), clears the remote key field, and tells the remote, which does the same (both twins stay).
+ */
 export async function unlink(deps: EngineDeps, input: z.infer<typeof UnlinkSchema>): Promise<{ unlinked: boolean; remoteNotified: boolean }> {
   const repo = new Repo(deps.store);
   const connection = await repo.getConnection(input.connectionId);
   if (!connection) throw new UserError('not-found', `No connection with id ${input.connectionId}.`);
   const link = await repo.getLink(connection.id, input.issueId);
   if (!link) return { unlinked: false, remoteNotified: false };
-  await deps.store.transact(await repo.unlinkOps(link));
-  let remoteNotified = false;
-  try {
-    await sendToConnection(deps, connection, {
-      v: 1, type: 'unlink', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps),
-      issue: { id: link.localIssueId, key: link.localKey },
-    });
-    remoteNotified = true;
-  } catch (error) {
-    await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'unlink', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: `unlinked here; the remote site was not told: ${error instanceof Error ? error.message : String(error)}` });
-  }
+  await unlinkHere(deps, connection, link, 'person');
+  const remoteNotified = connection.status === 'active' ? await tellUnlinked(deps, connection, { id: link.localIssueId, key: link.localKey }, link.remoteKey, link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null) : false;
   return { unlinked: true, remoteNotified };
+}
+
+export const LinkToExistingSchema = z.strictObject({ issueId: JiraIssueIdSchema, connectionId: StorageIdSchema, remoteIssueKey: JiraIssueKeySchema });
+
+/**
+ * Pairs this issue with an existing issue of the other site (by its key there), instead of letting
+ * a sync create a new twin: the first message names it (`pairWith`), the other side links it and
+ * merges both by the three-way rules with no base (each differing field decided by the conflict
+ * policy, comments joined), then syncs back. Refused when this issue is already synced on the
+ * connection; the other side refuses (an error on both panels) when its issue is synced already.
+ */
+export async function linkToExisting(deps: EngineDeps, input: z.infer<typeof LinkToExistingSchema>): Promise<{ queued: true; remoteIssueKey: string }> {
+  const repo = new Repo(deps.store);
+  const connection = await requireConnection(repo, input.connectionId);
+  if (connection.direction === 'receive-only') throw new UserError('receive-only', `Connection "${connection.name}" only receives: a pairing needs to send this issue.`);
+  const existing = await repo.getLink(connection.id, input.issueId);
+  if (existing && existing.remoteIssueId !== null) {
+    throw new UserError('already-linked', `This issue is already synced with ${existing.remoteKey ?? existing.remoteIssueId} on "${connection.name}": unlink it first.`);
+  }
+  const issue = await deps.jira.getIssue(input.issueId);
+  if (!issue) throw new UserError('issue-not-found', `Issue ${input.issueId} does not exist or the app cannot see it.`);
+  const link = existing ?? newLink(connection.id, issue.id, issue.key, 'local');
+  link.pairWith = input.remoteIssueKey;
+  // a new pairing: whatever was sent before goes again, to the chosen issue
+  link.lastSentHash = null;
+  const mark = await readUnlinked(repo, connection.id, issue.id);
+  await deps.store.transact([...repo.linkOps(link), ...(mark ? liftMarkOps(connection.id, issue.id, mark) : [])]);
+  await deps.queue.push([{ kind: 'outgoing', connectionId: connection.id, localIssueId: issue.id, syncBack: false, reason: 'manual', lock: localLock(connection.id, issue.id), attempt: 0 }]);
+  return { queued: true, remoteIssueKey: input.remoteIssueKey };
 }

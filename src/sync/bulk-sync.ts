@@ -5,6 +5,8 @@ import { bulkLock, localLock, type BulkEvent, type OutgoingEvent } from './queue
 import { keys } from './state/keys';
 import type { Connection, LinkState } from './state/records';
 import { Repo } from './state/repo';
+import { appliedThere } from './outcome';
+import { readUnlinked } from './unlink';
 
 /**
  * Bulk sync as a job that runs in the queue, one step at a time (its own concurrency key):
@@ -174,8 +176,10 @@ export async function runBulkStep(deps: EngineDeps, event: BulkEvent): Promise<v
 export async function kickStalledBulkJobs(deps: EngineDeps): Promise<number> {
   const repo = new Repo(deps.store);
   let kicked = 0;
-  for (const job of await repo.listParsed('bulk:', BulkJobSchema)) {
+  for (const job of await repo.listParsed(keys.bulkJobPrefix, BulkJobSchema)) {
     if (job.state === 'done' || deps.clock.now() - Date.parse(job.lastStepAt) < BULK_KICK_AFTER_MS) continue;
+    // what is left of a deleted (or closed) connection's job is not taken up again: its purge removes it
+    if ((await repo.getConnection(job.connectionId))?.status !== 'active') continue;
     await kickBulkJob(deps, job);
     kicked += 1;
   }
@@ -184,7 +188,7 @@ export async function kickStalledBulkJobs(deps: EngineDeps): Promise<number> {
 
 /** the other side applied our latest send: the twin exists there and answered (its key is written back) */
 function confirmed(link: LinkState | undefined): boolean {
-  return link !== undefined && link.remoteIssueId !== null && link.outSeq > 0 && link.ackedSeq >= link.outSeq;
+  return link !== undefined && link.remoteIssueId !== null && link.outSeq > 0 && appliedThere(link) >= link.outSeq;
 }
 
 /** reads the open issues of the next pages (round robin over the pages listed so far) */
@@ -205,6 +209,9 @@ async function confirmSome(deps: EngineDeps, repo: Repo, job: BulkJob): Promise<
         if (link?.linkedAt != null && link.linkedAt >= job.startedAt) job.created += 1;
       } else if ((await repo.blockedBy(localLock(job.connectionId, id))) !== undefined) {
         job.failed += 1;
+      } else if (!link && (await readUnlinked(repo, job.connectionId, id)) !== undefined) {
+        // a person unlinked it: a bulk sync does not start it again (nothing to wait for)
+        job.confirmed += 1;
       } else {
         open.push(id);
       }

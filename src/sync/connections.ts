@@ -13,7 +13,9 @@ import {
   ConflictPolicySchema, DEFAULT_RULES_CONFIG, DefaultRulesConfigSchema, DirectionSchema, InvitationSchema,
   type Connection,
 } from './state/records';
+import { continuePurge, purgeMarkOp, readPurgeMark, type PurgeMark } from './state/connection-purge';
 import { Repo } from './state/repo';
+import { WORKER_LEASE_MS } from './issue-lock';
 
 export interface ConnectionSummary {
   id: string;
@@ -115,7 +117,7 @@ export async function acceptHello(deps: EngineDeps, connection: Connection, toke
   // each direction has its own key, derived from the two sites' cloud ids: they must differ
   if (hello.from.cloudId === deps.site.cloudId) return { status: 422, body: { ok: false, message: 'a site cannot connect to itself' } };
   // One-time: the first hello wins, any other is refused.
-  if (!(await deps.store.setIfAbsent(`hello:${connection.id}`, { at: new Date(deps.clock.now()).toISOString() }))) return { status: 401, body: { ok: false, message: 'unauthorized' } };
+  if (!(await deps.store.setIfAbsent(keys.hello(connection.id), { at: new Date(deps.clock.now()).toISOString() }))) return { status: 401, body: { ok: false, message: 'unauthorized' } };
   await deps.store.setSecret(keys.connectionSecret(connection.id), deriveConnectionSecret(token, connection.id, hello.nonce));
   await deps.store.deleteSecret(keys.invitationTokenSecret(connection.id));
   await deps.store.delete(keys.invitation(connection.id));
@@ -167,60 +169,80 @@ export async function updateConnection(deps: EngineDeps, input: UpdateConnection
   return summarize(next);
 }
 
-/** Forgets every link of a connection (the twins themselves stay); returns how many there were. */
-async function forgetLinks(deps: EngineDeps, repo: Repo, id: string): Promise<number> {
-  const links = await repo.listLinks(id);
-  const ops = (await Promise.all(links.map((l) => repo.unlinkOps(l)))).flat();
-  for (let i = 0; i < ops.length; i += 24) await deps.store.transact(ops.slice(i, i + 24));
-  return links.length;
-}
-
 export interface DeleteConnectionAnswer {
   deleted: boolean;
-  /** links forgotten here */
+  /** links forgotten here (so far: a very large connection is finished by the sweeper) */
   links: number;
   /** the remote site was told (signed `goodbye`) and marked the connection closed; false when it could not be reached or the connection was not active */
   remoteNotified: boolean;
 }
 
-/**
- * Deletes the connection, its secret and every link (the twins themselves stay). An active
- * connection first says `goodbye` to the remote inbox, signed with the secret deleted right after,
- * so the remote marks it closed and stops sending. An unreachable remote does not block the deletion.
- */
-export async function deleteConnection(deps: EngineDeps, id: string): Promise<DeleteConnectionAnswer> {
-  const repo = new Repo(deps.store);
-  const connection = await repo.getConnection(id);
-  if (!connection) throw new UserError('not-found', `No connection with id ${id}.`);
-  let remoteNotified = false;
-  if (connection.status === 'active') {
-    const goodbye: GoodbyeMessage = { v: 1, type: 'goodbye', connectionId: id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps) };
-    try {
-      await sendToConnection(deps, connection, goodbye);
-      remoteNotified = true;
-    } catch (error) {
-      await logActivity(deps, { connectionId: id, direction: 'out', type: 'goodbye', issueKey: null, remoteIssueKey: null, outcome: 'warning', message: `connection "${connection.name}" deleted here; the remote site was not told: ${error instanceof Error ? error.message : String(error)}` });
-    }
-  }
-  const links = await forgetLinks(deps, repo, id);
-  await deps.store.deleteSecret(keys.connectionSecret(id));
-  await deps.store.deleteSecret(keys.invitationTokenSecret(id));
-  await deps.store.delete(keys.invitation(id));
-  await deps.store.delete(keys.connection(id));
-  return { deleted: true, links, remoteNotified };
+export interface PurgeOptions {
+  /** storage calls this invocation spends removing keys (the sweeper does the rest) */
+  budget?: number;
 }
 
 /**
- * The remote site deleted the connection (its inbox got a verified `goodbye`): the connection stays
- * listed as closed with when, its secret and links are forgotten, nothing is sent or accepted on it
- * any more. A new invitation connects the sites again.
+ * Deletes the connection and everything it owned (src/sync/state/keys.ts: every family of the
+ * connection, its secrets too; the twins themselves stay). An active connection first says
+ * `goodbye` to the remote inbox, signed with the secret deleted right after, so the remote marks it
+ * closed and stops sending; an unreachable remote does not block the deletion (a warning is noted
+ * in the site's activity, which outlives the connection).
+ *
+ * Order: the goodbye; then, in one transaction, the connection record goes and its purge mark is
+ * written (from then on nothing lists, syncs, shows or retries anything of it); then the registry's
+ * families are removed in bounded pages (src/sync/state/connection-purge.ts): blocked markers and
+ * errors, the secrets and the invitation, the inbox, parts, outbox, locks, markers, bulk job and
+ * pages, the links with their remote index and last replicas, the rules, the activity. The mark
+ * goes last, once a walk after every invocation that may have read the connection has ended finds
+ * nothing left (the sweeper's). Deleting an id whose purge is not finished goes on with it: a
+ * delete that died half way is finished by a second delete, or by the sweeper.
  */
-export async function acceptGoodbye(deps: EngineDeps, connection: Connection): Promise<InboxResponse> {
+export async function deleteConnection(deps: EngineDeps, id: string, options: PurgeOptions = {}): Promise<DeleteConnectionAnswer> {
   const repo = new Repo(deps.store);
-  const now = new Date(deps.clock.now()).toISOString();
-  await repo.saveConnection({ ...connection, status: 'closed', closedAt: now, lastMessageAt: now });
-  await deps.store.deleteSecret(keys.connectionSecret(connection.id));
-  const links = await forgetLinks(deps, repo, connection.id);
-  await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'goodbye', issueKey: null, remoteIssueKey: null, outcome: 'info', message: `${connection.remoteSiteName ?? 'the remote site'} ended connection "${connection.name}"; ${links} issue link(s) forgotten here (the issues stay)` });
+  const connection = await repo.getConnection(id);
+  const pending = await readPurgeMark(deps.store, id);
+  if (!connection && !pending) throw new UserError('not-found', `No connection with id ${id}.`);
+  if (connection) {
+    let remoteNotified = false;
+    if (connection.status === 'active') {
+      const goodbye: GoodbyeMessage = { v: 1, type: 'goodbye', connectionId: id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps) };
+      try {
+        await sendToConnection(deps, connection, goodbye);
+        remoteNotified = true;
+      } catch (error) {
+        // the site's own activity: the connection's goes with it
+        await logActivity(deps, { connectionId: null, direction: 'out', type: 'goodbye', issueKey: null, remoteIssueKey: null, outcome: 'warning', message: `connection "${connection.name}" deleted here; the remote site was not told: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    const now = deps.clock.now();
+    const mark: PurgeMark = {
+      connectionId: id, mode: 'delete', name: connection.name, since: now, settleAt: now + WORKER_LEASE_MS, links: pending?.links ?? 0, remoteNotified: remoteNotified || pending?.remoteNotified === true,
+    };
+    await deps.store.transact([purgeMarkOp(mark), { op: 'delete', key: keys.connection(id) }]);
+  }
+  const progress = await continuePurge(deps.store, id, deps.clock.now(), options.budget);
+  return { deleted: true, links: progress.links, remoteNotified: progress.remoteNotified };
+}
+
+/** what the inbox spends forgetting a closed connection's keys while the remote waits (a web trigger has 55 s) */
+const GOODBYE_BUDGET_CALLS = 100;
+
+/**
+ * The remote site deleted the connection (its inbox got a verified `goodbye`): the connection stays
+ * listed as closed with when, with its rules (still readable, and copied by hand into a new
+ * connection) and its activity; everything else it owned is forgotten (its secret, links, errors,
+ * blocked markers, inbox, outbox, markers, bulk job…: the `keptWhenClosed` families stay), the same
+ * way and in the same order as a delete, resumably (the sweeper finishes what one inbox call does
+ * not). Nothing is sent or accepted on it any more. A new invitation connects the sites again.
+ */
+export async function acceptGoodbye(deps: EngineDeps, connection: Connection, options: PurgeOptions = {}): Promise<InboxResponse> {
+  const at = deps.clock.now();
+  const now = new Date(at).toISOString();
+  const mark: PurgeMark = { connectionId: connection.id, mode: 'close', name: connection.name, since: at, settleAt: at + WORKER_LEASE_MS, links: 0, remoteNotified: false };
+  await deps.store.transact([{ op: 'set', key: keys.connection(connection.id), value: { ...connection, status: 'closed', closedAt: now, lastMessageAt: now } }, purgeMarkOp(mark)]);
+  const progress = await continuePurge(deps.store, connection.id, deps.clock.now(), options.budget ?? GOODBYE_BUDGET_CALLS);
+  const rest = progress.walked ? '' : '; the rest is forgotten by the sweeper';
+  await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'goodbye', issueKey: null, remoteIssueKey: null, outcome: 'info', message: `${connection.remoteSiteName ?? 'the remote site'} ended connection "${connection.name}"; ${progress.links} issue link(s) forgotten here (the issues stay)${rest}` });
   return { status: 200, body: { ok: true, message: 'closed' } };
 }

@@ -120,8 +120,8 @@ describe('sync back and loops', () => {
     const before = world.posts;
     world.a.jira.userCreate('INT', 'ping-pong?');
     await world.quiesce();
-    // one post: the sync back rides in its answer
-    expect(world.posts - before).toBe(1);
+    // two posts: the sync back rides in its answer, and its outcome tells the replier it was applied
+    expect(world.posts - before).toBe(2);
     const warnings = (await listActivity(world.a.deps, 100)).filter((a) => a.outcome === 'warning');
     expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/ignored: this message is itself a sync back/)]);
   });

@@ -2,6 +2,7 @@ import { logActivity } from './activity';
 import type { EngineDeps } from './deps';
 import type { ReplicaMessage } from './envelope/replica-message';
 import type { UnlinkMessage } from './envelope/unlink-message';
+import type { OutcomeMessage } from './envelope/outcome-message';
 import { localLock, remoteLock, type IncomingEvent } from './queue-event';
 import { keys, safePart } from './state/keys';
 import type { Connection, InboxEntry } from './state/records';
@@ -14,7 +15,7 @@ export type StoreOutcome = 'stored' | 'duplicate' | 'too-large';
  * Keeps a verified message for the queue: one inbox entry (with its de-duplication mark, in one
  * transaction), then a queue event behind the issue's lock. A lost push is re-driven by the sweeper.
  */
-export async function storeForQueue(deps: EngineDeps, connection: Connection, envelope: ReplicaMessage | UnlinkMessage, text: string): Promise<StoreOutcome> {
+export async function storeForQueue(deps: EngineDeps, connection: Connection, envelope: ReplicaMessage | UnlinkMessage | OutcomeMessage, text: string): Promise<StoreOutcome> {
   const connectionId = connection.id;
   const messageId = safePart(envelope.messageId);
   const seenKey = keys.seen(connectionId, messageId);
@@ -31,17 +32,19 @@ export async function storeForQueue(deps: EngineDeps, connection: Connection, en
 }
 
 /** queues a stored message for the worker (a lost push is re-driven by the sweeper) */
-export async function enqueueStored(deps: EngineDeps, connection: Connection, envelope: ReplicaMessage | UnlinkMessage, messageId: string): Promise<void> {
+export async function enqueueStored(deps: EngineDeps, connection: Connection, envelope: ReplicaMessage | UnlinkMessage | OutcomeMessage, messageId: string): Promise<void> {
   const connectionId = connection.id;
-  const localId = envelope.type === 'replica' && envelope.twin ? envelope.twin.id : await new Repo(deps.store).localIdForRemote(connectionId, envelope.issue.id);
+  // an outcome is about our own issue (its twin); a replica names it once it knows it
+  const localId = envelope.type === 'outcome' ? envelope.twin.id
+    : envelope.type === 'replica' && envelope.twin ? envelope.twin.id : await new Repo(deps.store).localIdForRemote(connectionId, envelope.issue.id);
   const event: IncomingEvent = {
     kind: 'incoming', connectionId, messageId, attempt: 0,
-    lock: localId !== undefined ? localLock(connectionId, localId) : remoteLock(connectionId, envelope.issue.id),
+    lock: localId !== undefined ? localLock(connectionId, localId) : remoteLock(connectionId, envelope.type === 'outcome' ? envelope.twin.id : envelope.issue.id),
   };
   try {
     await deps.queue.push([event]);
   } catch (error) {
     // Stored: the sweeper re-drives it. Still accepted.
-    await logActivity(deps, { connectionId, direction: 'in', type: envelope.type, issueKey: null, remoteIssueKey: envelope.issue.key, outcome: 'retry', message: `stored but not queued (${error instanceof Error ? error.message : String(error)}); the sweeper will pick it up` });
+    await logActivity(deps, { connectionId, direction: 'in', type: envelope.type, issueKey: null, remoteIssueKey: envelope.type === 'outcome' ? envelope.issue?.key ?? null : envelope.issue.key, outcome: 'retry', message: `stored but not queued (${error instanceof Error ? error.message : String(error)}); the sweeper will pick it up` });
   }
 }

@@ -6,6 +6,8 @@ import type { PartMessage } from './envelope/part-message';
 import { localLock, remoteLock } from './queue-event';
 import type { ReplicaMessage } from './envelope/replica-message';
 import { applyInline } from './incoming';
+import type { OutcomeMessage } from './envelope/outcome-message';
+import { applyOutcome, outcomeFor, signedOutcome } from './outcome';
 import { enqueueStored, storeForQueue, type StoreOutcome } from './inbox-store';
 import { releaseLock, tryLock } from './issue-lock';
 import { MemoStore } from './state/memo-store';
@@ -42,7 +44,8 @@ const UNAUTHORIZED = reply(401, 'unauthorized');
  */
 export async function handleInbox(deps: EngineDeps, request: InboxRequest): Promise<InboxResponse> {
   try {
-    return await receive(deps, request);
+    // one invocation: the connection and its secret, read to verify, are not read again to apply and answer
+    return await receive({ ...deps, store: new MemoStore(deps.store) }, request);
   } catch (error) {
     // The platform is pacing this installation (KVS quota, event quota): the sender waits and sends
     // again, as after any 429; nothing was taken in. Anything else propagates (a 500 to the sender).
@@ -92,6 +95,7 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
     const inline = await applyWhileWaiting(deps, connection, envelope);
     if (inline) return inline;
   }
+  if (envelope.type === 'outcome' && (await outcomeWhileWaiting(deps, connection, envelope))) return reply(202, 'noted');
   return stored(await storeForQueue(deps, connection, envelope, request.body));
 }
 
@@ -111,8 +115,8 @@ function stored(outcome: StoreOutcome): InboxResponse {
  */
 async function applyWhileWaiting(deps: EngineDeps, connection: Connection, envelope: ReplicaMessage): Promise<InboxResponse | null> {
   if (!deps.settings.inlineApply || connection.direction === 'send-only') return null;
-  // one invocation: what the apply reads again (the remote index, the link) is read from storage once
-  const invocation: EngineDeps = { ...deps, store: new MemoStore(deps.store) };
+  // one invocation (handleInbox's MemoStore): what the apply reads again (the remote index, the link) is read from storage once
+  const invocation: EngineDeps = { ...deps };
   const repo = new Repo(invocation.store);
   const localId = envelope.twin?.id ?? await repo.localIdForRemote(connection.id, envelope.issue.id);
   if (localId !== undefined && !JIRA_ID.test(localId)) return null;
@@ -128,7 +132,10 @@ async function applyWhileWaiting(deps: EngineDeps, connection: Connection, envel
     const result = await applyInline(invocation, connection, envelope, lock);
     if (result.outcome === 'relocked' || result.outcome === 'deferred') return null;
     if (result.outcome === 'duplicate') return reply(202, 'duplicate: already received', { duplicate: true });
-    return reply(200, result.outcome, { applied: true, ...(result.reply ? { reply: result.reply } : {}) });
+    // the sender learns from the answer itself that its seq was applied (signed, like a message)
+    const applied = result.outcome === 'applied' || result.outcome === 'created';
+    const outcome = applied ? await signedOutcome(invocation, connection, await outcomeFor(invocation, connection, envelope, result.localIssue, 'applied', null)) : null;
+    return reply(200, result.outcome, { applied, ...(outcome ? { outcome } : {}), ...(result.reply ? { reply: result.reply } : {}) });
   } catch (error) {
     // The platform pacing us: the sender waits and sends again (handleInbox answers 429).
     if (classify(error).throttled) throw error;
@@ -136,6 +143,23 @@ async function applyWhileWaiting(deps: EngineDeps, connection: Connection, envel
     return null;
   } finally {
     // a failed release leaves the lock to its lease: the queue's consumer takes it over
+    await releaseLock(invocation).catch(() => undefined);
+  }
+}
+
+/**
+ * An outcome of the remote's apply of one of our messages, noted on the issue's link at once when
+ * the issue is free (its lock taken); false when it is busy: the queue notes it behind the lock.
+ */
+async function outcomeWhileWaiting(deps: EngineDeps, connection: Connection, envelope: OutcomeMessage): Promise<boolean> {
+  const invocation: EngineDeps = { ...deps };
+  const got = await tryLock(invocation, localLock(connection.id, envelope.twin.id), 'inbox');
+  if (!('held' in got)) return false;
+  invocation.heldLock = got.held;
+  try {
+    await applyOutcome(invocation, connection, envelope);
+    return true;
+  } finally {
     await releaseLock(invocation).catch(() => undefined);
   }
 }
@@ -175,7 +199,7 @@ async function acceptPart(deps: EngineDeps, repo: Repo, connection: Connection, 
   const parsed = parseEnvelope(text);
   if ('status' in parsed) return parsed;
   const envelope = parsed.envelope;
-  if (envelope.type !== 'replica' && envelope.type !== 'unlink') return reply(422, `a ${envelope.type} message is never sent in parts`);
+  if (envelope.type !== 'replica' && envelope.type !== 'unlink' && envelope.type !== 'outcome') return reply(422, `a ${envelope.type} message is never sent in parts`);
   if (envelope.connectionId !== connectionId || envelope.messageId !== whole.messageId) return reply(422, 'the parts name another connection or message than the whole they form');
   // the last two parts may arrive at once: only one of them takes the whole in
   const first = await deps.store.setIfAbsent(keys.seen(connectionId, safePart(whole.messageId)), { receivedAt }, { ttlSeconds: deps.settings.seenTtlSeconds });

@@ -25,6 +25,8 @@ import { keys, safePart } from './state/keys';
 import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
+import { applyOutcome, outcomeFor, sendOutcome } from './outcome';
+import { liftMarkOps, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere } from './unlink';
 
 /**
  * Processes one stored inbox entry. The entry is deleted only when it has been applied (or found
@@ -45,12 +47,17 @@ export async function processIncoming(deps: EngineDeps, event: IncomingEvent): P
   const envelope = EnvelopeSchema.parse(JSON.parse(await repo.inboxBody(entry)));
   let consumed = false;
   if (envelope.type === 'replica') {
-    const done = (await applyReplicaMessage(deps, repo, connection, envelope, event, QUEUED)).outcome;
+    const result = await applyReplicaMessage(deps, repo, connection, envelope, event, QUEUED);
+    const done = result.outcome;
     if (done === 'relocked') return;
     // an applied message's entry went in the same transaction as its bookkeeping
     consumed = done === 'applied' || done === 'created';
+    // no message of ours carries the ack of it: the sender is told by an outcome (src/sync/outcome.ts)
+    if (consumed && !result.acknowledged) await sendOutcome(deps, connection, await outcomeFor(deps, connection, envelope, result.localIssue, 'applied', null));
   } else if (envelope.type === 'unlink') {
     await applyUnlink(deps, repo, connection, envelope);
+  } else if (envelope.type === 'outcome') {
+    await applyOutcome(deps, connection, envelope);
   }
   await touchConnection(deps, repo, connection);
   if (!consumed) await deps.store.delete(inboxKey);
@@ -99,7 +106,10 @@ export async function applyReplyToSend(deps: EngineDeps, connection: Connection,
   const event: IncomingEvent = { kind: 'incoming', connectionId: connection.id, messageId: message.messageId, lock: localLock(connection.id, link.localIssueId), attempt: 0 };
   try {
     const result = await applyReplicaMessage(deps, new Repo(deps.store), connection, message, event, { source: 'inline', followUps: 'post', link: structuredClone(link), freshSnapshot: true, alsoWrite });
-    return result.outcome === 'applied' || result.outcome === 'created';
+    const applied = result.outcome === 'applied' || result.outcome === 'created';
+    // the replier learns that its reply arrived and was applied (else its panel would wait for our next message)
+    if (applied && !result.acknowledged) await sendOutcome(deps, connection, await outcomeFor(deps, connection, message, result.localIssue, 'applied', null));
+    return applied;
   } catch (error) {
     if (classify(error).throttled) throw error;
     await storeForQueue(deps, connection, message, reply.body);
@@ -108,10 +118,10 @@ export async function applyReplyToSend(deps: EngineDeps, connection: Connection,
 }
 
 async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {
-  const link = await repo.getLinkByRemote(connection.id, message.issue.id);
+  const named = message.twin ? await repo.getLink(connection.id, message.twin.id) : undefined;
+  const link = await repo.getLinkByRemote(connection.id, message.issue.id) ?? (named && named.remoteIssueId === null ? named : undefined);
   if (!link) return;
-  await deps.store.transact(await repo.unlinkOps({ ...link, remoteIssueId: message.issue.id }));
-  await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'unlink', issueKey: link.localKey, remoteIssueKey: message.issue.key, outcome: 'applied', message: 'the remote site unlinked the twins' });
+  await unlinkHere(deps, connection, { ...link, remoteIssueId: message.issue.id, remoteKey: link.remoteKey ?? message.issue.key }, 'remote');
 }
 
 export type ApplyOutcome = 'applied' | 'created' | 'stale' | 'duplicate' | 'dropped' | 'relocked' | 'deferred';
@@ -144,6 +154,10 @@ export interface ApplyResult {
   outcome: ApplyOutcome;
   /** the signed follow-up to give back in the answer (followUps 'reply') */
   reply: SignedReply | null;
+  /** the local issue applied to (applied or created) */
+  localIssue: { id: string; key: string } | null;
+  /** a message of ours carrying the ack of this one was sent, given as the reply or queued */
+  acknowledged: boolean;
 }
 
 /**
@@ -180,7 +194,7 @@ async function recordUnrecorded(deps: EngineDeps, repo: Repo, connection: Connec
 }
 
 async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead: boolean, pending: Unrecorded): Promise<ApplyResult> {
-  const done = (outcome: ApplyOutcome): ApplyResult => ({ outcome, reply: null });
+  const done = (outcome: ApplyOutcome): ApplyResult => ({ outcome, reply: null, localIssue: null, acknowledged: false });
   const log = (outcome: Parameters<typeof logActivity>[1]['outcome'], text: string, issueKey: string | null) =>
     logActivity(deps, { connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey, remoteIssueKey: message.replica.key, outcome, message: text });
 
@@ -188,7 +202,13 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     await log('warning', `dropped seq ${message.seq}: connection "${connection.name}" only sends`, null);
     return done('dropped');
   }
-  const localId = mode.link ? mode.link.localIssueId : await localIssueFor(repo, connection, message);
+  // unlinked here or there (src/sync/unlink.ts): dropped, or paired again when a person asked for it
+  const gate = mode.link ? { localId: mode.link.localIssueId, pair: null } : await unlinkGate(deps, repo, connection, message);
+  if ('drop' in gate) {
+    await log('skipped', gate.drop, null);
+    return done('dropped');
+  }
+  const { localId, pair } = gate;
   if (localId !== undefined && event.lock !== localLock(connection.id, localId)) {
     // The twin appeared after this message was queued: go behind the twin's own lock (an inline
     // apply leaves it to the queue, whose caller stores it).
@@ -196,6 +216,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     return done('relocked');
   }
   let link = mode.link ?? (localId !== undefined ? await repo.getLink(connection.id, localId) : undefined);
+  if (pair && link && link.remoteIssueId !== null && link.remoteIssueId !== message.issue.id) {
+    throw new PermanentError(`${message.replica.key} asks to be paired with ${link.localKey}, which is already synced with ${link.remoteKey ?? link.remoteIssueId} on connection "${connection.name}": unlink it first`);
+  }
+  // a pair asked for when this side had already linked it (a repeat): an ordinary update
+  const paired = pair !== null && link === undefined;
   if (link) {
     pending.storedLink ??= structuredClone(link);
     // copies an earlier pass of this apply made (it was redone from a fresh read) are known
@@ -232,6 +257,13 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
   }
   if (link && !local) throw new PermanentError(`the local twin ${link.localKey} of ${message.replica.key} no longer exists or cannot be read; unlink it to stop syncing`);
+  if (paired && localId !== undefined) {
+    // An existing issue of ours becomes the twin: no creation, a three-way merge without a base
+    // (each differing field decided by the conflict policy, on both sides alike), comments joined.
+    local = await deps.jira.getIssue(localId);
+    if (!local) throw new PermanentError(`${message.replica.key} asks to be paired with issue ${pair?.key ?? localId}, which does not exist here or cannot be read`);
+    link = newLink(connection.id, local.id, local.key, 'local');
+  }
 
   const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments) : blankIssue();
   const result = await rules.incoming({
@@ -240,6 +272,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   });
   const desired = result.desired;
   let syncBack = false;
+  // a pairing: the other side learns our values and comments (and the merge's decisions) at once
+  if (paired && connection.direction === 'both' && !message.syncBack) syncBack = true;
   if (result.syncBack) {
     if (connection.direction !== 'both') {
       throw new PermanentError(`syncBackAfterProcessing() was called, but connection "${connection.name}" is ${connection.direction}: a sync back needs direction "both". Remove the call from the incoming rules or change the direction.`);
@@ -272,17 +306,23 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
   link.remoteIssueId = message.issue.id;
   link.remoteKey = message.replica.key;
+  // linked: the pairing asked for is done
+  link.pairWith = null;
 
   // Three-way merge of the fields, in local terms.
   const mine = fieldValuesOf(toRulesIssue(local, link.comments));
   const known = observe(link, mine, local.updated);
   const theirs = desiredValues(desired);
-  const base = firstSync ? null : baseFor(link, message.ack);
+  const base = firstSync || paired ? null : baseFor(link, message.ack);
   const merge = threeWayMerge({
-    base: base?.hashes ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
+    base: base?.hashes ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync && !paired ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
     mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
     mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
+  // Paired: the field holding the other side's key is ours to write, whatever the merge decided.
+  const keyField = connection.rulesConfig.remoteKeyField;
+  const keyFieldName = paired && keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
+  if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
   // A status move walks the workflow from the current status: never from a snapshot.
   if (usedSnapshot && 'status' in merge.apply) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
 
@@ -386,6 +426,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     ...repo.linkOps(structuredClone(link)),
     ...previousOps,
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
+    // an unlink's marks, lifted by the person's sync that paired the issues again
+    ...(pair?.lift ?? []),
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
     ...(mode.source === 'inbox'
       ? [{ op: 'delete' as const, key: keys.inbox(event.connectionId, event.messageId) }]
@@ -424,6 +466,14 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     r.release();
   };
   let reply: SignedReply | null = null;
+  let acknowledged = false;
+  if (result.unlink) {
+    // syncHelper.unlinkAfterProcessing(): applied, then unlinked on both sides (no sync back)
+    await commit(bookkeeping);
+    await unlinkHere(deps, connection, link, 'rules');
+    await tellUnlinked(deps, connection, { id: local.id, key: local.key }, link.remoteKey, message.issue);
+    return { outcome: created ? 'created' : 'applied', reply: null, localIssue: { id: local.id, key: local.key }, acknowledged: false };
+  }
   if (!followUp) await commit(bookkeeping);
   else {
     // The bookkeeping goes with the follow-up's seq reservation (one storage operation), or alone when it sends nothing.
@@ -433,15 +483,17 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       reply = sent.reply;
       // too large to ride in an answer: the queue posts it (in parts)
       if (sent.outcome === 'not-replied') await deps.queue.push([followUp.event]);
+      acknowledged = sent.outcome === 'sent' || sent.outcome === 'replied' || sent.outcome === 'not-replied';
     } catch {
       if (!carried.written) await commit(bookkeeping);
       await deps.queue.push([followUp.event]);
+      acknowledged = true;
     }
   }
   pending.twin = null;
   pending.storedLink = null;
   pending.copies = [];
-  return { outcome: created ? 'created' : 'applied', reply };
+  return { outcome: created ? 'created' : 'applied', reply, localIssue: { id: local.id, key: local.key }, acknowledged };
 }
 
 /**
@@ -474,7 +526,7 @@ async function learnFromStale(deps: EngineDeps, repo: Repo, link: LinkState, mes
  * The local issue a replica is about: the twin the sender names (our own issue, for a message from
  * the twin of an issue we sent), else the one indexed by the sender's issue id.
  */
-async function localIssueFor(repo: Repo, connection: Connection, message: ReplicaMessage): Promise<string | undefined> {
+async function localIssueFor(repo: Repo, connection: Connection, message: ReplicaMessage): Promise<string | undefined | NotLinked> {
   // The twin's link already naming the sender's issue settles it (link and index are written together).
   const named = message.twin !== null ? await repo.getLink(connection.id, message.twin.id) : undefined;
   if (named && named.remoteIssueId === message.issue.id) return named.localIssueId;
@@ -482,11 +534,52 @@ async function localIssueFor(repo: Repo, connection: Connection, message: Replic
   if (indexed !== undefined) return indexed;
   if (message.twin === null) return undefined;
   const link = named;
-  if (!link) throw new PermanentError(`${message.replica.key} claims to be the twin of local issue ${message.twin.key}, which is not synced on connection "${connection.name}"`);
+  if (!link) return { notLinked: new PermanentError(`${message.replica.key} claims to be the twin of local issue ${message.twin.key}, which is not synced on connection "${connection.name}"`) };
   if (link.remoteIssueId !== null && link.remoteIssueId !== message.issue.id) {
-    throw new PermanentError(`${message.replica.key} claims to be the twin of ${message.twin.key}, which is already linked to ${link.remoteKey ?? link.remoteIssueId}`);
+    return { notLinked: new PermanentError(`${message.replica.key} claims to be the twin of ${message.twin.key}, which is already linked to ${link.remoteKey ?? link.remoteIssueId}`) };
   }
   return link.localIssueId;
+}
+
+/** the twin a message names is not linked to its sender here: why, to throw unless an unlink explains it */
+interface NotLinked {
+  notLinked: PermanentError;
+}
+
+type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[] } | null } | { drop: string };
+
+/**
+ * Where an unlink (src/sync/unlink.ts) stands in a message's way:
+ * - the twin it names was unlinked here (the remote was not told, or sent this before it was):
+ *   dropped, and the remote told again; unless a person asked for this sync there (`manual`): paired again;
+ * - no twin named, and its issue was unlinked from one of ours: dropped (sent before the unlink
+ *   arrived there), unless `manual` (paired again with our old twin) or `pairWith` names ours;
+ * - `pairWith` alone (a person chose our issue by its key): paired with it.
+ */
+async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage): Promise<Gate> {
+  const found = await localIssueFor(repo, connection, message);
+  if (typeof found === 'object') {
+    const twin = message.twin;
+    const mark = twin !== null ? await readUnlinked(repo, connection.id, twin.id) : undefined;
+    if (!twin || !mark || (mark.remoteIssueId !== null && mark.remoteIssueId !== message.issue.id)) throw found.notLinked;
+    if (message.manual) return { localId: twin.id, pair: { key: twin.key, lift: liftMarkOps(connection.id, twin.id, mark) } };
+    await tellUnlinked(deps, connection, twin, message.replica.key);
+    return { drop: `seq ${message.seq} of ${message.replica.key}: ${twin.key} was unlinked from it here; nothing applied, the remote site told again` };
+  }
+  if (found !== undefined || message.twin !== null) return { localId: found, pair: null };
+  if (message.pairWith !== undefined) {
+    const target = await deps.jira.getIssue(message.pairWith);
+    if (!target) throw new PermanentError(`${message.replica.key} asks to be paired with ${message.pairWith}, which does not exist here or cannot be read`);
+    const mark = await readUnlinked(repo, connection.id, target.id);
+    return { localId: target.id, pair: { key: target.key, lift: mark ? liftMarkOps(connection.id, target.id, mark) : [] } };
+  }
+  const former = await readUnlinkedRemote(repo, connection.id, message.issue.id);
+  if (former === undefined) return { localId: undefined, pair: null };
+  if (message.manual) {
+    const mark = await readUnlinked(repo, connection.id, former);
+    return { localId: former, pair: { key: null, lift: liftMarkOps(connection.id, former, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }) } };
+  }
+  return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };
 }
 
 /** Exactly one twin: the origin property is written by the create itself; after a crash we search before creating again. */

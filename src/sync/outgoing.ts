@@ -18,6 +18,8 @@ import type { LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { LinkState, OutboxEntry } from './state/records';
 import { keys } from './state/keys';
+import { verifiedOutcome, withOutcome } from './outcome';
+import { liftMarkOps, readUnlinked } from './unlink';
 import type { RulesEngine } from '../ports/rules';
 
 /** `updated`/`created` move with every write, including the app's own: not part of "changed". */
@@ -33,7 +35,7 @@ export type SignedReply = z.infer<typeof SignedReplySchema>;
  * - 'replied': built as a reply (`reply` option), for the caller to give back in its answer;
  * - 'not-replied': too large to ride in an answer, nothing reserved (the caller queues it).
  */
-export type OutgoingOutcome = 'sent' | 'replied' | 'not-replied' | 'unchanged' | 'out-of-scope' | 'inactive';
+export type OutgoingOutcome = 'sent' | 'replied' | 'not-replied' | 'unchanged' | 'out-of-scope' | 'inactive' | 'unlinked';
 
 export interface OutgoingOptions {
   /** the issue as just read by the caller (a sync back right after an apply), saving a read */
@@ -115,6 +117,21 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     }
     return result('out-of-scope');
   }
+  // Unlinked by a person (src/sync/unlink.ts): nothing starts a twin again but a person's own sync,
+  // which lifts the marks and pairs the issue with its old twin instead of creating another.
+  let lift: StoreOp[] = [];
+  if (!link) {
+    const mark = await readUnlinked(repo, connection.id, issue.id);
+    if (mark && event.reason !== 'manual') {
+      await writeWith(deps, carried, ended, true);
+      return result('unlinked');
+    }
+    if (mark) {
+      lift = liftMarkOps(connection.id, issue.id, mark);
+      link = newLink(connection.id, issue.id, issue.key, 'local');
+      if (mark.remoteKey !== null) link.pairWith = mark.remoteKey;
+    }
+  }
   link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
   link.localKey = issue.key;
   if (!preread) {
@@ -146,6 +163,10 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])),
     deletedOrigins: link.comments.filter((l) => l.owner === 'remote' && !issue.comments.some((c) => c.id === l.localId)).map((l) => l.remoteId),
     replica,
+    // until the remote answers with its twin: the issue there a person chose (or the old twin)
+    ...(link.remoteIssueId === null && (link.pairWith ?? null) !== null ? { pairWith: link.pairWith ?? undefined } : {}),
+    // a person's sync overrides an unlink on the other side too
+    ...(event.reason === 'manual' ? { manual: true as const } : {}),
   };
   const sentNote = (how: string) => activityOp(deps, {
     connectionId: connection.id, direction: 'out', type: event.syncBack ? 'sync-back' : 'replica', issueKey: issue.key, remoteIssueKey: link.remoteKey, outcome: 'sent',
@@ -171,7 +192,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     link.lastSentHash = null;
     link.unconfirmed = { seq, hash };
     link.lastSyncAt = now;
-    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)'), ...ended], true);
+    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)'), ...ended, ...lift], true);
     const timestamp = String(deps.clock.now());
     return result('replied', { timestamp, signature: signBody(key, timestamp, text), body: text });
   }
@@ -181,7 +202,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   // again (src/sync/sweeper.ts); the send's last write deletes it.
   const outbox = keys.outbox(connection.id, issue.id);
   const entry: OutboxEntry = { seq, syncBack: event.syncBack, at: deps.clock.now() };
-  await writeWith(deps, carried, [...repo.linkOps(link), { op: 'set', key: outbox, value: entry }], false);
+  await writeWith(deps, carried, [...repo.linkOps(link), { op: 'set', key: outbox, value: entry }, ...lift], false);
   const posted: StoreOp = { op: 'delete', key: outbox };
   let answer: { status: number; body: string };
   try {
@@ -197,21 +218,27 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   link.lastSyncAt = now;
   // posted and stored there: it carries all an unconfirmed reply did
   link.unconfirmed = null;
-  const reply = replyIn(answer.body);
+  // applied there while we waited: the answer says so, signed (src/sync/outcome.ts)
+  const signedOutcome = signedIn(answer.body, 'outcome');
+  const outcome = signedOutcome ? await verifiedOutcome(deps, connection, signedOutcome, issue.id) : null;
+  if (outcome) link.remote = withOutcome(link.remote, outcome);
+  const reply = signedIn(answer.body, 'reply');
   if (reply && (await applyReplyToSend(deps, connection, link, reply, [sentNote(''), posted]))) return result('sent');
   // the link, its activity entry and the outbox entry's end in one storage operation
   await writeWith(deps, undefined, [...repo.linkRecordOps(link), sentNote(''), posted], true);
   return result('sent');
 }
 
-/** the signed reply in an inbox's answer, if it has one */
-function replyIn(body: string): SignedReply | null {
+/** the signed reply (or outcome) in an inbox's answer, if it has one */
+function signedIn(body: string, field: 'reply' | 'outcome'): SignedReply | null {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return null;
   }
-  const parsed = z.looseObject({ reply: SignedReplySchema }).safeParse(json);
-  return parsed.success ? parsed.data.reply : null;
+  const parsed = z.looseObject({ [field]: SignedReplySchema }).safeParse(json);
+  if (!parsed.success) return null;
+  const signed = SignedReplySchema.safeParse(parsed.data[field]);
+  return signed.success ? signed.data : null;
 }

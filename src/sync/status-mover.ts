@@ -4,13 +4,15 @@ import { JiraError } from '../ports/jira';
 import type { StorePort } from '../ports/store';
 import { hashOf } from './canonical-json';
 import { PermanentError } from './errors';
+import { keys } from './state/keys';
 import { shortestPath, statusKey, stepTowardsUnexplored, type WorkflowGraph } from './status-path';
 
 const GraphSchema = z.record(z.string(), z.array(z.strictObject({ transitionId: z.string(), to: z.string() })));
 const GRAPH_TTL_SECONDS = 3600;
 const MAX_STEPS = 20;
 
-const graphKey = (projectKey: string, typeName: string) => `workflow:${hashOf([projectKey, typeName])}`;
+/** site-wide: not per connection (one site's workflows, whichever connection moved the issue) */
+const graphKey = (projectKey: string, typeName: string) => keys.workflowGraph(hashOf([projectKey, typeName]));
 
 /**
  * Moves an issue to a status by name, through several transitions when no direct one exists.

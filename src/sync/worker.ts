@@ -5,8 +5,10 @@ import { classify, retryDelaySeconds } from './errors';
 import { processIncoming } from './incoming';
 import { processOutgoing } from './outgoing';
 import { runBulkStep } from './bulk-sync';
-import { QueueEventSchema, type QueueEvent } from './queue-event';
-import { keys } from './state/keys';
+import { QueueEventSchema, type IncomingEvent, type QueueEvent } from './queue-event';
+import { EnvelopeSchema } from './envelope/envelope';
+import { outcomeFor, sendOutcome } from './outcome';
+import { errorId, keys } from './state/keys';
 import { MemoStore } from './state/memo-store';
 import type { ErrorRecord } from './state/records';
 import { Repo } from './state/repo';
@@ -131,9 +133,9 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
   }
   const repo = new Repo(deps.store);
   const now = new Date(deps.clock.now()).toISOString();
-  const issue = await describeIssue(repo, event);
+  const issue = await describeIssue(repo, deps.jira, event);
   const record: ErrorRecord = {
-    id: deps.ids.uuid(), connectionId, lock: event.lock, direction: event.kind === 'incoming' ? 'incoming' : 'outgoing', issueKey: issue.issueKey, localIssueId: issue.localIssueId,
+    id: errorId(connectionId, deps.ids.uuid()), connectionId, lock: event.lock, direction: event.kind === 'incoming' ? 'incoming' : 'outgoing', issueKey: issue.issueKey, localIssueId: issue.localIssueId,
     remoteIssueKey: issue.remoteIssueKey, cause: c.message, kind: c.kind, attempts, firstAt: now, lastAt: now, event: { ...event, attempt: 0 }, pending: [],
     // a transient failure stays visible, and the sweeper tries it again once the backoff has passed
     autoRetryAt: c.kind === 'transient' ? new Date(deps.clock.now() + retryDelaySeconds(deps.settings.retry, attempts, c.retryAfterSeconds) * 1000).toISOString() : null,
@@ -143,13 +145,28 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
     { op: 'set', key: keys.blocked(event.lock), value: { errorId: record.id } },
   ]);
   await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: issue.issueKey, remoteIssueKey: issue.remoteIssueKey, outcome: 'error', message: c.message });
+  // the sender's panel says why its change did not arrive (src/sync/outcome.ts)
+  if (event.kind === 'incoming') await tellFailure(deps, repo, event, issue, c.message);
 }
 
-async function describeIssue(repo: Repo, event: QueueEvent): Promise<{ issueKey: string | null; localIssueId: string | null; remoteIssueKey: string | null }> {
+/** A replica that failed here for good (an error record now blocks its issue): its sender is told, with the cause. */
+async function tellFailure(deps: EngineDeps, repo: Repo, event: IncomingEvent, issue: { issueKey: string | null; localIssueId: string | null }, cause: string): Promise<void> {
+  const connection = await repo.getConnection(event.connectionId);
+  if (!connection || connection.status !== 'active') return;
+  const entry = await repo.getInbox(event.connectionId, event.messageId);
+  const parsed = entry ? EnvelopeSchema.safeParse(parseJsonOrNull(await repo.inboxBody(entry))) : null;
+  if (!parsed?.success || parsed.data.type !== 'replica') return;
+  const local = issue.localIssueId !== null && issue.issueKey !== null ? { id: issue.localIssueId, key: issue.issueKey } : null;
+  await sendOutcome(deps, connection, await outcomeFor(deps, connection, parsed.data, local, 'failed', cause));
+}
+
+async function describeIssue(repo: Repo, jira: EngineDeps['jira'], event: QueueEvent): Promise<{ issueKey: string | null; localIssueId: string | null; remoteIssueKey: string | null }> {
   try {
     if (event.kind === 'outgoing') {
       const link = await repo.getLink(event.connectionId, event.localIssueId);
-      return { issueKey: link?.localKey ?? null, localIssueId: event.localIssueId, remoteIssueKey: link?.remoteKey ?? null };
+      // not linked yet (its first sync failed): the key from Jira, so the error names its issue
+      const issueKey = link?.localKey ?? (await jira.getIssue(event.localIssueId).catch(() => null))?.key ?? null;
+      return { issueKey, localIssueId: event.localIssueId, remoteIssueKey: link?.remoteKey ?? null };
     }
     if (event.kind === 'bulk') return { issueKey: null, localIssueId: null, remoteIssueKey: null };
     const entry = await repo.getInbox(event.connectionId, event.messageId);

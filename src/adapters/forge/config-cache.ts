@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreEntry, StoreOp, StorePort, StoreSetOptions } from '../../ports/store';
 import { MAX_TRANSACTION_OPS } from '../../ports/store';
+import { keys } from '../../sync/state/keys';
 
 /**
  * Configuration (connections, their secrets, the current rules, the site metadata) changes rarely
@@ -10,7 +11,7 @@ import { MAX_TRANSACTION_OPS } from '../../ports/store';
  * configuration record through this store writes a new version with it (in the same transaction
  * when it is one), so a save takes effect in every process at its next invocation.
  */
-export const CONFIG_VERSION_KEY = 'config:version';
+export const CONFIG_VERSION_KEY = keys.configVersion;
 
 /** what counts as configuration */
 export function isConfigKey(key: string): boolean {

@@ -7,6 +7,7 @@ import {
 import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
 import type { JsonValue, UserRef } from '../../sync/replica';
+import { keys } from '../../sync/state/keys';
 import {
   CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,
   ChangedPageSchema, ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
@@ -20,7 +21,8 @@ const INLINE_429_MAX_WAIT_SECONDS = 5;
 const INLINE_429_RETRIES = 3;
 
 export const ORIGIN_PROPERTY = 'twinSync.origin';
-const META_KEY = 'meta:v1';
+/** site-wide, not per connection */
+const META_KEY = keys.siteMeta;
 const META_TTL_SECONDS = 600;
 const BASE_FIELDS = ['summary', 'description', 'issuetype', 'project', 'priority', 'labels', 'status', 'duedate', 'assignee', 'reporter', 'comment', 'created', 'updated'];
 
@@ -352,7 +354,7 @@ export class ForgeJira implements JiraPort {
   }
 
   private async lookUpUserByEmail(email: string): Promise<UserRef | null> {
-    const key = `user-email:${hashText(email)}`;
+    const key = keys.userByEmail(hashText(email));
     const cached = UserCacheSchema.safeParse(await this.store.get(key));
     if (cached.success) return cached.data.user;
     const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/user/search?query=${email}&maxResults=10`, { method: 'GET', headers: READ_JSON }));

@@ -345,7 +345,7 @@ describe('a payload that parses but is refused deeper answers a clear error and 
   });
 
   it('answers an id that still reaches a storage key unchecked as invalid-payload, not an internal error', async () => {
-    const loose = defineResolver(z.strictObject({ id: z.string() }), async (p) => safePart(p.id));
+    const loose = defineResolver(z.strictObject({ id: z.string() }), z.string(), async (p) => safePart(p.id));
     expect(await loose(callOf({ id: 'a:b' }))).toEqual({ error: { code: 'invalid-payload', message: expect.stringContaining('unsafe storage key part'), field: 'payload' } });
   });
 });

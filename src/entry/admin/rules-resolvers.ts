@@ -1,6 +1,8 @@
 import type { z } from 'zod';
-import type { ResolverDefinition, ResolverDefinitions } from '../../adapters/forge/forge-resolver';
+import type { ResolverDefinitions } from '../../adapters/forge/forge-resolver';
 import { rulesPayloads } from '../../contracts/admin-payloads';
+import type { ResolverFailure } from '../../contracts/resolver-failure';
+import { rulesResults, type RulesResults } from '../../contracts/rules-results';
 import type { EngineDeps } from '../../sync/deps';
 import { UserError } from '../../sync/errors';
 import { toRulesIssue } from '../../sync/field-values';
@@ -9,7 +11,7 @@ import { Repo } from '../../sync/state/repo';
 import { KvRulesStore } from '../../rules/kv-rules-store';
 import { RulesAdminError, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from '../../rules/rules-admin';
 import { engineFor, type DepsFor } from '../resolver-context';
-import { defineResolver, parsePayload } from '../resolver-support';
+import { defineResolver, parsePayload, type ContractDefinition, type InexactAnswers } from '../resolver-support';
 
 /**
  * Resolver functions of `twin-sync-admin` for the sync rules: getRules, validateRules, saveRules,
@@ -44,14 +46,15 @@ export function rulesAdminDeps(deps: EngineDeps, actorAccountId: string | null):
   };
 }
 
-type Handler<S extends z.ZodType> = { schema: S; run: (deps: RulesAdminDeps, payload: z.infer<S>) => Promise<unknown> };
-const handler = <S extends z.ZodType>(schema: S, run: (deps: RulesAdminDeps, payload: z.infer<S>) => Promise<unknown>): Handler<S> => ({ schema, run });
+/** A rules function: its payload schema, its result schema (src/contracts/rules-results.ts), its logic. */
+type Handler<S extends z.ZodType, R extends z.core.$ZodType, T extends z.output<R>> = { schema: S; result: R; run: (deps: RulesAdminDeps, payload: z.infer<S>) => Promise<T> };
+const handler = <S extends z.ZodType, R extends z.core.$ZodType, T extends z.output<R>>(schema: S, result: R, run: (deps: RulesAdminDeps, payload: z.infer<S>) => Promise<T>): Handler<S, R, T> => ({ schema, result, run });
 
 const handlers = {
-  getRules: handler(rulesPayloads.getRules, getRules),
-  validateRules: handler(rulesPayloads.validateRules, validateRulesFor),
-  saveRules: handler(rulesPayloads.saveRules, saveRules),
-  dryRun: handler(rulesPayloads.dryRun, dryRun),
+  getRules: handler(rulesPayloads.getRules, rulesResults.getRules, getRules),
+  validateRules: handler(rulesPayloads.validateRules, rulesResults.validateRules, validateRulesFor),
+  saveRules: handler(rulesPayloads.saveRules, rulesResults.saveRules, saveRules),
+  dryRun: handler(rulesPayloads.dryRun, rulesResults.dryRun, dryRun),
 };
 
 /** Expected failures of the rules admin become the resolvers' `{error: {code, message}}` answers. */
@@ -68,14 +71,14 @@ async function asUserErrors<T>(run: () => Promise<T>): Promise<T> {
  * The same functions with deps injected: `(payload, deps) => answer`. The payload is parsed here;
  * a bad payload answers `{error: {code: 'invalid-payload', message, field}}` and changes nothing.
  */
-export const rulesResolverHandlers: Record<keyof typeof handlers, (payload: unknown, deps: RulesAdminDeps) => Promise<unknown>> = {
+export const rulesResolverHandlers: { [K in keyof typeof handlers]: (payload: unknown, deps: RulesAdminDeps) => Promise<RulesResults[K] | ResolverFailure> } = {
   getRules: (payload, deps) => runParsed(handlers.getRules, payload, deps),
   validateRules: (payload, deps) => runParsed(handlers.validateRules, payload, deps),
   saveRules: (payload, deps) => runParsed(handlers.saveRules, payload, deps),
   dryRun: (payload, deps) => runParsed(handlers.dryRun, payload, deps),
 };
 
-async function runParsed<S extends z.ZodType>(h: Handler<S>, payload: unknown, deps: RulesAdminDeps): Promise<unknown> {
+async function runParsed<S extends z.ZodType, R extends z.core.$ZodType, T extends z.output<R>>(h: Handler<S, R, T>, payload: unknown, deps: RulesAdminDeps): Promise<T | ResolverFailure> {
   const parsed = parsePayload(h.schema, payload);
   if (!parsed.ok) return parsed.failure;
   try {
@@ -86,8 +89,8 @@ async function runParsed<S extends z.ZodType>(h: Handler<S>, payload: unknown, d
   }
 }
 
-function definition<S extends z.ZodType>(h: Handler<S>, depsFor: DepsFor): ResolverDefinition {
-  return defineResolver(h.schema, (payload, call) => asUserErrors(() => h.run(rulesAdminDeps(depsFor(call), call.context.accountId), payload)));
+function definition<S extends z.ZodType, R extends z.core.$ZodType, T extends z.output<R>>(h: Handler<S, R, T>, depsFor: DepsFor): ContractDefinition<R, T> {
+  return defineResolver(h.schema, h.result, (payload, call) => asUserErrors(() => h.run(rulesAdminDeps(depsFor(call), call.context.accountId), payload)));
 }
 
 /** Function key → resolver definition over the engine's deps for each call; merged into the admin page's definitions. */
@@ -97,8 +100,12 @@ export function rulesResolverDefinitionsOver(depsFor: DepsFor) {
     validateRules: definition(handlers.validateRules, depsFor),
     saveRules: definition(handlers.saveRules, depsFor),
     dryRun: definition(handlers.dryRun, depsFor),
-  } satisfies Record<keyof typeof rulesPayloads, ResolverDefinition>;
+  } satisfies { [K in keyof typeof rulesPayloads]: ContractDefinition<(typeof rulesResults)[K]> };
 }
+
+// each function answers exactly its result schema's type (a field the contract lacks names the function here)
+const exactAnswers: Record<InexactAnswers<ReturnType<typeof rulesResolverDefinitionsOver>>, never> = {};
+void exactAnswers;
 
 /** The rules functions on Forge, by function key. */
 export const rulesResolverDefinitions: ResolverDefinitions = rulesResolverDefinitionsOver(engineFor);

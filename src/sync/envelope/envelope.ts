@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GoodbyeMessageSchema } from './goodbye-message';
 import { HelloMessageSchema } from './hello-message';
+import { OutcomeMessageSchema } from './outcome-message';
 import { PartMessageSchema } from './part-message';
 import { PingMessageSchema } from './ping-message';
 import { ReplicaMessageSchema } from './replica-message';
@@ -16,6 +17,7 @@ export const EnvelopeSchema = z.discriminatedUnion('type', [
   PingMessageSchema,
   GoodbyeMessageSchema,
   PartMessageSchema,
+  OutcomeMessageSchema,
 ]);
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ReplicaSchema } from '../replica';
-import { envelopeBase, IssueRefSchema } from './common';
+import { envelopeBase, IssueRefSchema, JiraIssueKeySchema } from './common';
 
 /** The full synced state of one issue (architecture §4). */
 export const ReplicaMessageSchema = z.strictObject({
@@ -28,5 +28,13 @@ export const ReplicaMessageSchema = z.strictObject({
   /** the receiver's comments whose copies a person deleted on the sender's side: delete them there too */
   deletedOrigins: z.array(z.string().max(100)).max(1000),
   replica: ReplicaSchema,
+  /**
+   * The receiver's issue (its key) a person chose to pair the sender's issue with, or the twin it
+   * had before an unlink, when `twin` is not known yet: the receiver links to it (three-way merge
+   * without a base) instead of creating a twin.
+   */
+  pairWith: JiraIssueKeySchema.optional(),
+  /** a person asked for this sync (panel, admin page): it overrides an earlier unlink on the receiver's side */
+  manual: z.literal(true).optional(),
 });
 export type ReplicaMessage = z.infer<typeof ReplicaMessageSchema>;

@@ -53,13 +53,18 @@ describe('MemoStore (one invocation)', () => {
     expect(inner.ops - before).toBe(1);
   });
 
-  it('does not cache listings or secrets', async () => {
+  it('does not cache listings; a secret is read once and reads back what this invocation wrote', async () => {
     const { inner, memo } = stores();
     await memo.set('p:1', 1);
-    await memo.setSecret('s', 'one');
     await inner.set('p:2', 2);
-    await inner.setSecret('s', 'two');
     expect((await memo.list('p:')).entries.map((e) => e.value)).toEqual([1, 2]);
-    expect(await memo.getSecret('s')).toBe('two');
+    await inner.setSecret('s', 'one');
+    expect(await memo.getSecret('s')).toBe('one');
+    await inner.setSecret('s', 'two');
+    expect(await memo.getSecret('s')).toBe('one');
+    await memo.setSecret('s', 'three');
+    expect(await memo.getSecret('s')).toBe('three');
+    await memo.deleteSecret('s');
+    expect(await memo.getSecret('s')).toBeUndefined();
   });
 });

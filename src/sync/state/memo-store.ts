@@ -3,11 +3,13 @@ import type { StoreEntry, StoreOp, StorePort, StoreSetOptions } from '../../port
 /**
  * A store for one invocation: a key read once is not read again (and a key this invocation wrote
  * reads back what it wrote), so a record several steps need costs one storage operation.
- * Writes always go through; a failed write forgets the key (its state is unknown). Listing and
- * secrets are not cached. Never share one across invocations: it does not see other writers.
+ * Writes always go through; a failed write forgets the key (its state is unknown). Secrets are
+ * kept the same way (a send signs, and its answer is verified, with the connection's secret: one
+ * read). Listing is not cached. Never share one across invocations: it does not see other writers.
  */
 export class MemoStore implements StorePort {
   private readonly cache = new Map<string, unknown>();
+  private readonly secrets = new Map<string, unknown>();
 
   constructor(readonly inner: StorePort) {}
 
@@ -47,16 +49,23 @@ export class MemoStore implements StorePort {
     for (const op of ops) this.cache.set(op.key, op.op === 'set' ? asStored(op.value) : undefined);
   }
 
-  getSecret(key: string): Promise<unknown> {
-    return this.inner.getSecret(key);
+  async getSecret(key: string): Promise<unknown> {
+    if (this.secrets.has(key)) return structuredClone(this.secrets.get(key));
+    const value = await this.inner.getSecret(key);
+    this.secrets.set(key, value === null ? undefined : structuredClone(value));
+    return value;
   }
 
-  setSecret(key: string, value: unknown): Promise<void> {
-    return this.inner.setSecret(key, value);
+  async setSecret(key: string, value: unknown): Promise<void> {
+    this.secrets.delete(key);
+    await this.inner.setSecret(key, value);
+    this.secrets.set(key, asStored(value));
   }
 
-  deleteSecret(key: string): Promise<void> {
-    return this.inner.deleteSecret(key);
+  async deleteSecret(key: string): Promise<void> {
+    this.secrets.delete(key);
+    await this.inner.deleteSecret(key);
+    this.secrets.set(key, undefined);
   }
 
   private async write(keys: string[], run: () => Promise<void>): Promise<void> {

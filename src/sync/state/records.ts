@@ -96,6 +96,12 @@ export const DirtySchema = z.strictObject({ at: z.number() });
  */
 export const PreviousSchema = z.strictObject({ replica: ReplicaSchema, commentBodies: z.boolean().optional() });
 
+export const RemoteOutcomeSchema = z.strictObject({
+  appliedSeq: z.number().int().min(0),
+  failed: z.strictObject({ seq: z.number().int().min(1), reason: z.string(), at: z.string() }).nullable(),
+});
+export type RemoteOutcome = z.infer<typeof RemoteOutcomeSchema>;
+
 export const LinkStateSchema = z.strictObject({
   connectionId: z.string(),
   localIssueId: z.string(),
@@ -153,6 +159,17 @@ export const LinkStateSchema = z.strictObject({
    * apply. Absent on links from before it was kept here: then it is under its own key, if anywhere.
    */
   previous: z.union([PreviousSchema, z.literal('apart')]).nullable().optional(),
+  /**
+   * A person asked to pair this issue with an existing issue of the remote site (its key there), or
+   * to sync it again after an unlink: sent with every message until the remote answers with its
+   * twin (src/sync/unlink.ts). Absent or null: the remote creates the twin.
+   */
+  pairWith: z.string().nullable().optional(),
+  /**
+   * What the remote told us of applying our messages (signed outcomes, src/sync/outcome.ts): the
+   * highest of our seqs it applied, and its last failure, until a later seq is applied.
+   */
+  remote: RemoteOutcomeSchema.nullable().optional(),
 });
 export type LinkState = z.infer<typeof LinkStateSchema>;
 
@@ -232,3 +249,9 @@ export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
 /** The sweeper's search for changes not sent (keys.sweepMark): changes before `through` were looked at. */
 export const SweepMarkSchema = z.strictObject({ through: z.number() });
 export type SweepMark = z.infer<typeof SweepMarkSchema>;
+
+/** An issue unlinked on a connection (keys.unlinked): from what, and when. */
+export const UnlinkedSchema = z.strictObject({ at: z.string(), remoteIssueId: z.string().nullable(), remoteKey: z.string().nullable() });
+export type Unlinked = z.infer<typeof UnlinkedSchema>;
+/** The remote issue's side of it (keys.unlinkedRemote): which local issue it was linked to. */
+export const UnlinkedRemoteSchema = z.strictObject({ at: z.string(), localIssueId: z.string() });

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { StoreOp, StorePort } from '../../ports/store';
 import { textSha256 } from '../canonical-json';
-import { keys } from './keys';
+import { activityNewestFirst } from './activity-log';
+import { keys, parseErrorId } from './keys';
 import {
   ActivityEntrySchema, BlockedSchema, ConnectionSchema, ErrorRecordSchema, InboxEntrySchema, InboxPartSchema, LinkStateSchema, PreviousSchema, RemoteIndexSchema,
   type ActivityEntry, type Connection, type ErrorRecord, type InboxEntry, type LinkState,
@@ -171,17 +172,42 @@ export class Repo {
     for (let i = 0; i < ops.length; i += 25) await this.store.transact(ops.slice(i, i + 25));
   }
 
-  getError(id: string): Promise<ErrorRecord | undefined> {
-    return this.read(keys.error(id), ErrorRecordSchema);
+  /**
+   * The error with this id, while its connection exists and is not closed: a deleted (or
+   * deleting) or closed connection's error is no error any more, and a blocked marker pointing to
+   * it blocks nothing.
+   */
+  async getError(id: string): Promise<ErrorRecord | undefined> {
+    if (parseErrorId(id) === null) return undefined;
+    const record = await this.read(keys.error(id), ErrorRecordSchema);
+    if (!record) return undefined;
+    const connection = await this.getConnection(record.connectionId);
+    return connection && connection.status !== 'closed' ? record : undefined;
   }
-  listErrors(): Promise<ErrorRecord[]> {
+  /** the errors of the connections that exist and are not closed (what is left of others is not shown) */
+  async listErrors(): Promise<ErrorRecord[]> {
+    const live = new Set((await this.listConnections()).filter((c) => c.status !== 'closed').map((c) => c.id));
+    return (await this.listAllErrors()).filter((r) => live.has(r.connectionId));
+  }
+  /** every error record stored, whatever its connection (the sweeper's clean-up) */
+  listAllErrors(): Promise<ErrorRecord[]> {
     return this.listParsed(keys.errorPrefix, ErrorRecordSchema);
   }
   async blockedBy(lock: string): Promise<string | undefined> {
     return (await this.read(keys.blocked(lock), BlockedSchema))?.errorId;
   }
 
-  listActivity(limit: number): Promise<ActivityEntry[]> {
-    return this.listParsed(keys.activityPrefix, ActivityEntrySchema, limit);
+  /** the newest `limit` activity entries of the site and of the connections that exist (closed ones too), newest first */
+  async listActivity(limit: number): Promise<ActivityEntry[]> {
+    const connections = await this.listConnections();
+    const out: ActivityEntry[] = [];
+    if (limit <= 0) return out;
+    for await (const entry of activityNewestFirst(this.store, connections.map((c) => c.id), limit)) {
+      const parsed = ActivityEntrySchema.safeParse(entry.value);
+      if (!parsed.success) throw new Error(`stored record ${entry.key} is invalid`);
+      out.push(parsed.data);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hashOf } from '../canonical-json';
 import type { StoreOp, StorePort } from '../../ports/store';
+import { splitPartKey } from './keys';
 
 /**
  * Records that may outgrow one Forge KVS value (240 KiB: https://developer.atlassian.com/platform/forge/runtime-reference/storage-api-limits/)
@@ -22,7 +23,8 @@ const ManifestSchema = z.strictObject({
 });
 const PartSchema = z.strictObject({ t: z.string() });
 
-export const partKey = (key: string, index: number): string => `split:${key}:${String(index)}`;
+/** the key of part `index` of the record at `key` (src/sync/state/keys.ts) */
+export const partKey = splitPartKey;
 
 const encodedBytes = (slice: string): number => Buffer.byteLength(JSON.stringify(slice), 'utf8');
 

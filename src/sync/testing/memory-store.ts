@@ -9,6 +9,10 @@ export class MemoryStore implements StorePort {
   readonly data = new Map<string, { value: string; expiresAt: number | null }>();
   readonly secrets = new Map<string, string>();
   ops = 0;
+  /** every key ever written (set, setIfAbsent, transact), deleted since or not: for the key registry's test */
+  readonly writtenKeys = new Set<string>();
+  /** every secret key ever written */
+  readonly writtenSecrets = new Set<string>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -41,6 +45,7 @@ export class MemoryStore implements StorePort {
     this.ops += 1;
     const text = this.check(key, value) as string;
     this.data.set(key, { value: text, expiresAt: options?.ttlSeconds !== undefined ? this.clock.now() + options.ttlSeconds * 1000 : null });
+    this.writtenKeys.add(key);
   }
 
   async setIfAbsent(key: string, value: unknown, options?: StoreSetOptions): Promise<boolean> {
@@ -48,6 +53,7 @@ export class MemoryStore implements StorePort {
     if (this.live(key) !== undefined) return false;
     const text = this.check(key, value) as string;
     this.data.set(key, { value: text, expiresAt: options?.ttlSeconds !== undefined ? this.clock.now() + options.ttlSeconds * 1000 : null });
+    this.writtenKeys.add(key);
     return true;
   }
 
@@ -72,7 +78,10 @@ export class MemoryStore implements StorePort {
     const texts = ops.map((op) => (op.op === 'set' ? this.check(op.key, op.value) : this.check(op.key)));
     ops.forEach((op, i) => {
       if (op.op === 'delete') this.data.delete(op.key);
-      else this.data.set(op.key, { value: texts[i] as string, expiresAt: op.ttlSeconds !== undefined ? this.clock.now() + op.ttlSeconds * 1000 : null });
+      else {
+        this.data.set(op.key, { value: texts[i] as string, expiresAt: op.ttlSeconds !== undefined ? this.clock.now() + op.ttlSeconds * 1000 : null });
+        this.writtenKeys.add(op.key);
+      }
     });
   }
 
@@ -85,6 +94,7 @@ export class MemoryStore implements StorePort {
   async setSecret(key: string, value: unknown): Promise<void> {
     this.ops += 1;
     this.secrets.set(key, JSON.stringify(value));
+    this.writtenSecrets.add(key);
   }
 
   async deleteSecret(key: string): Promise<void> {

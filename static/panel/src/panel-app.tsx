@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { PanelApi, Twin } from '../../shared/src/api/panel-api';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { IssueTwins, PanelApi, TwinState } from '../../shared/src/api/panel-api';
 import { readableMessage } from '../../shared/src/api/resolver-error';
 import { Button } from '../../shared/src/ui/button';
 import { ConfirmDialog } from '../../shared/src/ui/confirm-dialog';
@@ -8,128 +8,146 @@ import { SectionMessage } from '../../shared/src/ui/section-message';
 import { TimeText } from '../../shared/src/ui/time-text';
 import { useResource } from '../../shared/src/ui/use-resource';
 
-const stateLozenge = {
+const stateLozenge: Record<TwinState['state'], ReactNode> = {
   synced: <Lozenge appearance="success">In sync</Lozenge>,
   pending: <Lozenge appearance="inprogress">Sync pending</Lozenge>,
-  failed: <Lozenge appearance="removed">Sync failed</Lozenge>,
-} as const;
+  error: <Lozenge appearance="removed">Sync failed</Lozenge>,
+  'remote-error': <Lozenge appearance="removed">Failed on the other site</Lozenge>,
+};
 
-/** how many times the panel looks for the new link after "Sync to <site>" */
+/** how many times the panel looks for the new twin after "Sync to <site>" */
 const LINK_POLLS = 30;
 
 /**
- * The issue panel: the context issue's twin, its state and the actions on it. While a sync is
- * pending the panel looks again every `pollMs`.
+ * The issue panel: the context issue's twins (one per connection it is linked on), their state and
+ * the actions on them, and "Sync to <site>" for the connections it could be synced on. While a sync
+ * is pending the panel looks again every `pollMs`.
  */
 export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelApi; issueKey?: string | null; pollMs?: number }) {
+  // after "Sync to <site>" the twin appears once the queue has run: look again for a while
+  const [awaiting, setAwaiting] = useState<{ connectionId: string; polls: number } | null>(null);
   const [pending, setPending] = useState(false);
-  // after "Sync to <site>" the link appears once the queue has run: look again for a while
-  const [awaitingLink, setAwaitingLink] = useState(0);
-  const twin = useResource<Twin>(() => api.getTwin(), [api], pending || awaitingLink > 0 ? pollMs : undefined);
+  const twins = useResource<IssueTwins>(() => api.getTwin(), [api], pending || awaiting !== null ? pollMs : undefined);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [confirmUnlink, setConfirmUnlink] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirmUnlink, setConfirmUnlink] = useState<TwinState | null>(null);
 
   useEffect(() => {
-    if (twin.data === null) return;
-    setPending(twin.data.state === 'pending');
-    setAwaitingLink((left) => (twin.data?.linked === true ? 0 : Math.max(left - 1, 0)));
-  }, [twin.data]);
+    const data = twins.data;
+    if (data === null) return;
+    setPending(data.twins.some((t) => t.state === 'pending'));
+    setAwaiting((a) => (a === null || a.polls <= 1 || data.twins.some((t) => t.connectionId === a.connectionId) ? null : { ...a, polls: a.polls - 1 }));
+  }, [twins.data]);
 
-  const act = async (name: string, action: () => Promise<unknown>) => {
+  const act = async (name: string, action: () => Promise<string | null>) => {
     setBusy(name);
     setActionError(null);
+    setNotice(null);
     try {
-      await action();
-      await twin.reload();
+      setNotice(await action());
+      await twins.reload();
     } catch (e) {
       setActionError(readableMessage(e));
     } finally {
       setBusy(null);
-      setConfirmUnlink(false);
+      setConfirmUnlink(null);
     }
   };
 
-  const t = twin.data;
+  const d = twins.data;
+  const thisIssue = issueKey ?? 'This issue';
   return (
     <main className="ts-panel ts-stack" aria-label="Twin Sync">
-      {twin.error === null ? null : <SectionMessage appearance="error" title="Could not load the twin">{twin.error}</SectionMessage>}
-      {t === null && twin.error === null ? <p className="ts-subtle">Loading…</p> : null}
-      {t !== null && t.linked ? (
+      {twins.error === null ? null : <SectionMessage appearance="error" title="Could not load the twin">{twins.error}</SectionMessage>}
+      {d === null && twins.error === null ? <p className="ts-subtle">Loading…</p> : null}
+      {d === null ? null : d.twins.map((t) => (
+        <TwinView
+          key={t.connectionId}
+          twin={t}
+          busy={busy}
+          onSync={() => void act(`sync:${t.connectionId}`, async () => {
+            const { queued } = await api.syncNow(t.connectionId);
+            return queued === 0 ? 'Nothing was queued: the connection is not active, or it only receives.' : null;
+          })}
+          onUnlink={() => setConfirmUnlink(t)}
+        />
+      ))}
+      {d === null || d.candidates.length === 0 ? null : (
         <>
-          <dl className="ts-stack" style={{ margin: 0, gap: 6 }}>
-            <div className="ts-row">
-              <dt className="ts-label">Twin</dt>
-              <dd style={{ margin: 0 }} data-testid="twin-key">
-                {t.twinKey === null ? <span className="ts-subtle">not created yet</span>
-                  : t.twinUrl === null ? <strong>{t.twinKey}</strong>
-                  : <a href={t.twinUrl} target="_blank" rel="noreferrer"><strong>{t.twinKey}</strong></a>}
-                {t.remoteSiteName === null ? null : <span className="ts-subtle"> on {t.remoteSiteName}</span>}
-              </dd>
-            </div>
-            {t.connectionName === null ? null : (
-              <div className="ts-row"><dt className="ts-label">Connection</dt><dd style={{ margin: 0 }}>{t.connectionName}</dd></div>
-            )}
-            <div className="ts-row">
-              <dt className="ts-label">Last sync</dt>
-              <dd style={{ margin: 0 }}>
-                <TimeText at={t.lastSyncAt} />
-                {t.outcome === null ? null : <span className="ts-subtle"> · {t.outcome}</span>}
-              </dd>
-            </div>
-            {t.state === null ? null : <div className="ts-row" data-testid="twin-state">{stateLozenge[t.state]}</div>}
-          </dl>
-          {t.state === 'failed' || t.error !== null ? (
-            <SectionMessage appearance="error" title="The last sync failed">{t.error ?? 'No detail was recorded.'}</SectionMessage>
-          ) : null}
+          <p style={{ margin: 0 }}>{d.twins.length === 0 ? `${thisIssue} has no twin yet.` : 'It can be synced with another site too.'}</p>
           <div className="ts-row">
-            <Button onClick={() => void act('sync', () => api.syncNow(t.connectionId))} isLoading={busy === 'sync'} disabled={busy !== null}>Sync now</Button>
-            <Button appearance="subtle" onClick={() => setConfirmUnlink(true)} disabled={busy !== null}>Unlink</Button>
+            {d.candidates.map((c) => (
+              <Button
+                key={c.connectionId}
+                appearance="primary"
+                onClick={() => void act(c.connectionId, async () => {
+                  await api.syncToRemote(c.connectionId);
+                  setAwaiting({ connectionId: c.connectionId, polls: LINK_POLLS });
+                  return null;
+                })}
+                isLoading={busy === c.connectionId}
+                disabled={busy !== null}
+              >
+                Sync to {c.remoteSiteName ?? c.connectionName}
+              </Button>
+            ))}
           </div>
         </>
+      )}
+      {d !== null && d.twins.length === 0 && d.candidates.length === 0 ? (
+        <p className="ts-subtle" style={{ margin: 0 }}>{thisIssue} has no twin.</p>
       ) : null}
-      {t !== null && !t.linked ? (
-        t.inScope !== false && t.candidates.length > 0 ? (
-          <>
-            <p style={{ margin: 0 }}>{issueKey ?? 'This issue'} has no twin yet.</p>
-            <div className="ts-row">
-              {t.candidates.map((c) => {
-                const site = c.remoteSiteName ?? c.connectionName ?? 'the other site';
-                return (
-                  <Button
-                    key={c.connectionId}
-                    appearance="primary"
-                    onClick={() => void act(c.connectionId, async () => {
-                      await api.syncToRemote(c.connectionId);
-                      setAwaitingLink(LINK_POLLS);
-                    })}
-                    isLoading={busy === c.connectionId}
-                    disabled={busy !== null}
-                  >
-                    Sync to {site}
-                  </Button>
-                );
-              })}
-            </div>
-          </>
-        ) : (
-          <p className="ts-subtle" style={{ margin: 0 }}>
-            {issueKey ?? 'This issue'} {t.inScope === false ? 'is not synced: it is outside the scope of every connection.' : 'has no twin.'}
-          </p>
-        )
-      ) : null}
+      {notice === null ? null : <SectionMessage appearance="information">{notice}</SectionMessage>}
       {actionError === null ? null : <SectionMessage appearance="error" title="That did not work">{actionError}</SectionMessage>}
-      {confirmUnlink && t !== null ? (
+      {confirmUnlink === null ? null : (
         <ConfirmDialog
-          title={`Unlink from ${t.twinKey ?? 'the twin'}?`}
+          title={`Unlink from ${confirmUnlink.remoteIssueKey ?? 'the twin'}?`}
           confirmLabel="Unlink"
-          onConfirm={() => void act('unlink', () => api.unlink(t.connectionId))}
-          onCancel={() => setConfirmUnlink(false)}
+          onConfirm={() => void act('unlink', async () => {
+            const { unlinked, remoteNotified } = await api.unlink(confirmUnlink.connectionId);
+            if (!unlinked) return 'It was not linked any more.';
+            return remoteNotified ? null : `Unlinked here; ${confirmUnlink.remoteSiteName ?? 'the other site'} could not be told, so its issue still shows the link.`;
+          })}
+          onCancel={() => setConfirmUnlink(null)}
           isWorking={busy === 'unlink'}
         >
           <p>Both issues stay as they are, but changes stop flowing between them.</p>
         </ConfirmDialog>
-      ) : null}
+      )}
     </main>
+  );
+}
+
+/** One twin: its key on the other site, the connection, the last sync, the state and its actions. */
+function TwinView({ twin: t, busy, onSync, onUnlink }: { twin: TwinState; busy: string | null; onSync: () => void; onUnlink: () => void }) {
+  return (
+    <section className="ts-stack" aria-label={`Twin on ${t.connectionName}`}>
+      <dl className="ts-stack" style={{ margin: 0, gap: 6 }}>
+        <div className="ts-row">
+          <dt className="ts-label">Twin</dt>
+          <dd style={{ margin: 0 }} data-testid="twin-key">
+            {t.remoteIssueKey === null ? <span className="ts-subtle">not created yet</span>
+              : t.remoteIssueUrl === null ? <strong>{t.remoteIssueKey}</strong>
+              : <a href={t.remoteIssueUrl} target="_blank" rel="noreferrer"><strong>{t.remoteIssueKey}</strong></a>}
+            {t.remoteSiteName === null ? null : <span className="ts-subtle"> on {t.remoteSiteName}</span>}
+          </dd>
+        </div>
+        <div className="ts-row"><dt className="ts-label">Connection</dt><dd style={{ margin: 0 }}>{t.connectionName}</dd></div>
+        <div className="ts-row">
+          <dt className="ts-label">Last sync</dt>
+          <dd style={{ margin: 0 }}><TimeText at={t.lastSyncAt} /></dd>
+        </div>
+        <div className="ts-row" data-testid="twin-state">{stateLozenge[t.state]}</div>
+      </dl>
+      {t.error === null ? null : <SectionMessage appearance="error" title="The last sync failed">{t.error.cause}</SectionMessage>}
+      {t.remoteError === null ? null : (
+        <SectionMessage appearance="error" title={`${t.remoteSiteName ?? 'The other site'} could not apply the last change`}>{t.remoteError.reason}</SectionMessage>
+      )}
+      <div className="ts-row">
+        <Button onClick={onSync} isLoading={busy === `sync:${t.connectionId}`} disabled={busy !== null}>Sync now</Button>
+        <Button appearance="subtle" onClick={onUnlink} disabled={busy !== null}>Unlink</Button>
+      </div>
+    </section>
   );
 }

@@ -16,25 +16,31 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const list = errors.data ?? [];
-  const connectionName = (id: string | null) => connections.find((c) => c.id === id)?.name ?? null;
+  const connectionName = (id: string) => connections.find((c) => c.id === id)?.name ?? null;
 
   const retry = async (ids: readonly string[]) => {
     setRetrying(new Set(ids));
     setOutcome(null);
     const failures: string[] = [];
+    // errors another retry (or the sweeper) resolved meanwhile: nothing to retry
+    const gone: string[] = [];
+    const label = (id: string) => {
+      const item = list.find((x) => x.id === id);
+      return item?.issueKey ?? item?.remoteIssueKey ?? id;
+    };
     for (const id of ids) {
       try {
-        await api.retryError(id);
+        if (!(await api.retryError(id)).retried) gone.push(label(id));
       } catch (e) {
-        const item = list.find((x) => x.id === id);
-        failures.push(`${item?.issueKey ?? item?.remoteIssueKey ?? id}: ${readableMessage(e)}`);
+        failures.push(`${label(id)}: ${readableMessage(e)}`);
       }
     }
     setRetrying(new Set());
-    const retried = ids.length - failures.length;
+    const retried = ids.length - failures.length - gone.length;
+    const goneText = gone.length === 0 ? '' : ` ${gone.join(', ')} had no error any more.`;
     setOutcome(failures.length > 0
-      ? { kind: 'error', text: `Retry failed for ${failures.join('; ')}` }
-      : { kind: 'success', text: retried === 1 ? 'Retry queued.' : `${retried} retries queued.` });
+      ? { kind: 'error', text: `Retry failed for ${failures.join('; ')}.${goneText}` }
+      : { kind: 'success', text: `${retried === 1 ? 'Retry queued.' : `${retried} retries queued.`}${goneText}` });
     await errors.reload();
     onRetried();
   };
@@ -73,7 +79,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
                   <td>
                     {e.issueKey ?? e.remoteIssueKey ?? '—'}
                     {e.issueKey === null && e.remoteIssueKey !== null ? <span className="ts-subtle"> (other site)</span> : null}
-                    {e.direction === null ? null : <div className="ts-subtlest">{e.direction}</div>}
+                    <div className="ts-subtlest">{e.direction}</div>
                     {connectionName(e.connectionId) === null ? null : <div className="ts-subtlest">{connectionName(e.connectionId)}</div>}
                   </td>
                   <td style={{ wordBreak: 'break-word' }}>
@@ -84,7 +90,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
                     {e.attempts}
                     {e.autoRetryAt === null ? null : <div className="ts-subtlest">retries on its own</div>}
                   </td>
-                  <td><TimeText at={e.lastAttemptAt} /></td>
+                  <td><TimeText at={e.lastAt} /></td>
                   <td>
                     <Button
                       appearance="subtle"

@@ -45,7 +45,7 @@ export function BulkSyncView({ api, connection, pollMs = 1000 }: { api: AdminApi
       <h2 style={{ margin: 0 }}>Bulk sync</h2>
       <p className="ts-subtle" style={{ margin: 0 }}>
         Sends every issue matching the scope of {connection.name}
-        {connection.scopeJql === '' ? '' : <> (<code>{connection.scopeJql}</code>)</>} through the queue, in batches.
+        {connection.scopeJql === null ? '' : <> (<code>{connection.scopeJql}</code>)</>} through the queue, in batches.
       </p>
       <div className="ts-row">
         <Button appearance="primary" onClick={() => void start()} isLoading={starting} disabled={running}>
@@ -62,7 +62,6 @@ export function BulkSyncView({ api, connection, pollMs = 1000 }: { api: AdminApi
             {p.running ? ' — running' : finished ? ' — finished' : ''}
           </span>
           {finished && p.failed > 0 ? <span className="ts-subtle">The failed issues are listed under Activity and errors.</span> : null}
-          {p.truncated ? <span className="ts-subtle">The scope matched more issues than one run takes: run it again for the rest.</span> : null}
         </div>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { conflictPolicies, directions, type AdminApi, type Connection, type Direction } from '../../../shared/src/api/admin-api';
+import { conflictPolicies, directions, type AdminApi, type ConflictPolicy, type Connection, type Direction } from '../../../shared/src/api/admin-api';
 import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
@@ -12,7 +12,7 @@ const directionLabels: Record<Direction, string> = {
   'receive-only': 'Receive only',
 };
 
-const policyLabels: Record<string, string> = {
+const policyLabels: Record<ConflictPolicy, string> = {
   'later-wins': 'The later change wins',
   'local-wins': 'This site wins',
   'remote-wins': 'The other site wins',
@@ -22,20 +22,24 @@ function isDirection(value: string): value is Direction {
   return directions.some((d) => d === value);
 }
 
+function isConflictPolicy(value: string): value is ConflictPolicy {
+  return conflictPolicies.some((p) => p === value);
+}
+
 /** Edits direction, scope JQL (validated by the resolver against the site) and conflict policy. */
 export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; connection: Connection; onDone: (saved: boolean) => void }) {
   const [direction, setDirection] = useState<Direction>(connection.direction);
-  const [scopeJql, setScopeJql] = useState(connection.scopeJql);
-  const [policy, setPolicy] = useState(connection.conflictPolicy);
+  const [scopeJql, setScopeJql] = useState(connection.scopeJql ?? '');
+  const [policy, setPolicy] = useState<ConflictPolicy>(connection.conflictPolicy);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const policies = conflictPolicies.some((p) => p === policy) ? conflictPolicies : [...conflictPolicies, policy];
 
   const save = async () => {
     setBusy(true);
     setError(null);
     try {
-      await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim(), conflictPolicy: policy });
+      // an empty scope: only issues already linked are synced
+      await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim() === '' ? null : scopeJql.trim(), conflictPolicy: policy });
       onDone(true);
     } catch (e) {
       setError(readableMessage(e));
@@ -64,15 +68,15 @@ export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; c
         <SelectField
           label="Conflict policy"
           value={policy}
-          options={policies.map((p) => ({ value: p, label: policyLabels[p] ?? p }))}
-          onChange={setPolicy}
+          options={conflictPolicies.map((p) => ({ value: p, label: policyLabels[p] }))}
+          onChange={(v) => { if (isConflictPolicy(v)) setPolicy(v); }}
         />
       </div>
       <TextField
         label="Scope (JQL)"
         value={scopeJql}
         onChange={setScopeJql}
-        helper="Issues matching this query are synced; the site checks the query when you save."
+        helper="Issues matching this query are synced (empty: only issues already linked); the site checks the query when you save."
         invalid={error !== null}
         placeholder='project = "INT"'
       />

@@ -1,20 +1,25 @@
+import type { Connection } from '../../../shared/src/api/admin-api';
 import { Lozenge, type LozengeAppearance } from '../../../shared/src/ui/lozenge';
 
-const known: { match: RegExp; label: string; appearance: LozengeAppearance }[] = [
-  { match: /^(connected|active|ok)$/i, label: 'Connected', appearance: 'success' },
-  { match: /^(waiting|pending|invited|waiting[-_ ]for[-_ ].*)$/i, label: 'Waiting for the other side', appearance: 'moved' },
-  { match: /^(failing|failed|error|broken)$/i, label: 'Failing', appearance: 'removed' },
-  { match: /^closed$/i, label: 'Ended by the other site', appearance: 'default' },
-];
+interface Shown {
+  label: string;
+  appearance: LozengeAppearance;
+}
+
+const statusLozenge: Record<Connection['status'], Shown> = {
+  active: { label: 'Connected', appearance: 'success' },
+  pending: { label: 'Waiting for the other side', appearance: 'moved' },
+  closed: { label: 'Ended by the other site', appearance: 'default' },
+};
+const failing: Shown = { label: 'Failing', appearance: 'removed' };
 
 /**
- * The status word of a connection as a lozenge: connected / waiting for the other side / failing /
- * ended by the other site (it deleted the connection; delete it here too, or invite again).
- * A connected connection whose messages keep failing to reach the other side (`failingIssues`
- * transient errors) shows as failing.
+ * The status of a connection as a lozenge: connected / waiting for the other side (the invitation
+ * was not accepted yet) / ended by the other site (it deleted the connection; delete it here too,
+ * or invite again). A connected connection whose messages keep failing to reach the other side
+ * (`failingIssues` transient errors) shows as failing.
  */
-export function ConnectionStatus({ status, failingIssues = 0 }: { status: string; failingIssues?: number }) {
-  const connected = known[0]?.match.test(status) === true;
-  const hit = connected && failingIssues > 0 ? known[2] : known.find((k) => k.match.test(status));
-  return hit === undefined ? <Lozenge>{status}</Lozenge> : <Lozenge appearance={hit.appearance}>{hit.label}</Lozenge>;
+export function ConnectionStatus({ status, failingIssues = 0 }: { status: Connection['status']; failingIssues?: number }) {
+  const shown = status === 'active' && failingIssues > 0 ? failing : statusLozenge[status];
+  return <Lozenge appearance={shown.appearance}>{shown.label}</Lozenge>;
 }

@@ -1,8 +1,8 @@
 import '@testing-library/jest-dom';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createAdminApi } from '../../../shared/src/api/admin-api';
-import { makeConnection, makeSyncError } from '../../../shared/src/testing/builders';
+import { createAdminApi, type Connection } from '../../../shared/src/api/admin-api';
+import { makeConnection, makeDeleted, makeInvitation, makePendingConnection, makeSyncError } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
 import { AdminApp } from '../admin-app';
 
@@ -13,12 +13,10 @@ function renderAdmin(handlers: FakeHandlers) {
 }
 
 describe('Connections', () => {
-  it.each([
-    ['connected', 'Connected'],
-    ['waiting', 'Waiting for the other side'],
-    ['failing', 'Failing'],
+  it.each<[Connection['status'], string]>([
+    ['active', 'Connected'],
+    ['pending', 'Waiting for the other side'],
     ['closed', 'Ended by the other site'],
-    ['something-new', 'something-new'],
   ])('shows status %s as "%s"', async (status, label) => {
     renderAdmin({ listConnections: () => [makeConnection({ status })] });
     const row = await screen.findByTestId('connection-c1');
@@ -44,11 +42,12 @@ describe('Connections', () => {
 
   it('lists several connections, one row each, and says when there is none yet', async () => {
     const bridge = renderAdmin({
-      listConnections: () => ({ connections: [makeConnection(), makeConnection({ id: 'c2', name: 'Partner', status: 'waiting', remoteSiteName: null, lastMessageAt: null })] }),
+      listConnections: () => [makeConnection(), makePendingConnection({ id: 'c2', name: 'Partner', scopeJql: null })],
     });
     const second = await screen.findByTestId('connection-c2');
     expect(within(second).getByText('not yet known')).toBeInTheDocument();
     expect(within(second).getByText('never')).toBeInTheDocument();
+    expect(within(second).getByText('only issues already linked')).toBeInTheDocument();
     bridge.set({ listConnections: () => [] });
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByText(/No connections yet/)).toBeInTheDocument();
@@ -60,8 +59,8 @@ describe('Connections', () => {
   });
 
   it('creates an invitation and shows its code, copy button and expiry', async () => {
-    const expiresAt = Date.now() + 24 * 3600_000;
-    const bridge = renderAdmin({ createInvitation: () => ({ code: 'eyJ2IjoxfQ', expiresAt }) });
+    const expiresAt = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const bridge = renderAdmin({ createInvitation: () => makeInvitation({ code: 'eyJ2IjoxfQ', expiresAt }) });
     await userEvent.click(await screen.findByRole('button', { name: 'Create invitation' }));
     expect(await screen.findByText('Give the connection a name, for example the other site’s name.')).toBeInTheDocument();
     expect(bridge.callsOf('createInvitation')).toEqual([]);
@@ -80,17 +79,18 @@ describe('Connections', () => {
   });
 
   it('shows why creating an invitation failed', async () => {
-    renderAdmin({ createInvitation: () => ({ error: { code: 'FORBIDDEN', message: 'Only site admins can invite.' } }) });
+    renderAdmin({ createInvitation: () => ({ error: { code: 'forbidden', message: 'Only Jira administrators can configure Twin Sync.' } }) });
     await userEvent.type(await screen.findByLabelText('Connection name'), 'x');
     await userEvent.click(screen.getByRole('button', { name: 'Create invitation' }));
-    expect(await screen.findByText('Only site admins can invite.')).toBeInTheDocument();
+    expect(await screen.findByText('Only Jira administrators can configure Twin Sync.')).toBeInTheDocument();
   });
 
   it.each([
-    ['an expired code', () => ({ error: { code: 'INVITATION_EXPIRED', message: 'This invitation expired.' } }), 'This invitation expired. Ask the other site’s admin for a new invitation.'],
-    ['a reused code', () => { throw new Error('There was an error invoking the function - This invitation was already used.'); }, 'This invitation was already used. An invitation works once; ask for a new one.'],
-    ['a forged code', () => ({ error: { code: 'INVALID_INVITATION', message: 'Not an invitation code.' } }), 'Not an invitation code. Check that you pasted the whole code.'],
-    ['another failure', () => ({ error: { code: 'UNREACHABLE', message: 'The other site did not answer.' } }), 'The other site did not answer.'],
+    ['an expired code', () => ({ error: { code: 'expired', message: 'This invitation expired at 2026-11-26T10:00:00.000Z. Create a new one on the inviting site.' } }), 'This invitation expired at 2026-11-26T10:00:00.000Z. Create a new one on the inviting site. Ask the other site’s admin for a new invitation.'],
+    ['a code accepted here before', () => ({ error: { code: 'already-used', message: 'This invitation was already accepted on this site.' } }), 'This invitation was already accepted on this site. An invitation works once; ask for a new one.'],
+    ['a failure thrown by the platform', () => { throw new Error('There was an error invoking the function - This invitation was already used.'); }, 'This invitation was already used. An invitation works once; ask for a new one.'],
+    ['text that is no code', () => ({ error: { code: 'invalid-code', message: 'This is not a Twin Sync invitation code. Copy the whole code from the inviting site and paste it again.' } }), 'This is not a Twin Sync invitation code. Copy the whole code from the inviting site and paste it again. Check that you pasted the whole code.'],
+    ['an unreachable site', () => ({ error: { code: 'unreachable', message: 'The inviting site could not be reached: fetch failed' } }), 'The inviting site could not be reached: fetch failed'],
   ])('refuses %s with a clear message', async (_name, handler, message) => {
     const bridge = renderAdmin({ acceptInvitation: handler });
     await userEvent.type(await screen.findByLabelText('Invitation code'), 'abc');
@@ -118,7 +118,7 @@ describe('Connections', () => {
   it('edits direction, scope and conflict policy, and shows the site’s JQL error', async () => {
     const bridge = renderAdmin({
       listConnections: () => [makeConnection()],
-      updateConnection: () => ({ error: { code: 'INVALID_JQL', message: "Field 'projct' does not exist." } }),
+      updateConnection: () => ({ error: { code: 'invalid-jql', message: "The scope JQL is not valid on this site: Field 'projct' does not exist." } }),
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Edit External' }));
     await userEvent.selectOptions(screen.getByLabelText('Direction'), 'send-only');
@@ -131,14 +131,31 @@ describe('Connections', () => {
     expect(jql).toHaveAttribute('aria-invalid', 'true');
     expect(bridge.callsOf('updateConnection')).toEqual([{ id: 'c1', direction: 'send-only', scopeJql: 'projct = INT', conflictPolicy: 'remote-wins' }]);
 
-    bridge.set({ updateConnection: () => ({ ok: true }) });
+    bridge.set({ updateConnection: () => makeConnection({ direction: 'send-only', scopeJql: 'project = INT', conflictPolicy: 'remote-wins' }) });
     await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(screen.queryByLabelText('Scope (JQL)')).not.toBeInTheDocument());
     expect(bridge.callsOf('listConnections').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('saves an emptied scope as none, and shows a connection without one as syncing only linked issues', async () => {
+    const bridge = renderAdmin({ listConnections: () => [makeConnection()], updateConnection: () => makeConnection({ scopeJql: null }) });
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit External' }));
+    await userEvent.clear(screen.getByLabelText('Scope (JQL)'));
+    bridge.set({ listConnections: () => [makeConnection({ scopeJql: null })] });
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await within(await screen.findByTestId('connection-c1')).findByText('only issues already linked')).toBeInTheDocument();
+    expect(bridge.callsOf('updateConnection')).toEqual([{ id: 'c1', direction: 'both', scopeJql: null, conflictPolicy: 'later-wins' }]);
+  });
+
+  it('says when the other site ended a connection', async () => {
+    renderAdmin({ listConnections: () => [makeConnection({ status: 'closed', closedAt: new Date(Date.now() - 3 * 60_000).toISOString() })] });
+    const row = await screen.findByTestId('connection-c1');
+    expect(within(row).getByText('Ended by the other site')).toBeInTheDocument();
+    expect(row).toHaveTextContent('ended 3 min ago');
+  });
+
   it('deletes only after confirmation, and Escape cancels', async () => {
-    const bridge = renderAdmin({ listConnections: () => [makeConnection()], deleteConnection: () => undefined });
+    const bridge = renderAdmin({ listConnections: () => [makeConnection()], deleteConnection: () => makeDeleted() });
     await userEvent.click(await screen.findByRole('button', { name: 'Delete External' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete External?' });
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AdminApi, Connection, SyncError } from '../../../shared/src/api/admin-api';
+import type { AdminApi, Connection, Direction, SyncError } from '../../../shared/src/api/admin-api';
 import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { ConfirmDialog } from '../../../shared/src/ui/confirm-dialog';
@@ -11,7 +11,7 @@ import { ConnectionStatus } from './connection-status';
 import { InvitationAccept } from './invitation-accept';
 import { InvitationCreate } from './invitation-create';
 
-const directionText = { both: 'Both ways', 'send-only': 'Send only', 'receive-only': 'Receive only' } as const;
+const directionText: Record<Direction, string> = { both: 'Both ways', 'send-only': 'Send only', 'receive-only': 'Receive only' };
 
 /** The Connections tab: the list with statuses, invitations, settings and delete. */
 export function ConnectionsView({ api, connections, errors }: { api: AdminApi; connections: Resource<Connection[]>; errors: Resource<SyncError[]> }) {
@@ -80,10 +80,10 @@ export function ConnectionsView({ api, connections, errors }: { api: AdminApi; c
                     {failing(c.id) > 0 ? (
                       <div className="ts-subtlest">{failing(c.id) === 1 ? '1 issue cannot' : `${failing(c.id)} issues cannot`} reach the other site</div>
                     ) : null}
-                    {c.lastError === null ? null : <div className="ts-subtlest">{c.lastError}</div>}
+                    {c.closedAt === null ? null : <div className="ts-subtlest">ended <TimeText at={c.closedAt} /></div>}
                   </td>
                   <td>{directionText[c.direction]}</td>
-                  <td><code>{c.scopeJql === '' ? '—' : c.scopeJql}</code></td>
+                  <td>{c.scopeJql === null ? <span className="ts-subtle">only issues already linked</span> : <code>{c.scopeJql}</code>}</td>
                   <td><TimeText at={c.lastMessageAt} /></td>
                   <td>
                     <div className="ts-row" style={{ flexWrap: 'nowrap' }}>

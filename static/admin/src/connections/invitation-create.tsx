@@ -69,9 +69,7 @@ export function InvitationCreate({ api, onCreated }: { api: AdminApi; onCreated:
               Copy code
             </Button>
             <span className="ts-subtle" data-testid="invitation-expiry">
-              {invitation.expiresAt === null
-                ? 'No expiry given'
-                : `Expires ${describeExpiry(invitation.expiresAt, Date.now())} (${new Date(invitation.expiresAt).toLocaleString()})`}
+              {`Expires ${describeExpiry(Date.parse(invitation.expiresAt), Date.now())} (${new Date(invitation.expiresAt).toLocaleString()})`}
             </span>
             <span role="status">
               {copied === 'yes' ? 'Copied.' : copied === 'failed' ? 'Copy was blocked: select the code and copy it by hand.' : ''}

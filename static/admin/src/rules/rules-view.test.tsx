@@ -2,7 +2,7 @@ import '@testing-library/jest-dom';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createAdminApi } from '../../../shared/src/api/admin-api';
-import { makeConnection } from '../../../shared/src/testing/builders';
+import { makeConnection, makeDryRun, makeReplica, makeRules, makeSaveRules, makeValidation } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
 import { AdminApp } from '../admin-app';
 import { RulesView } from './rules-view';
@@ -21,11 +21,15 @@ function renderRules(handlers: FakeHandlers) {
   const bridge = fakeBridge({
     listConnections: () => [makeConnection()],
     listErrors: () => [],
-    getRules: (p) => ({
+    getRules: (p) => makeRules({
       outgoing: p['version'] === 1 ? '// version 1\n' : outgoing,
       incoming,
-      version: p['version'] ?? 2,
-      versions: [{ version: 1, savedAt: '2026-11-25T10:00:00Z' }, { version: 2, savedAt: '2026-11-26T10:00:00Z' }],
+      version: p['version'] === 1 ? 1 : 2,
+      isDefault: false,
+      savedAt: '2026-11-26T10:00:00.000Z',
+      savedBy: 'acc-admin',
+      // newest first, as the resolver lists them
+      versions: [{ version: 2, savedAt: '2026-11-26T10:00:00.000Z', savedBy: 'acc-admin' }, { version: 1, savedAt: '2026-11-25T10:00:00.000Z', savedBy: 'acc-admin' }],
     }),
     ...handlers,
   });
@@ -48,8 +52,8 @@ describe('Rules', () => {
 
   it('shows validation errors at their line and keeps Save disabled while the rules are invalid', async () => {
     const bridge = renderRules({
-      validateRules: () => ({ ok: false, errors: [{ script: 'incoming', line: 2, column: 7, message: 'Unexpected token' }] }),
-      saveRules: () => undefined,
+      validateRules: () => makeValidation([{ script: 'incoming', line: 2, column: 7, message: 'Unexpected token' }]),
+      saveRules: () => makeSaveRules(3),
     });
     const validate = await screen.findByRole('button', { name: 'Validate' });
     await userEvent.click(validate);
@@ -69,10 +73,11 @@ describe('Rules', () => {
 
   it('validates again on Save, saves only valid rules, and says so once the new version is loaded', async () => {
     const bridge = renderRules({
-      validateRules: () => ({ ok: true, errors: [] }),
+      validateRules: () => makeValidation(),
       saveRules: () => {
-        bridge.set({ getRules: () => ({ outgoing, incoming, version: 3, versions: [{ version: 3, savedAt: Date.now() }] }) });
-        return { ok: true, version: 3, errors: [] };
+        const savedAt = new Date().toISOString();
+        bridge.set({ getRules: () => makeRules({ outgoing, incoming, version: 3, isDefault: false, savedAt, savedBy: 'acc-admin', versions: [{ version: 3, savedAt, savedBy: 'acc-admin' }] }) });
+        return makeSaveRules(3);
       },
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Save rules' }));
@@ -84,8 +89,8 @@ describe('Rules', () => {
 
   it('shows the errors when the resolver refuses to save', async () => {
     const bridge = renderRules({
-      validateRules: () => ({ ok: true, errors: [] }),
-      saveRules: () => ({ ok: false, errors: [{ script: 'outgoing', line: 1, column: null, message: 'replica.summary must be text' }] }),
+      validateRules: () => makeValidation(),
+      saveRules: () => makeSaveRules(2, [{ script: 'outgoing', line: 1, column: null, message: 'replica.summary must be text' }]),
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Save rules' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('outgoing script, line 1: replica.summary must be text');
@@ -96,11 +101,9 @@ describe('Rules', () => {
 
   it('runs a dry run of the editors’ scripts against an issue key and shows the replica and the local changes', async () => {
     const bridge = renderRules({
-      dryRun: () => ({
-        issueKey: 'INT-1',
-        rulesVersion: null,
-        outgoing: { replica: { key: 'INT-1', summary: 'Hello' }, logs: [{ level: 'log', message: 'built' }], error: null },
-        incoming: { source: 'own-replica', changes: [{ field: 'summary', from: 'Old', to: 'Hello' }], syncBack: false, unlink: false, logs: [], error: { script: 'incoming', line: 4, column: 1, message: 'no such status' } },
+      dryRun: () => makeDryRun({
+        outgoing: { replica: makeReplica({ summary: 'Hello' }), logs: [{ level: 'log', message: 'built' }, { level: 'warn', message: 'no priority' }] },
+        incoming: { changes: [{ field: 'summary', from: 'Old', to: 'Hello' }], error: { script: 'incoming', line: 4, column: 1, message: 'no such status' } },
       }),
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Dry run' }));
@@ -109,9 +112,29 @@ describe('Rules', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
     expect(await screen.findByTestId('dry-run-replica')).toHaveTextContent('"summary": "Hello"');
     expect(screen.getByTestId('dry-run-changes')).toHaveTextContent('"from": "Old"');
-    expect(screen.getByText('built')).toBeInTheDocument();
+    expect(screen.getByText(/^built\s+warn: no priority$/)).toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'Dry run errors' })).toHaveTextContent('incoming script, line 4: no such status');
     expect(bridge.callsOf('dryRun')).toEqual([{ connectionId: 'c1', issueKey: 'INT-1', outgoing, incoming }]);
+  });
+
+  it('shows a dry run whose outgoing script failed: no replica, both errors', async () => {
+    renderRules({
+      dryRun: () => makeDryRun({
+        outgoing: { replica: null, error: { script: 'outgoing', line: 1, column: 9, message: 'boom' } },
+        incoming: { source: null, error: { script: 'incoming', line: null, column: null, message: 'nothing to apply: no replica was received for this issue and the outgoing script failed' } },
+      }),
+    });
+    await userEvent.type(await screen.findByLabelText('Issue key'), 'INT-1');
+    await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
+    expect(await screen.findByTestId('dry-run-replica')).toHaveTextContent('—');
+    expect(screen.getByRole('list', { name: 'Dry run errors' })).toHaveTextContent('outgoing script, line 1: boomincoming script: nothing to apply');
+  });
+
+  it('saves on top of the defaults as version 0 when nothing was saved yet', async () => {
+    const bridge = renderRules({ getRules: () => makeRules({ outgoing, incoming }), validateRules: () => makeValidation(), saveRules: () => makeSaveRules(1) });
+    expect(await screen.findByText('No saved versions yet: these are the default rules.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Save rules' }));
+    await waitFor(() => expect(bridge.callsOf('saveRules')).toEqual([{ connectionId: 'c1', outgoing, incoming, baseVersion: 0 }]));
   });
 
   it('restores an older version into the editors', async () => {

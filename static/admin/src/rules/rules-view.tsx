@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { AdminApi, Connection, DryRun, RuleError, Rules } from '../../../shared/src/api/admin-api';
+import type { AdminApi, Connection, DryRun, RuleError, Rules, RulesLog } from '../../../shared/src/api/admin-api';
 import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
@@ -23,7 +23,16 @@ const scriptTitle: Record<Script, string> = {
 };
 
 function json(value: unknown): string {
-  return value === undefined ? '—' : JSON.stringify(value, null, 2);
+  return value === null ? '—' : JSON.stringify(value, null, 2);
+}
+
+function logLine(log: RulesLog): string {
+  return log.level === 'log' ? log.message : `${log.level}: ${log.message}`;
+}
+
+/** the errors of both scripts of a dry run */
+function dryRunErrors(dry: DryRun): RuleError[] {
+  return [dry.outgoing.error, dry.incoming.error].filter((e) => e !== null);
 }
 
 /** The Rules tab for one connection: two scripts, Validate, Dry run, Save, version history. */
@@ -36,7 +45,7 @@ export function RulesView({ api, connection }: RulesViewProps) {
     rules.error === null ? <p className="ts-subtle">Loading rules…</p> : <SectionMessage appearance="error" title="Could not load the rules">{rules.error}</SectionMessage>
   ) : (
     <RulesEditor
-      key={`${connection.id}:${rules.data.version ?? 'current'}:${loadedVersion ?? 'latest'}`}
+      key={`${connection.id}:${rules.data.version}:${loadedVersion ?? 'latest'}`}
       api={api}
       connection={connection}
       rules={rules.data}
@@ -81,18 +90,14 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
   const knownInvalid = current && checked.errors.length > 0;
   const errors = checked?.errors ?? [];
   const errorsOf = (script: Script) => errors.filter((e) => e.script === script);
-  // the version in force now (the one a save replaces), whatever version is in the editors
-  const latestVersion = rules.versions.reduce<number | null>((max, v) => (max === null || v.version > max ? v.version : max), null) ?? rules.version;
+  // the version in force now (the one a save replaces; 0 = the defaults), whatever version is in the editors
+  const latestVersion = rules.versions.reduce((max, v) => Math.max(max, v.version), 0);
 
   const validate = async (): Promise<RuleError[] | null> => {
     setFailure(null);
     onEdited();
     try {
-      const result = await api.validateRules(connection.id, outgoing, incoming);
-      const found = result.ok ? [] : result.errors;
-      if (!result.ok && found.length === 0) {
-        found.push({ script: 'outgoing', line: null, column: null, message: 'The rules are invalid (no detail given).' });
-      }
+      const { errors: found } = await api.validateRules(connection.id, outgoing, incoming);
       setChecked({ outgoing, incoming, errors: found });
       return found;
     } catch (e) {
@@ -106,9 +111,9 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
     try {
       const found = await validate();
       if (what === 'validate' || found === null || found.length > 0) return;
-      const refused = await api.saveRules(connection.id, outgoing, incoming, latestVersion);
-      if (refused.length > 0) {
-        setChecked({ outgoing, incoming, errors: refused });
+      const saved = await api.saveRules(connection.id, outgoing, incoming, latestVersion);
+      if (!saved.ok) {
+        setChecked({ outgoing, incoming, errors: saved.errors });
         return;
       }
       onSaved();
@@ -202,25 +207,25 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
           <div className="ts-grid-2">
             <div className="ts-stack" style={{ gap: 4 }}>
               <h4 style={{ margin: 0 }}>Replica that would be sent</h4>
-              <pre className="ts-code-block" data-testid="dry-run-replica">{json(dryRun.replica)}</pre>
+              <pre className="ts-code-block" data-testid="dry-run-replica">{json(dryRun.outgoing.replica)}</pre>
             </div>
             <div className="ts-stack" style={{ gap: 4 }}>
               <h4 style={{ margin: 0 }}>Local changes an incoming replica would make</h4>
-              <pre className="ts-code-block" data-testid="dry-run-changes">{json(dryRun.localChanges)}</pre>
+              <pre className="ts-code-block" data-testid="dry-run-changes">{json(dryRun.incoming.changes)}</pre>
             </div>
-            {dryRun.errors.length === 0 ? null : (
+            {dryRunErrors(dryRun).length === 0 ? null : (
               <div role="alert" className="ts-message ts-message--error">
                 <ul className="ts-error-list" aria-label="Dry run errors">
-                  {dryRun.errors.map((e, i) => (
+                  {dryRunErrors(dryRun).map((e, i) => (
                     <li key={i}>{e.script} script{e.line === null ? '' : `, line ${e.line}`}: {e.message}</li>
                   ))}
                 </ul>
               </div>
             )}
-            {dryRun.logs.length === 0 ? null : (
+            {dryRun.outgoing.logs.length + dryRun.incoming.logs.length === 0 ? null : (
               <div className="ts-stack" style={{ gap: 4 }}>
                 <h4 style={{ margin: 0 }}>Script output</h4>
-                <pre className="ts-code-block">{dryRun.logs.join('\n')}</pre>
+                <pre className="ts-code-block">{[...dryRun.outgoing.logs, ...dryRun.incoming.logs].map(logLine).join('\n')}</pre>
               </div>
             )}
           </div>

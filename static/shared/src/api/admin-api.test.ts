@@ -1,61 +1,62 @@
 import { createAdminApi } from './admin-api';
 import { createPanelApi } from './panel-api';
 import { fakeBridge } from '../testing/fake-invoke';
+import { makeConnection, makeIssueTwins, makeSyncError, makeTwinState } from '../testing/builders';
 
-describe('resolver shapes the pages accept', () => {
-  it('reads a minimal connection, filling what the resolver left out', async () => {
-    const api = createAdminApi(fakeBridge({ listConnections: () => [{ id: 'c1', status: 'waiting' }] }).invoke);
-    await expect(api.listConnections()).resolves.toEqual([
-      { id: 'c1', status: 'waiting', name: '', remoteSiteName: null, direction: 'both', lastMessageAt: null, scopeJql: '', role: null, conflictPolicy: 'later-wins', lastError: null },
+/*
+ * The clients read the resolvers' answers with their result contracts (src/contracts): what the
+ * server sends passes as it is; anything else is a BAD_REPLY, also the shapes these pages once
+ * accepted and the server never sent.
+ */
+
+describe('the resolver answers the pages accept', () => {
+  it('reads a connection exactly as the resolver sends it', async () => {
+    const api = createAdminApi(fakeBridge({ listConnections: () => [makeConnection()] }).invoke);
+    await expect(api.listConnections()).resolves.toEqual([makeConnection()]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a status word the server never sends', [{ ...makeConnection(), status: 'connected' }], 'at 0.status'],
+    ['a connection missing its fields', [{ id: 'c1', status: 'pending' }], 'at 0.name'],
+    ['a field the server does not send', [{ ...makeConnection(), lastError: 'boom' }], 'at 0'],
+    ['the list wrapped in an object', { connections: [makeConnection()] }, 'expected array'],
+    ['a time in epoch milliseconds', [{ ...makeConnection(), lastMessageAt: 1764151200000 }], 'at 0.lastMessageAt'],
+  ])('refuses %s', async (_name, answer, where) => {
+    const api = createAdminApi(fakeBridge({ listConnections: () => answer }).invoke);
+    await expect(api.listConnections()).rejects.toMatchObject({ code: 'BAD_REPLY', message: expect.stringContaining(where) });
+  });
+
+  it('refuses an error as the old pages read it (lastAttemptAt), and reads it as the server sends it', async () => {
+    const old = createAdminApi(fakeBridge({ listErrors: () => [{ id: 'e1', cause: 'boom', lastAttemptAt: '2026-11-26T10:00:00.000Z' }] }).invoke);
+    await expect(old.listErrors()).rejects.toMatchObject({ code: 'BAD_REPLY' });
+    const api = createAdminApi(fakeBridge({ listErrors: () => [makeSyncError({ pending: 2 })] }).invoke);
+    await expect(api.listErrors()).resolves.toEqual([makeSyncError({ pending: 2 })]);
+  });
+
+  it('refuses the flat twin the panel once read, and reads the twins as the server sends them', async () => {
+    const flat = createPanelApi(fakeBridge({ getTwin: () => ({ linked: true, twinKey: 'CLOUD-3', twinUrl: 'http://x/browse/CLOUD-3', state: 'synced' }) }).invoke);
+    await expect(flat.getTwin()).rejects.toMatchObject({ code: 'BAD_REPLY' });
+    const old = createPanelApi(fakeBridge({ getTwin: () => ({ issueId: '10001', twins: [{ ...makeTwinState(), state: 'waiting-for-twin' }], candidates: [] }) }).invoke);
+    await expect(old.getTwin()).rejects.toMatchObject({ code: 'BAD_REPLY', message: expect.stringContaining('twins.0.state') });
+    const api = createPanelApi(fakeBridge({ getTwin: () => makeIssueTwins() }).invoke);
+    await expect(api.getTwin()).resolves.toEqual(makeIssueTwins());
+  });
+
+  it('turns the resolver’s failure answer into a ResolverError with its code', async () => {
+    const api = createAdminApi(fakeBridge({ createInvitation: () => ({ error: { code: 'invalid-payload', message: 'name: Too small', field: 'name' } }) }).invoke);
+    await expect(api.createInvitation('')).rejects.toMatchObject({ code: 'invalid-payload', message: 'name: Too small' });
+  });
+
+  it('sends the payloads the resolver’s payload schemas describe', async () => {
+    const bridge = fakeBridge({ getRules: () => ({ error: { code: 'not-found', message: 'x' } }), syncNow: () => ({ queued: 1 }) });
+    const api = createAdminApi(bridge.invoke);
+    await api.getRules('c1').catch(() => undefined);
+    await api.getRules('c1', 3).catch(() => undefined);
+    await createPanelApi(bridge.invoke).syncNow('c1');
+    expect(bridge.calls).toEqual([
+      { functionKey: 'getRules', payload: { connectionId: 'c1' } },
+      { functionKey: 'getRules', payload: { connectionId: 'c1', version: 3 } },
+      { functionKey: 'syncNow', payload: { connectionId: 'c1' } },
     ]);
-  });
-
-  it.each([
-    ['ISO text', '2026-11-26T10:00:00.000Z', Date.parse('2026-11-26T10:00:00.000Z')],
-    ['epoch ms', 1764151200000, 1764151200000],
-    ['null', null, null],
-  ])('reads a time given as %s', async (_name, expiresAt, expected) => {
-    const api = createAdminApi(fakeBridge({ createInvitation: () => ({ code: 'x', expiresAt }) }).invoke);
-    await expect(api.createInvitation('n')).resolves.toMatchObject({ expiresAt: expected });
-  });
-
-  it('refuses a time that is not one', async () => {
-    const api = createAdminApi(fakeBridge({ createInvitation: () => ({ code: 'x', expiresAt: 'soon' }) }).invoke);
-    await expect(api.createInvitation('n')).rejects.toThrow('unexpected shape at expiresAt: not a time: soon');
-  });
-
-  it('reads a bare unlinked twin and a twin naming one connection to sync to', async () => {
-    const bare = createPanelApi(fakeBridge({ getTwin: () => ({ linked: false }) }).invoke);
-    await expect(bare.getTwin()).resolves.toMatchObject({ linked: false, inScope: null, candidates: [], state: null, lastSyncAt: null });
-    const one = createPanelApi(fakeBridge({ getTwin: () => ({ linked: false, inScope: true, connectionId: 'c1', remoteSiteName: 'external' }) }).invoke);
-    await expect(one.getTwin()).resolves.toMatchObject({ candidates: [{ connectionId: 'c1', connectionName: null, remoteSiteName: 'external' }] });
-  });
-
-  it('reads the engine’s per-connection twin list as the panel’s twin', async () => {
-    const api = createPanelApi(fakeBridge({
-      getTwin: () => ({
-        issueKey: 'INT-1',
-        twins: [{
-          connectionId: 'c1', connectionName: 'External', remoteSiteName: 'external', remoteIssueKey: 'CLOUD-3',
-          remoteIssueUrl: 'http://x/browse/CLOUD-3', lastSyncAt: null, state: 'error', error: { id: 'e1', cause: 'boom' },
-        }],
-      }),
-    }).invoke);
-    await expect(api.getTwin()).resolves.toMatchObject({
-      linked: true, twinKey: 'CLOUD-3', twinUrl: 'http://x/browse/CLOUD-3', connectionId: 'c1', state: 'failed', error: 'boom',
-    });
-    const waiting = createPanelApi(fakeBridge({ getTwin: () => ({ twins: [{ connectionId: 'c1', remoteIssueKey: null, state: 'waiting-for-twin' }] }) }).invoke);
-    await expect(waiting.getTwin()).resolves.toMatchObject({ linked: true, twinKey: null, state: 'pending', error: null });
-    const none = createPanelApi(fakeBridge({ getTwin: () => ({ twins: [], inScope: true, candidates: [{ connectionId: 'c1', remoteSiteName: 'external' }] }) }).invoke);
-    await expect(none.getTwin()).resolves.toMatchObject({ linked: false, inScope: true, candidates: [{ connectionId: 'c1' }] });
-  });
-
-  it('reads the engine’s errors and activity entries', async () => {
-    const api = createAdminApi(fakeBridge({
-      listErrors: () => [{ id: 'e1', connectionId: 'c1', direction: 'incoming', issueKey: null, remoteIssueKey: 'INT-1', cause: 'boom', kind: 'permanent', attempts: 1, firstAt: '2026-11-26T10:00:00Z', lastAt: '2026-11-26T11:00:00Z', pending: 2, autoRetryAt: null }],
-      listActivity: () => [{ id: 'a1', at: '2026-11-26T10:00:00Z', connectionId: 'c1', direction: 'local', type: 'replica', issueKey: 'INT-1', remoteIssueKey: null, outcome: 'sent', message: 'hash changed' }],
-    }).invoke);
-    await expect(api.listErrors()).resolves.toMatchObject([{ id: 'e1', lastAttemptAt: Date.parse('2026-11-26T11:00:00Z'), pending: 2, remoteIssueKey: 'INT-1' }]);
-    await expect(api.listActivity(5)).resolves.toMatchObject([{ direction: 'local', type: 'replica', detail: 'hash changed', durationMs: null }]);
   });
 });

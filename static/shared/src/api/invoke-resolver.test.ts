@@ -14,8 +14,9 @@ describe('invokeResolver', () => {
 
   it.each([
     ['a thrown error, without the Forge prefix', () => { throw new Error('There was an error invoking the function - Code expired'); }, 'Code expired', 'INVOKE_FAILED'],
-    ['an {error} answer', () => ({ error: { code: 'EXPIRED', message: 'The invitation expired.' } }), 'The invitation expired.', 'EXPIRED'],
-    ['an {error} answer without a code', () => ({ error: { message: 'No.' } }), 'No.', 'ERROR'],
+    ['a failure answer', () => ({ error: { code: 'expired', message: 'The invitation expired.' } }), 'The invitation expired.', 'expired'],
+    ['a failure answer naming its field', () => ({ error: { code: 'invalid-payload', message: 'a: expected number', field: 'a' } }), 'a: expected number', 'invalid-payload'],
+    ['an {error} answer that is no failure answer (no code)', () => ({ error: { message: 'No.' } }), 'The app answered f in an unexpected shape at n: Invalid input (expected number).', 'BAD_REPLY'],
     ['an answer of the wrong shape', () => ({ n: 'one' }), 'The app answered f in an unexpected shape at n: Invalid input (expected number).', 'BAD_REPLY'],
     ['a thrown error with no message', () => { throw new Error(''); }, 'The request failed without a message.', 'INVOKE_FAILED'],
   ])('turns %s into a ResolverError', async (_name, handler, message, code) => {

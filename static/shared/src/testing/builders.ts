@@ -1,42 +1,180 @@
-/** Resolver answers with defaults, as the `twin-sync-admin` / `twin-sync-panel` resolvers send them. */
-export function makeConnection(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+import * as z from 'zod/mini';
+import { ActivityEntrySchema, adminResults, ConnectionSchema, SyncErrorSchema, type ActivityEntry, type AdminResults, type Connection, type SyncError } from '../../../../src/contracts/admin-results';
+import { panelResults, SyncCandidateSchema, type PanelResults, type SyncCandidate } from '../../../../src/contracts/panel-results';
+import { ReplicaSchema, type Replica } from '../../../../src/contracts/replica-result';
+import { TwinStateSchema, type TwinState } from '../../../../src/contracts/result-fields';
+import { rulesResults, type RulesResults } from '../../../../src/contracts/rules-results';
+
+/*
+ * Resolver answers for the component tests, with defaults, as the `twin-sync-admin` and
+ * `twin-sync-panel` resolvers send them: each builder's type is its function's result contract
+ * (src/contracts/*-results.ts), and what it builds is parsed with that contract, so a test cannot
+ * give a page a value the server never sends.
+ */
+
+const AT = '2026-11-26T10:00:00.000Z';
+
+export function makeConnection(over: Partial<Connection> = {}): Connection {
+  return z.parse(ConnectionSchema, {
     id: 'c1',
     name: 'External',
     remoteSiteName: 'external',
-    status: 'connected',
+    status: 'active',
+    role: 'inviter',
     direction: 'both',
-    lastMessageAt: '2026-11-26T10:00:00.000Z',
     scopeJql: 'project = INT',
     conflictPolicy: 'later-wins',
+    rulesConfig: { targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' },
+    lastMessageAt: AT,
+    createdAt: '2026-11-20T09:00:00.000Z',
+    closedAt: null,
     ...over,
-  };
+  });
 }
 
-export function makeSyncError(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+/** an invitation created here, not accepted yet */
+export function makePendingConnection(over: Partial<Connection> = {}): Connection {
+  return makeConnection({ status: 'pending', remoteSiteName: null, lastMessageAt: null, ...over });
+}
+
+export function makeInvitation(over: Partial<AdminResults['createInvitation']> = {}): AdminResults['createInvitation'] {
+  return z.parse(adminResults.createInvitation, { code: 'eyJ2IjoxfQ', expiresAt: '2026-11-27T10:00:00.000Z', connectionId: 'c2', ...over });
+}
+
+export function makeSyncError(over: Partial<SyncError> = {}): SyncError {
+  return z.parse(SyncErrorSchema, {
     id: 'e1',
-    issueKey: 'INT-1',
     connectionId: 'c1',
+    direction: 'incoming',
+    issueKey: 'INT-1',
+    remoteIssueKey: 'CLOUD-7',
     cause: 'incoming script, line 2: boom',
+    kind: 'permanent',
     attempts: 5,
-    lastAttemptAt: '2026-11-26T10:00:00.000Z',
+    firstAt: '2026-11-26T09:00:00.000Z',
+    lastAt: AT,
+    pending: 0,
+    autoRetryAt: null,
     ...over,
-  };
+  });
 }
 
-export function makeTwin(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    linked: true,
-    twinKey: 'CLOUD-7',
-    twinUrl: 'http://127.0.0.1:7102/browse/CLOUD-7',
+export function makeActivity(over: Partial<ActivityEntry> = {}): ActivityEntry {
+  return z.parse(ActivityEntrySchema, {
+    id: 'a1',
+    at: AT,
+    connectionId: 'c1',
+    direction: 'out',
+    type: 'replica',
+    issueKey: 'INT-1',
+    remoteIssueKey: 'CLOUD-7',
+    outcome: 'sent',
+    message: '',
+    ...over,
+  });
+}
+
+/** no bulk sync ever ran */
+export function makeBulkProgress(over: Partial<AdminResults['getBulkSyncProgress']> = {}): AdminResults['getBulkSyncProgress'] {
+  return z.parse(adminResults.getBulkSyncProgress, {
+    jobId: null, state: 'none', total: 0, queued: 0, done: 0, created: 0, updated: 0, failed: 0, running: false, startedAt: null, finishedAt: null, jql: null,
+    ...over,
+  });
+}
+
+/** a bulk job of `total` issues, `done` of them confirmed, `failed` failed; running until all are settled */
+export function makeBulkJob(total: number, done: number, failed = 0): AdminResults['getBulkSyncProgress'] {
+  const running = done + failed < total;
+  return makeBulkProgress({
+    jobId: 'job-1', state: running ? 'confirming' : 'done', total, queued: total, done, created: done, updated: 0, failed, running,
+    startedAt: AT, finishedAt: running ? null : '2026-11-26T10:05:00.000Z', jql: 'project = INT',
+  });
+}
+
+export function makeStartedBulkSync(over: Partial<AdminResults['startBulkSync']> = {}): AdminResults['startBulkSync'] {
+  return z.parse(adminResults.startBulkSync, { jobId: 'job-1', estimate: 40, resumed: false, ...over });
+}
+
+export function makeRules(over: Partial<RulesResults['getRules']> = {}): RulesResults['getRules'] {
+  return z.parse(rulesResults.getRules, {
+    connectionId: 'c1', version: 0, isDefault: true, outgoing: '', incoming: '', limits: null, savedAt: null, savedBy: null, versions: [],
+    ...over,
+  });
+}
+
+export function makeValidation(errors: RulesResults['validateRules']['errors'] = []): RulesResults['validateRules'] {
+  return z.parse(rulesResults.validateRules, { ok: errors.length === 0, errors });
+}
+
+/** saved as `version`, or refused for `errors` (then `version` is the one still in force) */
+export function makeSaveRules(version: number, errors: RulesResults['saveRules']['errors'] = []): RulesResults['saveRules'] {
+  return z.parse(rulesResults.saveRules, { ok: errors.length === 0, version, errors });
+}
+
+export function makeReplica(over: Partial<Replica> = {}): Replica {
+  return z.parse(ReplicaSchema, {
+    key: 'INT-1', id: '10001', projectKey: 'INT', summary: 'Printer on fire', description: null, type: { name: 'Task' }, priority: { name: 'Medium' }, labels: [],
+    status: { name: 'Open', category: 'new' }, dueDate: null, assignee: null, reporter: null, comments: [], customFields: {},
+    created: '2026-11-26T09:00:00.000+0000', updated: '2026-11-26T10:00:00.000+0000',
+    ...over,
+  });
+}
+
+type DryRun = RulesResults['dryRun'];
+
+/** a dry run of draft scripts: the replica built, nothing to change on the incoming side */
+export function makeDryRun(over: { outgoing?: Partial<DryRun['outgoing']>; incoming?: Partial<DryRun['incoming']>; rulesVersion?: number | null } = {}): DryRun {
+  return z.parse(rulesResults.dryRun, {
+    issueKey: 'INT-1',
+    rulesVersion: over.rulesVersion ?? null,
+    outgoing: { replica: makeReplica(), logs: [], error: null, ...over.outgoing },
+    incoming: { source: 'own-replica', changes: [], syncBack: false, unlink: false, logs: [], error: null, ...over.incoming },
+  });
+}
+
+/** the twin on connection c1, in sync */
+export function makeTwinState(over: Partial<TwinState> = {}): TwinState {
+  return z.parse(TwinStateSchema, {
     connectionId: 'c1',
     connectionName: 'External',
     remoteSiteName: 'external',
-    lastSyncAt: Date.now() - 60_000,
-    outcome: 'applied',
+    remoteIssueKey: 'CLOUD-7',
+    remoteIssueUrl: 'http://127.0.0.1:7102/browse/CLOUD-7',
+    lastSyncAt: new Date(Date.now() - 60_000).toISOString(),
     state: 'synced',
-    inScope: true,
+    error: null,
+    remoteError: null,
     ...over,
-  };
+  });
+}
+
+/** the panel's answer: the issue's twins (one in sync on c1 unless given) and its candidates (none unless given) */
+export function makeIssueTwins(over: Partial<PanelResults['getTwin']> = {}): PanelResults['getTwin'] {
+  return z.parse(panelResults.getTwin, { issueId: '10001', twins: [makeTwinState()], candidates: [], ...over });
+}
+
+/** a connection the issue could be synced on */
+export function makeCandidate(over: Partial<SyncCandidate> = {}): SyncCandidate {
+  return z.parse(SyncCandidateSchema, { connectionId: 'c1', connectionName: 'External', remoteSiteName: 'external', ...over });
+}
+
+export function makeDeleted(over: Partial<AdminResults['deleteConnection']> = {}): AdminResults['deleteConnection'] {
+  return z.parse(adminResults.deleteConnection, { deleted: true, links: 0, remoteNotified: true, ...over });
+}
+
+export function makeRetried(over: Partial<AdminResults['retryError']> = {}): AdminResults['retryError'] {
+  return z.parse(adminResults.retryError, { retried: true, events: 1, ...over });
+}
+
+/** the panel's syncNow: `queued` syncs */
+export function makeSyncNow(queued = 1): PanelResults['syncNow'] {
+  return z.parse(panelResults.syncNow, { queued });
+}
+
+export function makeSyncToRemote(): PanelResults['syncToRemote'] {
+  return z.parse(panelResults.syncToRemote, { queued: true });
+}
+
+export function makeUnlinked(over: Partial<PanelResults['unlink']> = {}): PanelResults['unlink'] {
+  return z.parse(panelResults.unlink, { unlinked: true, remoteNotified: true, ...over });
 }

@@ -10,12 +10,13 @@ export function describeAge(at: number, now: number): string {
   return `${Math.round(hours / 24)} d ago`;
 }
 
-export function TimeText({ at, empty = 'never', now = Date.now() }: { at: number | null; empty?: string; now?: number }) {
+/** A time as resolvers send it (ISO text, src/contracts/result-fields.ts IsoTimeSchema), as "3 min ago"; `empty` for null. */
+export function TimeText({ at, empty = 'never', now = Date.now() }: { at: string | null; empty?: string; now?: number }) {
   if (at === null) return <span className="ts-subtle">{empty}</span>;
   const date = new Date(at);
   return (
     <time dateTime={date.toISOString()} title={date.toLocaleString()}>
-      {describeAge(at, now)}
+      {describeAge(date.getTime(), now)}
     </time>
   );
 }

@@ -1,0 +1,96 @@
+import type { StoreOp } from '../ports/store';
+import { activityOp, logActivity } from './activity';
+import type { EngineDeps } from './deps';
+import { fromSite, sendToConnection } from './send';
+import { keys } from './state/keys';
+import { UnlinkedRemoteSchema, UnlinkedSchema, type Connection, type LinkState, type Unlinked } from './state/records';
+import { Repo } from './state/repo';
+
+/**
+ * Unlink means unlink (issue 12). When a person unlinks two twins (on either side, or an incoming
+ * rule calls `syncHelper.unlinkAfterProcessing()`), both sides:
+ * - forget the link (its record, last replica, remote index and any send still owed);
+ * - keep a small mark of it, by the local issue and by the remote one, so that no later edit, sweep
+ *   or bulk sync starts a twin for the issue on that connection again, and a replica still on its
+ *   way from before the unlink is dropped instead of creating a second twin;
+ * - clear the "Remote issue key" field (the connection's remoteKeyField).
+ * A person's own sync (the panel's "Sync", the admin page's "Sync issue") lifts the mark, and the
+ * issue is paired with its old twin again, by a three-way merge, not copied into a new one.
+ */
+
+export type UnlinkedBy = 'person' | 'remote' | 'rules';
+
+const BY_TEXT: Record<UnlinkedBy, string> = {
+  person: 'unlinked here',
+  remote: 'the remote site unlinked the twins',
+  rules: 'unlinked by the incoming rules (unlinkAfterProcessing)',
+};
+
+/** the marks an unlink leaves: by the local issue and by its twin's id there */
+export function unlinkMarkOps(link: LinkState, at: string): StoreOp[] {
+  const unlinked: Unlinked = { at, remoteIssueId: link.remoteIssueId, remoteKey: link.remoteKey };
+  return [
+    { op: 'set', key: keys.unlinked(link.connectionId, link.localIssueId), value: unlinked },
+    ...(link.remoteIssueId !== null ? [{ op: 'set' as const, key: keys.unlinkedRemote(link.connectionId, link.remoteIssueId), value: { at, localIssueId: link.localIssueId } }] : []),
+  ];
+}
+
+/** the marks' removal (a person synced the issue again) */
+export function liftMarkOps(connectionId: string, localIssueId: string, unlinked: Unlinked | undefined): StoreOp[] {
+  return [
+    { op: 'delete', key: keys.unlinked(connectionId, localIssueId) },
+    ...(unlinked?.remoteIssueId != null ? [{ op: 'delete' as const, key: keys.unlinkedRemote(connectionId, unlinked.remoteIssueId) }] : []),
+  ];
+}
+
+export async function readUnlinked(repo: Repo, connectionId: string, localIssueId: string): Promise<Unlinked | undefined> {
+  return repo.read(keys.unlinked(connectionId, localIssueId), UnlinkedSchema);
+}
+
+/** the local issue a remote issue was linked to before an unlink, if it was */
+export async function readUnlinkedRemote(repo: Repo, connectionId: string, remoteIssueId: string): Promise<string | undefined> {
+  return (await repo.read(keys.unlinkedRemote(connectionId, remoteIssueId), UnlinkedRemoteSchema))?.localIssueId;
+}
+
+/**
+ * Forgets `link` here (one transaction with the marks and the activity entry), then clears the
+ * remote key field of the local issue. The field's clearing is a Jira write after the commit: if it
+ * fails, the link is gone all the same and the failure is noted (the field is only a display).
+ */
+export async function unlinkHere(deps: EngineDeps, connection: Connection, link: LinkState, by: UnlinkedBy, alsoWrite: StoreOp[] = []): Promise<void> {
+  const repo = new Repo(deps.store);
+  const at = new Date(deps.clock.now()).toISOString();
+  await deps.store.transact([
+    ...(await repo.unlinkOps(link)),
+    ...unlinkMarkOps(link, at),
+    activityOp(deps, { connectionId: connection.id, direction: by === 'remote' ? 'in' : 'local', type: 'unlink', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'applied', message: `${BY_TEXT[by]}: changes stop flowing on "${connection.name}"; a sync from the panel pairs the issues again` }),
+    ...alsoWrite,
+  ]);
+  await clearRemoteKeyField(deps, connection, link);
+}
+
+async function clearRemoteKeyField(deps: EngineDeps, connection: Connection, link: LinkState): Promise<void> {
+  const name = connection.rulesConfig.remoteKeyField;
+  if (name === null) return;
+  try {
+    const metadata = await deps.jira.getMetadata();
+    const field = metadata.customFields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (!field) return;
+    await deps.jira.updateIssue(link.localIssueId, { customFields: { [field.name]: null } });
+  } catch (error) {
+    await logActivity(deps, { connectionId: connection.id, direction: 'local', type: 'unlink', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: `unlinked, but "${name}" could not be cleared: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+/** Tells the remote site the twins are unlinked (signed `unlink`); false when it could not be reached (noted). */
+export async function tellUnlinked(deps: EngineDeps, connection: Connection, issue: { id: string; key: string }, remoteKey: string | null, twin: { id: string; key: string } | null = null): Promise<boolean> {
+  try {
+    await sendToConnection(deps, connection, {
+      v: 1, type: 'unlink', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps), issue, twin,
+    });
+    return true;
+  } catch (error) {
+    await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'unlink', issueKey: issue.key, remoteIssueKey: remoteKey, outcome: 'warning', message: `unlinked here; the remote site was not told: ${error instanceof Error ? error.message : String(error)}` });
+    return false;
+  }
+}
