@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JiraIssueKeySchema } from '../sync/envelope/common';
 import { StorageIdSchema } from '../sync/state/keys';
 import { NoPayloadSchema } from './payload-fields';
 
@@ -14,4 +15,6 @@ export const panelPayloads = {
   syncNow: OptionalConnectionSchema,
   unlink: OptionalConnectionSchema,
   syncToRemote: z.strictObject({ connectionId: StorageIdSchema }),
+  /** pair the panel's issue with an existing issue of the other site, by its key there */
+  linkToExisting: z.strictObject({ connectionId: StorageIdSchema, remoteIssueKey: JiraIssueKeySchema }),
 };

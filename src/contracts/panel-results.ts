@@ -19,6 +19,8 @@ export const panelResults = {
   /** `unlinked`: a link was forgotten here; `remoteNotified`: every other site concerned was told */
   unlink: z.strictObject({ unlinked: z.boolean(), remoteNotified: z.boolean() }),
   syncToRemote: z.strictObject({ queued: z.literal(true) }),
+  /** the pairing is queued: the first message names `remoteIssueKey`, the other side links it and merges */
+  linkToExisting: z.strictObject({ queued: z.literal(true), remoteIssueKey: z.string() }),
 };
 
 /** The success answer of each panel function, by function key. */

@@ -174,8 +174,11 @@ const cases: Case[] = [
   }),
   panel('syncToRemote', 'an issue linked nowhere', (c) => ({ connectionId: c.connection }), (c) => c.unlinkable),
   panel('syncToRemote', 'a connection that does not exist', () => ({ connectionId: 'no-such-connection' }), (c) => c.unlinkable, { expect: 'not-found' }),
+  panel('linkToExisting', 'an issue synced already', (c) => ({ connectionId: c.connection, remoteIssueKey: 'CLOUD-1' }), (c) => c.synced, { expect: 'already-linked' }),
+  panel('linkToExisting', 'a connection that does not exist', () => ({ connectionId: 'no-such-connection', remoteIssueKey: 'CLOUD-1' }), (c) => c.unlinkable, { expect: 'not-found' }),
   admin('unlink', 'an issue linked', (c) => ({ issueId: c.synced.id, connectionId: c.connection }), { before: async (_c, sandbox) => sandbox.waitForIdle() }),
   admin('unlink', 'an issue no longer linked', (c) => ({ issueId: c.synced.id, connectionId: c.connection })),
+  panel('linkToExisting', 'an issue unlinked, paired with its old twin by key', (c) => ({ connectionId: c.connection, remoteIssueKey: c.twin.key }), (c) => c.synced),
 
   // invitations, a second connection, deletes on both sides
   admin('createInvitation', 'a new invitation', () => ({ name: 'Never accepted' }), { after: (answer, c) => { c.pendingId = z.parse(adminResults.createInvitation, answer).connectionId; } }),

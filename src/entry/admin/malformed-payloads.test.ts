@@ -176,6 +176,7 @@ const specs: Record<string, Spec> = {
   'panel.syncNow': optionalConnection,
   'panel.unlink': optionalConnection,
   'panel.syncToRemote': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true } } },
+  'panel.linkToExisting': { valid: (ctx) => ({ connectionId: ctx.connectionId, remoteIssueKey: 'CLOUD-1' }), fields: { connectionId: { kind: 'storage-id', required: true }, remoteIssueKey: { kind: 'issue-key', required: true } } },
 };
 
 interface Case {
@@ -259,7 +260,7 @@ describe('the malformed-payload table', () => {
       expect(Object.keys(m.definitions).sort()).toEqual(Object.keys(m.onForge).sort());
       expect(Object.keys(m.contracts).sort()).toEqual(Object.keys(m.definitions).sort());
     }
-    expect(resolvers.length).toBe(22);
+    expect(resolvers.length).toBe(23);
   });
 
   it.each(resolvers)('has a spec for %s naming exactly its payload fields', (resolver) => {

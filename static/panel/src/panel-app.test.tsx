@@ -2,7 +2,7 @@ import '@testing-library/jest-dom';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createPanelApi, type TwinState } from '../../shared/src/api/panel-api';
-import { makeCandidate, makeIssueTwins, makeSyncNow, makeSyncToRemote, makeTwinState, makeUnlinked } from '../../shared/src/testing/builders';
+import { makeCandidate, makeIssueTwins, makeLinkToExisting, makeSyncNow, makeSyncToRemote, makeTwinState, makeUnlinked } from '../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../shared/src/testing/fake-invoke';
 import { PanelApp } from './panel-app';
 
@@ -121,6 +121,22 @@ describe('Issue panel', () => {
     expect(await screen.findByText('Sync pending')).toBeInTheDocument();
     expect(screen.getByTestId('twin-key')).toHaveTextContent('not created yet');
     expect(bridge.callsOf('syncToRemote')).toEqual([{ connectionId: 'c1' }]);
+  });
+
+  it('links an unlinked issue to an existing issue of the other site by its key', async () => {
+    const bridge = renderPanel({
+      getTwin: unlinked,
+      linkToExisting: () => {
+        bridge.set({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ state: 'pending', remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null })] }) });
+        return makeLinkToExisting('CLOUD-12');
+      },
+    });
+    const field = await screen.findByLabelText('Link to an existing issue on external');
+    expect(screen.getByRole('button', { name: 'Link to issue' })).toBeDisabled();
+    await userEvent.type(field, 'cloud-12');
+    await userEvent.click(screen.getByRole('button', { name: 'Link to CLOUD-12' }));
+    expect(await screen.findByText('Sync pending')).toBeInTheDocument();
+    expect(bridge.callsOf('linkToExisting')).toEqual([{ connectionId: 'c1', remoteIssueKey: 'CLOUD-12' }]);
   });
 
   it('keeps looking after "Sync to <site>" until the twin is linked', async () => {

@@ -5,6 +5,7 @@ import { Button } from '../../shared/src/ui/button';
 import { ConfirmDialog } from '../../shared/src/ui/confirm-dialog';
 import { Lozenge } from '../../shared/src/ui/lozenge';
 import { SectionMessage } from '../../shared/src/ui/section-message';
+import { TextField } from '../../shared/src/ui/text-field';
 import { TimeText } from '../../shared/src/ui/time-text';
 import { useResource } from '../../shared/src/ui/use-resource';
 
@@ -32,6 +33,8 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmUnlink, setConfirmUnlink] = useState<TwinState | null>(null);
+  // "Link to an existing issue": the other site's key typed per candidate connection
+  const [pairKeys, setPairKeys] = useState<Record<string, string>>({});
 
   useEffect(() => {
     const data = twins.data;
@@ -93,6 +96,32 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
               </Button>
             ))}
           </div>
+          {d.candidates.map((c) => {
+            const site = c.remoteSiteName ?? c.connectionName;
+            const key = (pairKeys[c.connectionId] ?? '').trim().toUpperCase();
+            const valid = /^[A-Z][A-Z0-9_]*-[0-9]+$/.test(key);
+            return (
+              <div key={`pair-${c.connectionId}`} className="ts-row">
+                <TextField
+                  label={`Link to an existing issue on ${site}`}
+                  helper={`Its key on ${site}, e.g. CLOUD-12: the two issues are merged, no new twin is created.`}
+                  value={pairKeys[c.connectionId] ?? ''}
+                  onChange={(v) => setPairKeys((k) => ({ ...k, [c.connectionId]: v }))}
+                />
+                <Button
+                  onClick={() => void act(c.connectionId, async () => {
+                    await api.linkToExisting(c.connectionId, key);
+                    setAwaiting({ connectionId: c.connectionId, polls: LINK_POLLS });
+                    return null;
+                  })}
+                  disabled={busy !== null || !valid}
+                  isLoading={busy === c.connectionId}
+                >
+                  Link to {valid ? key : 'issue'}
+                </Button>
+              </div>
+            );
+          })}
         </>
       )}
       {d !== null && d.twins.length === 0 && d.candidates.length === 0 ? (

@@ -27,6 +27,7 @@ export function createPanelApi(invoke: InvokeFn) {
     /** stops syncing the issue on `connectionId` (both issues stay) */
     unlink: (connectionId: string) => call('unlink', { connectionId }),
     syncToRemote: (connectionId: string) => call('syncToRemote', { connectionId }),
+    linkToExisting: (connectionId: string, remoteIssueKey: string) => call('linkToExisting', { connectionId, remoteIssueKey }),
   };
 }
 export type PanelApi = ReturnType<typeof createPanelApi>;

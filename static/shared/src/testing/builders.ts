@@ -171,6 +171,10 @@ export function makeSyncNow(queued = 1): PanelResults['syncNow'] {
   return z.parse(panelResults.syncNow, { queued });
 }
 
+export function makeLinkToExisting(remoteIssueKey = 'CLOUD-7'): PanelResults['linkToExisting'] {
+  return z.parse(panelResults.linkToExisting, { queued: true, remoteIssueKey });
+}
+
 export function makeSyncToRemote(): PanelResults['syncToRemote'] {
   return z.parse(panelResults.syncToRemote, { queued: true });
 }
