@@ -115,9 +115,12 @@ export class Renderer {
     };
   }
 
+  /** a field's name, as `expand=names` answers it: every field an issue carries has one (Jira's issue view shows these) */
   fieldName(fieldId: string): string {
     const system = SYSTEM_FIELDS.find((f) => f.id === fieldId);
     if (system) return system.name;
+    const unlisted = UNLISTED_FIELD_NAMES[fieldId];
+    if (unlisted !== undefined) return unlisted;
     return this.catalog.customField(fieldId)?.name ?? fieldId;
   }
 
@@ -155,6 +158,16 @@ const sys = (id: string, name: string, type: string | null, opts: Partial<System
   clauseNames: opts.clauses ?? [id], editable: opts.editable ?? false,
   ...(type ? { schema: { type, system: id, ...(opts.items ? { items: opts.items } : {}) } } : {}),
 });
+
+/**
+ * Fields every issue carries (always empty or derived here) that the site does not list in GET /field
+ * (`SYSTEM_FIELDS`, which it can create, edit or search by), with their names on Jira Cloud.
+ */
+const UNLISTED_FIELD_NAMES: Readonly<Record<string, string>> = {
+  resolution: 'Resolution',
+  resolutiondate: 'Resolved',
+  issuelinks: 'Linked Issues',
+};
 
 /** The system fields this site supports. */
 export const SYSTEM_FIELDS: readonly SystemField[] = [

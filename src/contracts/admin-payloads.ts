@@ -31,20 +31,23 @@ export const UpdateConnectionPayloadSchema = UpdateConnectionSchema.extend({
 const BulkSyncPayloadSchema = z.strictObject({ connectionId: StorageIdSchema, jql: JqlFilterSchema.nullable().optional() });
 
 export const adminPayloads = {
-  createInvitation: z.strictObject({ name: DisplayNameSchema }),
-  acceptInvitation: z.strictObject({ code: InvitationCodeTextSchema }),
+  /** `scopeJql`: what this site sends on the new connection (null or empty: nothing yet) */
+  createInvitation: z.strictObject({ name: DisplayNameSchema, scopeJql: JqlFilterSchema.nullable().optional() }),
+  acceptInvitation: z.strictObject({ code: InvitationCodeTextSchema, scopeJql: JqlFilterSchema.nullable().optional() }),
   listConnections: NoPayloadSchema,
   updateConnection: UpdateConnectionPayloadSchema,
   deleteConnection: z.strictObject({ id: StorageIdSchema }),
   syncIssue: z.strictObject({ issueKey: JiraIssueKeySchema, connectionId: StorageIdSchema }),
   listErrors: NoPayloadSchema,
   retryError: z.strictObject({ id: StorageIdSchema }),
-  listActivity: z.strictObject({ limit: z.number().int().min(1).max(500).default(50) }),
+  /** `issueKey`: only the entries of that issue (its key here, or the other site's key) */
+  listActivity: z.strictObject({ limit: z.number().int().min(1).max(500).default(50), issueKey: JiraIssueKeySchema.optional() }),
   countBulkSync: BulkSyncPayloadSchema,
   startBulkSync: BulkSyncPayloadSchema,
   getBulkSyncProgress: z.strictObject({ connectionId: StorageIdSchema }),
   unlink: UnlinkSchema,
   getIssueSyncState: z.strictObject({ issueKey: JiraIssueKeySchema }),
+  listProjects: NoPayloadSchema,
 };
 
 /** The rules functions of the same resolver (their logic and schemas: src/rules/rules-admin.ts). */

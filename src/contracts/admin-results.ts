@@ -16,6 +16,8 @@ export const RulesConfigSchema = z.strictObject({
   syncBackOnFirstSync: z.boolean(),
   /** text custom field receiving the remote issue key; null = none */
   remoteKeyField: z.nullable(z.string()),
+  /** copied comments start with "Ana Silva on external wrote:" (absent: on) */
+  commentAttribution: z.optional(z.boolean()),
 });
 
 /**
@@ -27,6 +29,8 @@ export const ConnectionSchema = z.strictObject({
   name: z.string(),
   /** null until the other site is known (a pending invitation) */
   remoteSiteName: z.nullable(z.string()),
+  /** the other site's base URL (links to its issues: `<url>/browse/KEY`), null until it is known */
+  remoteSiteUrl: z.nullable(z.string()),
   status: z.enum(['pending', 'active', 'closed']),
   /** 'inviter': the invitation was created here; 'accepter': accepted here */
   role: z.enum(['inviter', 'accepter']),
@@ -98,6 +102,14 @@ export const BulkProgressSchema = z.strictObject({
 });
 export type BulkProgress = z.infer<typeof BulkProgressSchema>;
 
+/** A project of this site, for scope suggestions (`project = "KEY"`). */
+export const ProjectSchema = z.strictObject({
+  key: z.string(),
+  /** null while the site's metadata gives project keys only */
+  name: z.nullable(z.string()),
+});
+export type Project = z.infer<typeof ProjectSchema>;
+
 const UnlinkResultSchema = z.strictObject({ unlinked: z.boolean(), remoteNotified: z.boolean() });
 
 export const adminResults = {
@@ -121,6 +133,8 @@ export const adminResults = {
   getBulkSyncProgress: BulkProgressSchema,
   unlink: UnlinkResultSchema,
   getIssueSyncState: z.strictObject({ issueKey: z.string(), issueId: z.string(), twins: z.array(TwinStateSchema) }),
+  /** the site's projects, by key */
+  listProjects: z.array(ProjectSchema),
 };
 
 /** The success answer of each admin engine function, by function key. */

@@ -17,4 +17,6 @@ export const panelPayloads = {
   syncToRemote: z.strictObject({ connectionId: StorageIdSchema }),
   /** pair the panel's issue with an existing issue of the other site, by its key there */
   linkToExisting: z.strictObject({ connectionId: StorageIdSchema, remoteIssueKey: JiraIssueKeySchema }),
+  /** retry the error that blocks the panel's issue on `connectionId` */
+  retry: z.strictObject({ connectionId: StorageIdSchema }),
 };

@@ -21,6 +21,8 @@ export const panelResults = {
   syncToRemote: z.strictObject({ queued: z.literal(true) }),
   /** the pairing is queued: the first message names `remoteIssueKey`, the other side links it and merges */
   linkToExisting: z.strictObject({ queued: z.literal(true), remoteIssueKey: z.string() }),
+  /** `retried`: the issue's error was found and its work queued again (with `events` items) */
+  retry: z.strictObject({ retried: z.boolean(), events: CountSchema }),
 };
 
 /** The success answer of each panel function, by function key. */

@@ -33,6 +33,11 @@ export interface LocalIssue {
   customFields: Record<string, { value: JsonValue }>;
   created: string;
   updated: string;
+  /**
+   * The connection that created this issue as a twin (its `twinSync.origin` property), when the
+   * app created it; read with the issue. A twin whose link is not written yet is not a new issue.
+   */
+  originConnectionId?: string | null | undefined;
 }
 
 export interface IssueRef {

@@ -3,7 +3,9 @@ import type { EngineDeps } from './deps';
 import { UserError } from './errors';
 import { localLock } from './queue-event';
 import type { ActivityEntry, Connection, ErrorRecord, LinkState } from './state/records';
+import { readActivity } from './state/activity-log';
 import { Repo } from './state/repo';
+import { retryError } from './worker';
 import { StorageIdSchema } from './state/keys';
 import { JiraIssueIdSchema, JiraIssueKeySchema } from './envelope/common';
 import { newLink } from './link-state';
@@ -34,8 +36,17 @@ export async function listErrors(deps: EngineDeps): Promise<ErrorSummary[]> {
   }));
 }
 
-export async function listActivity(deps: EngineDeps, limit: number): Promise<ActivityEntry[]> {
-  return new Repo(deps.store).listActivity(Math.max(1, Math.min(500, limit)));
+/**
+ * The newest `limit` activity entries, newest first; with `issueKey`, only the entries of that
+ * issue (its key here, or the other site's key of a message about it).
+ */
+export async function listActivity(deps: EngineDeps, limit: number, filter: { issueKey?: string } = {}): Promise<ActivityEntry[]> {
+  const repo = new Repo(deps.store);
+  const capped = Math.max(1, Math.min(500, limit));
+  const key = filter.issueKey;
+  if (key === undefined) return repo.listActivity(capped);
+  const connections = await repo.listConnections();
+  return readActivity(deps.store, connections.map((c) => c.id), capped, (entry) => entry.issueKey === key || entry.remoteIssueKey === key);
 }
 
 async function requireConnection(repo: Repo, id: string): Promise<Connection> {
@@ -194,4 +205,11 @@ export async function linkToExisting(deps: EngineDeps, input: z.infer<typeof Lin
   await deps.store.transact([...repo.linkOps(link), ...(mark ? liftMarkOps(connection.id, issue.id, mark) : [])]);
   await deps.queue.push([{ kind: 'outgoing', connectionId: connection.id, localIssueId: issue.id, syncBack: false, reason: 'manual', lock: localLock(connection.id, issue.id), attempt: 0 }]);
   return { queued: true, remoteIssueKey: input.remoteIssueKey };
+}
+
+/** Retries the error blocking one issue on one connection (the panel's Retry): only that issue's. */
+export async function retryIssue(deps: EngineDeps, input: { issueId: string; connectionId: string }): Promise<{ retried: boolean; events: number }> {
+  const errorId = await new Repo(deps.store).blockedBy(localLock(input.connectionId, input.issueId));
+  if (errorId === undefined) return { retried: false, events: 0 };
+  return retryError(deps, errorId);
 }

@@ -1,6 +1,7 @@
 import type { LocalComment } from '../ports/jira';
 import type { RulesComment } from '../ports/rules';
 import { hashOf } from './canonical-json';
+import { withoutAttribution } from './comment-attribution';
 import { decideConflict } from './merge';
 import type { AdfDoc, ReplicaComment } from './replica';
 import type { CommentLink, ConflictPolicy } from './state/records';
@@ -36,7 +37,8 @@ export interface CommentMergeInput {
   theirSiteId: string;
 }
 
-export const bodyHash = (body: AdfDoc): string => hashOf(body);
+/** a comment body's hash, without the attribution line a copy starts with: an original and its copy hash alike */
+export const bodyHash = (body: AdfDoc): string => hashOf(withoutAttribution(body));
 const UNKNOWN_BASE = '';
 
 export function planComments(input: CommentMergeInput): CommentPlan {

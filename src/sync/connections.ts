@@ -21,6 +21,8 @@ export interface ConnectionSummary {
   id: string;
   name: string;
   remoteSiteName: string | null;
+  /** the other site's base URL (for links to its issues), null until it is known */
+  remoteSiteUrl: string | null;
   status: Connection['status'];
   role: Connection['role'];
   direction: Connection['direction'];
@@ -35,7 +37,7 @@ export interface ConnectionSummary {
 
 export function summarize(c: Connection): ConnectionSummary {
   return {
-    id: c.id, name: c.name, remoteSiteName: c.remoteSiteName, status: c.status, role: c.role, direction: c.direction,
+    id: c.id, name: c.name, remoteSiteName: c.remoteSiteName, remoteSiteUrl: c.remoteSiteUrl, status: c.status, role: c.role, direction: c.direction,
     scopeJql: c.scopeJql, conflictPolicy: c.conflictPolicy, rulesConfig: c.rulesConfig, lastMessageAt: c.lastMessageAt, createdAt: c.createdAt,
     closedAt: c.closedAt ?? null,
   };
@@ -49,23 +51,53 @@ function blankConnection(deps: EngineDeps, id: string, name: string, role: Conne
   };
 }
 
-/** Site A: a pending connection and a one-time code for site B's admin. */
-export async function createInvitation(deps: EngineDeps, name: string): Promise<{ code: string; expiresAt: string; connectionId: string }> {
+/**
+ * A connection's scope as given (by updateConnection, or with an invitation): trimmed, a filter
+ * (no ORDER BY) that is valid JQL on this site; empty or null = none (only issues already linked
+ * are synced, nothing new is sent). Throws `invalid-jql` with the site's message otherwise.
+ */
+export async function checkedScopeJql(deps: EngineDeps, scopeJql: string | null): Promise<string | null> {
+  const jql = scopeJql === null ? '' : scopeJql.trim();
+  if (jql === '') return null;
+  // the scope is a filter the engine combines with its own conditions (`id = 10001 AND (scope)`)
+  if (/\border\s+by\b/i.test(jql.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""'))) {
+    throw new UserError('invalid-jql', 'The scope JQL must be a filter: leave out ORDER BY (Twin Sync combines the scope with conditions of its own, and an order is meaningless there).');
+  }
+  const problem = await deps.jira.validateJql(jql);
+  if (problem !== null) throw new UserError('invalid-jql', `The scope JQL is not valid on this site: ${problem}`);
+  return jql;
+}
+
+/**
+ * Site A: a pending connection and a one-time code for site B's admin. `scopeJql`: what this site
+ * sends on the connection (checked as updateConnection checks it, before anything is written).
+ */
+export async function createInvitation(deps: EngineDeps, name: string, scopeJql: string | null = null): Promise<{ code: string; expiresAt: string; connectionId: string }> {
+  const scope = await checkedScopeJql(deps, scopeJql);
   const id = deps.ids.uuid();
   const token = deps.ids.token();
   const expiresAt = new Date(deps.clock.now() + deps.settings.invitationTtlMs).toISOString();
   const repo = new Repo(deps.store);
   await deps.store.setSecret(keys.invitationTokenSecret(id), token);
   await deps.store.set(keys.invitation(id), { connectionId: id, expiresAt, createdAt: new Date(deps.clock.now()).toISOString() });
-  await repo.saveConnection(blankConnection(deps, id, name, 'inviter'));
+  await repo.saveConnection({ ...blankConnection(deps, id, name, 'inviter'), scopeJql: scope });
   const code = encodeInvitation({ v: 1, connectionId: id, inboxUrl: await deps.site.inboxUrl(), token, expiresAt, name, siteName: await deps.site.siteName() });
   return { code, expiresAt, connectionId: id };
 }
 
+/** The site's projects (their keys; names are null until the Jira port gives them), for scope suggestions. */
+export async function listProjects(deps: EngineDeps): Promise<{ key: string; name: string | null }[]> {
+  const metadata = await deps.jira.getMetadata();
+  return Object.keys(metadata.issueTypes).sort().map((key) => ({ key, name: null }));
+}
+
 const HelloAnswerSchema = z.object({ ok: z.literal(true), siteName: z.string(), cloudId: z.string(), siteUrl: z.string().nullable() });
 
-/** Site B: accepts a code, says hello to site A with the one-time token, keeps the derived secret. */
-export async function acceptInvitation(deps: EngineDeps, codeText: string): Promise<ConnectionSummary> {
+/**
+ * Site B: accepts a code, says hello to site A with the one-time token, keeps the derived secret.
+ * `scopeJql`: what this site sends on the connection, checked before the invitation is used.
+ */
+export async function acceptInvitation(deps: EngineDeps, codeText: string, scopeJql: string | null = null): Promise<ConnectionSummary> {
   const code = decodeInvitation(codeText);
   if (!code) throw new UserError('invalid-code', 'This is not a Twin Sync invitation code. Copy the whole code from the inviting site and paste it again.');
   if (Date.parse(code.expiresAt) <= deps.clock.now()) throw new UserError('expired', `This invitation expired at ${code.expiresAt}. Create a new one on the inviting site.`);
@@ -76,6 +108,7 @@ export async function acceptInvitation(deps: EngineDeps, codeText: string): Prom
       ? 'This invitation was created on this site: paste it on the other site.'
       : 'This invitation was already accepted on this site.');
   }
+  const scope = await checkedScopeJql(deps, scopeJql);
   const nonce = deps.ids.token();
   const hello: HelloMessage = {
     v: 1, type: 'hello', connectionId: code.connectionId, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(),
@@ -103,6 +136,7 @@ export async function acceptInvitation(deps: EngineDeps, codeText: string): Prom
   const connection: Connection = {
     ...blankConnection(deps, code.connectionId, code.name, 'accepter'),
     status: 'active', remoteSiteName: parsed.data.siteName, remoteCloudId: parsed.data.cloudId, remoteInboxUrl: code.inboxUrl, remoteSiteUrl: parsed.data.siteUrl,
+    scopeJql: scope,
   };
   await deps.store.setSecret(keys.connectionSecret(connection.id), deriveConnectionSecret(code.token, connection.id, nonce));
   await repo.saveConnection(connection);
@@ -153,18 +187,7 @@ export async function updateConnection(deps: EngineDeps, input: UpdateConnection
   if (input.direction !== undefined) next.direction = input.direction;
   if (input.conflictPolicy !== undefined) next.conflictPolicy = input.conflictPolicy;
   if (input.rulesConfig !== undefined) next.rulesConfig = input.rulesConfig;
-  if (input.scopeJql !== undefined) {
-    const jql = input.scopeJql === null ? '' : input.scopeJql.trim();
-    if (jql !== '') {
-      // the scope is a filter the engine combines with its own conditions (`id = 10001 AND (scope)`)
-      if (/\border\s+by\b/i.test(jql.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""'))) {
-        throw new UserError('invalid-jql', 'The scope JQL must be a filter: leave out ORDER BY (Twin Sync combines the scope with conditions of its own, and an order is meaningless there).');
-      }
-      const problem = await deps.jira.validateJql(jql);
-      if (problem !== null) throw new UserError('invalid-jql', `The scope JQL is not valid on this site: ${problem}`);
-    }
-    next.scopeJql = jql === '' ? null : jql;
-  }
+  if (input.scopeJql !== undefined) next.scopeJql = await checkedScopeJql(deps, input.scopeJql);
   await repo.saveConnection(next);
   return summarize(next);
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { keys } from './state/keys';
-import { docText, type MemoryIssue } from './testing/memory-jira';
+import { commentText, docText, type MemoryIssue } from './testing/memory-jira';
 import { World } from './testing/world';
+import { syncToRemote, unlink } from './admin-api';
+import { Repo } from './state/repo';
 
 /**
  * Architecture §5.6 as a property: random edits on both sides, with duplicated, delayed, reordered
@@ -27,10 +29,13 @@ const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('editComment' as const), side, issue: fc.nat(9), index: fc.nat(5), text: word }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteComment' as const), side, issue: fc.nat(9), index: fc.nat(5) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('run' as const), steps: fc.integer({ min: 1, max: 12 }) }) },
+  // a person unlinks an issue on either side, or syncs it again from its panel (issue 12)
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unlink' as const), side, issue: fc.nat(9) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('resync' as const), side, issue: fc.nat(9) }) },
 );
 type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
 
-async function play(world: World, actions: Action[]): Promise<number> {
+async function play(world: World, actions: Action[], connectionId: string): Promise<number> {
   let userActions = 0;
   for (const act of actions) {
     if (act.kind === 'run') {
@@ -57,6 +62,9 @@ async function play(world: World, actions: Action[]): Promise<number> {
       case 'comment': site.jira.userComment(issue.id, `${act.text} ${userActions}`); break;
       case 'editComment': site.jira.userEditComment(issue.id, act.index, `${act.text} edited ${userActions}`); break;
       case 'deleteComment': site.jira.userDeleteComment(issue.id, act.index); break;
+      // a person's click takes a moment, like their edits (MemoryJira.beforeUserAction)
+      case 'unlink': world.clock.t += 1; await unlink(site.deps, { issueId: issue.id, connectionId }); break;
+      case 'resync': world.clock.t += 1; await syncToRemote(site.deps, { issueId: issue.id, connectionId }); break;
     }
   }
   return userActions;
@@ -66,7 +74,7 @@ function synced(issue: MemoryIssue) {
   return {
     summary: issue.summary, description: docText(issue.description), priority: issue.priority, labels: [...issue.labels].sort(),
     status: issue.status.name, dueDate: issue.dueDate, team: issue.customFields.Team?.value ?? null,
-    comments: issue.comments.map((c) => docText(c.body)).sort(),
+    comments: issue.comments.map((c) => commentText(c.body)).sort(),
   };
 }
 
@@ -74,17 +82,32 @@ async function problems(world: World, userActions: number, connectionId: string)
   const out: string[] = [];
   const ints = [...world.a.jira.issues.values()];
   const clouds = [...world.b.jira.issues.values()];
-  if (clouds.length !== ints.length) out.push(`${ints.length} INT issues but ${clouds.length} CLOUD issues`);
+  // never a twin too many (an issue unlinked before its twin existed may have none)
+  if (clouds.length > ints.length) out.push(`${ints.length} INT issues but ${clouds.length} CLOUD issues`);
   for (const int of ints) {
     const twins = clouds.filter((c) => {
       const origin = c.properties['twinSync.origin'];
       return typeof origin === 'object' && origin !== null && 'remoteIssueId' in origin && origin.remoteIssueId === int.id;
     });
+    const unlinkedOnA = (await world.a.store.get(keys.unlinked(connectionId, int.id))) !== undefined;
+    if (twins.length === 0 && unlinkedOnA) continue;
     if (twins.length !== 1) {
       out.push(`${int.key} has ${twins.length} twins`);
       continue;
     }
     const twin = twins[0] as MemoryIssue;
+    // linked on both sides to each other, or unlinked on both (a person's unlink reaches the other side)
+    const linkA = await new Repo(world.a.store).getLink(connectionId, int.id);
+    const linkB = await new Repo(world.b.store).getLink(connectionId, twin.id);
+    if ((linkA === undefined) !== (linkB === undefined)) {
+      out.push(`${int.key}: linked on ${linkA ? 'a' : 'b'} only`);
+      continue;
+    }
+    if (!linkA) {
+      if ((int.customFields['Remote issue key']?.value ?? null) !== null || (twin.customFields['Remote issue key']?.value ?? null) !== null) out.push(`${int.key}: unlinked, but a Remote issue key is left`);
+      continue;
+    }
+    if (linkA.remoteIssueId !== twin.id || linkB?.remoteIssueId !== int.id) out.push(`${int.key}: linked to another issue`);
     expect({ key: int.key, ...synced(twin) }).toEqual({ key: int.key, ...synced(int) });
     if (int.customFields['Remote issue key']?.value !== twin.key) out.push(`${int.key}: Remote issue key ${JSON.stringify(int.customFields['Remote issue key']?.value)} ≠ ${twin.key}`);
     if (twin.customFields['Remote issue key']?.value !== int.key) out.push(`${twin.key}: Remote issue key ≠ ${int.key}`);
@@ -116,7 +139,7 @@ describe('convergence of two sites (property)', () => {
         async (seed, actions, faults) => {
           const world = new World({ seed, ...faults, sweeper: true });
           const connectionId = await world.connect();
-          const userActions = await play(world, actions);
+          const userActions = await play(world, actions, connectionId);
           await world.quiesce();
           crashes += world.crashes;
           sweeps += world.sweeps;

@@ -3,6 +3,7 @@ import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
 import { bodyHash, planComments } from './comment-merge';
+import { withAttribution } from './comment-attribution';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
 import type { ReplicaMessage } from './envelope/replica-message';
@@ -15,7 +16,7 @@ import { parseJsonOrNull, sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
 import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
-import { processOutgoing, replicaHash, type CarriedWrites, type SignedReply } from './outgoing';
+import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type SignedReply } from './outgoing';
 import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent } from './queue-event';
 import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from './replica';
@@ -26,7 +27,7 @@ import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, t
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 import { applyOutcome, outcomeFor, sendOutcome } from './outcome';
-import { liftMarkOps, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere } from './unlink';
+import { liftMarkOps, markUnlinkedBeforeTwin, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere, unlinkMarkOps } from './unlink';
 
 /**
  * Processes one stored inbox entry. The entry is deleted only when it has been applied (or found
@@ -120,7 +121,16 @@ export async function applyReplyToSend(deps: EngineDeps, connection: Connection,
 async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection, message: UnlinkMessage): Promise<void> {
   const named = message.twin ? await repo.getLink(connection.id, message.twin.id) : undefined;
   const link = await repo.getLinkByRemote(connection.id, message.issue.id) ?? (named && named.remoteIssueId === null ? named : undefined);
-  if (!link) return;
+  if (!link) {
+    // no twin here yet: its first replica may still be on its way, and must not create one
+    await markUnlinkedBeforeTwin(deps, connection.id, message.issue.id);
+    return;
+  }
+  // sent before the twins were paired again (both times on the sender's clock): it is over
+  if (link.pairedAt != null && message.sentAt < link.pairedAt) {
+    await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'unlink', issueKey: link.localKey, remoteIssueKey: message.issue.key, outcome: 'skipped', message: 'an unlink sent before the twins were paired again: ignored' });
+    return;
+  }
   await unlinkHere(deps, connection, { ...link, remoteIssueId: message.issue.id, remoteKey: link.remoteKey ?? message.issue.key }, 'remote');
 }
 
@@ -209,6 +219,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     return done('dropped');
   }
   const { localId, pair } = gate;
+  // marks a person's sync lifts without a pairing (a twin is created as usual)
+  const liftAlone = gate.lift ?? [];
   if (localId !== undefined && event.lock !== localLock(connection.id, localId)) {
     // The twin appeared after this message was queued: go behind the twin's own lock (an inline
     // apply leaves it to the queue, whose caller stores it).
@@ -304,6 +316,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   }
   if (!local) throw new Error('unreachable: no local issue');
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
+  // paired by this message (on the sender's clock): an unlink sent before it is an old one
+  if (link.remoteIssueId === null || paired) link.pairedAt = message.sentAt;
   link.remoteIssueId = message.issue.id;
   link.remoteKey = message.replica.key;
   // linked: the pairing asked for is done
@@ -330,7 +344,13 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // Our comments whose copies were deleted there go here too, whatever the rules kept.
   const deletedThere = new Set(message.deletedOrigins);
   const copies = new Set(link.comments.filter((l) => l.owner === 'remote').map((l) => l.localId));
-  const desiredComments = desired.comments.filter((d) => !(deletedThere.has(d.id) && !copies.has(d.id)));
+  const kept = desired.comments.filter((d) => !(deletedThere.has(d.id) && !copies.has(d.id)));
+  // Copies say who wrote them, and where (src/sync/comment-attribution.ts; the connection's rules
+  // configuration can turn it off). The line is compared away, so an existing copy is not rewritten for it.
+  const remoteAuthors = new Map(message.replica.comments.map((c) => [c.id, c.author]));
+  const siteThere = connection.remoteSiteName ?? message.from.siteName;
+  const desiredComments = connection.rulesConfig.commentAttribution === false ? kept
+    : kept.map((d) => (d.originId !== null ? { ...d, body: withAttribution(d.body, remoteAuthors.get(d.originId) ?? d.author, siteThere) } : d));
   const plan = planComments({
     local: local.comments, desired: desiredComments, links: link.comments, replicaComments: message.replica.comments, remoteBases: message.commentBases,
     policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
@@ -428,6 +448,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
     // an unlink's marks, lifted by the person's sync that paired the issues again
     ...(pair?.lift ?? []),
+    ...liftAlone,
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
     ...(mode.source === 'inbox'
       ? [{ op: 'delete' as const, key: keys.inbox(event.connectionId, event.messageId) }]
@@ -546,12 +567,12 @@ interface NotLinked {
   notLinked: PermanentError;
 }
 
-type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[] } | null } | { drop: string };
+type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[] } | null; lift?: StoreOp[] } | { drop: string };
 
 /**
  * Where an unlink (src/sync/unlink.ts) stands in a message's way:
  * - the twin it names was unlinked here (the remote was not told, or sent this before it was):
- *   dropped, and the remote told again; unless a person asked for this sync there (`manual`): paired again;
+ *   dropped, and the remote told again, even when a person asked for it there (it had not heard);
  * - no twin named, and its issue was unlinked from one of ours: dropped (sent before the unlink
  *   arrived there), unless `manual` (paired again with our old twin) or `pairWith` names ours;
  * - `pairWith` alone (a person chose our issue by its key): paired with it.
@@ -562,9 +583,21 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
     const twin = message.twin;
     const mark = twin !== null ? await readUnlinked(repo, connection.id, twin.id) : undefined;
     if (!twin || !mark || (mark.remoteIssueId !== null && mark.remoteIssueId !== message.issue.id)) throw found.notLinked;
-    if (message.manual) return { localId: twin.id, pair: { key: twin.key, lift: liftMarkOps(connection.id, twin.id, mark) } };
+    // The sender still holds the link (it names our issue): it has not heard of the unlink, even
+    // when a person asked for this sync there. The unlink stands; the sender is told again.
     await tellUnlinked(deps, connection, twin, message.replica.key);
     return { drop: `seq ${message.seq} of ${message.replica.key}: ${twin.key} was unlinked from it here; nothing applied, the remote site told again` };
+  }
+  if (found !== undefined && message.twin === null && (message.manual === true || message.pairWith !== undefined)) {
+    // Linked here, but the sender names no twin and a person asked: the sender lost its link (an
+    // unlink there whose message has not come yet, or came and was undone): paired afresh. The old
+    // link goes first, its marks kept, so a retry after a crash here pairs again, never creates.
+    const old = await repo.getLink(connection.id, found);
+    if (old) {
+      const at = new Date(deps.clock.now()).toISOString();
+      await deps.store.transact([...(await repo.unlinkOps(old)), ...unlinkMarkOps(old, at)]);
+      return { localId: found, pair: { key: old.localKey, lift: liftMarkOps(connection.id, found, { at, remoteIssueId: old.remoteIssueId, remoteKey: old.remoteKey }) } };
+    }
   }
   if (found !== undefined || message.twin !== null) return { localId: found, pair: null };
   if (message.pairWith !== undefined) {
@@ -575,9 +608,13 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
   }
   const former = await readUnlinkedRemote(repo, connection.id, message.issue.id);
   if (former === undefined) return { localId: undefined, pair: null };
-  if (message.manual) {
-    const mark = await readUnlinked(repo, connection.id, former);
-    return { localId: former, pair: { key: null, lift: liftMarkOps(connection.id, former, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }) } };
+  if (message.manual && former.localIssueId === null) {
+    // unlinked there before its twin existed here, now synced by a person: a twin is created
+    return { localId: undefined, pair: null, lift: [{ op: 'delete', key: keys.unlinkedRemote(connection.id, message.issue.id) }] };
+  }
+  if (message.manual && former.localIssueId !== null) {
+    const mark = await readUnlinked(repo, connection.id, former.localIssueId);
+    return { localId: former.localIssueId, pair: { key: null, lift: liftMarkOps(connection.id, former.localIssueId, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }) } };
   }
   return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };
 }
@@ -632,7 +669,7 @@ function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIs
   const oursMissingThere = comments.some((c) => {
     const original = copyOf.get(c.id);
     const counterpart = original !== undefined ? remoteById.get(original) : remoteCopyOf.get(c.id);
-    return counterpart === undefined || !sameValue(counterpart.body, c.body);
+    return counterpart === undefined || bodyHash(counterpart.body) !== bodyHash(c.body);
   });
   const theirsMissingHere = remoteComments.some((rc) => (rc.originId !== null ? !localIds.has(rc.originId) : !originalsHere.has(rc.id)));
   return oursMissingThere || theirsMissingHere;
@@ -641,7 +678,7 @@ function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIs
 async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], connection: Connection): Promise<string | null> {
   const output = await rules.outgoing({ issue: toRulesIssue(issue, links), connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
-  return parsed.success ? replicaHash(parsed.data) : null;
+  return parsed.success ? replicaHash(replicaToSend(parsed.data)) : null;
 }
 
 /**

@@ -19,10 +19,19 @@ import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { LinkState, OutboxEntry } from './state/records';
 import { keys } from './state/keys';
 import { verifiedOutcome, withOutcome } from './outcome';
-import { liftMarkOps, readUnlinked } from './unlink';
+import { liftMarkOps, readUnlinked, tellUnlinkedLater } from './unlink';
+import { withoutAttribution } from './comment-attribution';
 import type { RulesEngine } from '../ports/rules';
 
 /** `updated`/`created` move with every write, including the app's own: not part of "changed". */
+/**
+ * The replica as it travels: copies of the other site's comments without their attribution line
+ * (it is the receiving site's, src/sync/comment-attribution.ts), whatever the outgoing rules did.
+ */
+export function replicaToSend(replica: Replica): Replica {
+  return { ...replica, comments: replica.comments.map((c) => (c.originId !== null ? { ...c, body: withoutAttribution(c.body) } : c)) };
+}
+
 export function replicaHash(replica: Replica): string {
   return hashOf({ ...replica, created: '', updated: '' });
 }
@@ -35,7 +44,7 @@ export type SignedReply = z.infer<typeof SignedReplySchema>;
  * - 'replied': built as a reply (`reply` option), for the caller to give back in its answer;
  * - 'not-replied': too large to ride in an answer, nothing reserved (the caller queues it).
  */
-export type OutgoingOutcome = 'sent' | 'replied' | 'not-replied' | 'unchanged' | 'out-of-scope' | 'inactive' | 'unlinked';
+export type OutgoingOutcome = 'sent' | 'replied' | 'not-replied' | 'unchanged' | 'out-of-scope' | 'inactive' | 'unlinked' | 'twin-unlinked';
 
 export interface OutgoingOptions {
   /** the issue as just read by the caller (a sync back right after an apply), saving a read */
@@ -104,6 +113,11 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     await writeWith(deps, carried, ended, true);
     return result('inactive');
   }
+  if (event.reason === 'unlink') {
+    await tellUnlinkedLater(deps, connection, event.localIssueId);
+    await writeWith(deps, carried, ended, true);
+    return result('unlinked');
+  }
   let link = carried ? carried.link : await repo.getLink(connection.id, event.localIssueId);
   // Linked issues and manual syncs are read directly; anything else must match the scope (same single call).
   const readAt = deps.clock.now();
@@ -130,6 +144,13 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       lift = liftMarkOps(connection.id, issue.id, mark);
       link = newLink(connection.id, issue.id, issue.key, 'local');
       if (mark.remoteKey !== null) link.pairWith = mark.remoteKey;
+    } else if (issue.originConnectionId === connection.id) {
+      // The app created this issue as the twin of a remote issue on this connection, and the link
+      // is not written yet (its creation was interrupted; the remote's retry links it): sent as a
+      // new issue it would get a twin of its own there, a second copy of the remote issue.
+      await writeWith(deps, carried, ended, true);
+      await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'replica', issueKey: issue.key, remoteIssueKey: null, outcome: 'skipped', message: `${issue.key} is the twin of an issue of the other site whose link is not written yet: nothing sent (the creation's retry links it)` });
+      return result('twin-unlinked');
     }
   }
   link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
@@ -146,7 +167,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const replica = parsed.data;
+  const replica = replicaToSend(parsed.data);
   const hash = replicaHash(replica);
   if (hash === link.lastSentHash && !event.syncBack) {
     link.lastSyncAt = new Date(deps.clock.now()).toISOString();

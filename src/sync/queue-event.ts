@@ -11,8 +11,11 @@ export const OutgoingEventSchema = z.strictObject({
   localIssueId: z.string().min(1),
   /** sent even when unchanged, marked syncBack on the wire */
   syncBack: z.boolean(),
-  /** 'redrive': a send a crash left reserved and unposted; 'sweep': a change the sweeper found not sent */
-  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk', 'redrive', 'sweep']),
+  /**
+   * 'redrive': a send a crash left reserved and unposted; 'sweep': a change the sweeper found not
+   * sent; 'unlink': telling the remote of an unlink it could not be told of at once (src/sync/unlink.ts)
+   */
+  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk', 'redrive', 'sweep', 'unlink']),
   lock: z.string().min(1),
   /** transient failures so far */
   attempt: z.number().int().min(0),

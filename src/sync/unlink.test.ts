@@ -1,11 +1,14 @@
+import { JiraError } from '../ports/jira';
 import { RulesError, type RulesEngine } from '../ports/rules';
 import type { RulesProvider } from '../ports/rules-provider';
 import { DefaultRules } from '../rules/builtin/default-rules';
 import { getTwins, linkToExisting, listErrors, syncToRemote, unlink } from './admin-api';
 import { updateConnection } from './connections';
-import { textDoc } from './testing/memory-jira';
+import { commentText, textDoc } from './testing/memory-jira';
 import { World, type WorldSite } from './testing/world';
 import { retryError } from './worker';
+import { processOutgoing } from './outgoing';
+import { localLock } from './queue-event';
 
 /**
  * Issue 12: unlink means unlink (both sides forget the link, "Remote issue key" is cleared, nothing
@@ -74,6 +77,41 @@ describe('unlink', () => {
     expect(await listErrors(world.a.deps)).toEqual([]);
   });
 
+  it('an unlink the other site could not be told of at once is told later, by the queue', async () => {
+    const { world, connectionId, issue, twin } = await synced();
+    const post = world.a.deps.transport.post;
+    world.a.deps.transport = { post: async () => { throw new Error('network down'); } };
+    expect(await unlink(world.a.deps, { issueId: issue.id, connectionId })).toEqual({ unlinked: true, remoteNotified: false });
+    world.a.deps.transport = { post };
+    await world.quiesce();
+    expect(await getTwins(world.b.deps, twin.id)).toEqual([]);
+    expect(remoteKeyOf(world.b, twin.id)).toBeNull();
+  });
+
+  it('an unlink that arrives after the twins were paired again is an old one: ignored', async () => {
+    const { world, connectionId, issue, twin } = await synced();
+    // the unlink's message is held back; the person syncs again at once
+    const post = world.a.deps.transport.post;
+    const held: Parameters<typeof post>[0][] = [];
+    world.a.deps.transport = { post: async (request) => {
+      if (request.body.includes('"type":"unlink"')) {
+        held.push(request);
+        throw new Error('delayed');
+      }
+      return post(request);
+    } };
+    await unlink(world.a.deps, { issueId: issue.id, connectionId });
+    world.clock.t += 1;
+    await syncToRemote(world.a.deps, { issueId: issue.id, connectionId });
+    await world.quiesce();
+    world.a.deps.transport = { post };
+    for (const request of held) await post(request);
+    await world.quiesce();
+    expect((await getTwins(world.a.deps, issue.id)).map((t) => [t.remoteIssueKey, t.state])).toEqual([[twin.key, 'synced']]);
+    expect((await getTwins(world.b.deps, twin.id)).map((t) => [t.remoteIssueKey, t.state])).toEqual([[issue.key, 'synced']]);
+    expect(issues(world.b)).toHaveLength(1);
+  });
+
   it('a person\'s sync after an unlink pairs the old twins again instead of creating a third issue', async () => {
     const { world, connectionId, issue, twin } = await synced();
     await unlink(world.a.deps, { issueId: issue.id, connectionId });
@@ -113,6 +151,34 @@ describe('unlink', () => {
   });
 });
 
+describe('a twin whose link is not written yet', () => {
+  it('is not sent as a new issue when a person edits it (its origin says whose twin it is): no second twin', async () => {
+    const world = new World({ seed: 21, ...calm });
+    const connectionId = await world.connect();
+    // b syncs its own project too
+    await updateConnection(world.b.deps, { id: connectionId, scopeJql: 'project = CLOUD' });
+    let died = false;
+    world.b.jira.afterCall = (name) => {
+      if (name === 'createIssue' && !died) {
+        died = true;
+        throw new JiraError('consumer died after creating the twin (simulated)', 0);
+      }
+    };
+    const issue = world.a.jira.userCreate('INT', 'half made');
+    while (issues(world.b).length === 0 && (await world.step())) { /* until the twin exists, unlinked */ }
+    const twin = issues(world.b)[0];
+    if (!twin) throw new Error('no twin created');
+    // a person's edit of it is processed before the creation's retry links it
+    world.b.jira.userEdit(twin.id, { summary: 'edited before its link was written' });
+    const sent = await processOutgoing(world.b.deps, { kind: 'outgoing', connectionId, localIssueId: twin.id, syncBack: false, reason: 'event', lock: localLock(connectionId, twin.id), attempt: 0 });
+    expect(sent.outcome).toBe('twin-unlinked');
+    await world.quiesce();
+    expect(issues(world.a)).toHaveLength(1);
+    expect(issues(world.b)).toHaveLength(1);
+    expect((await getTwins(world.a.deps, issue.id)).map((t) => t.remoteIssueKey)).toEqual([twin.key]);
+  });
+});
+
 describe('link to an existing issue', () => {
   /** two sites where nothing syncs by itself: a's scope matches no issue, b has none */
   async function unscoped(seed: number) {
@@ -142,8 +208,8 @@ describe('link to an existing issue', () => {
     const b = world.b.jira.issues.get(theirs.id);
     // a's title is the later change: it wins on both sides
     expect([a?.summary, b?.summary]).toEqual(['newer title on a', 'newer title on a']);
-    const texts = (i: typeof a) => (i?.comments ?? []).map((c) => JSON.stringify(c.body)).sort();
-    expect(texts(a)).toEqual([JSON.stringify(textDoc('comment on a')), JSON.stringify(textDoc('comment on b'))].sort());
+    const texts = (i: typeof a) => (i?.comments ?? []).map((c) => commentText(c.body)).sort();
+    expect(texts(a)).toEqual([commentText(textDoc('comment on a')), commentText(textDoc('comment on b'))].sort());
     expect(texts(b)).toEqual(texts(a));
     // and it stays paired: an edit on b arrives on a
     world.b.jira.userEdit(theirs.id, { summary: 'edited on b' });

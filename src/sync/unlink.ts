@@ -5,6 +5,7 @@ import { fromSite, sendToConnection } from './send';
 import { keys } from './state/keys';
 import { UnlinkedRemoteSchema, UnlinkedSchema, type Connection, type LinkState, type Unlinked } from './state/records';
 import { Repo } from './state/repo';
+import { localLock } from './queue-event';
 
 /**
  * Unlink means unlink (issue 12). When a person unlinks two twins (on either side, or an incoming
@@ -28,7 +29,7 @@ const BY_TEXT: Record<UnlinkedBy, string> = {
 
 /** the marks an unlink leaves: by the local issue and by its twin's id there */
 export function unlinkMarkOps(link: LinkState, at: string): StoreOp[] {
-  const unlinked: Unlinked = { at, remoteIssueId: link.remoteIssueId, remoteKey: link.remoteKey };
+  const unlinked: Unlinked = { at, remoteIssueId: link.remoteIssueId, remoteKey: link.remoteKey, localKey: link.localKey };
   return [
     { op: 'set', key: keys.unlinked(link.connectionId, link.localIssueId), value: unlinked },
     ...(link.remoteIssueId !== null ? [{ op: 'set' as const, key: keys.unlinkedRemote(link.connectionId, link.remoteIssueId), value: { at, localIssueId: link.localIssueId } }] : []),
@@ -47,9 +48,20 @@ export async function readUnlinked(repo: Repo, connectionId: string, localIssueI
   return repo.read(keys.unlinked(connectionId, localIssueId), UnlinkedSchema);
 }
 
-/** the local issue a remote issue was linked to before an unlink, if it was */
-export async function readUnlinkedRemote(repo: Repo, connectionId: string, remoteIssueId: string): Promise<string | undefined> {
-  return (await repo.read(keys.unlinkedRemote(connectionId, remoteIssueId), UnlinkedRemoteSchema))?.localIssueId;
+/**
+ * A remote issue unlinked: the local issue it was linked to (null: the remote unlinked it before
+ * its twin existed here), or undefined when it was never unlinked.
+ */
+export async function readUnlinkedRemote(repo: Repo, connectionId: string, remoteIssueId: string): Promise<{ localIssueId: string | null } | undefined> {
+  return repo.read(keys.unlinkedRemote(connectionId, remoteIssueId), UnlinkedRemoteSchema);
+}
+
+/**
+ * The remote unlinked an issue this site has no link for yet (its first replica still on its
+ * way): the mark by the remote issue keeps that replica from creating a twin when it arrives.
+ */
+export async function markUnlinkedBeforeTwin(deps: EngineDeps, connectionId: string, remoteIssueId: string): Promise<void> {
+  await deps.store.set(keys.unlinkedRemote(connectionId, remoteIssueId), { at: new Date(deps.clock.now()).toISOString(), localIssueId: null });
 }
 
 /**
@@ -82,15 +94,40 @@ async function clearRemoteKeyField(deps: EngineDeps, connection: Connection, lin
   }
 }
 
-/** Tells the remote site the twins are unlinked (signed `unlink`); false when it could not be reached (noted). */
+async function postUnlink(deps: EngineDeps, connection: Connection, issue: { id: string; key: string }, twin: { id: string; key: string } | null): Promise<void> {
+  await sendToConnection(deps, connection, {
+    v: 1, type: 'unlink', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps), issue, twin,
+  });
+}
+
+/**
+ * Tells the remote site the twins are unlinked (signed `unlink`). When it cannot be reached now,
+ * the queue tells it later, with its retries (an outgoing event, reason 'unlink'): false then (noted).
+ */
 export async function tellUnlinked(deps: EngineDeps, connection: Connection, issue: { id: string; key: string }, remoteKey: string | null, twin: { id: string; key: string } | null = null): Promise<boolean> {
   try {
-    await sendToConnection(deps, connection, {
-      v: 1, type: 'unlink', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: new Date(deps.clock.now()).toISOString(), from: await fromSite(deps), issue, twin,
-    });
+    await postUnlink(deps, connection, issue, twin);
     return true;
   } catch (error) {
-    await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'unlink', issueKey: issue.key, remoteIssueKey: remoteKey, outcome: 'warning', message: `unlinked here; the remote site was not told: ${error instanceof Error ? error.message : String(error)}` });
+    await deps.queue.push([{ kind: 'outgoing', connectionId: connection.id, localIssueId: issue.id, syncBack: false, reason: 'unlink', lock: localLock(connection.id, issue.id), attempt: 0 }]);
+    await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'unlink', issueKey: issue.key, remoteIssueKey: remoteKey, outcome: 'warning', message: `unlinked here; the remote site could not be told yet (${error instanceof Error ? error.message : String(error)}): it is told again later` });
     return false;
   }
+}
+
+/**
+ * The queue's later telling of an unlink: nothing when the issue was linked again meanwhile or
+ * the mark is gone (a person synced it); else the `unlink` is posted, and a failure propagates (the
+ * queue's retries, then an error on the issue that Retry and the sweeper take up again).
+ */
+export async function tellUnlinkedLater(deps: EngineDeps, connection: Connection, localIssueId: string): Promise<void> {
+  const repo = new Repo(deps.store);
+  if (await repo.getLink(connection.id, localIssueId)) return;
+  const mark = await readUnlinked(repo, connection.id, localIssueId);
+  if (!mark) return;
+  const twin = mark.remoteIssueId !== null && mark.remoteKey !== null ? { id: mark.remoteIssueId, key: mark.remoteKey } : null;
+  const localKey = mark.localKey ?? (await deps.jira.getIssue(localIssueId))?.key;
+  if (localKey === undefined) return;
+  await postUnlink(deps, connection, { id: localIssueId, key: localKey }, twin);
+  await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'unlink', issueKey: localKey, remoteIssueKey: mark.remoteKey, outcome: 'sent', message: 'the remote site was told of the unlink' });
 }

@@ -128,7 +128,9 @@ async function handleFailure(deps: EngineDeps, event: QueueEvent, error: unknown
   if (c.kind === 'transient' && attempts < deps.settings.retry.maxAttempts) {
     const delay = retryDelaySeconds(deps.settings.retry, event.attempt, c.retryAfterSeconds);
     await deps.queue.push([{ ...event, attempt: attempts }], { delaySeconds: delay });
-    await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: null, remoteIssueKey: null, outcome: 'retry', message: `attempt ${attempts} failed (${c.message}); retrying in ${delay}s` });
+    // the activity names the issue, like the error it may become
+    const about = await describeIssue(new Repo(deps.store), null, event);
+    await logActivity(deps, { connectionId, direction: activityDirection(event), type: event.kind, issueKey: about.issueKey, remoteIssueKey: about.remoteIssueKey, outcome: 'retry', message: `attempt ${attempts} failed (${c.message}); retrying in ${delay}s` });
     return;
   }
   const repo = new Repo(deps.store);
@@ -160,12 +162,13 @@ async function tellFailure(deps: EngineDeps, repo: Repo, event: IncomingEvent, i
   await sendOutcome(deps, connection, await outcomeFor(deps, connection, parsed.data, local, 'failed', cause));
 }
 
-async function describeIssue(repo: Repo, jira: EngineDeps['jira'], event: QueueEvent): Promise<{ issueKey: string | null; localIssueId: string | null; remoteIssueKey: string | null }> {
+async function describeIssue(repo: Repo, jira: EngineDeps['jira'] | null, event: QueueEvent): Promise<{ issueKey: string | null; localIssueId: string | null; remoteIssueKey: string | null }> {
   try {
     if (event.kind === 'outgoing') {
       const link = await repo.getLink(event.connectionId, event.localIssueId);
       // not linked yet (its first sync failed): the key from Jira, so the error names its issue
-      const issueKey = link?.localKey ?? (await jira.getIssue(event.localIssueId).catch(() => null))?.key ?? null;
+      // (for an error record only: a retry's note does without, it costs no Jira call)
+      const issueKey = link?.localKey ?? (jira ? (await jira.getIssue(event.localIssueId).catch(() => null))?.key ?? null : null);
       return { issueKey, localIssueId: event.localIssueId, remoteIssueKey: link?.remoteKey ?? null };
     }
     if (event.kind === 'bulk') return { issueKey: null, localIssueId: null, remoteIssueKey: null };

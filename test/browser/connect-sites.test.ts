@@ -1,30 +1,15 @@
-import type { Browser } from 'playwright-core';
-import type { Sandbox } from '../../sandbox/start';
 import { horizontalOverflow, openAdmin, openTab, text } from './support/admin-page';
-import { launchChromium, openPage, screenshot } from './support/chromium';
-import { ensureUiBuilt } from './support/ui-build';
-import { startUiSandbox } from './support/ui-sandbox';
+import { openPage, screenshot } from './support/chromium';
+import { browserSession } from './support/session';
 
 jest.setTimeout(120_000);
 
-let sandbox: Sandbox;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureUiBuilt();
-  sandbox = await startUiSandbox({ connect: false });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.close();
-});
+const session = browserSession({ connected: false });
 
 describe('connecting two sites through their admin pages', () => {
   it('invites on internal, accepts on external, both show the connection, a reused code is refused, the scope is set', async () => {
-    const { page: internalPage, pageErrors } = await openPage(browser);
-    const internal = await openAdmin(internalPage, sandbox.urls.internal, 'admin page (internal, no connection)');
+    const { page: internalPage, pageErrors } = await openPage(session.browser());
+    const internal = await openAdmin(internalPage, session.sandbox().urls.internal, 'admin page (internal, no connection)');
     await internal.getByText(/No connections yet/).waitFor();
     // view.theme.enable() through the host bridge: the Atlassian design tokens are in force
     const adminFrame = internalPage.frames().find((f) => f.url().includes('/twin-sync-admin/'));
@@ -45,8 +30,8 @@ describe('connecting two sites through their admin pages', () => {
     await connections.getByText('Waiting for the other side').waitFor();
     await screenshot(internalPage, 'admin-internal-invitation');
 
-    const { page: externalPage } = await openPage(browser);
-    const external = await openAdmin(externalPage, sandbox.urls.external);
+    const { page: externalPage } = await openPage(session.browser());
+    const external = await openAdmin(externalPage, session.sandbox().urls.external);
     await external.getByLabel('Invitation code').fill(code);
     await external.getByRole('button', { name: 'Accept invitation' }).click();
     await external.getByRole('table', { name: 'Connections' }).getByText('Connected').waitFor();
@@ -61,7 +46,7 @@ describe('connecting two sites through their admin pages', () => {
     expect(await external.getByRole('table', { name: 'Connections' }).getByRole('row').count()).toBe(2);
     await screenshot(externalPage, 'admin-external-connected');
 
-    await sandbox.waitForIdle();
+    await session.sandbox().waitForIdle();
     await internal.getByRole('button', { name: 'Refresh' }).click();
     await connections.getByText('Connected').waitFor();
     expect(await text(connections)).toContain('external');
@@ -88,7 +73,7 @@ describe('connecting two sites through their admin pages', () => {
     }
     await screenshot(internalPage, 'admin-internal-activity');
 
-    const saved: unknown = await sandbox.installations.internal.invoke('twin-sync-admin', 'listConnections', {});
+    const saved: unknown = await session.sandbox().installations.internal.invoke('twin-sync-admin', 'listConnections', {});
     expect(saved).toEqual([expect.objectContaining({ scopeJql: 'project = "INT"', status: 'active' })]);
     expect(pageErrors).toEqual([]);
   });

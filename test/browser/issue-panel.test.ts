@@ -1,50 +1,33 @@
-import type { Browser } from 'playwright-core';
-import type { Sandbox } from '../../sandbox/start';
 import { PANEL_FRAME, text } from './support/admin-page';
-import { launchChromium, openPage, screenshot } from './support/chromium';
-import { connectByResolvers } from './support/site-rest';
+import { openPage, screenshot } from './support/chromium';
 import { recordTiming } from './support/timings';
-import { ensureUiBuilt } from './support/ui-build';
-import { startUiSandbox } from './support/ui-sandbox';
+import { browserSession } from './support/session';
 
 jest.setTimeout(120_000);
 
-let sandbox: Sandbox;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureUiBuilt();
-  sandbox = await startUiSandbox({ connect: false });
-  await connectByResolvers(sandbox);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.close();
-});
+const session = browserSession({ connected: true });
 
 describe('the issue panel', () => {
   it('shows the twin and its key after an issue is created in INT through the site', async () => {
-    const { page, pageErrors } = await openPage(browser);
-    await page.goto(sandbox.urls.internal + '/');
+    const { page, pageErrors } = await openPage(session.browser());
+    await page.goto(session.sandbox().urls.internal + '/');
     await page.getByTestId('create-summary').fill('Printer on fire');
     await page.getByTestId('create-submit').click();
     const link = page.getByTestId('create-result-link');
     await link.waitFor();
     const key = (await text(link)).trim();
     expect(key).toMatch(/^INT-\d+$/);
-    await sandbox.waitForIdle();
+    await session.sandbox().waitForIdle();
 
     const started = Date.now();
-    await page.goto(`${sandbox.urls.internal}/browse/${key}`);
+    await page.goto(`${session.sandbox().urls.internal}/browse/${key}`);
     const panel = page.frameLocator(PANEL_FRAME);
     const twinLink = panel.getByTestId('twin-key').getByRole('link');
     await twinLink.waitFor();
     await recordTiming(page, '/twin-sync-panel/', 'issue panel (internal, linked issue)', Date.now() - started);
     const twinKey = (await text(twinLink)).trim();
     expect(twinKey).toMatch(/^CLOUD-\d+$/);
-    expect(await twinLink.getAttribute('href')).toBe(`${sandbox.urls.external}/browse/${twinKey}`);
+    expect(await twinLink.getAttribute('href')).toBe(`${session.sandbox().urls.external}/browse/${twinKey}`);
     expect(await text(panel.getByTestId('twin-state'))).toBe('In sync');
     // the sync back wrote the twin's key into INT's "Remote issue key"
     await page.reload();
@@ -53,7 +36,7 @@ describe('the issue panel', () => {
     await screenshot(page, 'issue-panel-internal');
 
     // and the other way round: the twin's panel on external points back at the INT issue
-    await page.goto(`${sandbox.urls.external}/browse/${twinKey}`);
+    await page.goto(`${session.sandbox().urls.external}/browse/${twinKey}`);
     const back = page.frameLocator(PANEL_FRAME).getByTestId('twin-key').getByRole('link');
     await back.waitFor();
     expect((await text(back)).trim()).toBe(key);
@@ -61,7 +44,7 @@ describe('the issue panel', () => {
 
     // Sync now goes through the queue and the panel stays in sync
     await page.frameLocator(PANEL_FRAME).getByRole('button', { name: 'Sync now' }).click();
-    await sandbox.waitForIdle();
+    await session.sandbox().waitForIdle();
     await page.frameLocator(PANEL_FRAME).getByTestId('twin-state').getByText('In sync').waitFor();
 
     // Unlink, after confirming: the twin stays, the link is gone on this side
@@ -76,7 +59,7 @@ describe('the issue panel', () => {
     const syncTo = frame.getByRole('button', { name: /^Sync to / });
     await screenshot(page, 'issue-panel-unlinked');
     await syncTo.click();
-    await sandbox.waitForIdle();
+    await session.sandbox().waitForIdle();
     const relinked = frame.getByTestId('twin-key').getByRole('link');
     await relinked.waitFor();
     expect((await text(relinked)).trim()).toMatch(/^INT-\d+$/);

@@ -1,36 +1,21 @@
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { z } from 'zod';
-import type { Sandbox } from '../../sandbox/start';
 import { editor, horizontalOverflow, openAdmin, openTab, text, waitForOrAlert } from './support/admin-page';
-import { launchChromium, openPage, screenshot } from './support/chromium';
-import { connectByResolvers, createIntIssue, searchIssues } from './support/site-rest';
-import { ensureUiBuilt } from './support/ui-build';
-import { startUiSandbox } from './support/ui-sandbox';
+import { openPage, screenshot } from './support/chromium';
+import { createIntIssue, searchIssues } from './support/site-rest';
+import { browserSession } from './support/session';
 
 jest.setTimeout(180_000);
 
-let sandbox: Sandbox;
-let browser: Browser;
-
-beforeAll(async () => {
-  ensureUiBuilt();
-  sandbox = await startUiSandbox({ connect: false });
-  await connectByResolvers(sandbox);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.close();
-});
+const session = browserSession({ connected: true });
 
 const RulesView = z.looseObject({ version: z.number(), outgoing: z.string(), incoming: z.string() });
 
 async function currentRules(site: 'internal' | 'external') {
-  const connections = z.array(z.looseObject({ id: z.string() })).parse(await sandbox.installations[site].invoke('twin-sync-admin', 'listConnections', {}));
+  const connections = z.array(z.looseObject({ id: z.string() })).parse(await session.sandbox().installations[site].invoke('twin-sync-admin', 'listConnections', {}));
   const id = connections[0]?.id;
   if (id === undefined) throw new Error(`no connection on ${site}`);
-  return RulesView.parse(await sandbox.installations[site].invoke('twin-sync-admin', 'getRules', { connectionId: id }));
+  return RulesView.parse(await session.sandbox().installations[site].invoke('twin-sync-admin', 'getRules', { connectionId: id }));
 }
 
 async function saveRules(frame: FrameLocator): Promise<void> {
@@ -47,8 +32,8 @@ async function typeInEditor(page: Page, frame: FrameLocator, script: 'outgoing' 
 
 describe('rules in the admin page', () => {
   it('shows a validation error at its line, refuses to save, then saves the fixed rules as a new version', async () => {
-    const { page, pageErrors } = await openPage(browser);
-    const admin = await openAdmin(page, sandbox.urls.internal);
+    const { page, pageErrors } = await openPage(session.browser());
+    const admin = await openAdmin(page, session.sandbox().urls.internal);
     await openTab(admin, 'Rules');
     await waitForOrAlert(admin, editor(admin, 'outgoing'));
     const before = await currentRules('internal');
@@ -70,7 +55,7 @@ describe('rules in the admin page', () => {
     await editor(admin, 'outgoing').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Shift+Home');
-    await page.keyboard.type('// edited in the browser test');
+    await page.keyboard.type('// edited in the session.browser() test');
     await admin.getByRole('button', { name: 'Validate' }).click();
     await errors.waitFor({ state: 'detached' });
     await admin.getByText('No errors found.').waitFor();
@@ -80,14 +65,14 @@ describe('rules in the admin page', () => {
 
     const after = await currentRules('internal');
     expect(after.version).toBe(1);
-    expect(after.outgoing).toBe(`${before.outgoing}\n// edited in the browser test`);
+    expect(after.outgoing).toBe(`${before.outgoing}\n// edited in the session.browser() test`);
     expect(after.incoming).toBe(before.incoming);
     expect(pageErrors).toEqual([]);
   });
 
   it('shows a broken rule’s error in the errors list, and Retry completes the sync once the rule is fixed', async () => {
-    const { page, pageErrors } = await openPage(browser);
-    const external = await openAdmin(page, sandbox.urls.external);
+    const { page, pageErrors } = await openPage(session.browser());
+    const external = await openAdmin(page, session.sandbox().urls.external);
     await openTab(external, 'Rules');
     await waitForOrAlert(external, editor(external, 'incoming'));
     const guard = 'if (replica.summary.indexOf("boom") >= 0) throw new Error("boom rule");\n';
@@ -95,15 +80,15 @@ describe('rules in the admin page', () => {
     await saveRules(external);
     expect((await currentRules('external')).incoming.startsWith(guard)).toBe(true);
 
-    const issue = await createIntIssue(sandbox, 'boom: printer on fire');
-    await sandbox.waitForIdle();
+    const issue = await createIntIssue(session.sandbox(), 'boom: printer on fire');
+    await session.sandbox().waitForIdle();
 
     await openTab(external, 'Activity and errors');
     const errorTable = external.getByRole('table', { name: 'Sync errors' });
     await errorTable.getByText(/boom rule/).waitFor();
     expect(await text(errorTable)).toContain(issue.key);
     await screenshot(page, 'admin-errors');
-    expect(await searchIssues(sandbox, 'external', 'summary ~ "boom"')).toEqual([]);
+    expect(await searchIssues(session.sandbox(), 'external', 'summary ~ "boom"')).toEqual([]);
 
     // fix the rule: remove the guard line, save
     await openTab(external, 'Rules');
@@ -117,12 +102,12 @@ describe('rules in the admin page', () => {
     await openTab(external, 'Activity and errors');
     await external.getByRole('button', { name: `Retry ${issue.key}` }).click();
     await external.getByText('Retry queued.').waitFor();
-    await sandbox.waitForIdle();
+    await session.sandbox().waitForIdle();
     await external.getByRole('button', { name: 'Refresh' }).click();
     await external.getByText(/No errors/).waitFor();
     await screenshot(page, 'admin-errors-retried');
 
-    const twins = await searchIssues(sandbox, 'external', 'summary ~ "boom"');
+    const twins = await searchIssues(session.sandbox(), 'external', 'summary ~ "boom"');
     expect(twins).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });

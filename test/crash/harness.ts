@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { prng } from '../../src/sync/testing/world';
+import { withoutAttribution } from '../../src/sync/comment-attribution';
+import { AdfDocSchema } from '../../src/sync/replica';
 import { JiraClient, textOf, type SearchedIssue } from './jira-client';
 import { freePortBase, SandboxProcess, type Ready } from './sandbox-process';
 
@@ -159,7 +161,8 @@ function originOf(issue: SearchedIssue): string | null {
 
 function comments(issue: SearchedIssue): string[] {
   const parsed = z.object({ comments: z.array(z.looseObject({ body: z.unknown() })) }).safeParse(issue.fields['comment']);
-  return parsed.success ? parsed.data.comments.map((c) => textOf(c.body)).sort() : [];
+  // a copy's attribution line ("… on internal wrote:") is the receiving site's own: compared away
+  return parsed.success ? parsed.data.comments.map((c) => { const doc = AdfDocSchema.safeParse(c.body); return textOf(doc.success ? withoutAttribution(doc.data) : c.body); }).sort() : [];
 }
 
 async function checkInvariants(int: JiraClient, ext: JiraClient, label: string, keyFields: { int: string; ext: string }): Promise<Invariants> {

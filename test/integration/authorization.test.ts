@@ -55,6 +55,7 @@ describe('authorization of the resolvers (admin page and issue panel)', () => {
     getBulkSyncProgress: { connectionId: connection },
     unlink: { issueId: issue.id, connectionId: connection },
     getIssueSyncState: { issueKey: issue.key },
+    listProjects: {},
     getRules: { connectionId: connection },
     validateRules: { outgoing: '', incoming: '' },
     saveRules: { connectionId: connection, outgoing: 'replica.summary = "x"', incoming: '' },

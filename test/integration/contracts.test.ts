@@ -133,6 +133,16 @@ const cases: Case[] = [
   panel('getTwin', 'the other site failed to apply our change', () => ({}), (c) => c.twin, { site: 'external' }),
   admin('listActivity', 'messages in and out, an error', () => ({ limit: 500 })),
   admin('listActivity', 'the default limit', () => ({})),
+  admin('listActivity', 'the entries of one issue', (c) => ({ issueKey: c.synced.key }), {
+    // (after: it needs the issue's key)
+    after: (a, c) => {
+      const entries = z.parse(adminResults.listActivity, a);
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.filter((e) => e.issueKey !== c.synced.key && e.remoteIssueKey !== c.synced.key)).toEqual([]);
+    },
+  }),
+  admin('listActivity', 'an issue with no entries', () => ({ issueKey: 'INT-999999' }), { check: (a) => expect(a).toEqual([]) }),
+  admin('listProjects', 'the site’s projects', () => ({}), { check: (a) => expect(z.parse(adminResults.listProjects, a).map((p) => p.key)).toContain('INT') }),
   admin('retryError', 'an error present', (c) => ({ id: c.errorId })),
   admin('retryError', 'an error that is gone', () => ({ id: 'no-such-error' })),
   admin('syncIssue', 'an issue blocked by an error', (c) => ({ issueKey: c.synced.key, connectionId: c.connection })),
@@ -174,6 +184,7 @@ const cases: Case[] = [
   }),
   panel('syncToRemote', 'an issue linked nowhere', (c) => ({ connectionId: c.connection }), (c) => c.unlinkable),
   panel('syncToRemote', 'a connection that does not exist', () => ({ connectionId: 'no-such-connection' }), (c) => c.unlinkable, { expect: 'not-found' }),
+  panel('retry', 'an issue with no error', (c) => ({ connectionId: c.connection }), (c) => c.unlinkable),
   panel('linkToExisting', 'an issue synced already', (c) => ({ connectionId: c.connection, remoteIssueKey: 'CLOUD-1' }), (c) => c.synced, { expect: 'already-linked' }),
   panel('linkToExisting', 'a connection that does not exist', () => ({ connectionId: 'no-such-connection', remoteIssueKey: 'CLOUD-1' }), (c) => c.unlinkable, { expect: 'not-found' }),
   admin('unlink', 'an issue linked', (c) => ({ issueId: c.synced.id, connectionId: c.connection }), { before: async (_c, sandbox) => sandbox.waitForIdle() }),
@@ -181,8 +192,14 @@ const cases: Case[] = [
   panel('linkToExisting', 'an issue unlinked, paired with its old twin by key', (c) => ({ connectionId: c.connection, remoteIssueKey: c.twin.key }), (c) => c.synced),
 
   // invitations, a second connection, deletes on both sides
-  admin('createInvitation', 'a new invitation', () => ({ name: 'Never accepted' }), { after: (answer, c) => { c.pendingId = z.parse(adminResults.createInvitation, answer).connectionId; } }),
-  admin('listConnections', 'an active connection and a pending invitation', () => ({}), { check: (a) => expect(connectionStates(a)).toEqual(['active', 'pending']) }),
+  admin('createInvitation', 'a scope the site refuses', () => ({ name: 'Never created', scopeJql: 'projct = "INT"' }), { expect: 'invalid-jql' }),
+  admin('createInvitation', 'a new invitation, with this site’s scope', () => ({ name: 'Never accepted', scopeJql: 'project = "INT"' }), { after: (answer, c) => { c.pendingId = z.parse(adminResults.createInvitation, answer).connectionId; } }),
+  admin('listConnections', 'an active connection and a pending invitation', () => ({}), {
+    check: (a) => {
+      expect(connectionStates(a)).toEqual(['active', 'pending']);
+      expect(z.parse(adminResults.listConnections, a).find((x) => x.status === 'pending')).toMatchObject({ scopeJql: 'project = "INT"', remoteSiteUrl: null });
+    },
+  }),
   admin('countBulkSync', 'a connection not accepted yet', (c) => ({ connectionId: c.pendingId }), { expect: 'not-active' }),
   admin('createInvitation', 'an invitation of the other site', () => ({ name: 'Second connection' }), {
     site: 'external',
@@ -192,7 +209,8 @@ const cases: Case[] = [
       c.secondId = invitation.connectionId;
     },
   }),
-  admin('acceptInvitation', 'a valid invitation of the other site', (c) => ({ code: c.code })),
+  admin('acceptInvitation', 'a scope this site refuses: the invitation is not used', (c) => ({ code: c.code, scopeJql: 'projct = "INT"' }), { expect: 'invalid-jql' }),
+  admin('acceptInvitation', 'a valid invitation of the other site', (c) => ({ code: c.code }), { check: (a) => expect(z.parse(adminResults.acceptInvitation, a)).toMatchObject({ scopeJql: null, remoteSiteUrl: expect.any(String) }) }),
   admin('acceptInvitation', 'an invitation accepted here already', (c) => ({ code: c.code }), { expect: 'already-used' }),
   admin('acceptInvitation', 'text that is no invitation', () => ({ code: 'not-a-code' }), { expect: 'invalid-code' }),
   admin('deleteConnection', 'an active connection: the other site is told', (c) => ({ id: c.secondId }), { site: 'external' }),

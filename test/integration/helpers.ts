@@ -1,3 +1,5 @@
+import { withoutAttribution } from '../../src/sync/comment-attribution';
+import { AdfDocSchema } from '../../src/sync/replica';
 import { z } from 'zod';
 import { startSandbox, type Sandbox, type StartSandboxOptions } from '../../sandbox/start';
 
@@ -106,3 +108,17 @@ export async function twinOf(sandbox: Sandbox, internalIssueId: string) {
   const twins = await search(rest(sandbox, 'external'), `issue.property[twinSync.origin].remoteIssueId = "${internalIssueId}"`);
   return twins;
 }
+
+/** A comment body as both sites must agree on it: a copy's attribution line ("… on internal wrote:") aside. */
+export function commentContent(body: unknown): unknown {
+  const parsed = AdfDocSchema.safeParse(body);
+  return parsed.success ? withoutAttribution(parsed.data) : body;
+}
+
+/** The attribution line a copy starts with, if it starts with one (src/sync/comment-attribution.ts). */
+export function attributionOf(body: unknown): string | null {
+  const parsed = AttributionLineSchema.safeParse(body);
+  return parsed.success ? parsed.data.content[0].content[0].text : null;
+}
+
+const AttributionLineSchema = z.looseObject({ content: z.tuple([z.looseObject({ content: z.tuple([z.looseObject({ text: z.string().endsWith(' wrote:'), marks: z.tuple([z.looseObject({ type: z.literal('em') })]) })]) })], z.unknown()) });

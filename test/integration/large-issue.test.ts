@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Sandbox } from '../../sandbox/start';
-import { ADMIN, connectedSandbox, connectionId, customFieldId, getIssue, rest, twinOf, type Rest } from './helpers';
+import { ADMIN, commentContent, connectedSandbox, connectionId, customFieldId, getIssue, rest, twinOf, type Rest } from './helpers';
 
 /**
  * A long-lived issue on the sandbox under every default limit (KVS value size and quotas, Jira's
@@ -22,7 +22,7 @@ async function commentsOf(api: Rest, key: string): Promise<unknown[]> {
   const out: unknown[] = [];
   for (let startAt = 0; ; startAt += 100) {
     const page = CommentsSchema.parse((await api('GET', `/rest/api/3/issue/${key}/comment?startAt=${startAt}&maxResults=100`)).json);
-    out.push(...page.comments.map((c) => c.body));
+    out.push(...page.comments.map((c) => commentContent(c.body)));
     if (out.length >= page.total || page.comments.length === 0) return out;
   }
 }

@@ -1,5 +1,5 @@
 import type { Sandbox } from '../../sandbox/start';
-import { ADMIN, connectedSandbox, createIssue, customFieldId, doc, getIssue, rest, search, twinOf, type Rest } from './helpers';
+import { ADMIN, attributionOf, commentContent, connectedSandbox, createIssue, customFieldId, doc, getIssue, rest, search, twinOf, type Rest } from './helpers';
 
 /**
  * The seed story end to end on the sandbox: two emulated sites, the app installed from this
@@ -87,10 +87,15 @@ describe('sync between the two sandbox sites (default rules)', () => {
     expect((await ext('POST', `/rest/api/3/issue/${twin.key}/comment`, { body: doc('hello from external') })).status).toBe(201);
     await sandbox.waitForIdle();
 
-    const bodies = async (api: Rest, key: string) => ((await getIssue(api, key)).fields.comment?.comments ?? []).map((c) => JSON.stringify(c.body)).sort();
+    const comments = async (api: Rest, key: string) => (await getIssue(api, key)).fields.comment?.comments ?? [];
+    const bodies = async (api: Rest, key: string) => (await comments(api, key)).map((c) => JSON.stringify(commentContent(c.body))).sort();
     const expected = [JSON.stringify(doc('hello from external')), JSON.stringify(doc('hello from internal'))];
     expect(await bodies(int, created.key)).toEqual(expected);
     expect(await bodies(ext, twin.key)).toEqual(expected);
+    // each copy says who wrote it and where; the originals carry no such line
+    const lines = async (api: Rest, key: string) => (await comments(api, key)).map((c) => attributionOf(c.body));
+    expect(await lines(int, created.key)).toEqual([null, expect.stringMatching(/^Admin on .*external.* wrote:$/)]);
+    expect(await lines(ext, twin.key)).toEqual([expect.stringMatching(/^Admin on .*internal.* wrote:$/), null]);
   });
 
   it('a burst of 30 creates makes 30 twins and writes 30 keys back', async () => {

@@ -203,6 +203,7 @@ export class ForgeJira implements JiraPort {
       dueDate: f.duedate ?? null, assignee: user(f.assignee), reporter: user(f.reporter),
       comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: isoDate(c.created), updated: isoDate(c.updated) })),
       customFields, created: isoDate(f.created), updated: isoDate(f.updated),
+      originConnectionId: issue.properties?.[ORIGIN_PROPERTY]?.connectionId ?? null,
     };
   }
 
@@ -220,7 +221,7 @@ export class ForgeJira implements JiraPort {
   async getIssue(issueId: string): Promise<LocalIssue | null> {
     const fields = (await this.fieldList()).join(',');
     try {
-      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?fields=${fields}`, { method: 'GET', headers: READ_JSON }));
+      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?fields=${fields}&properties=${ORIGIN_PROPERTY}`, { method: 'GET', headers: READ_JSON }));
       return this.toLocal(this.parse(JiraIssueSchema, json, 'issue'));
     } catch (error) {
       if (error instanceof JiraError && error.status === 404) return null;
@@ -230,7 +231,7 @@ export class ForgeJira implements JiraPort {
 
   async getIssueInScope(issueId: string, jql: string): Promise<LocalIssue | null> {
     if (!/^\d+$/.test(issueId)) throw new JiraError(`invalid issue id ${issueId}`, 400);
-    const body = { jql: `id = ${issueId} AND (${jql})`, fields: await this.fieldList(), maxResults: 1, reconcileIssues: [Number(issueId)] };
+    const body = { jql: `id = ${issueId} AND (${jql})`, fields: await this.fieldList(), properties: [ORIGIN_PROPERTY], maxResults: 1, reconcileIssues: [Number(issueId)] };
     const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
     const issue = this.parse(SearchResultSchema, json, 'search').issues[0];
     return issue ? this.toLocal(issue) : null;

@@ -106,12 +106,12 @@ describe('ForgeJira: every request, as the app', () => {
   it.each<[string, (jira: ForgeJira) => Promise<unknown>, Omit<SeenRequest, 'provider'>[]]>([
     ['getIssue reads the issue with every field, then the comments it did not get', (j) => j.getIssue('10001'), [
       ...META_REQUESTS,
-      { method: 'GET', path: `/rest/api/3/issue/10001?fields=${encodeURIComponent(FIELDS)}`, headers: READ, body: undefined },
+      { method: 'GET', path: `/rest/api/3/issue/10001?fields=${encodeURIComponent(FIELDS)}&properties=twinSync.origin`, headers: READ, body: undefined },
       { method: 'GET', path: '/rest/api/3/issue/10001/comment?startAt=0&maxResults=100', headers: READ, body: undefined },
     ]],
     ['getIssueInScope searches by id within the JQL', (j) => j.getIssueInScope('10001', 'project = "INT"'), [
       ...META_REQUESTS,
-      { method: 'POST', path: '/rest/api/3/search/jql', headers: WRITE, body: { jql: 'id = 10001 AND (project = "INT")', fields: FIELDS.split(','), maxResults: 1, reconcileIssues: [10001] } },
+      { method: 'POST', path: '/rest/api/3/search/jql', headers: WRITE, body: { jql: 'id = 10001 AND (project = "INT")', fields: FIELDS.split(','), properties: ['twinSync.origin'], maxResults: 1, reconcileIssues: [10001] } },
       { method: 'GET', path: '/rest/api/3/issue/10001/comment?startAt=0&maxResults=100', headers: READ, body: undefined },
     ]],
     ['findIssueByOrigin searches the origin property', (j) => j.findIssueByOrigin(ORIGIN), [

@@ -26,6 +26,8 @@ export const JiraCommentPageSchema = z.looseObject({
 export const JiraIssueSchema = z.looseObject({
   id: z.string(),
   key: z.string(),
+  /** asked for with `properties=twinSync.origin`: the app's mark on a twin it created */
+  properties: z.looseObject({ 'twinSync.origin': z.looseObject({ connectionId: z.string() }).optional() }).optional(),
   fields: z.looseObject({
     summary: z.string().nullish(),
     description: AdfDocSchema.nullish(),

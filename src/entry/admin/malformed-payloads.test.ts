@@ -136,8 +136,8 @@ const none: Spec = { valid: () => ({}), fields: {} };
 
 /** one spec per resolver function, by `<module>.<function key>` */
 const specs: Record<string, Spec> = {
-  'admin.createInvitation': { valid: () => ({ name: 'partner' }), fields: { name: { kind: 'name', required: true } } },
-  'admin.acceptInvitation': { valid: () => ({ code: 'not a code' }), fields: { code: { kind: 'code', required: true } } },
+  'admin.createInvitation': { valid: () => ({ name: 'partner' }), fields: { name: { kind: 'name', required: true }, scopeJql: { kind: 'jql', nullable: true } } },
+  'admin.acceptInvitation': { valid: () => ({ code: 'not a code' }), fields: { code: { kind: 'code', required: true }, scopeJql: { kind: 'jql', nullable: true } } },
   'admin.listConnections': none,
   'admin.updateConnection': {
     valid: (ctx) => ({ id: ctx.connectionId }),
@@ -150,12 +150,13 @@ const specs: Record<string, Spec> = {
   'admin.syncIssue': { valid: (ctx) => ({ issueKey: ctx.issue.key, connectionId: ctx.connectionId }), fields: { issueKey: { kind: 'issue-key', required: true }, connectionId: { kind: 'storage-id', required: true } } },
   'admin.listErrors': none,
   'admin.retryError': { valid: () => ({ id: 'error-1' }), fields: { id: { kind: 'storage-id', required: true } } },
-  'admin.listActivity': { valid: () => ({}), fields: { limit: { kind: { int: [1, 500] } } } },
+  'admin.listActivity': { valid: () => ({}), fields: { limit: { kind: { int: [1, 500] } }, issueKey: { kind: 'issue-key' } } },
   'admin.countBulkSync': bulk,
   'admin.startBulkSync': bulk,
   'admin.getBulkSyncProgress': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true } } },
   'admin.unlink': { valid: (ctx) => ({ issueId: ctx.issue.id, connectionId: ctx.connectionId }), fields: { issueId: { kind: 'issue-id', required: true }, connectionId: { kind: 'storage-id', required: true } } },
   'admin.getIssueSyncState': { valid: (ctx) => ({ issueKey: ctx.issue.key }), fields: { issueKey: { kind: 'issue-key', required: true } } },
+  'admin.listProjects': none,
   'admin.getRules': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true }, version: { kind: { int: [1, 99_999_999] } } } },
   'admin.validateRules': {
     valid: () => ({ outgoing: '', incoming: '' }),
@@ -176,6 +177,7 @@ const specs: Record<string, Spec> = {
   'panel.syncNow': optionalConnection,
   'panel.unlink': optionalConnection,
   'panel.syncToRemote': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true } } },
+  'panel.retry': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true } } },
   'panel.linkToExisting': { valid: (ctx) => ({ connectionId: ctx.connectionId, remoteIssueKey: 'CLOUD-1' }), fields: { connectionId: { kind: 'storage-id', required: true }, remoteIssueKey: { kind: 'issue-key', required: true } } },
 };
 
@@ -260,7 +262,7 @@ describe('the malformed-payload table', () => {
       expect(Object.keys(m.definitions).sort()).toEqual(Object.keys(m.onForge).sort());
       expect(Object.keys(m.contracts).sort()).toEqual(Object.keys(m.definitions).sort());
     }
-    expect(resolvers.length).toBe(23);
+    expect(resolvers.length).toBe(25);
   });
 
   it.each(resolvers)('has a spec for %s naming exactly its payload fields', (resolver) => {
@@ -307,6 +309,9 @@ const deeper: [resolver: string, what: string, payload: Payload, answer: unknown
   ['admin.acceptInvitation', 'text that is no code', () => ({ code: 'not a code' }), { error: { code: 'invalid-code', message: expect.any(String) } }],
   ['admin.acceptInvitation', 'an expired code', () => ({ code: invitationCode('fresh-id', '2020-01-01T00:00:00.000Z') }), { error: { code: 'expired', message: expect.any(String) } }],
   ['admin.acceptInvitation', 'a code of a connection known here', (c) => ({ code: invitationCode(c.connectionId) }), { error: { code: 'already-used', message: expect.any(String) } }],
+  ['admin.acceptInvitation', 'a scope Jira refuses (the invitation is not used)', () => ({ code: invitationCode('fresh-id'), scopeJql: 'nonsense ~~ 1' }), { error: { code: 'invalid-jql', message: expect.any(String) } }],
+  ['admin.createInvitation', 'a scope Jira refuses', () => ({ name: 'partner', scopeJql: 'nonsense ~~ 1' }), { error: { code: 'invalid-jql', message: expect.any(String) } }],
+  ['admin.createInvitation', 'a scope with ORDER BY', () => ({ name: 'partner', scopeJql: 'project = INT ORDER BY created' }), { error: { code: 'invalid-jql', message: expect.any(String) } }],
   ['admin.updateConnection', 'an unknown connection', () => ({ id: 'no-such-connection' }), { error: { code: 'not-found', message: expect.any(String) } }],
   ['admin.updateConnection', 'a scope with ORDER BY', (c) => ({ id: c.connectionId, scopeJql: 'project = INT ORDER BY created' }), { error: { code: 'invalid-jql', message: expect.any(String) } }],
   ['admin.updateConnection', 'a scope Jira refuses', (c) => ({ id: c.connectionId, scopeJql: 'nonsense ~~ 1' }), { error: { code: 'invalid-jql', message: expect.any(String) } }],

@@ -1,6 +1,6 @@
 import { panelPayloads } from '../../contracts/panel-payloads';
 import { panelResults } from '../../contracts/panel-results';
-import { candidateConnections, getTwins, linkToExisting, syncNow, syncToRemote, unlink } from '../../sync/admin-api';
+import { candidateConnections, getTwins, linkToExisting, retryIssue, syncNow, syncToRemote, unlink } from '../../sync/admin-api';
 import type { Access } from '../authorization';
 import { contextIssueId, engineFor, type DepsFor } from '../resolver-context';
 import { defineResolver, type ContractDefinition, type InexactAnswers } from '../resolver-support';
@@ -33,6 +33,7 @@ export function panelResolverDefinitionsOver(depsFor: DepsFor) {
       return { unlinked: unlinked.length > 0, remoteNotified: unlinked.length > 0 && unlinked.every((a) => a.remoteNotified) };
     }),
     syncToRemote: defineResolver(p.syncToRemote, r.syncToRemote, async (x, call) => syncToRemote(depsFor(call), { issueId: contextIssueId(call), connectionId: x.connectionId })),
+    retry: defineResolver(p.retry, r.retry, async (x, call) => retryIssue(depsFor(call), { issueId: contextIssueId(call), connectionId: x.connectionId })),
     linkToExisting: defineResolver(p.linkToExisting, r.linkToExisting, async (x, call) => linkToExisting(depsFor(call), { issueId: contextIssueId(call), connectionId: x.connectionId, remoteIssueKey: x.remoteIssueKey })),
   } satisfies { [K in keyof typeof panelPayloads]: ContractDefinition<(typeof panelResults)[K]> };
 }
@@ -57,4 +58,5 @@ export const panelAccess: Record<keyof typeof panelPayloads, Access> = {
   unlink: 'edit-issue',
   syncToRemote: 'edit-issue',
   linkToExisting: 'edit-issue',
+  retry: 'edit-issue',
 };

@@ -1,5 +1,6 @@
 import type { StoreEntry, StorePort } from '../../ports/store';
 import { keys } from './keys';
+import { ActivityEntrySchema, type ActivityEntry } from './records';
 
 /**
  * The activity log is kept per connection (`activity:<connection>:…`, so a connection's entries go
@@ -36,4 +37,22 @@ export async function* activityNewestFirst(store: StorePort, connectionIds: read
     const next = best.buffer.shift();
     if (next) yield next;
   }
+}
+
+/**
+ * The newest `limit` activity entries (of the site and of `connectionIds`) that `keep` accepts,
+ * newest first. With a selective `keep` this reads the whole log: it is bounded (the sweeper trims
+ * it to `activityLimit` entries, 500 by default), so that is a handful of list calls.
+ */
+export async function readActivity(store: StorePort, connectionIds: readonly string[], limit: number, keep: (entry: ActivityEntry) => boolean): Promise<ActivityEntry[]> {
+  const out: ActivityEntry[] = [];
+  if (limit <= 0) return out;
+  for await (const entry of activityNewestFirst(store, connectionIds)) {
+    const parsed = ActivityEntrySchema.safeParse(entry.value);
+    if (!parsed.success) throw new Error(`stored record ${entry.key} is invalid`);
+    if (!keep(parsed.data)) continue;
+    out.push(parsed.data);
+    if (out.length >= limit) break;
+  }
+  return out;
 }

@@ -18,6 +18,11 @@ export const DefaultRulesConfigSchema = z.strictObject({
   syncBackOnFirstSync: z.boolean(),
   /** text custom field receiving the remote issue key; null = none (ignored when the site has no such field) */
   remoteKeyField: z.string().min(1).nullable(),
+  /**
+   * Copies of the other site's comments start with who wrote them and where ("Ana Silva on
+   * external wrote:", src/sync/comment-attribution.ts). Absent: on.
+   */
+  commentAttribution: z.boolean().optional(),
 });
 export type DefaultRulesConfig = z.infer<typeof DefaultRulesConfigSchema>;
 
@@ -86,6 +91,7 @@ export const LocalIssueSchema = z.strictObject({
   priority: z.string().nullable(), labels: z.array(z.string()), status: z.strictObject({ name: z.string(), category: z.string().nullable() }),
   dueDate: z.string().nullable(), assignee: UserRefSchema.nullable(), reporter: UserRefSchema.nullable(), comments: z.array(LocalCommentSchema),
   customFields: z.record(z.string(), z.strictObject({ value: JsonValueSchema })), created: z.string(), updated: z.string(),
+  originConnectionId: z.string().nullable().optional(),
 });
 
 export const DirtySchema = z.strictObject({ at: z.number() });
@@ -165,6 +171,11 @@ export const LinkStateSchema = z.strictObject({
    * twin (src/sync/unlink.ts). Absent or null: the remote creates the twin.
    */
   pairWith: z.string().nullable().optional(),
+  /**
+   * `sentAt` (the remote's clock) of the remote's message that paired the twins: an `unlink` the
+   * remote sent before it belongs to an earlier pairing and is ignored.
+   */
+  pairedAt: z.string().nullable().optional(),
   /**
    * What the remote told us of applying our messages (signed outcomes, src/sync/outcome.ts): the
    * highest of our seqs it applied, and its last failure, until a later seq is applied.
@@ -251,7 +262,7 @@ export const SweepMarkSchema = z.strictObject({ through: z.number() });
 export type SweepMark = z.infer<typeof SweepMarkSchema>;
 
 /** An issue unlinked on a connection (keys.unlinked): from what, and when. */
-export const UnlinkedSchema = z.strictObject({ at: z.string(), remoteIssueId: z.string().nullable(), remoteKey: z.string().nullable() });
+export const UnlinkedSchema = z.strictObject({ at: z.string(), remoteIssueId: z.string().nullable(), remoteKey: z.string().nullable(), localKey: z.string().optional() });
 export type Unlinked = z.infer<typeof UnlinkedSchema>;
 /** The remote issue's side of it (keys.unlinkedRemote): which local issue it was linked to. */
-export const UnlinkedRemoteSchema = z.strictObject({ at: z.string(), localIssueId: z.string() });
+export const UnlinkedRemoteSchema = z.strictObject({ at: z.string(), localIssueId: z.string().nullable() });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { withoutAttribution } from '../comment-attribution';
 import type { Clock } from '../../ports/clock';
 import {
   JiraError, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
@@ -78,8 +80,9 @@ export class MemoryJira implements JiraPort {
   }
 
   private copy(issue: MemoryIssue): LocalIssue {
-    const { properties: _properties, ...rest } = structuredClone(issue);
-    return rest;
+    const { properties, ...rest } = structuredClone(issue);
+    const origin = z.object({ connectionId: z.string() }).safeParse(properties['twinSync.origin']);
+    return origin.success ? { ...rest, originConnectionId: origin.data.connectionId } : rest;
   }
 
   private find(idOrKey: string): MemoryIssue | undefined {
@@ -342,6 +345,11 @@ export function textDoc(text: string): AdfDoc {
 
 export function docText(doc: AdfDoc | null): string | null {
   return doc === null ? null : JSON.stringify(doc.content);
+}
+
+/** A comment's content as both sides must agree on it: a copy's attribution line aside (src/sync/comment-attribution.ts). */
+export function commentText(body: AdfDoc | null): string | null {
+  return body === null ? null : docText(withoutAttribution(body));
 }
 
 export type { JsonValue };

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { createPanelApi, type TwinState } from '../../shared/src/api/panel-api';
 import { makeCandidate, makeIssueTwins, makeLinkToExisting, makeSyncNow, makeSyncToRemote, makeTwinState, makeUnlinked } from '../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../shared/src/testing/fake-invoke';
+import { INCOMING_RULE_REASON, makeAwaitedTwin, makeFailedTwin, makePanelRetried, makeRefusedBeforeTwin, makeRemoteFailedTwin, OUTGOING_RULE_CAUSE } from '../../shared/src/testing/panel-builders';
 import { PanelApp } from './panel-app';
 
 function renderPanel(handlers: FakeHandlers, pollMs = 60_000) {
@@ -26,24 +27,117 @@ describe('Issue panel', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
-  it.each<[string, Partial<TwinState>, string, string | null]>([
-    ['pending', { state: 'pending' }, 'Sync pending', null],
-    ['failed here', { state: 'error', error: { id: 'e1', cause: 'incoming script, line 3: status "Done" cannot be reached' } }, 'Sync failed', 'The last sync failedincoming script, line 3: status "Done" cannot be reached'],
-    ['failed on the other site', { state: 'remote-error', remoteError: { reason: 'incoming rules: no such project', at: '2026-11-26T10:00:00.000Z' } }, 'Failed on the other site', 'external could not apply the last changeincoming rules: no such project'],
-  ])('shows the %s state', async (_name, over, label, error) => {
-    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeTwinState(over)] }) });
+  it.each<[string, TwinState, string]>([
+    ['pending', makeTwinState({ state: 'pending' }), 'Sync pending'],
+    ['failed here', makeFailedTwin(), 'Sync failed'],
+    ['failed on the other site', makeRemoteFailedTwin(), 'Failed on the other site'],
+  ])('labels the %s state', async (_name, twin, label) => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [twin] }) });
     expect(await screen.findByTestId('twin-state')).toHaveTextContent(label);
-    if (error === null) expect(screen.queryByRole('alert')).not.toBeInTheDocument();
-    else expect(screen.getByRole('alert')).toHaveTextContent(error);
   });
 
-  it('shows a first sync that failed before the twin existed', async () => {
-    renderPanel({
-      getTwin: () => makeIssueTwins({ twins: [makeTwinState({ remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null, state: 'error', error: { id: 'e1', cause: 'outgoing rules: boom' } })] }),
+  it('shows a pending change of an existing twin without an alarm or a waiting note', async () => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ state: 'pending' })] }) });
+    expect(await screen.findByTestId('twin-state')).toHaveTextContent('Sync pending');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByText(/Waiting for the other site/)).not.toBeInTheDocument();
+  });
+
+  it('says why an issue is not synced, with a Retry naming the issue and the site', async () => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeFailedTwin()] }) });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(`Not synced: ${OUTGOING_RULE_CAUSE}`);
+    expect(within(alert).getByRole('button', { name: 'Retry sync of INT-1 to external' })).toHaveTextContent('Retry');
+    // the twin exists: it can still be synced by hand or unlinked
+    expect(screen.getByRole('button', { name: 'Sync now' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Unlink' })).toBeInTheDocument();
+  });
+
+  it('retries the error on its connection and shows the state that follows', async () => {
+    const bridge = renderPanel({
+      getTwin: () => makeIssueTwins({ twins: [makeFailedTwin()] }),
+      retry: () => {
+        bridge.set({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ state: 'pending' })] }) });
+        return makePanelRetried();
+      },
     });
-    expect(await screen.findByTestId('twin-key')).toHaveTextContent('not created yet');
+    await userEvent.click(await screen.findByRole('button', { name: 'Retry sync of INT-1 to external' }));
+    expect(await screen.findByText('Sync pending')).toBeInTheDocument();
+    expect(screen.queryByText(/Not synced/)).not.toBeInTheDocument();
+    expect(bridge.callsOf('retry')).toEqual([{ connectionId: 'c1' }]);
+  });
+
+  it('says when there was nothing to retry', async () => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeFailedTwin()] }), retry: () => makePanelRetried({ retried: false }) });
+    await userEvent.click(await screen.findByRole('button', { name: 'Retry sync of INT-1 to external' }));
+    expect(await screen.findByText('There was nothing to retry: the error was cleared already.')).toBeInTheDocument();
+  });
+
+  it('shows a refused retry readably', async () => {
+    renderPanel({
+      getTwin: () => makeIssueTwins({ twins: [makeFailedTwin()] }),
+      retry: () => ({ error: { code: 'forbidden', message: 'You need permission to edit this issue to change how it is synced.' } }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Retry sync of INT-1 to external' }));
+    expect(await screen.findByText('You need permission to edit this issue to change how it is synced.')).toBeInTheDocument();
+  });
+
+  it('names "this issue" in the Retry button when the panel has no issue key', async () => {
+    const bridge = fakeBridge({ getTwin: () => makeIssueTwins({ twins: [makeFailedTwin()] }) });
+    render(<PanelApp api={createPanelApi(bridge.invoke)} pollMs={60_000} />);
+    expect(await screen.findByRole('button', { name: 'Retry sync of this issue to external' })).toBeInTheDocument();
+  });
+
+  it('names the connection in the Retry button when the other site has no name', async () => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeFailedTwin(OUTGOING_RULE_CAUSE, { remoteSiteName: null })] }) });
+    expect(await screen.findByRole('button', { name: 'Retry sync of INT-1 to External' })).toBeInTheDocument();
+  });
+
+  it('says the other site could not apply the last change, why and when', async () => {
+    const at = new Date(Date.now() - 5 * 60_000).toISOString();
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeRemoteFailedTwin(INCOMING_RULE_REASON, at)] }) });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(`The other site could not apply the last change: ${INCOMING_RULE_REASON}`);
+    expect(alert).toHaveTextContent('external said so 5 min ago');
+    expect(within(alert).getByText('5 min ago')).toHaveAttribute('datetime', at);
+    // nothing to retry here: the other site's rules have to change
+    expect(screen.queryByRole('button', { name: /^Retry/ })).not.toBeInTheDocument();
+  });
+
+  it('says it waits for the other site while a first sync has no twin yet', async () => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeAwaitedTwin()] }) });
+    expect(await screen.findByText('Waiting for the other site to create the twin.')).toBeInTheDocument();
+    expect(screen.getByTestId('twin-key')).toHaveTextContent('not created yet');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows a sync refused before the twin existed the same way, with Retry as its only action', async () => {
+    // as getTwin answers it: the error's row, and its connection still a candidate (the issue is linked nowhere)
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeRefusedBeforeTwin()], candidates: [makeCandidate()] }) });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(`Not synced: ${OUTGOING_RULE_CAUSE}`);
+    expect(screen.getByTestId('twin-key')).toHaveTextContent('not created yet');
     expect(screen.getByText('never')).toBeInTheDocument();
-    expect(screen.getByRole('alert')).toHaveTextContent('outgoing rules: boom');
+    expect(screen.queryByText(/Waiting for the other site/)).not.toBeInTheDocument();
+    expect(screen.getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent)).toEqual(['Retry sync of INT-1 to external']);
+    expect(screen.queryByText('INT-1 has no twin yet.')).not.toBeInTheDocument();
+  });
+
+  it('keeps looking after a Retry of a sync refused before the twin existed until the twin is there', async () => {
+    let reads = 0;
+    const bridge = renderPanel({
+      getTwin: () => makeIssueTwins({ twins: [makeRefusedBeforeTwin()], candidates: [makeCandidate()] }),
+      retry: () => {
+        // the error is gone at once; the queue links the twin only on the third look, the other site confirms it on the fifth
+        bridge.set({ getTwin: () => (++reads < 3 ? unlinked() : reads < 5 ? makeIssueTwins({ twins: [makeAwaitedTwin()] }) : makeIssueTwins()) });
+        return makePanelRetried();
+      },
+    }, 10);
+    await userEvent.click(await screen.findByRole('button', { name: 'Retry sync of INT-1 to external' }));
+    expect(await screen.findByRole('link', { name: 'CLOUD-7' })).toBeInTheDocument();
+    expect(screen.getByTestId('twin-state')).toHaveTextContent('In sync');
+    expect(reads).toBeGreaterThanOrEqual(5);
+    expect(bridge.callsOf('retry')).toEqual([{ connectionId: 'c1' }]);
   });
 
   it('shows one twin per connection the issue is linked on', async () => {
@@ -112,7 +206,7 @@ describe('Issue panel', () => {
     const bridge = renderPanel({
       getTwin: unlinked,
       syncToRemote: () => {
-        bridge.set({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ state: 'pending', remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null })] }) });
+        bridge.set({ getTwin: () => makeIssueTwins({ twins: [makeAwaitedTwin()] }) });
         return makeSyncToRemote();
       },
     });
@@ -120,6 +214,7 @@ describe('Issue panel', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sync to external' }));
     expect(await screen.findByText('Sync pending')).toBeInTheDocument();
     expect(screen.getByTestId('twin-key')).toHaveTextContent('not created yet');
+    expect(screen.getByText('Waiting for the other site to create the twin.')).toBeInTheDocument();
     expect(bridge.callsOf('syncToRemote')).toEqual([{ connectionId: 'c1' }]);
   });
 
@@ -127,7 +222,7 @@ describe('Issue panel', () => {
     const bridge = renderPanel({
       getTwin: unlinked,
       linkToExisting: () => {
-        bridge.set({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ state: 'pending', remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null })] }) });
+        bridge.set({ getTwin: () => makeIssueTwins({ twins: [makeAwaitedTwin()] }) });
         return makeLinkToExisting('CLOUD-12');
       },
     });

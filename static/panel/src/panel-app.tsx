@@ -16,13 +16,16 @@ const stateLozenge: Record<TwinState['state'], ReactNode> = {
   'remote-error': <Lozenge appearance="removed">Failed on the other site</Lozenge>,
 };
 
-/** how many times the panel looks for the new twin after "Sync to <site>" */
+/** how many times the panel looks for the new twin after "Sync to <site>", "Link to KEY" or Retry */
 const LINK_POLLS = 30;
 
 /**
  * The issue panel: the context issue's twins (one per connection it is linked on), their state and
- * the actions on them, and "Sync to <site>" for the connections it could be synced on. While a sync
- * is pending the panel looks again every `pollMs`.
+ * the actions on them, and "Sync to <site>" for the connections it could be synced on. Each state is
+ * said in words: "Not synced: <cause>" with Retry when this site failed (also before any twin
+ * existed), the other site's reason when it could not apply the last change, "Waiting for the other
+ * site to create the twin" while a first sync is under way. While a sync is pending the panel looks
+ * again every `pollMs`.
  */
 export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelApi; issueKey?: string | null; pollMs?: number }) {
   // after "Sync to <site>" the twin appears once the queue has run: look again for a while
@@ -60,6 +63,11 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
 
   const d = twins.data;
   const thisIssue = issueKey ?? 'This issue';
+  // a connection listed as a candidate has no link to this issue: a row of it is an error before any twin existed,
+  // whose action is Retry (not "Sync to" again, nor Sync now or Unlink, which need a link)
+  const candidateIds = new Set(d === null ? [] : d.candidates.map((c) => c.connectionId));
+  const shownTwinIds = new Set(d === null ? [] : d.twins.map((t) => t.connectionId));
+  const candidates = d === null ? [] : d.candidates.filter((c) => !shownTwinIds.has(c.connectionId));
   return (
     <main className="ts-panel ts-stack" aria-label="Twin Sync">
       {twins.error === null ? null : <SectionMessage appearance="error" title="Could not load the twin">{twins.error}</SectionMessage>}
@@ -68,19 +76,28 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
         <TwinView
           key={t.connectionId}
           twin={t}
+          issueLabel={issueKey ?? 'this issue'}
+          linked={!candidateIds.has(t.connectionId)}
           busy={busy}
           onSync={() => void act(`sync:${t.connectionId}`, async () => {
             const { queued } = await api.syncNow(t.connectionId);
             return queued === 0 ? 'Nothing was queued: the connection is not active, or it only receives.' : null;
           })}
           onUnlink={() => setConfirmUnlink(t)}
+          onRetry={() => void act(`retry:${t.connectionId}`, async () => {
+            const { retried } = await api.retry(t.connectionId);
+            if (!retried) return 'There was nothing to retry: the error was cleared already.';
+            // an issue refused before it had a twin has no row until its sync links it: look again for a while
+            setAwaiting({ connectionId: t.connectionId, polls: LINK_POLLS });
+            return null;
+          })}
         />
       ))}
-      {d === null || d.candidates.length === 0 ? null : (
+      {d === null || candidates.length === 0 ? null : (
         <>
           <p style={{ margin: 0 }}>{d.twins.length === 0 ? `${thisIssue} has no twin yet.` : 'It can be synced with another site too.'}</p>
           <div className="ts-row">
-            {d.candidates.map((c) => (
+            {candidates.map((c) => (
               <Button
                 key={c.connectionId}
                 appearance="primary"
@@ -96,7 +113,7 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
               </Button>
             ))}
           </div>
-          {d.candidates.map((c) => {
+          {candidates.map((c) => {
             const site = c.remoteSiteName ?? c.connectionName;
             const key = (pairKeys[c.connectionId] ?? '').trim().toUpperCase();
             const valid = /^[A-Z][A-Z0-9_]*-[0-9]+$/.test(key);
@@ -124,7 +141,7 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
           })}
         </>
       )}
-      {d !== null && d.twins.length === 0 && d.candidates.length === 0 ? (
+      {d !== null && d.twins.length === 0 && candidates.length === 0 ? (
         <p className="ts-subtle" style={{ margin: 0 }}>{thisIssue} has no twin.</p>
       ) : null}
       {notice === null ? null : <SectionMessage appearance="information">{notice}</SectionMessage>}
@@ -148,8 +165,20 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
   );
 }
 
-/** One twin: its key on the other site, the connection, the last sync, the state and its actions. */
-function TwinView({ twin: t, busy, onSync, onUnlink }: { twin: TwinState; busy: string | null; onSync: () => void; onUnlink: () => void }) {
+/**
+ * One twin: its key on the other site, the connection, the last sync, the state and its actions.
+ * `linked`: the issue is linked on the connection (false for a sync refused before any twin existed).
+ */
+function TwinView({ twin: t, issueLabel, linked, busy, onSync, onUnlink, onRetry }: {
+  twin: TwinState;
+  issueLabel: string;
+  linked: boolean;
+  busy: string | null;
+  onSync: () => void;
+  onUnlink: () => void;
+  onRetry: () => void;
+}) {
+  const site = t.remoteSiteName ?? t.connectionName;
   return (
     <section className="ts-stack" aria-label={`Twin on ${t.connectionName}`}>
       <dl className="ts-stack" style={{ margin: 0, gap: 6 }}>
@@ -169,14 +198,33 @@ function TwinView({ twin: t, busy, onSync, onUnlink }: { twin: TwinState; busy: 
         </div>
         <div className="ts-row" data-testid="twin-state">{stateLozenge[t.state]}</div>
       </dl>
-      {t.error === null ? null : <SectionMessage appearance="error" title="The last sync failed">{t.error.cause}</SectionMessage>}
-      {t.remoteError === null ? null : (
-        <SectionMessage appearance="error" title={`${t.remoteSiteName ?? 'The other site'} could not apply the last change`}>{t.remoteError.reason}</SectionMessage>
+      {t.state === 'pending' && t.remoteIssueKey === null ? (
+        <p className="ts-subtle" style={{ margin: 0 }}>Waiting for the other site to create the twin.</p>
+      ) : null}
+      {t.error === null ? null : (
+        <SectionMessage appearance="error">
+          <div className="ts-stack" style={{ gap: 8 }}>
+            <p style={{ margin: 0 }}>Not synced: {t.error.cause}</p>
+            <div className="ts-row">
+              <Button aria-label={`Retry sync of ${issueLabel} to ${site}`} onClick={onRetry} isLoading={busy === `retry:${t.connectionId}`} disabled={busy !== null}>Retry</Button>
+            </div>
+          </div>
+        </SectionMessage>
       )}
-      <div className="ts-row">
-        <Button onClick={onSync} isLoading={busy === `sync:${t.connectionId}`} disabled={busy !== null}>Sync now</Button>
-        <Button appearance="subtle" onClick={onUnlink} disabled={busy !== null}>Unlink</Button>
-      </div>
+      {t.remoteError === null ? null : (
+        <SectionMessage appearance="error">
+          <div className="ts-stack" style={{ gap: 4 }}>
+            <p style={{ margin: 0 }}>The other site could not apply the last change: {t.remoteError.reason}</p>
+            <span className="ts-subtlest">{site} said so <TimeText at={t.remoteError.at} /></span>
+          </div>
+        </SectionMessage>
+      )}
+      {linked ? (
+        <div className="ts-row">
+          <Button onClick={onSync} isLoading={busy === `sync:${t.connectionId}`} disabled={busy !== null}>Sync now</Button>
+          <Button appearance="subtle" onClick={onUnlink} disabled={busy !== null}>Unlink</Button>
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -4,18 +4,24 @@ import userEvent from '@testing-library/user-event';
 import { createAdminApi } from '../../../shared/src/api/admin-api';
 import { makeActivity, makeConnection, makeRetried, makeSyncError } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
+import type { LinkHost } from '../../../shared/src/ui/issue-link';
 import { AdminApp } from '../admin-app';
 
-function renderActivity(handlers: FakeHandlers, pollMs = 60_000) {
+const SITE = 'http://127.0.0.1:7101';
+
+function renderActivity(handlers: FakeHandlers, pollMs = 60_000, links: LinkHost = { siteUrl: SITE }) {
   const bridge = fakeBridge({
     listConnections: () => [makeConnection()],
     listErrors: () => [],
     listActivity: () => [],
     ...handlers,
   });
-  render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={pollMs} initialTab="activity" />);
+  render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={pollMs} initialTab="activity" links={links} />);
   return bridge;
 }
+
+const errorsTable = () => screen.findByRole('table', { name: 'Sync errors' });
+const activityTable = () => screen.findByRole('table', { name: 'Recent messages' });
 
 describe('Activity and errors', () => {
   it('lists errors with issue, direction, connection, cause and attempts', async () => {
@@ -96,10 +102,102 @@ describe('Activity and errors', () => {
       listErrors: () => [makeSyncError({ issueKey: null, remoteIssueKey: 'INT-1' })],
     });
     const table = await screen.findByRole('table', { name: 'Recent messages' });
-    expect(table).toHaveTextContent('twin INT-1');
+    expect(table).toHaveTextContent('INT-1 (other site)');
+    expect(within(table).getByRole('link', { name: 'INT-1' })).toHaveAttribute('href', 'http://127.0.0.1:7102/browse/INT-1');
     expect(table).toHaveTextContent('incoming rules (line 1:58): boom');
     expect(screen.getByTestId('error-e1')).toHaveTextContent('INT-1 (other site)');
     expect(screen.getByRole('button', { name: 'Retry INT-1' })).toBeInTheDocument();
+  });
+
+  it('links each error’s issue to it on this site, and its twin on the other site', async () => {
+    renderActivity({ listErrors: () => [makeSyncError({ id: 'e2', issueKey: 'INT-2', remoteIssueKey: 'CLOUD-9' })] });
+    const row = within(await errorsTable()).getByTestId('error-e2');
+    const local = within(row).getByRole('link', { name: 'INT-2' });
+    expect(local).toHaveAttribute('href', `${SITE}/browse/INT-2`);
+    expect(local).toHaveAttribute('target', '_blank');
+    expect(within(row).getByRole('link', { name: 'CLOUD-9' })).toHaveAttribute('href', 'http://127.0.0.1:7102/browse/CLOUD-9');
+    expect(row).toHaveTextContent('twin CLOUD-9');
+  });
+
+  it('names an outgoing error’s issue before it has a twin, and shows "—" only for an error of no issue', async () => {
+    renderActivity({
+      listErrors: () => [
+        makeSyncError({ id: '7d1c1f52-0000-4000-8000-000000000001', direction: 'outgoing', issueKey: 'INT-3', remoteIssueKey: null, cause: 'outgoing rules (line 1): no' }),
+        makeSyncError({ id: '7d1c1f52-0000-4000-8000-000000000002', issueKey: null, remoteIssueKey: null, cause: 'the hello failed' }),
+      ],
+    });
+    const table = await errorsTable();
+    const [, first, second] = within(table).getAllByRole('row');
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    if (first === undefined || second === undefined) return;
+    expect(within(first).getByRole('link', { name: 'INT-3' })).toHaveAttribute('href', `${SITE}/browse/INT-3`);
+    expect(first).not.toHaveTextContent('—');
+    expect(within(second).queryByRole('link')).not.toBeInTheDocument();
+    expect(within(second).getAllByRole('cell')[0]).toHaveTextContent(/^—incoming/);
+    const names = within(table).getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent);
+    expect(names).toEqual(['Retry INT-3', 'Retry the incoming error of External with no issue']);
+    expect(names.join(' ')).not.toMatch(/7d1c1f52/);
+  });
+
+  it('links to the other site’s issue as text only while that site’s address is not known', async () => {
+    renderActivity({
+      listConnections: () => [makeConnection({ remoteSiteUrl: null })],
+      listActivity: () => [makeActivity({ issueKey: 'INT-4', remoteIssueKey: 'CLOUD-4' })],
+    });
+    const table = await activityTable();
+    expect(within(table).getByRole('link', { name: 'INT-4' })).toHaveAttribute('href', `${SITE}/browse/INT-4`);
+    expect(within(table).queryByRole('link', { name: 'CLOUD-4' })).not.toBeInTheDocument();
+    expect(table).toHaveTextContent('twin CLOUD-4');
+  });
+
+  it('links relatively (the host resolves /browse/KEY) until the page knows the site’s address', async () => {
+    renderActivity({ listActivity: () => [makeActivity({ issueKey: 'INT-5' })] }, 60_000, { siteUrl: null });
+    expect(within(await activityTable()).getByRole('link', { name: 'INT-5' })).toHaveAttribute('href', '/browse/INT-5');
+  });
+
+  it('opens an issue through the host’s router, not inside the frame', async () => {
+    const openIssue = jest.fn(async (_key: string) => undefined);
+    const openUrl = jest.fn(async (_url: string) => undefined);
+    renderActivity({ listErrors: () => [makeSyncError({ id: 'e2', issueKey: 'INT-2', remoteIssueKey: 'CLOUD-9' })] }, 60_000, { siteUrl: SITE, openIssue, openUrl });
+    const row = within(await errorsTable()).getByTestId('error-e2');
+    await userEvent.click(within(row).getByRole('link', { name: 'INT-2' }));
+    await userEvent.click(within(row).getByRole('link', { name: 'CLOUD-9' }));
+    expect(openIssue.mock.calls).toEqual([['INT-2']]);
+    expect(openUrl.mock.calls).toEqual([['http://127.0.0.1:7102/browse/CLOUD-9']]);
+  });
+
+  it('filters the recent messages by an issue key, in the app, and shows all again', async () => {
+    const bridge = renderActivity({
+      listActivity: (p) => (p['issueKey'] === 'INT-2' ? [makeActivity({ id: 'a2', issueKey: 'INT-2', message: 'about INT-2' })] : [makeActivity(), makeActivity({ id: 'a2', issueKey: 'INT-2', message: 'about INT-2' })]),
+    });
+    expect(within(await activityTable()).getAllByRole('row')).toHaveLength(3);
+    await userEvent.type(screen.getByLabelText('Messages about issue'), ' int-2 ');
+    await userEvent.click(screen.getByRole('button', { name: 'Show' }));
+    expect(await screen.findByRole('heading', { name: 'Recent messages about INT-2' })).toBeInTheDocument();
+    await waitFor(async () => expect(within(await activityTable()).getAllByRole('row')).toHaveLength(2));
+    expect(within(await activityTable()).getByRole('link', { name: 'INT-2' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Messages about issue')).toHaveValue('INT-2');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show all' }));
+    await waitFor(async () => expect(within(await activityTable()).getAllByRole('row')).toHaveLength(3));
+    expect(screen.getByRole('heading', { name: 'Recent messages' })).toBeInTheDocument();
+    expect(bridge.callsOf('listActivity')).toEqual([{ limit: 50 }, { limit: 50, issueKey: 'INT-2' }, { limit: 50 }]);
+  });
+
+  it('refuses a filter that is no issue key before asking the app, and says when an issue has no messages', async () => {
+    const bridge = renderActivity({ listActivity: (p) => (p['issueKey'] === undefined ? [makeActivity()] : []) });
+    await activityTable();
+    await userEvent.type(screen.getByLabelText('Messages about issue'), 'printer');
+    await userEvent.click(screen.getByRole('button', { name: 'Show' }));
+    expect(screen.getByText('Enter an issue key, for example INT-1.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Messages about issue')).toHaveAttribute('aria-invalid', 'true');
+    expect(bridge.callsOf('listActivity')).toEqual([{ limit: 50 }]);
+
+    await userEvent.clear(screen.getByLabelText('Messages about issue'));
+    await userEvent.type(screen.getByLabelText('Messages about issue'), 'INT-77{Enter}');
+    expect(await screen.findByText('No recent messages about INT-77.')).toBeInTheDocument();
+    expect(bridge.callsOf('listActivity')).toEqual([{ limit: 50 }, { limit: 50, issueKey: 'INT-77' }]);
   });
 
   it('refreshes on its own without reloading the page', async () => {

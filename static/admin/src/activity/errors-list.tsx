@@ -5,6 +5,12 @@ import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
 import { TimeText } from '../../../shared/src/ui/time-text';
 import type { Resource } from '../../../shared/src/ui/use-resource';
+import { IssueCell, issueKeyOf } from './issue-cell';
+
+/** what a Retry button and a retry's outcome call an error: its issue, else where it happened (never its id) */
+export function errorName(error: SyncError, connectionName: string | null): string {
+  return issueKeyOf(error) ?? `the ${error.direction} error of ${connectionName ?? 'a connection'} with no issue`;
+}
 
 /** Sync errors with issue, cause and attempts; Retry one, or Retry all. */
 export function ErrorsList({ api, errors, connections, onRetried }: {
@@ -16,7 +22,8 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const list = errors.data ?? [];
-  const connectionName = (id: string) => connections.find((c) => c.id === id)?.name ?? null;
+  const connectionOf = (id: string) => connections.find((c) => c.id === id);
+  const connectionName = (id: string) => connectionOf(id)?.name ?? null;
 
   const retry = async (ids: readonly string[]) => {
     setRetrying(new Set(ids));
@@ -26,7 +33,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
     const gone: string[] = [];
     const label = (id: string) => {
       const item = list.find((x) => x.id === id);
-      return item?.issueKey ?? item?.remoteIssueKey ?? id;
+      return item === undefined ? 'an error no longer listed' : errorName(item, connectionName(item.connectionId));
     };
     for (const id of ids) {
       try {
@@ -77,8 +84,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
               {list.map((e) => (
                 <tr key={e.id} data-testid={`error-${e.id}`}>
                   <td>
-                    {e.issueKey ?? e.remoteIssueKey ?? '—'}
-                    {e.issueKey === null && e.remoteIssueKey !== null ? <span className="ts-subtle"> (other site)</span> : null}
+                    <IssueCell issueKey={e.issueKey} remoteIssueKey={e.remoteIssueKey} connection={connectionOf(e.connectionId)} />
                     <div className="ts-subtlest">{e.direction}</div>
                     {connectionName(e.connectionId) === null ? null : <div className="ts-subtlest">{connectionName(e.connectionId)}</div>}
                   </td>
@@ -97,7 +103,7 @@ export function ErrorsList({ api, errors, connections, onRetried }: {
                       onClick={() => void retry([e.id])}
                       isLoading={retrying.has(e.id)}
                       disabled={retrying.size > 0}
-                      aria-label={`Retry ${e.issueKey ?? e.remoteIssueKey ?? e.id}`}
+                      aria-label={`Retry ${errorName(e, connectionName(e.connectionId))}`}
                     >
                       Retry
                     </Button>

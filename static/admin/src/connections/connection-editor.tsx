@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { conflictPolicies, directions, type AdminApi, type ConflictPolicy, type Connection, type Direction } from '../../../shared/src/api/admin-api';
+import { conflictPolicies, directions, type AdminApi, type ConflictPolicy, type Connection, type Direction, type Project } from '../../../shared/src/api/admin-api';
 import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
 import { SelectField } from '../../../shared/src/ui/select-field';
-import { TextField } from '../../../shared/src/ui/text-field';
+import type { Resource } from '../../../shared/src/ui/use-resource';
+import { ScopeField } from './scope-field';
 
 const directionLabels: Record<Direction, string> = {
   both: 'Both ways',
@@ -26,8 +27,16 @@ function isConflictPolicy(value: string): value is ConflictPolicy {
   return conflictPolicies.some((p) => p === value);
 }
 
-/** Edits direction, scope JQL (validated by the resolver against the site) and conflict policy. */
-export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; connection: Connection; onDone: (saved: boolean) => void }) {
+/**
+ * Edits direction, scope JQL (validated by the resolver against the site) and conflict policy.
+ * `onDone` gets the connection as saved, or null when the edit was cancelled.
+ */
+export function ConnectionEditor({ api, connection, projects, onDone }: {
+  api: AdminApi;
+  connection: Connection;
+  projects: Resource<Project[]>;
+  onDone: (saved: Connection | null) => void;
+}) {
   const [direction, setDirection] = useState<Direction>(connection.direction);
   const [scopeJql, setScopeJql] = useState(connection.scopeJql ?? '');
   const [policy, setPolicy] = useState<ConflictPolicy>(connection.conflictPolicy);
@@ -39,8 +48,7 @@ export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; c
     setError(null);
     try {
       // an empty scope: only issues already linked are synced
-      await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim() === '' ? null : scopeJql.trim(), conflictPolicy: policy });
-      onDone(true);
+      onDone(await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim() === '' ? null : scopeJql.trim(), conflictPolicy: policy }));
     } catch (e) {
       setError(readableMessage(e));
     } finally {
@@ -72,17 +80,17 @@ export function ConnectionEditor({ api, connection, onDone }: { api: AdminApi; c
           onChange={(v) => { if (isConflictPolicy(v)) setPolicy(v); }}
         />
       </div>
-      <TextField
+      <ScopeField
         label="Scope (JQL)"
         value={scopeJql}
         onChange={setScopeJql}
+        projects={projects}
         helper="Issues matching this query are synced (empty: only issues already linked); the site checks the query when you save."
         invalid={error !== null}
-        placeholder='project = "INT"'
       />
       <div className="ts-row">
         <Button type="submit" appearance="primary" isLoading={busy}>Save settings</Button>
-        <Button appearance="subtle" onClick={() => onDone(false)}>Cancel</Button>
+        <Button appearance="subtle" onClick={() => onDone(null)}>Cancel</Button>
       </div>
       {error === null ? null : <SectionMessage appearance="error" title="Settings not saved">{error}</SectionMessage>}
     </form>

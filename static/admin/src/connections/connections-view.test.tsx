@@ -2,12 +2,12 @@ import '@testing-library/jest-dom';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createAdminApi, type Connection } from '../../../shared/src/api/admin-api';
-import { makeConnection, makeDeleted, makeInvitation, makePendingConnection, makeSyncError } from '../../../shared/src/testing/builders';
+import { makeConnection, makeDeleted, makeInvitation, makePendingConnection, makeProjects, makeSyncError } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
 import { AdminApp } from '../admin-app';
 
 function renderAdmin(handlers: FakeHandlers) {
-  const bridge = fakeBridge({ listConnections: () => [], listErrors: () => [], ...handlers });
+  const bridge = fakeBridge({ listConnections: () => [], listErrors: () => [], listProjects: () => makeProjects('INT'), ...handlers });
   render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={60_000} />);
   return bridge;
 }
@@ -69,13 +69,45 @@ describe('Connections', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create invitation' }));
     expect(await screen.findByLabelText(/Invitation code \(give it/)).toHaveValue('eyJ2IjoxfQ');
     expect(screen.getByTestId('invitation-expiry')).toHaveTextContent('Expires in 24 h');
-    expect(bridge.callsOf('createInvitation')).toEqual([{ name: 'External support' }]);
+    expect(bridge.callsOf('createInvitation')).toEqual([{ name: 'External support', scopeJql: null }]);
 
     const writeText = jest.fn(async () => undefined);
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     await userEvent.click(screen.getByRole('button', { name: 'Copy code' }));
     expect(await screen.findByText('Copied.')).toBeInTheDocument();
     expect(writeText).toHaveBeenCalledWith('eyJ2IjoxfQ');
+  });
+
+  it('asks for this site’s scope with the invitation, suggesting one from the site’s projects', async () => {
+    const bridge = renderAdmin({ listProjects: () => makeProjects('INT', 'OPS'), createInvitation: () => makeInvitation() });
+    const form = await screen.findByRole('region', { name: 'Invite another site' });
+    await userEvent.type(within(form).getByLabelText('Connection name'), 'Partner');
+    const scope = within(form).getByLabelText('Issues this site sends (JQL)');
+    expect(scope).toHaveAttribute('placeholder', 'project = "INT"');
+    await userEvent.click(await within(form).findByRole('button', { name: 'Use project = "OPS"' }));
+    expect(scope).toHaveValue('project = "OPS"');
+    await userEvent.click(within(form).getByRole('button', { name: 'Create invitation' }));
+    expect(await within(form).findByLabelText(/Invitation code \(give it/)).toBeInTheDocument();
+    expect(bridge.callsOf('createInvitation')).toEqual([{ name: 'Partner', scopeJql: 'project = "OPS"' }]);
+  });
+
+  it('shows the site’s refusal of an invitation’s scope on the scope field', async () => {
+    const bridge = renderAdmin({ createInvitation: () => ({ error: { code: 'invalid-jql', message: "The scope JQL is not valid on this site: Field 'projct' does not exist." } }) });
+    const form = await screen.findByRole('region', { name: 'Invite another site' });
+    await userEvent.type(within(form).getByLabelText('Connection name'), 'Partner');
+    await userEvent.type(within(form).getByLabelText('Issues this site sends (JQL)'), 'projct = INT');
+    await userEvent.click(within(form).getByRole('button', { name: 'Create invitation' }));
+    expect(await within(form).findByRole('alert')).toHaveTextContent("Field 'projct' does not exist.");
+    expect(within(form).getByLabelText('Issues this site sends (JQL)')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(form).queryByLabelText(/Invitation code/)).not.toBeInTheDocument();
+    expect(bridge.callsOf('createInvitation')).toEqual([{ name: 'Partner', scopeJql: 'projct = INT' }]);
+  });
+
+  it('offers no suggestion, and says why, when the site’s projects cannot be read', async () => {
+    renderAdmin({ listProjects: () => ({ error: { code: 'jira', message: 'Jira answered 503' } }) });
+    const form = await screen.findByRole('region', { name: 'Invite another site' });
+    expect(await within(form).findByText('No suggestion: the site’s projects could not be read (Jira answered 503).')).toBeInTheDocument();
+    expect(within(form).queryByRole('button', { name: /^Use / })).not.toBeInTheDocument();
   });
 
   it('shows why creating an invitation failed', async () => {
@@ -98,7 +130,7 @@ describe('Connections', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent(message);
     expect(screen.getByLabelText('Invitation code')).toHaveAttribute('aria-invalid', 'true');
-    expect(bridge.callsOf('acceptInvitation')).toEqual([{ code: 'abc' }]);
+    expect(bridge.callsOf('acceptInvitation')).toEqual([{ code: 'abc', scopeJql: null }]);
   });
 
   it('asks for a code before calling the resolver, and lists the new connection once accepted', async () => {
@@ -111,8 +143,73 @@ describe('Connections', () => {
     await userEvent.type(screen.getByLabelText('Invitation code'), '  code-1  ');
     await userEvent.click(screen.getByRole('button', { name: 'Accept invitation' }));
     expect(await screen.findByTestId('connection-c1')).toBeInTheDocument();
-    expect(bridge.callsOf('acceptInvitation')).toEqual([{ code: 'code-1' }]);
+    expect(bridge.callsOf('acceptInvitation')).toEqual([{ code: 'code-1', scopeJql: null }]);
     expect(screen.getByLabelText('Invitation code')).toHaveValue('');
+  });
+
+  it('asks for this site’s scope when accepting, and keeps the code when the site refuses the scope', async () => {
+    const bridge = renderAdmin({
+      listProjects: () => makeProjects('CLOUD'),
+      acceptInvitation: () => ({ error: { code: 'invalid-jql', message: 'The scope JQL is not valid on this site: no such project' } }),
+    });
+    const form = await screen.findByRole('region', { name: 'Accept an invitation' });
+    await userEvent.type(within(form).getByLabelText('Invitation code'), 'code-1');
+    await userEvent.type(within(form).getByLabelText('Issues this site sends (JQL)'), 'project = "NOPE"');
+    await userEvent.click(within(form).getByRole('button', { name: 'Accept invitation' }));
+    expect(await within(form).findByRole('alert')).toHaveTextContent('The scope JQL is not valid on this site: no such project Fix the query (or leave it empty) and accept again.');
+    expect(within(form).getByLabelText('Issues this site sends (JQL)')).toHaveAttribute('aria-invalid', 'true');
+    expect(within(form).getByLabelText('Invitation code')).not.toHaveAttribute('aria-invalid');
+    expect(within(form).getByLabelText('Invitation code')).toHaveValue('code-1');
+
+    bridge.set({ acceptInvitation: () => makeConnection({ role: 'accepter', scopeJql: 'project = "CLOUD"' }), listConnections: () => [makeConnection({ role: 'accepter', scopeJql: 'project = "CLOUD"' })] });
+    await userEvent.click(within(form).getByRole('button', { name: 'Use project = "CLOUD"' }));
+    await userEvent.click(within(form).getByRole('button', { name: 'Accept invitation' }));
+    expect(await within(form).findByText('Connected')).toBeInTheDocument();
+    expect(within(await screen.findByTestId('connection-c1')).getByText('project = "CLOUD"')).toBeInTheDocument();
+    expect(bridge.callsOf('acceptInvitation')).toEqual([{ code: 'code-1', scopeJql: 'project = "NOPE"' }, { code: 'code-1', scopeJql: 'project = "CLOUD"' }]);
+  });
+
+  it.each<[string, Partial<Connection>, boolean]>([
+    ['an active connection without a scope', { scopeJql: null }, true],
+    ['an invitation not accepted yet, without a scope', { status: 'pending', scopeJql: null }, true],
+    ['a connection with a scope', {}, false],
+    ['a receive-only connection (it sends nothing by design)', { scopeJql: null, direction: 'receive-only' }, false],
+    ['a connection the other site ended', { scopeJql: null, status: 'closed', closedAt: '2026-11-26T10:00:00.000Z' }, false],
+  ])('warns when nothing is sent from this site: %s', async (_name, over, warned) => {
+    renderAdmin({ listConnections: () => [makeConnection(over)] });
+    await screen.findByTestId('connection-c1');
+    const warning = screen.queryByText('Nothing is sent from this site: give the connection a scope');
+    if (!warned) {
+      expect(warning).not.toBeInTheDocument();
+      return;
+    }
+    expect(warning).toBeInTheDocument();
+    expect(screen.getByText(/“External” has no scope: only issues already linked are synced/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Set the scope of External' }));
+    expect(screen.getByRole('form', { name: 'Settings of External' })).toBeInTheDocument();
+  });
+
+  it('confirms a saved connection once the resolver answered', async () => {
+    let answer: (connection: Connection) => void = () => undefined;
+    const bridge = renderAdmin({ listConnections: () => [makeConnection()], updateConnection: () => new Promise((resolve) => { answer = resolve; }) });
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit External' }));
+    const form = screen.getByRole('form', { name: 'Settings of External' });
+    await userEvent.click(within(form).getByRole('button', { name: 'Use project = "INT"' }));
+    await userEvent.click(within(form).getByRole('button', { name: 'Save settings' }));
+    expect(bridge.callsOf('updateConnection')).toEqual([{ id: 'c1', direction: 'both', scopeJql: 'project = "INT"', conflictPolicy: 'later-wins' }]);
+    expect(screen.queryByText(/saved\./)).not.toBeInTheDocument();
+    answer(makeConnection({ scopeJql: 'project = "INT"' }));
+    expect((await screen.findByText('Settings of External saved.')).closest('[role=status]')).not.toBeNull();
+    expect(screen.queryByRole('form', { name: 'Settings of External' })).not.toBeInTheDocument();
+  });
+
+  it('says nothing was saved when the edit is cancelled', async () => {
+    const bridge = renderAdmin({ listConnections: () => [makeConnection()] });
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit External' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('form', { name: 'Settings of External' })).not.toBeInTheDocument();
+    expect(screen.queryByText(/saved\./)).not.toBeInTheDocument();
+    expect(bridge.callsOf('updateConnection')).toEqual([]);
   });
 
   it('edits direction, scope and conflict policy, and shows the site’s JQL error', async () => {
@@ -167,7 +264,15 @@ describe('Connections', () => {
     bridge.set({ listConnections: () => [] });
     await userEvent.click(screen.getByRole('button', { name: 'Delete connection' }));
     expect(await screen.findByText(/No connections yet/)).toBeInTheDocument();
+    expect(screen.getByText('External deleted. The other site was told and ended it too.').closest('[role=status]')).not.toBeNull();
     expect(bridge.callsOf('deleteConnection')).toEqual([{ id: 'c1' }]);
+  });
+
+  it('says when a deleted connection’s other site could not be told, and what was forgotten', async () => {
+    renderAdmin({ listConnections: () => [makeConnection()], deleteConnection: () => makeDeleted({ links: 3, remoteNotified: false }) });
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete External' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Delete connection' }));
+    expect(await screen.findByText('External deleted. 3 issue links forgotten here (the issues stay). The other site could not be told: delete the connection there too.')).toBeInTheDocument();
   });
 
   it('moves between tabs with the arrow keys', async () => {

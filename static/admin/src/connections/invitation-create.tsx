@@ -1,18 +1,24 @@
 import { useState } from 'react';
-import type { AdminApi, Invitation } from '../../../shared/src/api/admin-api';
-import { readableMessage } from '../../../shared/src/api/resolver-error';
+import type { AdminApi, Invitation, Project } from '../../../shared/src/api/admin-api';
+import { ResolverError, readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
 import { TextField } from '../../../shared/src/ui/text-field';
 import { describeExpiry } from '../../../shared/src/ui/time-text';
+import type { Resource } from '../../../shared/src/ui/use-resource';
 import { copyText } from './copy-text';
+import { ScopeField } from './scope-field';
 
-/** Creates an invitation and shows its code, with a copy button and the expiry. */
-export function InvitationCreate({ api, onCreated }: { api: AdminApi; onCreated: () => void }) {
+export const SEND_SCOPE_LABEL = 'Issues this site sends (JQL)';
+export const SEND_SCOPE_HELPER = 'Issues matching this query are sent to the other site. Empty: nothing is sent from this site until the connection has a scope.';
+
+/** Creates an invitation, with this site's scope, and shows its code, with a copy button and the expiry. */
+export function InvitationCreate({ api, projects, onCreated }: { api: AdminApi; projects: Resource<Project[]>; onCreated: () => void }) {
   const [name, setName] = useState('');
+  const [scopeJql, setScopeJql] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; jql: boolean } | null>(null);
   const [invitation, setInvitation] = useState<Invitation | null>(null);
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
 
@@ -26,10 +32,10 @@ export function InvitationCreate({ api, onCreated }: { api: AdminApi; onCreated:
     setError(null);
     setCopied(null);
     try {
-      setInvitation(await api.createInvitation(name.trim()));
+      setInvitation(await api.createInvitation(name.trim(), scopeJql.trim() === '' ? null : scopeJql.trim()));
       onCreated();
     } catch (e) {
-      setError(readableMessage(e));
+      setError({ message: readableMessage(e), jql: e instanceof ResolverError && e.code === 'invalid-jql' });
     } finally {
       setBusy(false);
     }
@@ -39,18 +45,19 @@ export function InvitationCreate({ api, onCreated }: { api: AdminApi; onCreated:
     <section className="ts-card ts-stack" aria-labelledby="create-invitation-title">
       <h3 id="create-invitation-title" style={{ margin: 0 }}>Invite another site</h3>
       <form
-        className="ts-row-end"
+        className="ts-stack"
         onSubmit={(e) => {
           e.preventDefault();
           void create();
         }}
       >
-        <div className="ts-grow">
-          <TextField label="Connection name" value={name} onChange={setName} error={nameError} placeholder="e.g. External support" />
+        <TextField label="Connection name" value={name} onChange={setName} error={nameError} placeholder="e.g. External support" />
+        <ScopeField label={SEND_SCOPE_LABEL} value={scopeJql} onChange={setScopeJql} projects={projects} helper={SEND_SCOPE_HELPER} invalid={error?.jql === true} />
+        <div className="ts-row">
+          <Button type="submit" appearance="primary" isLoading={busy}>Create invitation</Button>
         </div>
-        <Button type="submit" appearance="primary" isLoading={busy}>Create invitation</Button>
       </form>
-      {error === null ? null : <SectionMessage appearance="error" title="Could not create the invitation">{error}</SectionMessage>}
+      {error === null ? null : <SectionMessage appearance="error" title="Could not create the invitation">{error.message}</SectionMessage>}
       {invitation === null ? null : (
         <div className="ts-stack" aria-live="polite">
           <TextField

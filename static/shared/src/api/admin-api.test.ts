@@ -1,7 +1,7 @@
 import { createAdminApi } from './admin-api';
 import { createPanelApi } from './panel-api';
 import { fakeBridge } from '../testing/fake-invoke';
-import { makeConnection, makeIssueTwins, makeSyncError, makeTwinState } from '../testing/builders';
+import { makeBulkCount, makeConnection, makeIssueTwins, makeProjects, makeSyncError, makeTwinState } from '../testing/builders';
 
 /*
  * The clients read the resolvers' answers with their result contracts (src/contracts): what the
@@ -45,6 +45,17 @@ describe('the resolver answers the pages accept', () => {
   it('turns the resolver’s failure answer into a ResolverError with its code', async () => {
     const api = createAdminApi(fakeBridge({ createInvitation: () => ({ error: { code: 'invalid-payload', message: 'name: Too small', field: 'name' } }) }).invoke);
     await expect(api.createInvitation('')).rejects.toMatchObject({ code: 'invalid-payload', message: 'name: Too small' });
+  });
+
+  it('sends the optional fields of a payload only when they are given', async () => {
+    const bridge = fakeBridge({ listActivity: () => [], countBulkSync: () => makeBulkCount(), listProjects: () => makeProjects('INT') });
+    const api = createAdminApi(bridge.invoke);
+    await api.listActivity(50);
+    await api.listActivity(50, 'INT-2');
+    await api.countBulkSync('c1');
+    await api.countBulkSync('c1', 'status != "Done"');
+    await expect(api.listProjects()).resolves.toEqual([{ key: 'INT', name: null }]);
+    expect(bridge.calls.map((c) => c.payload)).toEqual([{ limit: 50 }, { limit: 50, issueKey: 'INT-2' }, { connectionId: 'c1' }, { connectionId: 'c1', jql: 'status != "Done"' }, {}]);
   });
 
   it('sends the payloads the resolver’s payload schemas describe', async () => {

@@ -13,7 +13,7 @@ import { resolverClient, type InvokeFn } from './invoke-resolver';
  */
 
 export type {
-  ActivityEntry, BulkProgress, Connection, SyncError,
+  ActivityEntry, BulkProgress, Connection, Project, SyncError,
 } from '../../../../src/contracts/admin-results';
 export type { RuleError, RulesLog } from '../../../../src/contracts/rules-results';
 export { CONFLICT_POLICIES as conflictPolicies, DIRECTIONS as directions, type ConflictPolicy, type Direction } from '../../../../src/contracts/result-fields';
@@ -22,6 +22,8 @@ export type Invitation = AdminResults['createInvitation'];
 export type Rules = RulesResults['getRules'];
 export type DryRun = RulesResults['dryRun'];
 export type SaveRulesResult = RulesResults['saveRules'];
+export type BulkCount = AdminResults['countBulkSync'];
+export type DeleteAnswer = AdminResults['deleteConnection'];
 
 type AdminPayloads = { [K in keyof typeof adminPayloads]: z.input<(typeof adminPayloads)[K]> };
 type RulesPayloads = { [K in keyof typeof rulesPayloads]: z.input<(typeof rulesPayloads)[K]> };
@@ -34,13 +36,17 @@ export function createAdminApi(invoke: InvokeFn) {
   const rules = resolverClient<RulesPayloads, typeof rulesResults>(invoke, rulesResults);
   return {
     listConnections: () => admin('listConnections', {}),
-    createInvitation: (name: string) => admin('createInvitation', { name }),
-    acceptInvitation: (code: string) => admin('acceptInvitation', { code }),
+    /** `scopeJql`: what this site sends on the new connection (null: nothing yet) */
+    createInvitation: (name: string, scopeJql: string | null = null) => admin('createInvitation', { name, scopeJql }),
+    acceptInvitation: (code: string, scopeJql: string | null = null) => admin('acceptInvitation', { code, scopeJql }),
+    /** the site's projects, for scope suggestions */
+    listProjects: () => admin('listProjects', {}),
     updateConnection: (update: ConnectionUpdate) => admin('updateConnection', update),
     deleteConnection: (id: string) => admin('deleteConnection', { id }),
     listErrors: () => admin('listErrors', {}),
     retryError: (id: string) => admin('retryError', { id }),
-    listActivity: (limit: number) => admin('listActivity', { limit }),
+    /** the newest `limit` entries; with `issueKey` only that issue's */
+    listActivity: (limit: number, issueKey: string | null = null) => admin('listActivity', issueKey === null ? { limit } : { limit, issueKey }),
     /** the current rules, or the kept `version` */
     getRules: (connectionId: string, version?: number) => rules('getRules', version === undefined ? { connectionId } : { connectionId, version }),
     validateRules: (connectionId: string, outgoing: string, incoming: string) => rules('validateRules', { connectionId, outgoing, incoming }),
@@ -48,7 +54,9 @@ export function createAdminApi(invoke: InvokeFn) {
     saveRules: (connectionId: string, outgoing: string, incoming: string, baseVersion: number) => rules('saveRules', { connectionId, outgoing, incoming, baseVersion }),
     /** runs the given (draft) scripts against an issue, writing nothing */
     dryRun: (connectionId: string, issueKey: string, scripts: { outgoing: string; incoming: string }) => rules('dryRun', { connectionId, issueKey, ...scripts }),
-    startBulkSync: (connectionId: string) => admin('startBulkSync', { connectionId }),
+    /** how many issues a bulk sync would take: the scope, narrowed by `jql` when given */
+    countBulkSync: (connectionId: string, jql: string | null = null) => admin('countBulkSync', jql === null ? { connectionId } : { connectionId, jql }),
+    startBulkSync: (connectionId: string, jql: string | null = null) => admin('startBulkSync', jql === null ? { connectionId } : { connectionId, jql }),
     getBulkSyncProgress: (connectionId: string) => admin('getBulkSyncProgress', { connectionId }),
   };
 }

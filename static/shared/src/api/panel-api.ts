@@ -28,6 +28,7 @@ export function createPanelApi(invoke: InvokeFn) {
     unlink: (connectionId: string) => call('unlink', { connectionId }),
     syncToRemote: (connectionId: string) => call('syncToRemote', { connectionId }),
     linkToExisting: (connectionId: string, remoteIssueKey: string) => call('linkToExisting', { connectionId, remoteIssueKey }),
+    retry: (connectionId: string) => call('retry', { connectionId }),
   };
 }
 export type PanelApi = ReturnType<typeof createPanelApi>;

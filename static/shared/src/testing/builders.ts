@@ -19,6 +19,7 @@ export function makeConnection(over: Partial<Connection> = {}): Connection {
     id: 'c1',
     name: 'External',
     remoteSiteName: 'external',
+    remoteSiteUrl: 'http://127.0.0.1:7102',
     status: 'active',
     role: 'inviter',
     direction: 'both',
@@ -34,7 +35,7 @@ export function makeConnection(over: Partial<Connection> = {}): Connection {
 
 /** an invitation created here, not accepted yet */
 export function makePendingConnection(over: Partial<Connection> = {}): Connection {
-  return makeConnection({ status: 'pending', remoteSiteName: null, lastMessageAt: null, ...over });
+  return makeConnection({ status: 'pending', remoteSiteName: null, remoteSiteUrl: null, lastMessageAt: null, ...over });
 }
 
 export function makeInvitation(over: Partial<AdminResults['createInvitation']> = {}): AdminResults['createInvitation'] {
@@ -91,6 +92,16 @@ export function makeBulkJob(total: number, done: number, failed = 0): AdminResul
   });
 }
 
+/** Jira's count of what a bulk sync would take, and the JQL it would run (the scope unless given) */
+export function makeBulkCount(over: Partial<AdminResults['countBulkSync']> = {}): AdminResults['countBulkSync'] {
+  return z.parse(adminResults.countBulkSync, { estimate: 40, jql: 'project = INT', ...over });
+}
+
+/** the site's projects, by key (names unknown unless given) */
+export function makeProjects(...projects: (string | Partial<AdminResults['listProjects'][number]>)[]): AdminResults['listProjects'] {
+  return z.parse(adminResults.listProjects, projects.map((p) => (typeof p === 'string' ? { key: p, name: null } : { key: 'INT', name: null, ...p })));
+}
+
 export function makeStartedBulkSync(over: Partial<AdminResults['startBulkSync']> = {}): AdminResults['startBulkSync'] {
   return z.parse(adminResults.startBulkSync, { jobId: 'job-1', estimate: 40, resumed: false, ...over });
 }
@@ -132,6 +143,9 @@ export function makeDryRun(over: { outgoing?: Partial<DryRun['outgoing']>; incom
   });
 }
 
+/** a minute before the tests began: one value for every builder call, so two builds compare equal */
+const A_MINUTE_AGO = new Date(Date.now() - 60_000).toISOString();
+
 /** the twin on connection c1, in sync */
 export function makeTwinState(over: Partial<TwinState> = {}): TwinState {
   return z.parse(TwinStateSchema, {
@@ -140,7 +154,7 @@ export function makeTwinState(over: Partial<TwinState> = {}): TwinState {
     remoteSiteName: 'external',
     remoteIssueKey: 'CLOUD-7',
     remoteIssueUrl: 'http://127.0.0.1:7102/browse/CLOUD-7',
-    lastSyncAt: new Date(Date.now() - 60_000).toISOString(),
+    lastSyncAt: A_MINUTE_AGO,
     state: 'synced',
     error: null,
     remoteError: null,

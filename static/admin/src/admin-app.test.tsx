@@ -1,0 +1,53 @@
+import '@testing-library/jest-dom';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { createAdminApi } from '../../shared/src/api/admin-api';
+import { makeBulkCount, makeBulkProgress, makeConnection, makeProjects } from '../../shared/src/testing/builders';
+import { fakeBridge } from '../../shared/src/testing/fake-invoke';
+import { storageTabMemory } from '../../shared/src/ui/tab-memory';
+import { AdminApp } from './admin-app';
+
+const KEY = 'twin-sync:admin-tab';
+
+function renderAdmin() {
+  const bridge = fakeBridge({
+    listConnections: () => [makeConnection()], listErrors: () => [], listActivity: () => [], listProjects: () => makeProjects('INT'),
+    getBulkSyncProgress: () => makeBulkProgress(), countBulkSync: () => makeBulkCount(),
+  });
+  // the frame's sessionStorage, as the entry file gives it
+  return render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={60_000} tabMemory={storageTabMemory(window.sessionStorage, KEY)} />);
+}
+
+afterEach(() => window.sessionStorage.clear());
+
+describe('the admin page’s tabs', () => {
+  it('opens on the tab selected before the page was reloaded', async () => {
+    const first = renderAdmin();
+    await userEvent.click(await screen.findByRole('tab', { name: 'Activity and errors' }));
+    expect(window.sessionStorage.getItem(KEY)).toBe('activity');
+    await screen.findByText(/No errors/);
+    first.unmount();
+
+    renderAdmin();
+    expect(screen.getByRole('tab', { name: 'Activity and errors' })).toHaveAttribute('aria-selected', 'true');
+    expect(await screen.findByRole('heading', { name: 'Recent messages' })).toBeInTheDocument();
+  });
+
+  it('keeps a tab chosen with the keyboard too', async () => {
+    const first = renderAdmin();
+    (await screen.findByRole('tab', { name: 'Connections' })).focus();
+    await userEvent.keyboard('{End}');
+    await screen.findByText(/About 40 issues match/);
+    first.unmount();
+    renderAdmin();
+    expect(screen.getByRole('tab', { name: 'Bulk sync' })).toHaveAttribute('aria-selected', 'true');
+    expect(await screen.findByText(/About 40 issues match/)).toBeInTheDocument();
+  });
+
+  it.each([['nothing remembered', null], ['a tab that does not exist', 'settings']])('opens on Connections with %s', async (_name, remembered) => {
+    if (remembered !== null) window.sessionStorage.setItem(KEY, remembered);
+    renderAdmin();
+    expect(screen.getByRole('tab', { name: 'Connections' })).toHaveAttribute('aria-selected', 'true');
+    expect(await screen.findByRole('heading', { name: 'Connections' })).toBeInTheDocument();
+  });
+});
