@@ -27,7 +27,7 @@ import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, t
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 import { applyOutcome, outcomeFor, sendOutcome } from './outcome';
-import { liftMarkOps, markUnlinkedBeforeTwin, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere, unlinkMarkOps } from './unlink';
+import { clearRemoteKeyField, liftMarkOps, markUnlinkedBeforeTwin, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere, unlinkMarkOps } from './unlink';
 
 /**
  * Processes one stored inbox entry. The entry is deleted only when it has been applied (or found
@@ -317,7 +317,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (!local) throw new Error('unreachable: no local issue');
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
   // paired by this message (on the sender's clock): an unlink sent before it is an old one
-  if (link.remoteIssueId === null || paired) link.pairedAt = message.sentAt;
+  const newlyLinked = link.remoteIssueId === null || paired;
+  if (newlyLinked) link.pairedAt = message.sentAt;
   link.remoteIssueId = message.issue.id;
   link.remoteKey = message.replica.key;
   // linked: the pairing asked for is done
@@ -449,6 +450,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     // an unlink's marks, lifted by the person's sync that paired the issues again
     ...(pair?.lift ?? []),
     ...liftAlone,
+    // linked again: the mark of an earlier unlink by the remote issue has done its work
+    ...(newlyLinked && !(pair?.lift ?? []).some((op) => op.key === keys.unlinkedRemote(connection.id, message.issue.id)) && !liftAlone.some((op) => op.key === keys.unlinkedRemote(connection.id, message.issue.id))
+      ? [{ op: 'delete' as const, key: keys.unlinkedRemote(connection.id, message.issue.id) }] : []),
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
     ...(mode.source === 'inbox'
       ? [{ op: 'delete' as const, key: keys.inbox(event.connectionId, event.messageId) }]
@@ -615,6 +619,13 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
   if (message.manual && former.localIssueId !== null) {
     const mark = await readUnlinked(repo, connection.id, former.localIssueId);
     return { localId: former.localIssueId, pair: { key: null, lift: liftMarkOps(connection.id, former.localIssueId, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }) } };
+  }
+  // A twin this message's creation made before the unlink came (the creation was interrupted and
+  // noted its id): it stays, unlinked, without the other side's key.
+  const marker = await repo.read(keys.creating(connection.id, message.issue.id), CreatingMarkerSchema);
+  if (marker?.created) {
+    await clearRemoteKeyField(deps, connection, { localIssueId: marker.created.id, localKey: marker.created.key, remoteKey: message.replica.key });
+    await deps.store.delete(keys.creating(connection.id, message.issue.id));
   }
   return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };
 }

@@ -19,7 +19,7 @@ import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { LinkState, OutboxEntry } from './state/records';
 import { keys } from './state/keys';
 import { verifiedOutcome, withOutcome } from './outcome';
-import { liftMarkOps, readUnlinked, tellUnlinkedLater } from './unlink';
+import { readUnlinked, tellUnlinkedLater } from './unlink';
 import { withoutAttribution } from './comment-attribution';
 import type { RulesEngine } from '../ports/rules';
 
@@ -141,7 +141,9 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       return result('unlinked');
     }
     if (mark) {
-      lift = liftMarkOps(connection.id, issue.id, mark);
+      // the mark by the remote issue stays until the pairing is done (the other side may be
+      // pairing again at the same moment: its message finds our old link through it)
+      lift = [{ op: 'delete', key: keys.unlinked(connection.id, issue.id) }];
       link = newLink(connection.id, issue.id, issue.key, 'local');
       if (mark.remoteKey !== null) link.pairWith = mark.remoteKey;
     } else if (issue.originConnectionId === connection.id) {

@@ -60,6 +60,11 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
   // only these connections' items are acted on; another's are what a deletion or a close left
   const live = new Set(connections.filter((c) => c.status !== 'closed').map((c) => c.id));
   const leftover = leftoverAdopter(deps, repo);
+  // Messages waiting behind an error (its failed item, or work folded in behind it) are not stuck:
+  // the error's retry takes them up. (A message re-queued behind another issue's lock, a pairing's,
+  // would otherwise be re-driven on every run.)
+  const errors = await repo.listAllErrors();
+  const parked = new Set(errors.flatMap((r) => [r.event, ...r.pending]).flatMap((e) => (e.kind === 'incoming' ? [`${e.connectionId}:${e.messageId}`] : [])));
   let redrivenInbox = 0;
   for (const entry of await repo.listInbox()) {
     if (!live.has(entry.connectionId)) {
@@ -67,6 +72,7 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
       continue;
     }
     if (now - Date.parse(entry.receivedAt) < deps.settings.stuckInboxMs) continue;
+    if (parked.has(`${entry.connectionId}:${entry.messageId}`)) continue;
     // one entry that cannot be taken up never stops the sweep: it is noted, and the next comes
     await isolated(deps, entry.connectionId, `inbox entry ${entry.messageId}`, async () => {
       let text: string;
@@ -99,7 +105,7 @@ export async function sweep(deps: EngineDeps): Promise<SweepResult> {
   }
   const kickedBulkJobs = await kickStalledBulkJobs(deps);
   let retriedErrors = 0;
-  for (const record of await repo.listAllErrors()) {
+  for (const record of errors) {
     if (!live.has(record.connectionId)) {
       await leftover(record.connectionId);
       continue;

@@ -61,7 +61,8 @@ export async function readUnlinkedRemote(repo: Repo, connectionId: string, remot
  * way): the mark by the remote issue keeps that replica from creating a twin when it arrives.
  */
 export async function markUnlinkedBeforeTwin(deps: EngineDeps, connectionId: string, remoteIssueId: string): Promise<void> {
-  await deps.store.set(keys.unlinkedRemote(connectionId, remoteIssueId), { at: new Date(deps.clock.now()).toISOString(), localIssueId: null });
+  // a mark there already (the same unlink told twice, after the link went) names the old twin: kept
+  await deps.store.setIfAbsent(keys.unlinkedRemote(connectionId, remoteIssueId), { at: new Date(deps.clock.now()).toISOString(), localIssueId: null });
 }
 
 /**
@@ -81,7 +82,8 @@ export async function unlinkHere(deps: EngineDeps, connection: Connection, link:
   await clearRemoteKeyField(deps, connection, link);
 }
 
-async function clearRemoteKeyField(deps: EngineDeps, connection: Connection, link: LinkState): Promise<void> {
+/** Clears the remote key field of a local issue (the connection's remoteKeyField); a failure is noted, not thrown. */
+export async function clearRemoteKeyField(deps: EngineDeps, connection: Connection, link: Pick<LinkState, 'localIssueId' | 'localKey' | 'remoteKey'>): Promise<void> {
   const name = connection.rulesConfig.remoteKeyField;
   if (name === null) return;
   try {

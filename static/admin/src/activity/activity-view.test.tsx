@@ -2,7 +2,7 @@ import '@testing-library/jest-dom';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createAdminApi } from '../../../shared/src/api/admin-api';
-import { makeActivity, makeConnection, makeRetried, makeSyncError } from '../../../shared/src/testing/builders';
+import { makeActivity, makeConnection, makeIssueSyncState, makeRetried, makeSyncError, makeTwinState } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
 import type { LinkHost } from '../../../shared/src/ui/issue-link';
 import { AdminApp } from '../admin-app';
@@ -183,6 +183,19 @@ describe('Activity and errors', () => {
     await waitFor(async () => expect(within(await activityTable()).getAllByRole('row')).toHaveLength(3));
     expect(screen.getByRole('heading', { name: 'Recent messages' })).toBeInTheDocument();
     expect(bridge.callsOf('listActivity')).toEqual([{ limit: 50 }, { limit: 50, issueKey: 'INT-2' }, { limit: 50 }]);
+  });
+
+  it('shows the filtered issue\'s twins with the state its panel shows: the other site\'s failure with its reason', async () => {
+    const bridge = renderActivity({
+      getIssueSyncState: () => makeIssueSyncState({ twins: [makeTwinState({ state: 'remote-error', remoteError: { reason: 'incoming rules (line 3): status "Nope" does not exist', at: '2026-11-26T10:00:00.000Z' } })] }),
+    });
+    await userEvent.type(await screen.findByLabelText('Messages about issue'), 'INT-2');
+    await userEvent.click(screen.getByRole('button', { name: 'Show' }));
+    const state = await screen.findByRole('region', { name: 'The sync of INT-2' });
+    expect(within(state).getByText('Failed on the other site')).toBeInTheDocument();
+    expect(within(state).getByText(/The other site could not apply the last change: incoming rules \(line 3\): status "Nope" does not exist/)).toBeInTheDocument();
+    expect(within(state).getByRole('link', { name: 'CLOUD-7' })).toBeInTheDocument();
+    expect(bridge.callsOf('getIssueSyncState')).toEqual([{ issueKey: 'INT-2' }]);
   });
 
   it('refuses a filter that is no issue key before asking the app, and says when an issue has no messages', async () => {

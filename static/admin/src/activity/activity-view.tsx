@@ -5,6 +5,7 @@ import { TextField } from '../../../shared/src/ui/text-field';
 import { useResource, type Resource } from '../../../shared/src/ui/use-resource';
 import { ActivityList } from './activity-list';
 import { ErrorsList } from './errors-list';
+import { IssueStateView } from './issue-state';
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[0-9]+$/;
 
@@ -63,6 +64,7 @@ export function ActivityView({ api, connections, errors, pollMs = 5000, activity
           <Button appearance="subtle" onClick={() => { setIssueText(''); setIssueError(null); setIssueKey(null); }}>Show all</Button>
         )}
       </form>
+      {issueKey === null ? null : <IssueStateView api={api} issueKey={issueKey} connections={connections} pollMs={pollMs} />}
       <ActivityList activity={activity} connections={connections} issueKey={issueKey} />
     </div>
   );

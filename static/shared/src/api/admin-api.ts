@@ -24,6 +24,7 @@ export type DryRun = RulesResults['dryRun'];
 export type SaveRulesResult = RulesResults['saveRules'];
 export type BulkCount = AdminResults['countBulkSync'];
 export type DeleteAnswer = AdminResults['deleteConnection'];
+export type IssueSyncState = AdminResults['getIssueSyncState'];
 
 type AdminPayloads = { [K in keyof typeof adminPayloads]: z.input<(typeof adminPayloads)[K]> };
 type RulesPayloads = { [K in keyof typeof rulesPayloads]: z.input<(typeof rulesPayloads)[K]> };
@@ -58,6 +59,8 @@ export function createAdminApi(invoke: InvokeFn) {
     countBulkSync: (connectionId: string, jql: string | null = null) => admin('countBulkSync', jql === null ? { connectionId } : { connectionId, jql }),
     startBulkSync: (connectionId: string, jql: string | null = null) => admin('startBulkSync', jql === null ? { connectionId } : { connectionId, jql }),
     getBulkSyncProgress: (connectionId: string) => admin('getBulkSyncProgress', { connectionId }),
+    /** one issue's twins and the state of each, as its panel shows them */
+    getIssueSyncState: (issueKey: string) => admin('getIssueSyncState', { issueKey }),
   };
 }
 export type AdminApi = ReturnType<typeof createAdminApi>;

@@ -196,3 +196,8 @@ export function makeSyncToRemote(): PanelResults['syncToRemote'] {
 export function makeUnlinked(over: Partial<PanelResults['unlink']> = {}): PanelResults['unlink'] {
   return z.parse(panelResults.unlink, { unlinked: true, remoteNotified: true, ...over });
 }
+
+/** getIssueSyncState: INT-2 and its twins (by default the one on c1, in sync) */
+export function makeIssueSyncState(over: Partial<AdminResults['getIssueSyncState']> = {}): AdminResults['getIssueSyncState'] {
+  return z.parse(adminResults.getIssueSyncState, { issueKey: 'INT-2', issueId: '10002', twins: [makeTwinState()], ...over });
+}
