@@ -623,8 +623,14 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
   // A twin this message's creation made before the unlink came (the creation was interrupted and
   // noted its id): it stays, unlinked, without the other side's key.
   const marker = await repo.read(keys.creating(connection.id, message.issue.id), CreatingMarkerSchema);
-  if (marker?.created) {
-    await clearRemoteKeyField(deps, connection, { localIssueId: marker.created.id, localKey: marker.created.key, remoteKey: message.replica.key });
+  if (marker) {
+    // the twin, by the id the marker noted, else by its origin property once Jira's search shows it
+    const made = marker.created ?? await deps.jira.findIssueByOrigin({ connectionId: connection.id, remoteIssueId: message.issue.id });
+    const age = deps.clock.now() - Date.parse(marker.startedAt);
+    if (!made && age < INDEX_SETTLE_MS) {
+      throw new TransientError(`the creation of a twin of ${message.replica.key} was interrupted before it was unlinked; waiting for Jira's search to show whether it exists`, Math.ceil((INDEX_SETTLE_MS - age) / 1000));
+    }
+    if (made) await clearRemoteKeyField(deps, connection, { localIssueId: made.id, localKey: made.key, remoteKey: message.replica.key });
     await deps.store.delete(keys.creating(connection.id, message.issue.id));
   }
   return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };

@@ -326,6 +326,8 @@ export class MemoryJira implements JiraPort {
     if (!comment) return;
     comment.body = textDoc(text);
     comment.updated = this.now();
+    // an edited comment moves the issue's `updated`, as on the sandbox's Jira (a deletion does not)
+    issue.updated = this.now();
     this.emit({ eventType: 'avi:jira:commented:issue', issueId: issue.id, changedFields: null });
   }
 
