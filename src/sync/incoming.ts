@@ -27,7 +27,7 @@ import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, t
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 import { applyOutcome, outcomeFor, sendOutcome } from './outcome';
-import { clearRemoteKeyField, liftMarkOps, markUnlinkedBeforeTwin, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere, unlinkMarkOps } from './unlink';
+import { clearRemoteKeyField, liftMarkOps, markUnlinkedBeforeTwin, readUnlinked, readUnlinkedRemote, tellUnlinked, unlinkHere } from './unlink';
 
 /**
  * Processes one stored inbox entry. The entry is deleted only when it has been applied (or found
@@ -316,8 +316,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   }
   if (!local) throw new Error('unreachable: no local issue');
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
-  // paired by this message (on the sender's clock): an unlink sent before it is an old one
-  const newlyLinked = link.remoteIssueId === null || paired;
+  // paired by this message (on the sender's clock): an unlink sent before it is an old one. Also a
+  // person's sync from a sender that knows no twin (it unlinked, and pairs again): still linked
+  // here, the pairing starts again all the same.
+  const repaired = message.twin === null && (message.manual === true || message.pairWith !== undefined);
+  const newlyLinked = link.remoteIssueId === null || paired || repaired;
   if (newlyLinked) link.pairedAt = message.sentAt;
   link.remoteIssueId = message.issue.id;
   link.remoteKey = message.replica.key;
@@ -591,17 +594,6 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
     // when a person asked for this sync there. The unlink stands; the sender is told again.
     await tellUnlinked(deps, connection, twin, message.replica.key);
     return { drop: `seq ${message.seq} of ${message.replica.key}: ${twin.key} was unlinked from it here; nothing applied, the remote site told again` };
-  }
-  if (found !== undefined && message.twin === null && (message.manual === true || message.pairWith !== undefined)) {
-    // Linked here, but the sender names no twin and a person asked: the sender lost its link (an
-    // unlink there whose message has not come yet, or came and was undone): paired afresh. The old
-    // link goes first, its marks kept, so a retry after a crash here pairs again, never creates.
-    const old = await repo.getLink(connection.id, found);
-    if (old) {
-      const at = new Date(deps.clock.now()).toISOString();
-      await deps.store.transact([...(await repo.unlinkOps(old)), ...unlinkMarkOps(old, at)]);
-      return { localId: found, pair: { key: old.localKey, lift: liftMarkOps(connection.id, found, { at, remoteIssueId: old.remoteIssueId, remoteKey: old.remoteKey }) } };
-    }
   }
   if (found !== undefined || message.twin !== null) return { localId: found, pair: null };
   if (message.pairWith !== undefined) {

@@ -146,6 +146,8 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       lift = [{ op: 'delete', key: keys.unlinked(connection.id, issue.id) }];
       link = newLink(connection.id, issue.id, issue.key, 'local');
       if (mark.remoteKey !== null) link.pairWith = mark.remoteKey;
+      // numbered on: the other side may still hold the old link (its unlink not there yet)
+      link.outSeq = mark.outSeq ?? 0;
     } else if (issue.originConnectionId === connection.id) {
       // The app created this issue as the twin of a remote issue on this connection, and the link
       // is not written yet (its creation was interrupted; the remote's retry links it): sent as a

@@ -262,7 +262,11 @@ export const SweepMarkSchema = z.strictObject({ through: z.number() });
 export type SweepMark = z.infer<typeof SweepMarkSchema>;
 
 /** An issue unlinked on a connection (keys.unlinked): from what, and when. */
-export const UnlinkedSchema = z.strictObject({ at: z.string(), remoteIssueId: z.string().nullable(), remoteKey: z.string().nullable(), localKey: z.string().optional() });
+export const UnlinkedSchema = z.strictObject({
+  at: z.string(), remoteIssueId: z.string().nullable(), remoteKey: z.string().nullable(), localKey: z.string().optional(),
+  /** the link's last seq: a pairing again numbers on from it, so the other side (which may still hold the link) takes it as new */
+  outSeq: z.number().int().min(0).optional(),
+});
 export type Unlinked = z.infer<typeof UnlinkedSchema>;
 /** The remote issue's side of it (keys.unlinkedRemote): which local issue it was linked to. */
 export const UnlinkedRemoteSchema = z.strictObject({ at: z.string(), localIssueId: z.string().nullable() });
