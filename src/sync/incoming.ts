@@ -284,8 +284,10 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   });
   const desired = result.desired;
   let syncBack = false;
-  // a pairing: the other side learns our values and comments (and the merge's decisions) at once
-  if (paired && connection.direction === 'both' && !message.syncBack) syncBack = true;
+  // A pairing, or a sender pairing again that knows no twin (it unlinked; still linked here): the
+  // other side learns our issue, our values and comments (and the merge's decisions) at once.
+  const repaired = link !== undefined && !paired && message.twin === null && (message.manual === true || message.pairWith !== undefined);
+  if ((paired || repaired) && connection.direction === 'both' && !message.syncBack) syncBack = true;
   if (result.syncBack) {
     if (connection.direction !== 'both') {
       throw new PermanentError(`syncBackAfterProcessing() was called, but connection "${connection.name}" is ${connection.direction}: a sync back needs direction "both". Remove the call from the incoming rules or change the direction.`);
@@ -319,7 +321,6 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // paired by this message (on the sender's clock): an unlink sent before it is an old one. Also a
   // person's sync from a sender that knows no twin (it unlinked, and pairs again): still linked
   // here, the pairing starts again all the same.
-  const repaired = message.twin === null && (message.manual === true || message.pairWith !== undefined);
   const newlyLinked = link.remoteIssueId === null || paired || repaired;
   if (newlyLinked) link.pairedAt = message.sentAt;
   link.remoteIssueId = message.issue.id;
