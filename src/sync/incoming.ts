@@ -122,8 +122,10 @@ async function applyUnlink(deps: EngineDeps, repo: Repo, connection: Connection,
   const named = message.twin ? await repo.getLink(connection.id, message.twin.id) : undefined;
   const link = await repo.getLinkByRemote(connection.id, message.issue.id) ?? (named && named.remoteIssueId === null ? named : undefined);
   if (!link) {
-    // no twin here yet: its first replica may still be on its way, and must not create one
+    // no twin here yet: its first replica may still be on its way, and must not create one; one an
+    // interrupted creation made keeps no key
     await markUnlinkedBeforeTwin(deps, connection.id, message.issue.id);
+    await settleInterruptedCreation(deps, repo, connection, message.issue);
     return;
   }
   // sent before the twins were paired again (both times on the sender's clock): it is over
@@ -613,20 +615,26 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
     const mark = await readUnlinked(repo, connection.id, former.localIssueId);
     return { localId: former.localIssueId, pair: { key: null, lift: liftMarkOps(connection.id, former.localIssueId, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }) } };
   }
-  // A twin this message's creation made before the unlink came (the creation was interrupted and
-  // noted its id): it stays, unlinked, without the other side's key.
-  const marker = await repo.read(keys.creating(connection.id, message.issue.id), CreatingMarkerSchema);
-  if (marker) {
-    // the twin, by the id the marker noted, else by its origin property once Jira's search shows it
-    const made = marker.created ?? await deps.jira.findIssueByOrigin({ connectionId: connection.id, remoteIssueId: message.issue.id });
-    const age = deps.clock.now() - Date.parse(marker.startedAt);
-    if (!made && age < INDEX_SETTLE_MS) {
-      throw new TransientError(`the creation of a twin of ${message.replica.key} was interrupted before it was unlinked; waiting for Jira's search to show whether it exists`, Math.ceil((INDEX_SETTLE_MS - age) / 1000));
-    }
-    if (made) await clearRemoteKeyField(deps, connection, { localIssueId: made.id, localKey: made.key, remoteKey: message.replica.key });
-    await deps.store.delete(keys.creating(connection.id, message.issue.id));
-  }
+  await settleInterruptedCreation(deps, repo, connection, message.issue);
   return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };
+}
+
+/**
+ * A twin a creation made before the remote issue was unlinked (the creation interrupted: by an
+ * error, which noted its id, or by a crash, which did not): it stays, unlinked, without the other
+ * side's key. Found by the marker's id, else by its origin once Jira's search can show it (until
+ * then a TransientError: the queue comes back).
+ */
+async function settleInterruptedCreation(deps: EngineDeps, repo: Repo, connection: Connection, remote: { id: string; key: string }): Promise<void> {
+  const marker = await repo.read(keys.creating(connection.id, remote.id), CreatingMarkerSchema);
+  if (!marker) return;
+  const made = marker.created ?? await deps.jira.findIssueByOrigin({ connectionId: connection.id, remoteIssueId: remote.id });
+  const age = deps.clock.now() - Date.parse(marker.startedAt);
+  if (!made && age < INDEX_SETTLE_MS) {
+    throw new TransientError(`the creation of a twin of ${remote.key} was interrupted before it was unlinked; waiting for Jira's search to show whether it exists`, Math.ceil((INDEX_SETTLE_MS - age) / 1000));
+  }
+  if (made) await clearRemoteKeyField(deps, connection, { localIssueId: made.id, localKey: made.key, remoteKey: remote.key });
+  await deps.store.delete(keys.creating(connection.id, remote.id));
 }
 
 /** Exactly one twin: the origin property is written by the create itself; after a crash we search before creating again. */
