@@ -10,9 +10,8 @@ import type { ReplicaMessage } from './envelope/replica-message';
 import type { UnlinkMessage } from './envelope/unlink-message';
 import { classify, PermanentError, TransientError } from './errors';
 import { storeForQueue } from './inbox-store';
-import { receivingKey } from './send';
-import { verifySignedAt } from './signing';
-import { parseJsonOrNull, sameValue } from './canonical-json';
+import { verifiedFromAnswer } from './send';
+import { sameValue } from './canonical-json';
 import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
 import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { threeWayMerge } from './merge';
@@ -93,13 +92,8 @@ export const INLINE_MAX_WRITES = 20;
  * for the queue, which retries it like any received message).
  */
 export async function applyReplyToSend(deps: EngineDeps, connection: Connection, link: LinkState, reply: SignedReply, alsoWrite: StoreOp[]): Promise<boolean> {
-  const key = await receivingKey(deps, connection);
-  let message: ReplicaMessage | null = null;
-  if (key !== undefined && verifySignedAt(key, reply.timestamp, reply.body, reply.signature, deps.clock.now(), deps.settings.maxSkewMs)) {
-    const parsed = EnvelopeSchema.safeParse(parseJsonOrNull(reply.body));
-    const envelope = parsed.success ? parsed.data : null;
-    if (envelope?.type === 'replica' && envelope.connectionId === connection.id && envelope.from.cloudId === connection.remoteCloudId && envelope.twin?.id === link.localIssueId) message = envelope;
-  }
+  const envelope = await verifiedFromAnswer(deps, connection, reply);
+  const message = envelope?.type === 'replica' && envelope.twin?.id === link.localIssueId ? envelope : null;
   if (!message) {
     await logActivity(deps, { connectionId: connection.id, direction: 'in', type: 'sync-back', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: 'ignored the reply in the remote\'s answer: not a valid signed replica of this issue\'s twin' });
     return false;
@@ -453,12 +447,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     ...repo.linkOps(structuredClone(link)),
     ...previousOps,
     ...(firstSync ? [{ op: 'delete' as const, key: keys.creating(connection.id, message.issue.id) }] : []),
-    // an unlink's marks, lifted by the person's sync that paired the issues again
-    ...(pair?.lift ?? []),
-    ...liftAlone,
-    // linked again: the mark of an earlier unlink by the remote issue has done its work
-    ...(newlyLinked && !(pair?.lift ?? []).some((op) => op.key === keys.unlinkedRemote(connection.id, message.issue.id)) && !liftAlone.some((op) => op.key === keys.unlinkedRemote(connection.id, message.issue.id))
-      ? [{ op: 'delete' as const, key: keys.unlinkedRemote(connection.id, message.issue.id) }] : []),
+    // an unlink's marks lifted by the person's sync that paired the issues again; once linked, the
+    // mark by the remote issue has done its work (one delete per key: a transaction names each once)
+    ...new Map([...(pair?.lift ?? []), ...liftAlone, ...(newlyLinked ? [{ op: 'delete' as const, key: keys.unlinkedRemote(connection.id, message.issue.id) }] : [])].map((op) => [op.key, op])).values(),
     // the inbox entry is consumed with the apply: a crash before leaves both, after leaves neither
     ...(mode.source === 'inbox'
       ? [{ op: 'delete' as const, key: keys.inbox(event.connectionId, event.messageId) }]

@@ -1,11 +1,8 @@
 import { logActivity } from './activity';
-import { parseJsonOrNull } from './canonical-json';
 import type { EngineDeps } from './deps';
-import { EnvelopeSchema } from './envelope/envelope';
 import type { OutcomeMessage } from './envelope/outcome-message';
 import type { ReplicaMessage } from './envelope/replica-message';
-import { fromSite, receivingKey, sendingKey, sendToConnection } from './send';
-import { signBody, verifySignedAt } from './signing';
+import { fromSite, sendToConnection, signedForAnswer, verifiedFromAnswer } from './send';
 import type { SignedReply } from './outgoing';
 import type { Connection, LinkState, RemoteOutcome } from './state/records';
 import { Repo } from './state/repo';
@@ -48,19 +45,13 @@ export async function sendOutcome(deps: EngineDeps, connection: Connection, outc
 
 /** the outcome signed, to ride in an inbox's answer */
 export async function signedOutcome(deps: EngineDeps, connection: Connection, outcome: OutcomeMessage): Promise<SignedReply> {
-  const text = JSON.stringify(outcome);
-  const timestamp = String(deps.clock.now());
-  return { timestamp, signature: signBody(await sendingKey(deps, connection), timestamp, text), body: text };
+  return signedForAnswer(deps, connection, JSON.stringify(outcome));
 }
 
 /** A signed outcome in an answer, verified and checked against the send it answers; null when it is not one. */
 export async function verifiedOutcome(deps: EngineDeps, connection: Connection, signed: SignedReply, localIssueId: string): Promise<OutcomeMessage | null> {
-  const key = await receivingKey(deps, connection);
-  if (key === undefined || !verifySignedAt(key, signed.timestamp, signed.body, signed.signature, deps.clock.now(), deps.settings.maxSkewMs)) return null;
-  const parsed = EnvelopeSchema.safeParse(parseJsonOrNull(signed.body));
-  if (!parsed.success || parsed.data.type !== 'outcome') return null;
-  const outcome = parsed.data;
-  return outcome.connectionId === connection.id && outcome.from.cloudId === connection.remoteCloudId && outcome.twin.id === localIssueId ? outcome : null;
+  const envelope = await verifiedFromAnswer(deps, connection, signed);
+  return envelope?.type === 'outcome' && envelope.twin.id === localIssueId ? envelope : null;
 }
 
 /** The link's record of the remote's outcomes after `outcome` (monotone: a late applied outcome never hides a newer failure). */

@@ -9,8 +9,7 @@ import { fieldHashes, newLink, observe, pruneSent } from './link-state';
 import type { OutgoingEvent } from './queue-event';
 import { ReplicaSchema, type Replica } from './replica';
 import { rulesConnection } from './rules-connection';
-import { fromSite, sendingKey, sendToConnection } from './send';
-import { signBody } from './signing';
+import { fromSite, sendingKey, sendToConnection, signedForAnswer } from './send';
 import { releasing } from './issue-lock';
 import { applyReplyToSend } from './incoming';
 import { Repo } from './state/repo';
@@ -210,7 +209,8 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       await writeWith(deps, carried, ended, true);
       return result('not-replied');
     }
-    const key = await sendingKey(deps, connection);
+    // a connection without its secret is refused before anything is reserved (the invocation's store keeps it for the signing)
+    await sendingKey(deps, connection);
     // Given in an answer, it may never arrive (the answer lost): it counts as sent once the remote
     // acknowledges its seq; until then a message from the remote acknowledging less gets it again.
     reserve(link);
@@ -218,8 +218,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     link.unconfirmed = { seq, hash };
     link.lastSyncAt = now;
     await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)'), ...ended, ...lift], true);
-    const timestamp = String(deps.clock.now());
-    return result('replied', { timestamp, signature: signBody(key, timestamp, text), body: text });
+    return result('replied', await signedForAnswer(deps, connection, text));
   }
 
   reserve(link);

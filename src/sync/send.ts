@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { EngineDeps } from './deps';
-import { HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP, type Envelope } from './envelope/envelope';
+import { EnvelopeSchema, HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP, type Envelope } from './envelope/envelope';
 import { PermanentError, TransientError } from './errors';
-import { directionKey, signBody } from './signing';
+import { directionKey, signBody, verifySignedAt } from './signing';
 import { keys } from './state/keys';
 import type { Connection } from './state/records';
-import { textSha256 } from './canonical-json';
+import { parseJsonOrNull, textSha256 } from './canonical-json';
 import { MAX_PARTS, type PartMessage } from './envelope/part-message';
 import { sliceText } from './state/split-value';
 
@@ -90,4 +90,22 @@ export async function sendToConnection(deps: EngineDeps, connection: Connection,
     answer = await postText(deps, connection.remoteInboxUrl, connection.id, secret, JSON.stringify(part));
   }
   return answer;
+}
+
+/** An envelope's text signed to ride in an inbox's answer (a reply, an outcome), with this direction's key. */
+export async function signedForAnswer(deps: EngineDeps, connection: Connection, text: string): Promise<{ timestamp: string; signature: string; body: string }> {
+  const timestamp = String(deps.clock.now());
+  return { timestamp, signature: signBody(await sendingKey(deps, connection), timestamp, text), body: text };
+}
+
+/**
+ * An envelope given back in an answer on `connection`, if it is one: signed with the other
+ * direction's key within the allowed skew, valid, and naming this connection and its remote site.
+ */
+export async function verifiedFromAnswer(deps: EngineDeps, connection: Connection, signed: { timestamp: string; signature: string; body: string }): Promise<Envelope | null> {
+  const key = await receivingKey(deps, connection);
+  if (key === undefined || !verifySignedAt(key, signed.timestamp, signed.body, signed.signature, deps.clock.now(), deps.settings.maxSkewMs)) return null;
+  const parsed = EnvelopeSchema.safeParse(parseJsonOrNull(signed.body));
+  if (!parsed.success || parsed.data.connectionId !== connection.id || parsed.data.from.cloudId !== connection.remoteCloudId) return null;
+  return parsed.data;
 }

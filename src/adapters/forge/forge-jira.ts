@@ -219,6 +219,8 @@ export class ForgeJira implements JiraPort {
   }
 
   async getIssue(issueId: string): Promise<LocalIssue | null> {
+    // `properties`: "a list of issue properties to return for the issue", in the same request
+    // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-get)
     const fields = (await this.fieldList()).join(',');
     try {
       const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?fields=${fields}&properties=${ORIGIN_PROPERTY}`, { method: 'GET', headers: READ_JSON }));
