@@ -23,6 +23,15 @@ export default tseslint.config(
     },
   },
   {
+    // the types every layer shares, and the ports: they import nothing of the core or the adapters
+    files: ['src/model/**/*.ts', 'src/ports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/sync/**', '**/rules/**', '**/adapters/**', '**/entry/**', '@forge/*'], message: 'src/model and src/ports import only src/model (and zod): the core and the adapters depend on them, not the reverse.' },
+      ] }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * The replica (src/sync/replica.ts) as a resolver answer carries it (the rules' dry run): the full
+ * The replica (src/model/replica.ts) as a resolver answer carries it (the rules' dry run): the full
  * synced state of one issue, as the outgoing rules built it. Strict objects, but for the ADF
  * documents: a document is content the engine passes through as it read it (its `type`, `version`
  * and `content` are checked, anything else Jira keeps beside them goes along).

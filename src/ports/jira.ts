@@ -1,4 +1,4 @@
-import type { AdfDoc, JsonValue, UserRef } from '../sync/replica';
+import type { AdfDoc, JsonValue, UserRef } from '../model/replica';
 import type { RulesMetadata } from './rules';
 
 /**

@@ -1,4 +1,4 @@
-import type { QueueEvent } from '../sync/queue-event';
+import type { QueueEvent } from '../model/queue-event';
 
 /**
  * The platform refused a push: `throttled` when it asked us to slow down (Forge's per-minute event

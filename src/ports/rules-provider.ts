@@ -1,4 +1,4 @@
-import type { Connection } from '../sync/state/records';
+import type { Connection } from '../model/connection';
 import type { RulesEngine } from './rules';
 
 /**

@@ -1,4 +1,4 @@
-import type { AdfDoc, JsonValue, Replica, UserRef } from '../sync/replica';
+import type { AdfDoc, JsonValue, Replica, UserRef } from '../model/replica';
 
 /**
  * The one interface through which the sync engine calls sync rules (architecture §6).

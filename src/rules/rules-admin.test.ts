@@ -1,5 +1,5 @@
 import type { OutgoingRulesInput } from '../ports/rules';
-import type { Replica } from '../sync/replica';
+import type { Replica } from '../model/replica';
 import { DEFAULT_SCRIPTS_CONFIG, defaultScripts, roleScripts } from './default-scripts';
 import { MemoryRulesStore } from './memory-rules-store';
 import { RulesAdminError, changesBetween, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from './rules-admin';

@@ -9,7 +9,7 @@ import {
   type RulesMetadata,
 } from '../ports/rules';
 import { RulesVersionConflictError, type RulesLimits, type RulesStore, type RulesVersionInfo } from '../ports/rules-store';
-import type { JsonValue, Replica } from '../sync/replica';
+import type { JsonValue, Replica } from '../model/replica';
 import { defaultScripts, type DefaultScriptsConfig } from './default-scripts';
 import { createScriptRulesEngine } from './script-engine';
 import { ScriptRulesError } from './script-errors';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AdfDocSchema, JsonValueSchema, UserRefSchema } from '../sync/replica';
+import { AdfDocSchema, JsonValueSchema, UserRefSchema } from '../model/replica';
 import type {
   RulesComment,
   RulesConnection,

@@ -1,5 +1,5 @@
 import type { IncomingRulesInput, RulesComment, RulesConnection, RulesIssue, RulesMetadata } from '../ports/rules';
-import type { AdfDoc, Replica, ReplicaComment } from '../sync/replica';
+import type { AdfDoc, Replica, ReplicaComment } from '../model/replica';
 
 /**
  * Sample values with sensible defaults: the dry run of validateRules() runs scripts against them,

@@ -6,7 +6,7 @@ import type {
   OutgoingRulesResult,
   RulesEngine,
 } from '../ports/rules';
-import { ReplicaSchema } from '../sync/replica';
+import { ReplicaSchema } from '../model/replica';
 import { EMPTY_METADATA, RulesIssueSchema, RulesLogSchema } from './rules-schemas';
 import { ScriptRulesError, type ScriptName } from './script-errors';
 import { DEFAULT_LIMITS, ScriptSandbox, type ScriptLimits } from './script-sandbox';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EngineDeps } from './deps';
 import { UserError } from './errors';
-import { localLock } from './queue-event';
+import { localLock } from '../model/queue-event';
 import type { ActivityEntry, Connection, ErrorRecord, LinkState } from './state/records';
 import { readActivity } from './state/activity-log';
 import { Repo } from './state/repo';

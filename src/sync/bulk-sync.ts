@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EngineDeps } from './deps';
 import { UserError } from './errors';
-import { bulkLock, localLock, type BulkEvent, type OutgoingEvent } from './queue-event';
+import { bulkLock, localLock, type BulkEvent, type OutgoingEvent } from '../model/queue-event';
 import { keys } from './state/keys';
 import type { Connection, LinkState } from './state/records';
 import { Repo } from './state/repo';

@@ -1,7 +1,7 @@
 import type { LocalComment } from '../ports/jira';
 import type { RulesComment } from '../ports/rules';
 import { bodyHash, planComments, type CommentMergeInput } from './comment-merge';
-import type { AdfDoc, ReplicaComment } from './replica';
+import type { AdfDoc, ReplicaComment } from '../model/replica';
 import type { CommentLink } from './state/records';
 
 const doc = (text: string): AdfDoc => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });

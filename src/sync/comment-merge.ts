@@ -3,7 +3,7 @@ import type { RulesComment } from '../ports/rules';
 import { hashOf } from './canonical-json';
 import { withoutAttribution } from './comment-attribution';
 import { decideConflict } from './merge';
-import type { AdfDoc, ReplicaComment } from './replica';
+import type { AdfDoc, ReplicaComment } from '../model/replica';
 import type { CommentLink, ConflictPolicy } from './state/records';
 
 /**

@@ -1,7 +1,7 @@
 import type { RulesComment, RulesIssue } from '../ports/rules';
 import type { LocalIssue } from '../ports/jira';
 import type { CommentLink, FieldValues } from './state/records';
-import type { JsonValue } from './replica';
+import type { JsonValue } from '../model/replica';
 
 /**
  * The fields the three-way merge compares, in local terms. Issue type, project and reporter are

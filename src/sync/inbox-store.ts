@@ -3,7 +3,7 @@ import type { EngineDeps } from './deps';
 import type { ReplicaMessage } from './envelope/replica-message';
 import type { UnlinkMessage } from './envelope/unlink-message';
 import type { OutcomeMessage } from './envelope/outcome-message';
-import { localLock, remoteLock, type IncomingEvent } from './queue-event';
+import { localLock, remoteLock, type IncomingEvent } from '../model/queue-event';
 import { keys, safePart } from './state/keys';
 import type { Connection, InboxEntry } from './state/records';
 import { Repo } from './state/repo';

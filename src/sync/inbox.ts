@@ -3,7 +3,7 @@ import { acceptGoodbye, acceptHello } from './connections';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema, HEADER_CONNECTION, HEADER_SIGNATURE, HEADER_TIMESTAMP } from './envelope/envelope';
 import type { PartMessage } from './envelope/part-message';
-import { localLock, remoteLock } from './queue-event';
+import { localLock, remoteLock } from '../model/queue-event';
 import type { ReplicaMessage } from './envelope/replica-message';
 import { applyInline } from './incoming';
 import type { OutcomeMessage } from './envelope/outcome-message';

@@ -17,8 +17,8 @@ import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state'
 import { threeWayMerge } from './merge';
 import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type SignedReply } from './outgoing';
 import { releasing } from './issue-lock';
-import { localLock, type IncomingEvent } from './queue-event';
-import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from './replica';
+import { localLock, type IncomingEvent } from '../model/queue-event';
+import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
 import { keys, safePart } from './state/keys';

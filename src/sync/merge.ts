@@ -1,6 +1,6 @@
 import { sameValue, valueHash } from './canonical-json';
 import type { ConflictPolicy, FieldHashes, FieldValues } from './state/records';
-import type { JsonValue } from './replica';
+import type { JsonValue } from '../model/replica';
 
 /**
  * Three-way merge per field, in local terms (architecture §5.3).

@@ -2,7 +2,7 @@ import { logActivity } from './activity';
 import type { EngineDeps } from './deps';
 import { parseJsonOrNull } from './canonical-json';
 import { EnvelopeSchema } from './envelope/envelope';
-import { localLock, remoteLock } from './queue-event';
+import { localLock, remoteLock } from '../model/queue-event';
 import { activityNewestFirst } from './state/activity-log';
 import { continuePurges, PURGE_BUDGET_CALLS, purgeMarkOp, readPurgeMark } from './state/connection-purge';
 import { isSafePart, keys } from './state/keys';

@@ -1,5 +1,5 @@
 import type { EngineDeps } from './deps';
-import { localLock, type OutgoingEvent } from './queue-event';
+import { localLock, type OutgoingEvent } from '../model/queue-event';
 import type { Connection } from './state/records';
 import { keys } from './state/keys';
 import { Repo } from './state/repo';

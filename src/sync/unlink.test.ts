@@ -8,7 +8,7 @@ import { commentText, textDoc } from './testing/memory-jira';
 import { World, type WorldSite } from './testing/world';
 import { retryError } from './worker';
 import { processOutgoing } from './outgoing';
-import { localLock } from './queue-event';
+import { localLock } from '../model/queue-event';
 
 /**
  * Issue 12: unlink means unlink (both sides forget the link, "Remote issue key" is cleared, nothing

@@ -5,7 +5,7 @@ import { fromSite, sendToConnection } from './send';
 import { keys } from './state/keys';
 import { UnlinkedRemoteSchema, UnlinkedSchema, type Connection, type LinkState, type Unlinked } from './state/records';
 import { Repo } from './state/repo';
-import { localLock } from './queue-event';
+import { localLock } from '../model/queue-event';
 
 /**
  * Unlink means unlink (issue 12). When a person unlinks two twins (on either side, or an incoming

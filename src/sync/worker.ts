@@ -5,7 +5,7 @@ import { classify, retryDelaySeconds } from './errors';
 import { processIncoming } from './incoming';
 import { processOutgoing } from './outgoing';
 import { runBulkStep } from './bulk-sync';
-import { QueueEventSchema, type IncomingEvent, type QueueEvent } from './queue-event';
+import { QueueEventSchema, type IncomingEvent, type QueueEvent } from '../model/queue-event';
 import { EnvelopeSchema } from './envelope/envelope';
 import { outcomeFor, sendOutcome } from './outcome';
 import { errorId, keys } from './state/keys';

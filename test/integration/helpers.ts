@@ -1,5 +1,5 @@
 import { withoutAttribution } from '../../src/sync/comment-attribution';
-import { AdfDocSchema } from '../../src/sync/replica';
+import { AdfDocSchema } from '../../src/model/replica';
 import { z } from 'zod';
 import { startSandbox, type Sandbox, type StartSandboxOptions } from '../../sandbox/start';
 

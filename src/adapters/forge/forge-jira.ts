@@ -6,7 +6,7 @@ import {
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
-import type { JsonValue, UserRef } from '../../sync/replica';
+import type { JsonValue, UserRef } from '../../model/replica';
 import { keys } from '../../sync/state/keys';
 import {
   CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,

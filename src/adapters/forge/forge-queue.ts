@@ -1,6 +1,6 @@
 import { Queue, RateLimitError } from '@forge/events';
 import { QueueError, type QueuePort, type QueuePushOptions } from '../../ports/queue';
-import type { QueueEvent } from '../../sync/queue-event';
+import type { QueueEvent } from '../../model/queue-event';
 
 export const SYNC_QUEUE = 'sync-queue';
 /** Forge queue pushes take at most 50 events. */

@@ -1,6 +1,6 @@
 import { NeedsAuthenticationError } from '@forge/api';
 import { JiraError } from '../../ports/jira';
-import type { AdfDoc } from '../../sync/replica';
+import type { AdfDoc } from '../../model/replica';
 import { MemoryStore } from '../../sync/testing/memory-store';
 import { ForgeJira } from './forge-jira';
 import { ForgePermissions } from './forge-permissions';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AdfDocSchema } from '../../sync/replica';
+import { AdfDocSchema } from '../../model/replica';
 
 /** The parts of Jira Cloud REST v3 responses the engine depends on; everything else passes through. */
 export const JiraUserSchema = z.looseObject({

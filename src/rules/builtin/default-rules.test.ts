@@ -1,5 +1,5 @@
 import type { IncomingRulesInput, RulesIssue, RulesMetadata } from '../../ports/rules';
-import type { Replica } from '../../sync/replica';
+import type { Replica } from '../../model/replica';
 import type { DefaultRulesConfig } from '../../sync/state/records';
 import { DefaultRules } from './default-rules';
 

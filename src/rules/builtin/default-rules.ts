@@ -1,7 +1,7 @@
 import type {
   IncomingRulesInput, IncomingRulesResult, OutgoingRulesInput, OutgoingRulesResult, RulesEngine, RulesIssue, RulesLog, RulesMetadata,
 } from '../../ports/rules';
-import type { Replica, UserRef } from '../../sync/replica';
+import type { Replica, UserRef } from '../../model/replica';
 import type { DefaultRulesConfig } from '../../sync/state/records';
 import { mergeComments } from './merge-comments';
 

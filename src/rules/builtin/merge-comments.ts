@@ -1,5 +1,5 @@
 import type { RulesComment, RulesIssue } from '../../ports/rules';
-import type { Replica } from '../../sync/replica';
+import type { Replica } from '../../model/replica';
 
 /**
  * The local comments after taking in the replica's, by identity (the default of

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReplicaSchema } from '../replica';
+import { ReplicaSchema } from '../../model/replica';
 import { envelopeBase, IssueRefSchema, JiraIssueKeySchema } from './common';
 
 /** The full synced state of one issue (architecture §4). */

@@ -7,7 +7,7 @@ import {
   ActivityEntrySchema, BlockedSchema, ConnectionSchema, ErrorRecordSchema, InboxEntrySchema, InboxPartSchema, LinkStateSchema, PreviousSchema, RemoteIndexSchema,
   type ActivityEntry, type Connection, type ErrorRecord, type InboxEntry, type LinkState,
 } from './records';
-import type { Replica } from '../replica';
+import type { Replica } from '../../model/replica';
 import { INLINE_LIMIT_BYTES, joinSplit, splitDeleteOps, splitWriteOps, type SplitMemory } from './split-value';
 
 /** A link's last applied replica is kept in the link record while this small, else under its own key. */

@@ -5,7 +5,7 @@ import {
   JiraError, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
-import type { AdfDoc, JsonValue, UserRef } from '../replica';
+import type { AdfDoc, JsonValue, UserRef } from '../../model/replica';
 
 export interface MemoryIssue extends LocalIssue {
   properties: Record<string, unknown>;

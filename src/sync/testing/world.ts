@@ -6,7 +6,7 @@ import type { TransportRequest, TransportResponse } from '../../ports/transport'
 import { acceptInvitation, createInvitation, updateConnection } from '../connections';
 import { DEFAULT_SETTINGS, type EngineDeps } from '../deps';
 import { handleInbox, type InboxRequest } from '../inbox';
-import type { QueueEvent } from '../queue-event';
+import type { QueueEvent } from '../../model/queue-event';
 import { handleIssueEvent } from '../trigger';
 import { handleQueueEvent } from '../worker';
 import { sweep } from '../sweeper';
