@@ -28,6 +28,19 @@ export const ReplicaCommentSchema = z.strictObject({
   originId: z.nullable(z.string()),
 });
 
+export const ReplicaAttachmentSchema = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  filename: z.string().check(z.minLength(1)),
+  mimeType: z.string(),
+  size: z.number().check(z.int(), z.gte(0)),
+  created: z.string(),
+  author: z.nullable(UserRefSchema),
+  /** the Media Services id the sender's ADF media nodes name, when known */
+  mediaId: z.nullable(z.string()),
+  /** set when the attachment is itself a copy of one of the receiver's: that attachment's id */
+  originId: z.nullable(z.string()),
+});
+
 /** A JSON value (custom field values, the fields a dry run would change). */
 export const JsonValueSchema = z.json();
 
@@ -46,6 +59,7 @@ export const ReplicaSchema = z.strictObject({
   assignee: z.nullable(UserRefSchema),
   reporter: z.nullable(UserRefSchema),
   comments: z.array(ReplicaCommentSchema),
+  attachments: z.array(ReplicaAttachmentSchema),
   /** custom fields by display name */
   customFields: z.record(z.string(), z.strictObject({ value: JsonValueSchema })),
   created: z.string(),

@@ -44,5 +44,7 @@ export const TwinStateSchema = z.strictObject({
   error: z.nullable(z.strictObject({ id: z.string(), cause: z.string() })),
   /** the other side's reason, and when it said so */
   remoteError: z.nullable(z.strictObject({ reason: z.string(), at: IsoTimeSchema })),
+  /** the other side's files that could not be copied to this issue, each with why (the rest of the issue syncs) */
+  attachmentErrors: z.array(z.strictObject({ filename: z.string(), size: z.number(), reason: z.string(), at: IsoTimeSchema })),
 });
 export type TwinState = z.infer<typeof TwinStateSchema>;

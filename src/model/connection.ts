@@ -18,7 +18,7 @@ export const DefaultRulesConfigSchema = z.strictObject({
   remoteKeyField: z.string().min(1).nullable(),
   /**
    * Copies of the other site's comments start with who wrote them and where ("Ana Silva on
-   * external wrote:", src/sync/comment-attribution.ts). Absent: on.
+   * external wrote:", src/sync/parts/comments/comment-attribution.ts). Absent: on.
    */
   commentAttribution: z.boolean().optional(),
 });

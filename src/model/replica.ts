@@ -38,6 +38,28 @@ export const ReplicaCommentSchema = z.object({
 });
 export type ReplicaComment = z.infer<typeof ReplicaCommentSchema>;
 
+/**
+ * An attachment as the sender has it. The bytes do not travel in the replica: the receiver fetches
+ * them from the sender in parts, by a signed request (src/sync/parts/attachments/transfer.ts).
+ */
+export const ReplicaAttachmentSchema = z.object({
+  /** the sender's attachment id */
+  id: z.string().min(1),
+  filename: z.string().min(1),
+  mimeType: z.string(),
+  size: z.number().int().min(0),
+  created: z.string(),
+  author: UserRefSchema.nullable(),
+  /**
+   * The Media Services file id of the sender's attachment, when known: what the `media` nodes of
+   * its description and comments name (`attrs.id`). Lets the receiver point them at its own copy.
+   */
+  mediaId: z.string().nullable(),
+  /** set when the sender's attachment is a copy the app made of one of the receiver's: the receiver's attachment id */
+  originId: z.string().nullable(),
+});
+export type ReplicaAttachment = z.infer<typeof ReplicaAttachmentSchema>;
+
 /** JSON-serialisable value of a custom field. */
 export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
@@ -60,6 +82,8 @@ export const ReplicaSchema = z.object({
   assignee: UserRefSchema.nullable(),
   reporter: UserRefSchema.nullable(),
   comments: z.array(ReplicaCommentSchema),
+  /** the sender's attachments the outgoing rules chose to send */
+  attachments: z.array(ReplicaAttachmentSchema),
   /** custom fields by display name */
   customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
   created: z.string(),

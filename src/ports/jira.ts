@@ -15,6 +15,22 @@ export interface LocalComment {
   updated: string;
 }
 
+export interface LocalAttachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  created: string;
+  author: UserRef | null;
+}
+
+/** The site's attachment settings (`GET /rest/api/3/attachment/meta`). */
+export interface AttachmentSettings {
+  enabled: boolean;
+  /** bytes; a file over it cannot be attached */
+  uploadLimit: number;
+}
+
 export interface LocalIssue {
   id: string;
   key: string;
@@ -29,6 +45,8 @@ export interface LocalIssue {
   assignee: UserRef | null;
   reporter: UserRef | null;
   comments: LocalComment[];
+  /** the issue's attachments (its `attachment` field), read with the issue */
+  attachments: LocalAttachment[];
   /** custom fields by display name */
   customFields: Record<string, { value: JsonValue }>;
   created: string;
@@ -101,6 +119,22 @@ export interface JiraPort {
   addComment(issueId: string, body: AdfDoc): Promise<LocalComment>;
   updateComment(issueId: string, commentId: string, body: AdfDoc): Promise<void>;
   deleteComment(issueId: string, commentId: string): Promise<void>;
+  /** the site's attachment settings (cached by the adapter) */
+  getAttachmentSettings(): Promise<AttachmentSettings>;
+  /**
+   * `length` bytes of an attachment's content from `offset` (fewer at its end): one ranged read
+   * (`GET /rest/api/3/attachment/content/{id}?redirect=false` with a `Range` header).
+   */
+  readAttachment(attachmentId: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * The Media Services file id of an attachment (what ADF `media` nodes name), or null when Jira
+   * does not tell it: read from the download redirect of `GET /rest/api/3/attachment/content/{id}`.
+   */
+  attachmentMediaId(attachmentId: string): Promise<string | null>;
+  /** attaches one file (`POST /rest/api/3/issue/{id}/attachments`, multipart) */
+  addAttachment(issueId: string, file: { filename: string; mimeType: string; bytes: Uint8Array }): Promise<LocalAttachment>;
+  /** deletes an attachment; a 404 (already gone) is a JiraError like any other */
+  deleteAttachment(attachmentId: string): Promise<void>;
   /**
    * Metadata for the rules' helpers (cached by the adapter). `userEmails`: the users with these
    * emails are looked up (cached per email) and listed in `users`, for getUserByEmail.

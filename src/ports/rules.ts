@@ -16,6 +16,19 @@ export interface RulesComment {
   originId: string | null;
 }
 
+/** A local attachment as the rules see it. */
+export interface RulesAttachment {
+  /** '' in the incoming rules' result = a copy to make of the remote attachment `originId` */
+  id: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  created: string;
+  author: UserRef | null;
+  /** id of the remote attachment this one is a copy of, when the app made it; else null */
+  originId: string | null;
+}
+
 /** The local issue as the rules see it (the `issue` global). */
 export interface RulesIssue {
   /** null until the twin exists (first incoming sync) */
@@ -32,6 +45,8 @@ export interface RulesIssue {
   assignee: UserRef | null;
   reporter: UserRef | null;
   comments: RulesComment[];
+  /** the attachments: in the incoming result, the ones the issue should have (copies to make with id '') */
+  attachments: RulesAttachment[];
   /** custom fields by display name; names match case-insensitively in scripts */
   customFields: Record<string, { value: JsonValue }>;
   /** ISO timestamps of the local issue (absent on the blank issue of a first sync); added by the sync engine */

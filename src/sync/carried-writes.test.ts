@@ -1,11 +1,11 @@
 import { RulesError, type RulesEngine } from '../ports/rules';
-import { DefaultRules } from '../rules/builtin/default-rules';
+import { defaultRulesEngine } from '../rules/builtin/provider';
 import { listErrors } from './admin-api';
 import { World } from './testing/world';
 import { retryError } from './worker';
 
 const calm = { failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0 };
-const rules = () => new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' });
+const rules = () => defaultRulesEngine({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' });
 const keysOf = (world: World, prefix: string) => [...world.b.store.data.keys()].filter((k) => k.startsWith(prefix));
 
 /**

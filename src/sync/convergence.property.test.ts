@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { keys } from './state/keys';
-import { commentText, docText, type MemoryIssue } from './testing/memory-jira';
+import { commentText, mediaDoc, type MemoryIssue, type MemoryJira } from './testing/memory-jira';
+import { remapMedia, mediaIdsOf } from './parts/attachments/media';
+import type { AdfDoc } from '../model/replica';
 import { World } from './testing/world';
 import { syncToRemote, unlink } from './admin-api';
 import { Repo } from './state/repo';
@@ -30,6 +33,9 @@ const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteComment' as const), side, issue: fc.nat(9), index: fc.nat(5) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('run' as const), steps: fc.integer({ min: 1, max: 12 }) }) },
   // a person unlinks an issue on either side, or syncs it again from its panel (issue 12)
+  // files, and images shown in the description (issue 13)
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('attach' as const), side, issue: fc.nat(9), text: word, inline: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteAttachment' as const), side, issue: fc.nat(9), index: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unlink' as const), side, issue: fc.nat(9) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resync' as const), side, issue: fc.nat(9) }) },
 );
@@ -62,6 +68,21 @@ async function play(world: World, actions: Action[], connectionId: string): Prom
       case 'comment': site.jira.userComment(issue.id, `${act.text} ${userActions}`); break;
       case 'editComment': site.jira.userEditComment(issue.id, act.index, `${act.text} edited ${userActions}`); break;
       case 'deleteComment': site.jira.userDeleteComment(issue.id, act.index); break;
+      case 'attach': {
+        const file = site.jira.attach(issue.id, `${act.text}.txt`, `${act.text} ${userActions}`, 'text/plain');
+        const mediaId = site.jira.mediaIdOf(file.id);
+        // shown in the description, after what it says
+        if (act.inline && mediaId !== null) {
+          const shown = mediaIdsOf(issue.description);
+          site.jira.userEdit(issue.id, { description: mediaDoc([...shown, mediaId], `${act.text} ${userActions}`) });
+        }
+        break;
+      }
+      case 'deleteAttachment': {
+        const file = issue.attachments[act.index % Math.max(1, issue.attachments.length)];
+        if (file) site.jira.userDeleteAttachment(file.id);
+        break;
+      }
       // a person's click takes a moment, like their edits (MemoryJira.beforeUserAction)
       case 'unlink': world.clock.t += 1; await unlink(site.deps, { issueId: issue.id, connectionId }); break;
       case 'resync': world.clock.t += 1; await syncToRemote(site.deps, { issueId: issue.id, connectionId }); break;
@@ -70,11 +91,26 @@ async function play(world: World, actions: Action[], connectionId: string): Prom
   return userActions;
 }
 
-function synced(issue: MemoryIssue) {
+/** a document as both sites must agree on it: each image names its file by name and content, not by the site's media id */
+function described(jira: MemoryJira, doc: AdfDoc | null): string | null {
+  const names = new Map(mediaIdsOf(doc).map((id) => {
+    const found = jira.attachmentByMediaId(id);
+    return [id, found ? `file:${found.attachment.filename}:${fileHash(jira, found.attachment.id)}` : `unknown:${id}`];
+  }));
+  const doc2 = remapMedia(doc, names);
+  return doc2 === null ? null : JSON.stringify(doc2.content);
+}
+
+function fileHash(jira: MemoryJira, id: string): string {
+  return createHash('sha256').update(jira.attachmentBytes(id) ?? new Uint8Array()).digest('hex').slice(0, 12);
+}
+
+function synced(jira: MemoryJira, issue: MemoryIssue) {
   return {
-    summary: issue.summary, description: docText(issue.description), priority: issue.priority, labels: [...issue.labels].sort(),
+    summary: issue.summary, description: described(jira, issue.description), priority: issue.priority, labels: [...issue.labels].sort(),
     status: issue.status.name, dueDate: issue.dueDate, team: issue.customFields.Team?.value ?? null,
     comments: issue.comments.map((c) => commentText(c.body)).sort(),
+    attachments: issue.attachments.map((a) => `${a.filename}:${a.mimeType}:${fileHash(jira, a.id)}`).sort(),
   };
 }
 
@@ -108,7 +144,7 @@ async function problems(world: World, userActions: number, connectionId: string)
       continue;
     }
     if (linkA.remoteIssueId !== twin.id || linkB?.remoteIssueId !== int.id) out.push(`${int.key}: linked to another issue`);
-    expect({ key: int.key, ...synced(twin) }).toEqual({ key: int.key, ...synced(int) });
+    expect({ key: int.key, ...synced(world.b.jira, twin) }).toEqual({ key: int.key, ...synced(world.a.jira, int) });
     if (int.customFields['Remote issue key']?.value !== twin.key) out.push(`${int.key}: Remote issue key ${JSON.stringify(int.customFields['Remote issue key']?.value)} ≠ ${twin.key}`);
     if (twin.customFields['Remote issue key']?.value !== int.key) out.push(`${twin.key}: Remote issue key ≠ ${int.key}`);
   }

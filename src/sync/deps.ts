@@ -66,6 +66,19 @@ export interface EngineSettings {
    * the queue (three invocations more per create with sync back).
    */
   inlineApply: boolean;
+  /**
+   * Bytes of attachment content per fetch (src/sync/parts/attachments/transfer.ts): answered by a
+   * web trigger, whose response is at most 5 MiB (https://developer.atlassian.com/platform/forge/limits-invocation/),
+   * as base64 (4/3 of the bytes) in a JSON body.
+   */
+  attachmentPartBytes: number;
+  /**
+   * The largest file Twin Sync copies: the copy is uploaded in one multipart request
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/), so
+   * the whole file is held in the consumer's memory with its parts. A larger one is an error for
+   * that attachment only.
+   */
+  maxAttachmentBytes: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -84,4 +97,6 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   bulkPerMinute: 100,
   bulkChainSteps: 200,
   inlineApply: true,
+  attachmentPartBytes: 2 * 1024 * 1024,
+  maxAttachmentBytes: 100 * 1024 * 1024,
 };

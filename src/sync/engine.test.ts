@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { JiraError } from '../ports/jira';
 import { RulesError, type RulesEngine } from '../ports/rules';
 import type { RulesProvider } from '../ports/rules-provider';
-import { DefaultRules } from '../rules/builtin/default-rules';
+import { defaultRulesEngine } from '../rules/builtin/provider';
 import { listActivity, listErrors } from './admin-api';
 import { updateConnection } from './connections';
 import { handleInbox } from './inbox';
@@ -13,6 +12,7 @@ import { getBulkSyncProgress, startBulkSync } from './bulk-sync';
 import { sweep } from './sweeper';
 import { commentText, textDoc } from './testing/memory-jira';
 import { World, type WorldSite } from './testing/world';
+import { replicaEnvelope } from './testing/envelopes';
 import { retryError } from './worker';
 
 const calm = { failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0 };
@@ -30,14 +30,10 @@ async function sendToB(world: World, connectionId: string, over: { seq: number; 
   // the key of the direction a → b
   const secret = directionKey(stored, 'cloud-a', 'cloud-b');
   const id = over.issueId ?? '900';
-  const body = JSON.stringify({
-    v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date(world.clock.now()).toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
-    issue: { id, key: `INT-${id}` }, twin: null, seq: over.seq, ack: over.ack ?? 0, syncBack: over.syncBack ?? false, editedAt: new Date(world.clock.now()).toISOString(), fieldEditedAt: {}, commentBases: {}, deletedOrigins: [],
-    replica: {
-      key: `INT-${id}`, id, projectKey: 'INT', summary: over.summary, description: null, type: { name: 'Task' }, priority: null, labels: [], status: { name: 'Open', category: null },
-      dueDate: null, assignee: null, reporter: null, comments: [], customFields: {}, created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z',
-    },
-  });
+  const body = JSON.stringify(replicaEnvelope({
+    connectionId, sentAt: new Date(world.clock.now()).toISOString(), issue: { id, key: `INT-${id}` }, seq: over.seq, ack: over.ack ?? 0, syncBack: over.syncBack ?? false,
+    editedAt: new Date(world.clock.now()).toISOString(), replica: { summary: over.summary },
+  }));
   const ts = String(world.clock.now());
   const response = await handleInbox(world.b.deps, { method: 'POST', headers: { 'x-twin-connection': connectionId, 'x-twin-timestamp': ts, 'x-twin-signature': signBody(secret, ts, body) }, body });
   // applied while the sender waits (200), or stored for the queue (202)
@@ -76,7 +72,7 @@ describe('sequence numbers', () => {
   });
 
   it('applies the same seq only once even when it arrives as two messages', async () => {
-    const { world, connectionId } = await connected({ rules: { b: provider(new DefaultRules({ targetProjectKey: 'CLOUD', syncBackOnFirstSync: false, remoteKeyField: null })) } });
+    const { world, connectionId } = await connected({ rules: { b: provider(defaultRulesEngine({ targetProjectKey: 'CLOUD', syncBackOnFirstSync: false, remoteKeyField: null })) } });
     await sendToB(world, connectionId, { seq: 1, summary: 'first' });
     await world.quiesce();
     const calls = world.b.jira.totalCalls;
@@ -113,8 +109,8 @@ describe('exactly one twin', () => {
 describe('sync back and loops', () => {
   it('a sync back never causes another sync back: rules calling it on every message are ignored with a warning', async () => {
     const always: RulesEngine = {
-      outgoing: (input) => new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).outgoing(input),
-      incoming: async (input) => ({ ...(await new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).incoming(input)), syncBack: true }),
+      outgoing: (input) => defaultRulesEngine({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).outgoing(input),
+      incoming: async (input) => ({ ...(await defaultRulesEngine({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).incoming(input)), syncBack: true }),
     };
     const { world } = await connected({ rules: { a: provider(always), b: provider(always) } });
     const before = world.posts;
@@ -151,10 +147,10 @@ describe('errors block only their issue', () => {
   it('records a rules failure with its cause, folds later work behind it, and completes on retry', async () => {
     let broken = true;
     const flaky: RulesEngine = {
-      outgoing: (input) => new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).outgoing(input),
+      outgoing: (input) => defaultRulesEngine({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).outgoing(input),
       incoming: async (input) => {
         if (broken && input.replica.summary.startsWith('bad')) throw new RulesError('cannot map this', 'incoming', 3, 7);
-        return new DefaultRules({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).incoming(input);
+        return defaultRulesEngine({ targetProjectKey: null, syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }).incoming(input);
       },
     };
     const { world } = await connected({ rules: { b: provider(flaky) } });

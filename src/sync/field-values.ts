@@ -1,6 +1,6 @@
-import type { RulesComment, RulesIssue } from '../ports/rules';
+import type { RulesAttachment, RulesComment, RulesIssue } from '../ports/rules';
 import type { LocalIssue } from '../ports/jira';
-import type { CommentLink, FieldValues } from './state/records';
+import type { AttachmentLink, CommentLink, FieldValues } from './state/records';
 import type { JsonValue } from '../model/replica';
 
 /**
@@ -27,10 +27,12 @@ function toJson(value: unknown): JsonValue {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
 }
 
-/** The local issue as the rules see it: copies the app wrote carry the remote comment id as originId. */
-export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[]): RulesIssue & { key: string; id: string; projectKey: string } {
+/** The local issue as the rules see it: comments and attachments the app copied carry the remote one's id as originId. */
+export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[], attachmentLinks: readonly AttachmentLink[] = []): RulesIssue & { key: string; id: string; projectKey: string } {
   const copyOf = new Map(links.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.remoteId]));
   const comments: RulesComment[] = issue.comments.map((c) => ({ ...c, originId: copyOf.get(c.id) ?? null }));
+  const fileCopyOf = new Map(attachmentLinks.filter((l) => l.owner === 'remote' && l.remoteId !== null).map((l) => [l.localId, l.remoteId]));
+  const attachments: RulesAttachment[] = issue.attachments.map((a) => ({ ...a, originId: fileCopyOf.get(a.id) ?? null }));
   return {
     key: issue.key,
     id: issue.id,
@@ -45,6 +47,7 @@ export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[]): 
     assignee: issue.assignee,
     reporter: issue.reporter,
     comments,
+    attachments,
     customFields: Object.fromEntries(Object.entries(issue.customFields).map(([k, v]) => [k, { value: v.value }])),
     created: issue.created,
     updated: issue.updated,
@@ -55,6 +58,6 @@ export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[]): 
 export function blankIssue(): RulesIssue {
   return {
     key: null, id: null, projectKey: null, summary: '', description: null, typeName: null, priority: null,
-    labels: [], status: null, dueDate: null, assignee: null, reporter: null, comments: [], customFields: {},
+    labels: [], status: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], customFields: {},
   };
 }

@@ -6,6 +6,7 @@ import type { PartMessage } from './envelope/part-message';
 import { localLock, remoteLock } from '../model/queue-event';
 import type { ReplicaMessage } from './envelope/replica-message';
 import { applyInline } from './incoming';
+import { answerFetch } from './parts/attachments/transfer';
 import type { OutcomeMessage } from './envelope/outcome-message';
 import { applyOutcome, outcomeFor, signedOutcome } from './outcome';
 import { enqueueStored, storeForQueue, type StoreOutcome } from './inbox-store';
@@ -91,6 +92,11 @@ async function receive(deps: EngineDeps, request: InboxRequest): Promise<InboxRe
   if (envelope.type === 'ping') return reply(202, 'pong');
   if (envelope.type === 'goodbye') return acceptGoodbye(deps, connection);
   if (envelope.type === 'part') return acceptPart(deps, repo, connection, envelope);
+  // a part of one of our attachments, for the copy the other site makes (nothing stored)
+  if (envelope.type === 'fetch') {
+    const answer = await answerFetch(deps, connection, envelope);
+    return reply(answer.status, answer.message, answer.part ? { part: answer.part } : {});
+  }
   if (envelope.type === 'replica') {
     const inline = await applyWhileWaiting(deps, connection, envelope);
     if (inline) return inline;

@@ -2,8 +2,7 @@ import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira'
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
-import { bodyHash, planComments } from './comment-merge';
-import { withAttribution } from './comment-attribution';
+import { bodyHash } from './parts/comments/comment-merge';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
 import type { ReplicaMessage } from './envelope/replica-message';
@@ -18,11 +17,14 @@ import { threeWayMerge } from './merge';
 import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type SignedReply } from './outgoing';
 import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent } from '../model/queue-event';
-import { AdfDocSchema, ReplicaSchema, type JsonValue, type Replica } from '../model/replica';
+import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type JsonValue, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
 import { keys, safePart } from './state/keys';
-import { CreatingMarkerSchema, DirtySchema, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
+import type { ExecutedPart, DocRewrite, PartContext, PartPhase, PlannedPart } from './parts/part';
+import { PARTS } from './parts/registry';
+import { offeredReplica } from './parts/attachments/outgoing';
+import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 import { applyOutcome, outcomeFor, sendOutcome } from './outcome';
@@ -256,10 +258,13 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   let usedSnapshot = false;
   if (link) {
     const dirty = forceRead ? undefined : await repo.read(keys.dirty(connection.id, link.localIssueId), DirtySchema);
-    if (!forceRead && link.snapshot && (!dirty || dirty.at < link.snapshot.at)) {
+    const snapshot = link.snapshot;
+    // a snapshot from before attachments were read with the issue is read again
+    const snapshotAttachments = snapshot?.issue.attachments;
+    if (!forceRead && snapshot && snapshotAttachments !== undefined && (!dirty || dirty.at < snapshot.at)) {
       usedSnapshot = true;
-      local = structuredClone(link.snapshot.issue);
-      basisAt = link.snapshot.at;
+      local = { ...structuredClone(snapshot.issue), attachments: structuredClone(snapshotAttachments) };
+      basisAt = snapshot.at;
     } else {
       local = await deps.jira.getIssue(link.localIssueId);
     }
@@ -273,7 +278,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     link = newLink(connection.id, local.id, local.key, 'local');
   }
 
-  const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments) : blankIssue();
+  const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments, link.attachments ?? []) : blankIssue();
   const result = await rules.incoming({
     replica: message.replica, issue: structuredClone(issueForRules), previous, firstSync, syncBackMessage: message.syncBack,
     connection: rulesConnection(connection), metadata,
@@ -297,6 +302,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
 
   // a new twin's writes: the create, and a copy of each comment
   if (!link && mode.maxWrites !== undefined && 1 + desired.comments.length > mode.maxWrites) return done('deferred');
+  // files to fetch and copy take longer than a web trigger can promise: the queue's consumer applies it
+  if (!link && mode.followUps === 'reply' && desired.attachments.some((a) => a.id === '')) return done('deferred');
   let created = false;
   if (!link) {
     const ref = await findOrCreateTwin(deps, connection, message, desired);
@@ -313,6 +320,18 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
   }
   if (!local) throw new Error('unreachable: no local issue');
+  // The synced parts (src/sync/parts): prepared and planned before anything is written; the
+  // documents the rules want written (description, comments) rewritten into this site's terms.
+  const partContext: PartContext = { deps, connection, message, local, link, desired, journal: { commentCopies: pending.copies } };
+  const parts: PlannedPart[] = [];
+  for (const plan of PARTS) {
+    const part = await plan(partContext);
+    parts.push(part);
+    desired.description = part.rewrite(desired.description, 'description');
+    desired.comments = desired.comments.map((c) => ({ ...c, body: part.rewrite(c.body, 'comment') ?? c.body }));
+  }
+  if (mode.followUps === 'reply' && parts.some((p) => p.longRunning)) return done('deferred');
+  const partWrites = parts.reduce((n, p) => n + p.writes, 0);
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
   // paired by this message (on the sender's clock): an unlink sent before it is an old one. Also a
   // person's sync from a sender that knows no twin (it unlinked, and pairs again): still linked
@@ -341,27 +360,23 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // A status move walks the workflow from the current status: never from a snapshot.
   if (usedSnapshot && 'status' in merge.apply) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
 
-  // Comments by identity.
-  // Our comments whose copies were deleted there go here too, whatever the rules kept.
-  const deletedThere = new Set(message.deletedOrigins);
-  const copies = new Set(link.comments.filter((l) => l.owner === 'remote').map((l) => l.localId));
-  const kept = desired.comments.filter((d) => !(deletedThere.has(d.id) && !copies.has(d.id)));
-  // Copies say who wrote them, and where (src/sync/comment-attribution.ts; the connection's rules
-  // configuration can turn it off). The line is compared away, so an existing copy is not rewritten for it.
-  const remoteAuthors = new Map(message.replica.comments.map((c) => [c.id, c.author]));
-  const siteThere = connection.remoteSiteName ?? message.from.siteName;
-  const desiredComments = connection.rulesConfig.commentAttribution === false ? kept
-    : kept.map((d) => (d.originId !== null ? { ...d, body: withAttribution(d.body, remoteAuthors.get(d.originId) ?? d.author, siteThere) } : d));
-  const plan = planComments({
-    local: local.comments, desired: desiredComments, links: link.comments, replicaComments: message.replica.comments, remoteBases: message.commentBases,
-    policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
-  });
-  const links = plan.links;
-  if (mode.maxWrites !== undefined && !created && plan.ops.length + (Object.keys(merge.apply).length > 0 ? 1 : 0) > mode.maxWrites) return done('deferred');
+  if (mode.maxWrites !== undefined && !created && partWrites + (Object.keys(merge.apply).length > 0 ? 1 : 0) > mode.maxWrites) return done('deferred');
   const nowIso = () => new Date(deps.clock.now()).toISOString();
-  let comments = [...local.comments];
   let writes = 0;
+  const executed: ExecutedPart[] = [];
   try {
+    // the parts that go first (attachments: later writes name the copies they make), then the fields
+    // and the status, then the rest (comments); each part's settled references reach the documents
+    // the later writes carry
+    const run = async (phase: PartPhase) => {
+      for (const part of parts.filter((p) => p.phase === phase)) {
+        const ran = await part.execute();
+        executed.push(ran);
+        settleDocuments(ran.settle, merge.apply, theirs);
+        for (const later of parts) later.resettle(ran.settle);
+      }
+    };
+    await run('before-fields');
     const fields = toFieldWrite(merge.apply);
     if (Object.keys(fields).length > 0) {
       await deps.jira.updateIssue(local.id, fields);
@@ -371,24 +386,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     if (typeof targetStatus === 'string') {
       writes += await moveToStatus(deps.jira, deps.store, { id: local.id, key: local.key, projectKey: local.projectKey, typeName: local.typeName, status: local.status.name }, targetStatus);
     }
-    for (const op of plan.ops) {
-      writes += 1;
-      if (op.op === 'create') {
-        const comment = await deps.jira.addComment(local.id, op.body);
-        comments.push(comment);
-        if (op.remoteId !== null) {
-          const copy: CommentLink = { localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) };
-          links.push(copy);
-          pending.copies.push(copy);
-        }
-      } else if (op.op === 'update') {
-        await deps.jira.updateComment(local.id, op.localId, op.body);
-        comments = comments.map((c) => (c.id === op.localId ? { ...c, body: op.body, updated: nowIso() } : c));
-      } else {
-        await deps.jira.deleteComment(local.id, op.localId);
-        comments = comments.filter((c) => c.id !== op.localId);
-      }
-    }
+    await run('after-fields');
   } catch (error) {
     // Refused because the snapshot was out of date (a comment deleted meanwhile…): redo from a fresh read.
     // Writes already made are idempotent under the redo (they now equal the desired values).
@@ -397,10 +395,15 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
     throw error;
   }
-  const after = writes === 0 ? local : afterWrites(local, merge.apply, comments, metadata.statuses, nowIso());
+  const partOutcomes = executed.map((part) => part.commit(link, local));
+  writes += partOutcomes.reduce((n, o) => n + o.writes, 0);
+  const after = writes === 0 ? local : afterWrites(local, merge.apply, local.comments, metadata.statuses, nowIso());
+  if (after && after !== local) for (const part of executed) part.after(after);
+  const partsUnsent = partOutcomes.some((o) => o.unsent);
+  const partNotes = partOutcomes.flatMap((o) => o.notes);
 
   // Bookkeeping: one transaction.
-  link.comments = links;
+  const links = link.comments;
   link.inSeq = message.seq;
   link.ackedSeq = Math.max(link.ackedSeq, message.ack);
   // a reply we gave in an answer is known to have arrived once the remote acknowledges its seq
@@ -425,7 +428,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // A change of ours the remote has not got (seen in the basis, its event lost) is not "seen" either:
   // this apply sends nothing (no loop), so the sweeper's search must find it.
   const basisFresh = !usedSnapshot || mode.freshSnapshot === true;
-  const unsentHere = pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? local.comments, links, message.replica.comments);
+  const unsentHere = partsUnsent || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? local.comments, links, message.replica.comments);
   const basisIso = new Date(basisAt).toISOString();
   const seenBefore = link.seenThrough ?? basisIso;
   if (basisFresh && !unsentHere) link.seenThrough = link.lastSyncAt;
@@ -436,11 +439,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // replica we sent: compare later changes with that (a change back to the last sent state is sent).
   // That holds only when nothing of ours is still unknown to the remote; otherwise the next
   // outgoing sync must send whatever it finds.
-  const createdCopies = plan.ops.some((op) => op.op === 'create');
+  const createdCopies = partOutcomes.some((o) => o.copied > 0);
   if (writes > 0) {
     // (and when the remote has not yet seen all our sends: those are still on their way to it)
-    const pendingHere_ = createdCopies || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
-    link.lastSentHash = after && !pendingHere_ ? await postApplyHash(rules, after, links, connection) : null;
+    const pendingHere_ = createdCopies || partsUnsent || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
+    link.lastSentHash = after && !pendingHere_ ? await postApplyHash(rules, after, links, link.attachments ?? [], connection) : null;
   }
   const previousOps = await repo.keepPrevious(link, message.replica);
   const bookkeeping: StoreOp[] = [
@@ -473,14 +476,16 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   const followUp = syncBack ? sendBack(true, current)
     : createdCopies && connection.direction === 'both' ? sendBack(false, after ?? undefined)
       : replyLost ? sendBack(true, current) : null;
-  const conflictText = merge.conflicts.length + plan.conflicts.length > 0
-    ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`)].join(', ')}`
+  const partConflicts = partOutcomes.flatMap((o) => o.conflicts);
+  const conflictText = merge.conflicts.length + partConflicts.length > 0
+    ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...partConflicts].join(', ')}`
     : '';
   const ruleLogs = result.logs.length > 0 ? `; rules: ${result.logs.map((l) => l.message).join(' | ')}` : '';
+  const partText = partNotes.length > 0 ? `; ${partNotes.join('; ')}` : '';
   // the activity entry goes with the bookkeeping, in the same storage operation
   bookkeeping.push(activityOp(deps, {
     connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey: local.key, remoteIssueKey: message.replica.key,
-    outcome: created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : 'applied', message: `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${ruleLogs}`,
+    outcome: created ? 'created' : merge.conflicts.length > 0 ? 'conflict' : partNotes.length > 0 ? 'warning' : 'applied', message: `seq ${message.seq}: ${created ? `created ${local.key}; ` : ''}${writes} write(s)${conflictText}${partText}${ruleLogs}`,
   }));
   const commit = async (ops: StoreOp[]): Promise<void> => {
     const r = releasing(deps, ops, MAX_TRANSACTION_OPS);
@@ -684,10 +689,10 @@ function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIs
   return oursMissingThere || theirsMissingHere;
 }
 
-async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], connection: Connection): Promise<string | null> {
-  const output = await rules.outgoing({ issue: toRulesIssue(issue, links), connection: rulesConnection(connection) });
+async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], attachmentLinks: AttachmentLink[], connection: Connection): Promise<string | null> {
+  const output = await rules.outgoing({ issue: toRulesIssue(issue, links, attachmentLinks), connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
-  return parsed.success ? replicaHash(replicaToSend(parsed.data)) : null;
+  return parsed.success ? replicaHash(offeredReplica(replicaToSend(parsed.data), issue, attachmentLinks)) : null;
 }
 
 /**
@@ -744,3 +749,15 @@ function toFieldWrite(values: FieldValues): IssueFieldWrite {
 }
 
 export type { LinkState };
+
+/**
+ * The description this apply writes, with a part's settled references (in place): in the fields
+ * to write and in the remote's values (the link's hashes).
+ */
+function settleDocuments(settle: DocRewrite, apply: FieldValues, theirs: FieldValues): void {
+  for (const values of [apply, theirs]) {
+    if (!('description' in values)) continue;
+    const doc = AdfDocSchema.nullable().safeParse(values.description);
+    if (doc.success) values.description = JsonValueSchema.parse(JSON.parse(JSON.stringify(settle(doc.data, 'description'))));
+  }
+}

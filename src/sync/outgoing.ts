@@ -19,13 +19,14 @@ import type { LinkState, OutboxEntry } from './state/records';
 import { keys } from './state/keys';
 import { verifiedOutcome, withOutcome } from './outcome';
 import { readUnlinked, tellUnlinkedLater } from './unlink';
-import { withoutAttribution } from './comment-attribution';
+import { withoutAttribution } from './parts/comments/comment-attribution';
 import type { RulesEngine } from '../ports/rules';
+import { offerAttachments } from './parts/attachments/outgoing';
 
 /** `updated`/`created` move with every write, including the app's own: not part of "changed". */
 /**
  * The replica as it travels: copies of the other site's comments without their attribution line
- * (it is the receiving site's, src/sync/comment-attribution.ts), whatever the outgoing rules did.
+ * (it is the receiving site's, src/sync/parts/comments/comment-attribution.ts), whatever the outgoing rules did.
  */
 export function replicaToSend(replica: Replica): Replica {
   return { ...replica, comments: replica.comments.map((c) => (c.originId !== null ? { ...c, body: withoutAttribution(c.body) } : c)) };
@@ -35,9 +36,9 @@ export function replicaHash(replica: Replica): string {
   return hashOf({ ...replica, created: '', updated: '' });
 }
 
-/** A follow-up given back in the answer to the request being applied: the envelope's text, signed as a request would be. */
-export const SignedReplySchema = z.strictObject({ timestamp: z.string().regex(/^\d{1,16}$/), signature: z.string().min(1).max(200), body: z.string().min(1) });
-export type SignedReply = z.infer<typeof SignedReplySchema>;
+/** A follow-up given back in the answer to the request being applied (envelope/signed-answer.ts). */
+export { SignedReplySchema, type SignedReply } from './envelope/signed-answer';
+import { SignedReplySchema, type SignedReply } from './envelope/signed-answer';
 
 /**
  * - 'replied': built as a reply (`reply` option), for the caller to give back in its answer;
@@ -162,7 +163,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     link.snapshot = { issue, at: readAt };
     link.seenThrough = new Date(deps.clock.now()).toISOString();
   }
-  const rulesIssue = toRulesIssue(issue, link.comments);
+  const rulesIssue = toRulesIssue(issue, link.comments, link.attachments ?? []);
   const values = fieldValuesOf(rulesIssue);
   const known = observe(link, values, issue.updated);
 
@@ -170,7 +171,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const replica = replicaToSend(parsed.data);
+  const replica = await offerAttachments(deps.jira, replicaToSend(parsed.data), issue, link);
   const hash = replicaHash(replica);
   if (hash === link.lastSentHash && !event.syncBack) {
     link.lastSyncAt = new Date(deps.clock.now()).toISOString();

@@ -1,7 +1,7 @@
 import { JiraError } from '../ports/jira';
 import { RulesError, type RulesEngine } from '../ports/rules';
 import type { RulesProvider } from '../ports/rules-provider';
-import { DefaultRules } from '../rules/builtin/default-rules';
+import { defaultRulesEngine } from '../rules/builtin/provider';
 import { getTwins, linkToExisting, listErrors, syncToRemote, unlink } from './admin-api';
 import { updateConnection } from './connections';
 import { commentText, textDoc } from './testing/memory-jira';
@@ -32,7 +32,7 @@ const remoteKeyOf = (site: WorldSite, id: string) => site.jira.issues.get(id)?.c
 
 /** the default rules, with the incoming side wrapped (to fail or unlink on demand) */
 function wrapped(change: (engine: RulesEngine) => RulesEngine, config = { targetProjectKey: 'CLOUD', syncBackOnFirstSync: true, remoteKeyField: 'Remote issue key' }): RulesProvider {
-  return { forConnection: async () => change(new DefaultRules(config)) };
+  return { forConnection: async () => change(defaultRulesEngine(config)) };
 }
 
 describe('unlink', () => {

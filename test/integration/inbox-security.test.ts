@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { startSandbox, type Sandbox } from '../../sandbox/start';
 import { deriveConnectionSecret, directionKey, signBody } from '../../src/sync/signing';
 import { ADMIN, doc } from './helpers';
+import { replicaEnvelope } from '../../src/sync/testing/envelopes';
 
 /**
  * The inbox web trigger under attack. The test plays the remote site: it accepts an invitation of
@@ -24,15 +25,9 @@ describe('inbox security', () => {
     const timestamp = String(options.timestamp ?? Date.now());
     return { 'x-twin-connection': options.connection ?? connectionId, 'x-twin-timestamp': timestamp, 'x-twin-signature': signBody(options.key ?? secret, timestamp, body) };
   };
-  const envelope = (over: Record<string, unknown> = {}) => ({
-    v: 1, type: 'replica', connectionId, messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: 'attacker test', cloudId: 'test-cloud' },
-    issue: { id: '777', key: 'REM-7' }, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {}, deletedOrigins: [],
-    replica: {
-      key: 'REM-7', id: '777', projectKey: 'REM', summary: 'From the test', description: doc('x'), type: { name: 'Task' }, priority: null, labels: [],
-      status: { name: 'Open', category: null }, dueDate: null, assignee: null, reporter: null, comments: [], customFields: {},
-      created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z',
-    },
-    ...over,
+  const envelope = (over: Record<string, unknown> = {}) => replicaEnvelope({
+    connectionId, from: { siteName: 'attacker test', cloudId: 'test-cloud' }, issue: { id: '777', key: 'REM-7' },
+    replica: { summary: 'From the test', description: doc('x') }, ...over,
   });
   const state = async () => ({
     kvs: sandbox.installations.internal.kvsKeys().sort(),

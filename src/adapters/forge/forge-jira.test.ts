@@ -12,6 +12,7 @@ const META = {
   },
   baseUrl: 'https://int.example.net',
   siteTitle: 'INT',
+  attachments: { enabled: true, uploadLimit: 10_485_760 },
 };
 const EMAIL = 'ada@example.com';
 const USER = { accountId: 'acc-ada', displayName: 'Ada', email: EMAIL };
@@ -33,6 +34,17 @@ describe('ForgeJira reads its KVS caches at most once per instance (one instance
     expect(url).toBe('https://int.example.net');
     expect(info).toEqual({ baseUrl: 'https://int.example.net', siteTitle: 'INT' });
     expect(metadata.customFields).toEqual(META.metadata.customFields);
+    expect(store.readsOf('meta:v1')).toBe(1);
+    expect(jira.counter.calls).toBe(0);
+  });
+
+  it('answers the attachment settings from meta:v1, read once with the rest of the metadata, without any REST call', async () => {
+    const store = await warmStore();
+    const jira = new ForgeJira(store);
+    const [a, b, url] = await Promise.all([jira.getAttachmentSettings(), jira.getAttachmentSettings(), jira.siteUrl()]);
+    expect(await jira.getAttachmentSettings()).toEqual({ enabled: true, uploadLimit: 10_485_760 });
+    expect([a, b]).toEqual([{ enabled: true, uploadLimit: 10_485_760 }, { enabled: true, uploadLimit: 10_485_760 }]);
+    expect(url).toBe('https://int.example.net');
     expect(store.readsOf('meta:v1')).toBe(1);
     expect(jira.counter.calls).toBe(0);
   });

@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import forgeApi, { route, type APIResponse, type RequestInit, type Route } from '@forge/api';
 import { z } from 'zod';
 import {
-  JiraError, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalComment, type LocalIssue, type Transition,
+  JiraError, type AttachmentSettings, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalAttachment, type LocalComment,
+  type LocalIssue, type Transition,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
 import type { JsonValue, UserRef } from '../../model/replica';
 import { keys } from '../../sync/state/keys';
 import {
-  CreatedIssueSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,
-  ChangedPageSchema, ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraIssue,
+  AddedAttachmentsSchema, AttachmentSettingsSchema, ContentRangeStartSchema, CreatedIssueSchema, MediaFileIdFromUrlSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,
+  ChangedPageSchema, ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraAttachment, type JiraIssue,
 } from './jira-schemas';
 
 /** POST /rest/api/3/search/approximate-count answers `{count}` */
@@ -24,7 +25,7 @@ export const ORIGIN_PROPERTY = 'twinSync.origin';
 /** site-wide, not per connection */
 const META_KEY = keys.siteMeta;
 const META_TTL_SECONDS = 600;
-const BASE_FIELDS = ['summary', 'description', 'issuetype', 'project', 'priority', 'labels', 'status', 'duedate', 'assignee', 'reporter', 'comment', 'created', 'updated'];
+const BASE_FIELDS = ['summary', 'description', 'issuetype', 'project', 'priority', 'labels', 'status', 'duedate', 'assignee', 'reporter', 'comment', 'attachment', 'created', 'updated'];
 
 const MetaCacheSchema = z.strictObject({
   metadata: z.strictObject({
@@ -36,11 +37,15 @@ const MetaCacheSchema = z.strictObject({
   }),
   baseUrl: z.string(),
   siteTitle: z.string(),
+  /** the site's attachment settings (GET /rest/api/3/attachment/meta), loaded and kept with the rest */
+  attachments: z.strictObject({ enabled: z.boolean(), uploadLimit: z.number() }),
 });
 type MetaCache = z.infer<typeof MetaCacheSchema>;
 
 const READ_JSON = { Accept: 'application/json' };
 const SEND_JSON = { Accept: 'application/json', 'Content-Type': 'application/json' };
+/** an attachment's content is of any type */
+const READ_ANY = { Accept: '*/*' };
 
 /** The part of @forge/api a Jira call uses: `api.asApp().requestJira`. */
 interface AppApi {
@@ -54,7 +59,7 @@ export interface CallCounter {
 
 /**
  * JiraPort over Jira Cloud REST v3 with `requestJira` as the app. Metadata (fields, projects and
- * issue types, priorities, statuses, server info) is cached in KVS for 10 minutes and per invocation;
+ * issue types, priorities, statuses, server info, attachment settings) is cached in KVS for 10 minutes and per invocation;
  * user-by-email answers a day in KVS and per invocation. Build one per invocation (forgeDeps does):
  * an instance reads each of those KVS entries at most once.
  */
@@ -80,13 +85,21 @@ export class ForgeJira implements JiraPort {
    */
   /**
    * One Jira call. A 429 whose Retry-After is short is waited out and sent again here, up to
-   * INLINE_429_RETRIES times, so work made of several calls (a metadata load is six) is not started
+   * INLINE_429_RETRIES times, so work made of several calls (a metadata load is seven) is not started
    * over from its first call each time Jira asks to slow down; a longer wait goes to the queue.
    */
-  private async send(call: (api: AppApi) => Promise<APIResponse>): Promise<{ status: number; json: unknown }> {
+  private send(call: (api: AppApi) => Promise<APIResponse>): Promise<{ status: number; json: unknown }> {
+    return this.sendReading(call, readJson);
+  }
+
+  /**
+   * `send` for an answer that is not JSON: `read` gets the response when its status is below 400
+   * (an error status is read and thrown as by `send`). A 429 is waited out the same way.
+   */
+  private async sendReading<T>(call: (api: AppApi) => Promise<APIResponse>, read: (response: APIResponse) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.sendOnce(call);
+        return await this.sendOnce(call, read);
       } catch (error) {
         const wait = error instanceof JiraError && error.status === 429 ? (error.retryAfterSeconds ?? 1) : null;
         if (wait === null || wait > INLINE_429_MAX_WAIT_SECONDS || attempt >= INLINE_429_RETRIES) throw error;
@@ -95,7 +108,7 @@ export class ForgeJira implements JiraPort {
     }
   }
 
-  private async sendOnce(call: (api: AppApi) => Promise<APIResponse>): Promise<{ status: number; json: unknown }> {
+  private async sendOnce<T>(call: (api: AppApi) => Promise<APIResponse>, read: (response: APIResponse) => Promise<T>): Promise<T> {
     this.counter.calls += 1;
     let requestLine: string | undefined;
     const api: AppApi = {
@@ -113,22 +126,19 @@ export class ForgeJira implements JiraPort {
       throw new JiraError(`network failure: ${error instanceof Error ? error.message : String(error)}`, 0);
     }
     if (requestLine === undefined) throw new Error('a Jira call must make its request through the api it is given');
-    const text = await response.text();
-    let json: unknown = null;
-    if (text !== '') {
+    if (response.status < 400) {
       try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
+        return await read(response);
+      } catch (error) {
+        if (error instanceof JiraError) throw error;
+        throw new JiraError(`network failure: ${requestLine}: ${error instanceof Error ? error.message : String(error)}`, 0);
       }
     }
-    if (response.status >= 400) {
-      const retryAfter = Number(response.headers.get('retry-after') ?? '');
-      const body = JiraErrorBodySchema.safeParse(json);
-      const messages = body.success ? [...(body.data.errorMessages ?? []), ...Object.entries(body.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`)] : [];
-      throw new JiraError(`${requestLine} → ${response.status}${messages.length > 0 ? `: ${messages.join('; ')}` : ''}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
-    }
-    return { status: response.status, json };
+    const { json } = await readJson(response);
+    const retryAfter = Number(response.headers.get('retry-after') ?? '');
+    const body = JiraErrorBodySchema.safeParse(json);
+    const messages = body.success ? [...(body.data.errorMessages ?? []), ...Object.entries(body.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`)] : [];
+    throw new JiraError(`${requestLine} → ${response.status}${messages.length > 0 ? `: ${messages.join('; ')}` : ''}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
 
   private parse<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
@@ -158,6 +168,9 @@ export class ForgeJira implements JiraPort {
     const priorities = this.parse(PriorityListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/priority`, { method: 'GET', headers: READ_JSON }))).json, 'priority list');
     const statuses = this.parse(StatusListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/status`, { method: 'GET', headers: READ_JSON }))).json, 'status list');
     const server = this.parse(ServerInfoSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/serverInfo`, { method: 'GET', headers: READ_JSON }))).json, 'server info');
+    // "whether attachments are enabled and the maximum attachment size allowed"; permissions: none
+    // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-attachment-meta-get)
+    const attachments = this.parse(AttachmentSettingsSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/attachment/meta`, { method: 'GET', headers: READ_JSON }))).json, 'attachment settings');
     const meta: MetaCache = {
       metadata: {
         issueTypes,
@@ -168,6 +181,7 @@ export class ForgeJira implements JiraPort {
       },
       baseUrl: server.baseUrl,
       siteTitle: server.serverTitle ?? new URL(server.baseUrl).host,
+      attachments: { enabled: attachments.enabled, uploadLimit: attachments.uploadLimit ?? 0 },
     };
     await this.store.set(META_KEY, meta, { ttlSeconds: META_TTL_SECONDS });
     return meta;
@@ -202,6 +216,7 @@ export class ForgeJira implements JiraPort {
       priority: f.priority?.name ?? null, labels: f.labels ?? [], status: { name: f.status.name, category: f.status.statusCategory?.key ?? null },
       dueDate: f.duedate ?? null, assignee: user(f.assignee), reporter: user(f.reporter),
       comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: isoDate(c.created), updated: isoDate(c.updated) })),
+      attachments: (f.attachment ?? []).map(localAttachment),
       customFields, created: isoDate(f.created), updated: isoDate(f.updated),
       originConnectionId: issue.properties?.[ORIGIN_PROPERTY]?.connectionId ?? null,
     };
@@ -331,6 +346,96 @@ export class ForgeJira implements JiraPort {
     }
   }
 
+  /** from the metadata cache (meta:v1): no KVS read nor REST call beyond the metadata's own, once per invocation */
+  async getAttachmentSettings(): Promise<AttachmentSettings> {
+    const { enabled, uploadLimit } = (await this.metaCache()).attachments;
+    return { enabled, uploadLimit };
+  }
+
+  /**
+   * "A `Range` header can be set to define a range of bytes within the attachment to download";
+   * with `redirect=false` Jira answers the content itself, 206 for a range, 200 for the whole file,
+   * and 416 when "unable to satisfy the range" (a JiraError like any error status)
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-attachment-content-id-get).
+   * A 200 is the whole file whatever the range (a server may ignore it, RFC 9110 §14.2): the
+   * asked part is cut from it.
+   */
+  async readAttachment(attachmentId: string, offset: number, length: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 1) {
+      throw new JiraError(`invalid attachment range: offset ${String(offset)}, length ${String(length)}`, 400);
+    }
+    const range = `bytes=${String(offset)}-${String(offset + length - 1)}`;
+    return this.sendReading(
+      (api) => api.asApp().requestJira(route`/rest/api/3/attachment/content/${attachmentId}?redirect=false`, { method: 'GET', headers: { ...READ_ANY, Range: range } }),
+      async (response) => {
+        if (response.status !== 200 && response.status !== 206) {
+          await discard(response);
+          throw new JiraError(`unexpected attachment content response: status ${String(response.status)}`, 502);
+        }
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (response.status === 200) return bytes.slice(offset, offset + length);
+        // a Content-Range that cannot be read is let pass: the range asked is what was answered
+        const range206 = ContentRangeStartSchema.safeParse(response.headers.get('content-range'));
+        const start = range206.success ? range206.data : null;
+        if (start !== null && start !== offset) throw new JiraError(`unexpected attachment content response: range from ${String(start)}, asked ${range}`, 502);
+        return bytes.length > length ? bytes.slice(0, length) : bytes;
+      },
+    );
+  }
+
+  /**
+   * Without `redirect=false` Jira answers 303 "See the `Location` header for the download URL"
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-attachment-content-id-get):
+   * the Media Services file id is read from that URL and the content is never read. Asked with
+   * `redirect: 'manual'`; when the runtime follows the redirect anyway, the URL it landed on
+   * (`response.url`) names the same file. Neither (a 200 from Jira itself): null.
+   */
+  async attachmentMediaId(attachmentId: string): Promise<string | null> {
+    return this.sendReading(
+      (api) => api.asApp().requestJira(route`/rest/api/3/attachment/content/${attachmentId}`, { method: 'GET', headers: READ_ANY, redirect: 'manual' }),
+      async (response) => {
+        await discard(response);
+        const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+        return mediaFileId(location) ?? mediaFileId('url' in response ? response.url : null);
+      },
+    );
+  }
+
+  /**
+   * "Attachments are posted as multipart/form-data", "the request must have a
+   * `X-Atlassian-Token: no-check` header, if not it is blocked", "the name of the multipart/form-data
+   * parameter that contains the attachments must be `file`"; 413 when "the attachments exceed the
+   * maximum attachment size for issues" or the issue's limits are reached
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-issue-issueidorkey-attachments-post;
+   * the header: https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#special-request-headers,
+   * https://support.atlassian.com/atlassian-cloud/kb/xsrf-check-failed-when-calling-cloud-apis).
+   *
+   * @forge/api hands `init` to the runtime's `__forge_fetch__` as is and types `body` as
+   * `ArrayBuffer | string | URLSearchParams` (node_modules/@forge/api/out/index.d.ts): a FormData is
+   * not among them. The form is encoded here instead, as @forge/api's own multipart call does
+   * (sendEmail, out/sendEmail.js: `new Response(form)`, its bytes and its Content-Type with the
+   * boundary), so what Forge forwards is the finished multipart body. Built once: a retried 429
+   * sends the same bytes.
+   */
+  async addAttachment(issueId: string, file: { filename: string; mimeType: string; bytes: Uint8Array }): Promise<LocalAttachment> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.filename);
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type');
+    if (contentType === null) throw new Error('the multipart body has no content type');
+    const body = await encoded.arrayBuffer();
+    const headers = { Accept: 'application/json', 'X-Atlassian-Token': 'no-check', 'Content-Type': contentType };
+    const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/attachments`, { method: 'POST', headers, body }));
+    const [added] = this.parse(AddedAttachmentsSchema, json, 'add attachment');
+    if (!added) throw new JiraError('unexpected add attachment response: no attachment', 502);
+    return localAttachment(added);
+  }
+
+  /** 204; 404 when "the attachment is not found" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-attachment-id-delete) */
+  async deleteAttachment(attachmentId: string): Promise<void> {
+    await this.send((api) => api.asApp().requestJira(route`/rest/api/3/attachment/${attachmentId}`, { method: 'DELETE', headers: READ_JSON }));
+  }
+
   async getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata> {
     const metadata = (await this.metaCache()).metadata;
     const emails = [...new Set((options?.userEmails ?? []).map((e) => e.toLowerCase()))].slice(0, 10);
@@ -385,6 +490,48 @@ export class ForgeJira implements JiraPort {
   async siteUrl(): Promise<string | null> {
     return (await this.metaCache()).baseUrl;
   }
+}
+
+/** reads an answer's body as JSON when it is JSON (null otherwise) */
+async function readJson(response: APIResponse): Promise<{ status: number; json: unknown }> {
+  const text = await response.text();
+  let json: unknown = null;
+  if (text !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  return { status: response.status, json };
+}
+
+/**
+ * Drops an answer's body unread. @forge/api's `Response` type declares neither `body` nor `url`;
+ * the runtime's answer is a fetch Response ("a partial implementation of undici",
+ * https://developer.atlassian.com/platform/forge/runtime-api-reference/fetch-api/), so both are
+ * used when there.
+ */
+async function discard(response: APIResponse): Promise<void> {
+  if (!('body' in response) || !(response.body instanceof ReadableStream)) return;
+  try {
+    await response.body.cancel();
+  } catch {
+    // nothing to release
+  }
+}
+
+/** the media file id a download URL names (see MediaFileIdFromUrlSchema), else null */
+function mediaFileId(url: unknown): string | null {
+  const parsed = MediaFileIdFromUrlSchema.safeParse(url);
+  return parsed.success ? parsed.data : null;
+}
+
+function localAttachment(a: JiraAttachment): LocalAttachment {
+  return {
+    id: a.id, filename: a.filename, mimeType: a.mimeType ?? 'application/octet-stream', size: a.size,
+    created: typeof a.created === 'number' ? new Date(a.created).toISOString() : isoDate(a.created), author: user(a.author),
+  };
 }
 
 const UserCacheSchema = z.strictObject({ user: z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() }).nullable() });

@@ -1,6 +1,7 @@
 import { NeedsAuthenticationError } from '@forge/api';
 import { JiraError } from '../../ports/jira';
 import type { AdfDoc } from '../../model/replica';
+import { CountingStore } from '../../sync/testing/counting-store';
 import { MemoryStore } from '../../sync/testing/memory-store';
 import { ForgeJira } from './forge-jira';
 import { ForgePermissions } from './forge-permissions';
@@ -17,7 +18,10 @@ interface SeenRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
+  /** a string body parsed as JSON; a binary one as its bytes */
   body: unknown;
+  /** `init.redirect` when the call set it */
+  redirect?: string | undefined;
 }
 
 interface Answer {
@@ -25,13 +29,29 @@ interface Answer {
   body?: unknown;
   /** sent as is instead of JSON.stringify(body) */
   text?: string;
+  /** a binary body, sent as a stream; `onCancel` is called if the reader cancels it */
+  bytes?: Uint8Array;
+  onCancel?: () => void;
   headers?: Record<string, string>;
+  /** the answer's `url` (where a followed redirect landed) */
+  url?: string;
 }
 
 type Responder = (method: string, path: string) => Answer | Error;
 
 const ADF: AdfDoc = { type: 'doc', version: 1, content: [] };
 const WHEN = '2026-01-01T10:00:00.000+0000';
+const ADA = { accountId: 'acc-ada', displayName: 'Ada', emailAddress: 'ada@example.com' };
+/** an item of the issue's `attachment` field, as the Attachment schema describes it */
+const ATTACHMENT = {
+  self: 'https://int.example.net/rest/api/3/attachments/10100', id: '10100', filename: 'scan.pdf', author: ADA, created: WHEN, size: 20,
+  mimeType: 'application/pdf', content: 'https://int.example.net/rest/api/3/attachment/content/10100',
+};
+const LOCAL_ATTACHMENT = { id: '10100', filename: 'scan.pdf', mimeType: 'application/pdf', size: 20, created: '2026-01-01T10:00:00.000Z', author: { accountId: 'acc-ada', displayName: 'Ada', email: 'ada@example.com' } };
+/** the content of attachment 10100: every byte value a multipart or text reading could spoil */
+const CONTENT = Uint8Array.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x0d, 0x0a, 0x2d, 0x2d, 0x0d, 0x0a, 0x80, 0xfe, 0x22, 0x3b, 0x7f, 0x01, 0xc3, 0x28]);
+const MEDIA_ID = '5b2e33c2-35a0-4c5b-9e1b-8d2a4c7e0f91';
+const MEDIA_URL = `https://api.media.atlassian.com/file/${MEDIA_ID}/binary?token=eyJhbGciOi&client=5f2c8a7e&collection=&dl=true&max-age=2592000`;
 const ISSUE = {
   id: '10001',
   key: 'INT-1',
@@ -42,6 +62,7 @@ const ISSUE = {
     status: { name: 'To Do', statusCategory: { key: 'new' } },
     comment: { comments: [], total: 1 },
     customfield_10000: 'CLOUD-1',
+    attachment: [ATTACHMENT],
     created: WHEN,
     updated: WHEN,
   },
@@ -51,6 +72,8 @@ const COMMENT = { id: '20001', body: ADF, created: WHEN, updated: WHEN };
 /** What a small Jira site answers to every request the adapters make. */
 const site: Responder = (method, path) => {
   const bare = path.replace(/\?.*$/, '');
+  if (method === 'GET' && path === '/rest/api/3/attachment/content/10100?redirect=false') return { status: 206, bytes: CONTENT.slice(5, 15), headers: { 'Content-Range': 'bytes 5-14/20' } };
+  if (method === 'GET' && path === '/rest/api/3/attachment/content/10100') return { status: 303, headers: { Location: MEDIA_URL } };
   const answers: Record<string, unknown> = {
     'GET /rest/api/3/field': [{ id: 'summary', name: 'Summary', custom: false }, { id: 'customfield_10000', name: 'Remote issue key', custom: true }],
     'GET /rest/api/3/project': [{ id: '1', key: 'INT' }],
@@ -58,6 +81,8 @@ const site: Responder = (method, path) => {
     'GET /rest/api/3/priority': [{ id: '3', name: 'Medium' }],
     'GET /rest/api/3/status': [{ id: '10', name: 'To Do', statusCategory: { key: 'new' } }],
     'GET /rest/api/3/serverInfo': { baseUrl: 'https://int.example.net', serverTitle: 'INT' },
+    'GET /rest/api/3/attachment/meta': { enabled: true, uploadLimit: 10485760 },
+    'POST /rest/api/3/issue/10001/attachments': [{ ...ATTACHMENT, id: '10101', filename: 'new.bin', mimeType: 'application/octet-stream', created: 1767261600000 }],
     'GET /rest/api/3/issue/10001': ISSUE,
     'GET /rest/api/3/issue/10001/comment': { comments: [COMMENT], total: 1 },
     'POST /rest/api/3/search/jql': { issues: [ISSUE] },
@@ -74,19 +99,38 @@ const site: Responder = (method, path) => {
   return { status: 404, body: { errorMessages: [`no ${key}`] } };
 };
 
+function seenBody(body: unknown): unknown {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return JSON.parse(body);
+  if (body instanceof ArrayBuffer) return new Uint8Array(body.slice(0));
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+  throw new Error(`a body Forge does not take: ${Object.prototype.toString.call(body)}`);
+}
+
 /** Installs a `__forge_fetch__` answering with `respond`; returns the requests it saw. */
 function forgeRuntime(respond: Responder): SeenRequest[] {
   const seen: SeenRequest[] = [];
-  Reflect.set(globalThis, '__forge_fetch__', async (target: { provider: string }, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+  Reflect.set(globalThis, '__forge_fetch__', async (target: { provider: string }, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; redirect?: string } = {}) => {
     const method = init.method ?? 'GET';
-    seen.push({ provider: target.provider, method, path, headers: init.headers ?? {}, body: init.body === undefined ? undefined : JSON.parse(init.body) });
+    seen.push({ provider: target.provider, method, path, headers: init.headers ?? {}, body: seenBody(init.body), redirect: init.redirect });
     const answer = respond(method, path);
     if (answer instanceof Error) throw answer;
-    const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
     const status = answer.status ?? 200;
-    return new Response(status === 204 ? null : text, { status, headers: answer.headers ?? {} });
+    const bytes = answer.bytes;
+    const body = bytes === undefined
+      ? (answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)))
+      : new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(bytes); c.close(); }, cancel: () => answer.onCancel?.() });
+    const response = new Response(status === 204 ? null : body, { status, headers: answer.headers ?? {} });
+    if (answer.url !== undefined) Object.defineProperty(response, 'url', { value: answer.url });
+    return response;
   });
   return seen;
+}
+
+/** a request's binary body */
+function bodyOf(request: SeenRequest | undefined): Uint8Array<ArrayBuffer> {
+  if (!(request?.body instanceof Uint8Array)) throw new Error('no binary body');
+  return new Uint8Array(request.body);
 }
 
 afterEach(() => {
@@ -95,9 +139,9 @@ afterEach(() => {
 
 const READ = { Accept: 'application/json' };
 const WRITE = { Accept: 'application/json', 'Content-Type': 'application/json' };
-const FIELDS = 'summary,description,issuetype,project,priority,labels,status,duedate,assignee,reporter,comment,created,updated,customfield_10000';
+const FIELDS = 'summary,description,issuetype,project,priority,labels,status,duedate,assignee,reporter,comment,attachment,created,updated,customfield_10000';
 /** the metadata load (once per instance, then cached in KVS) */
-const META_REQUESTS = ['/rest/api/3/field', '/rest/api/3/project', '/rest/api/3/project/INT', '/rest/api/3/priority', '/rest/api/3/status', '/rest/api/3/serverInfo']
+const META_REQUESTS = ['/rest/api/3/field', '/rest/api/3/project', '/rest/api/3/project/INT', '/rest/api/3/priority', '/rest/api/3/status', '/rest/api/3/serverInfo', '/rest/api/3/attachment/meta']
   .map((path) => ({ method: 'GET', path, headers: READ, body: undefined }));
 const newStore = (): MemoryStore => new MemoryStore({ now: () => Date.parse('2026-11-26T10:00:00.000Z') });
 const ORIGIN = { connectionId: 'conn-1', remoteIssueId: '77', remoteIssueKey: 'CLOUD-7', remoteSiteUrl: 'https://ext.example.net' };
@@ -140,6 +184,14 @@ describe('ForgeJira: every request, as the app', () => {
     ]],
     ['validateJql counts approximately', (j) => j.validateJql('project = "INT"'), [{ method: 'POST', path: '/rest/api/3/search/approximate-count', headers: WRITE, body: { jql: 'project = "INT"' } }]],
     ['countIssues counts approximately', (j) => j.countIssues('project = "INT"'), [{ method: 'POST', path: '/rest/api/3/search/approximate-count', headers: WRITE, body: { jql: 'project = "INT"' } }]],
+    ['getAttachmentSettings loads with the metadata', (j) => j.getAttachmentSettings(), META_REQUESTS],
+    ['readAttachment reads a range of the content itself (redirect=false)', (j) => j.readAttachment('10100', 5, 10), [
+      { method: 'GET', path: '/rest/api/3/attachment/content/10100?redirect=false', headers: { Accept: '*/*', Range: 'bytes=5-14' }, body: undefined },
+    ]],
+    ['attachmentMediaId asks for the download redirect without following it', (j) => j.attachmentMediaId('10100'), [
+      { method: 'GET', path: '/rest/api/3/attachment/content/10100', headers: { Accept: '*/*' }, body: undefined, redirect: 'manual' },
+    ]],
+    ['deleteAttachment', (j) => j.deleteAttachment('10100'), [{ method: 'DELETE', path: '/rest/api/3/attachment/10100', headers: READ, body: undefined }]],
   ])('%s', async (_name, call, expected) => {
     const seen = forgeRuntime(site);
     const jira = new ForgeJira(newStore());
@@ -154,6 +206,12 @@ describe('ForgeJira: every request, as the app', () => {
     expect(await jira.getTransitions('10001')).toEqual([{ id: '31', name: 'Done', to: { name: 'Done', category: 'done' } }]);
     expect(await jira.siteInfo()).toEqual({ baseUrl: 'https://int.example.net', siteTitle: 'INT' });
     expect(await jira.createIssue({ projectKey: 'INT', typeName: 'Task', fields: {}, origin: ORIGIN })).toEqual({ id: '10002', key: 'INT-2' });
+    expect((await jira.getIssue('10001'))?.attachments).toEqual([LOCAL_ATTACHMENT]);
+    expect((await jira.getIssueInScope('10001', 'project = "INT"'))?.attachments).toEqual([LOCAL_ATTACHMENT]);
+    expect(await jira.getAttachmentSettings()).toEqual({ enabled: true, uploadLimit: 10485760 });
+    expect(await jira.readAttachment('10100', 5, 10)).toEqual(CONTENT.slice(5, 15));
+    expect(await jira.attachmentMediaId('10100')).toBe(MEDIA_ID);
+    await expect(jira.deleteAttachment('10100')).resolves.toBeUndefined();
   });
 
   const warm = async (): Promise<ForgeJira> => {
@@ -196,6 +254,182 @@ describe('ForgeJira: every request, as the app', () => {
     expect(await jira.validateJql('x = 1')).toBe("Field 'x' does not exist.");
     forgeRuntime(() => ({ status: 500 }));
     await expect(jira.getIssue('10001')).rejects.toMatchObject({ status: 500 });
+  });
+});
+
+describe('ForgeJira: attachments, as Jira answers them', () => {
+  const warm = async (): Promise<ForgeJira> => {
+    forgeRuntime(site);
+    const jira = new ForgeJira(newStore());
+    await jira.siteInfo();
+    return jira;
+  };
+
+  it('uploads one multipart part named file, with the filename, the content type and the exact bytes, and X-Atlassian-Token: no-check', async () => {
+    const jira = await warm();
+    const seen = forgeRuntime(site);
+    const added = await jira.addAttachment('10001', { filename: 'new.bin', mimeType: 'application/octet-stream', bytes: CONTENT });
+    expect(added).toEqual({ ...LOCAL_ATTACHMENT, id: '10101', filename: 'new.bin', mimeType: 'application/octet-stream', created: '2026-01-01T10:00:00.000Z' });
+    expect(seen).toHaveLength(1);
+    const request = seen[0];
+    if (!request) throw new Error('no request');
+    const contentType = request.headers['Content-Type'] ?? '';
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)?.[1];
+    if (boundary === undefined) throw new Error(`not a multipart content type: ${contentType}`);
+    expect(request).toEqual({
+      provider: 'app', method: 'POST', path: '/rest/api/3/issue/10001/attachments', redirect: undefined,
+      headers: { Accept: 'application/json', 'X-Atlassian-Token': 'no-check', 'Content-Type': contentType }, body: expect.any(Uint8Array),
+    });
+    // the whole body, byte for byte: one part, then the closing boundary
+    const expected = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="new.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'latin1'),
+      Buffer.from(CONTENT),
+      Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+    ]);
+    expect(Buffer.from(bodyOf(request)).equals(expected)).toBe(true);
+    // and as a multipart reader takes it apart
+    const form = await new Response(bodyOf(request), { headers: { 'Content-Type': contentType } }).formData();
+    const parts = [...form.entries()];
+    expect(parts.map(([name]) => name)).toEqual(['file']);
+    const part = form.get('file');
+    if (!(part instanceof File)) throw new Error('the file part is not a file');
+    expect({ name: part.name, type: part.type }).toEqual({ name: 'new.bin', type: 'application/octet-stream' });
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(CONTENT);
+  });
+
+  it('sends a file\'s own content type and a filename that is not ASCII', async () => {
+    const jira = await warm();
+    const seen = forgeRuntime(site);
+    await jira.addAttachment('10001', { filename: 'Übersicht 2026.pdf', mimeType: 'application/pdf', bytes: CONTENT });
+    const request = seen[0];
+    if (!request) throw new Error('no request');
+    const part = (await new Response(bodyOf(request), { headers: { 'Content-Type': request.headers['Content-Type'] ?? '' } }).formData()).get('file');
+    if (!(part instanceof File)) throw new Error('the file part is not a file');
+    expect({ name: part.name, type: part.type, size: part.size }).toEqual({ name: 'Übersicht 2026.pdf', type: 'application/pdf', size: CONTENT.length });
+  });
+
+  it('gives a 413 as a JiraError with Jira\'s message', async () => {
+    const jira = await warm();
+    forgeRuntime(() => ({ status: 413, body: { errorMessages: ['The attachment is larger than the maximum attachment size.'] } }));
+    const error: unknown = await jira.addAttachment('10001', { filename: 'big.bin', mimeType: 'application/octet-stream', bytes: CONTENT }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JiraError);
+    expect(error).toMatchObject({ status: 413, message: 'POST /rest/api/3/issue/10001/attachments → 413: The attachment is larger than the maximum attachment size.', retryAfterSeconds: null });
+  });
+
+  it('sends the same multipart body again after a short 429', async () => {
+    const jira = await warm();
+    let calls = 0;
+    const seen = forgeRuntime((method, path) => (++calls === 1 ? { status: 429, headers: { 'Retry-After': '1' } } : site(method, path)));
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const added = jira.addAttachment('10001', { filename: 'new.bin', mimeType: 'application/octet-stream', bytes: CONTENT });
+      await jest.advanceTimersByTimeAsync(1000);
+      expect((await added).id).toBe('10101');
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toEqual(seen[0]);
+    expect(jira.counter.calls).toBe(META_REQUESTS.length + 2);
+  });
+
+  it.each<[string, (jira: ForgeJira) => Promise<unknown>, string]>([
+    ['readAttachment', (j) => j.readAttachment('10100', 0, 10), 'GET /rest/api/3/attachment/content/10100?redirect=false'],
+    ['attachmentMediaId', (j) => j.attachmentMediaId('10100'), 'GET /rest/api/3/attachment/content/10100'],
+    ['addAttachment', (j) => j.addAttachment('10001', { filename: 'a.txt', mimeType: 'text/plain', bytes: CONTENT }), 'POST /rest/api/3/issue/10001/attachments'],
+    ['deleteAttachment', (j) => j.deleteAttachment('10100'), 'DELETE /rest/api/3/attachment/10100'],
+  ])('%s: a 429 is a JiraError with its Retry-After (too long to wait here)', async (_name, call, requestLine) => {
+    const jira = await warm();
+    const seen = forgeRuntime(() => ({ status: 429, headers: { 'Retry-After': '30' } }));
+    const error: unknown = await call(jira).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JiraError);
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 30, message: `${requestLine} → 429` });
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each<[string, Answer, number, number, Uint8Array]>([
+    ['a 206 with the range', { status: 206, bytes: CONTENT.slice(5, 15), headers: { 'Content-Range': 'bytes 5-14/20' } }, 5, 10, CONTENT.slice(5, 15)],
+    ['a 206 at the end of the file, shorter', { status: 206, bytes: CONTENT.slice(15), headers: { 'Content-Range': 'bytes 15-19/20' } }, 15, 10, CONTENT.slice(15)],
+    ['a 206 longer than asked, cut', { status: 206, bytes: CONTENT.slice(5), headers: { 'Content-Range': 'bytes 5-19/20' } }, 5, 4, CONTENT.slice(5, 9)],
+    ['a 206 without Content-Range', { status: 206, bytes: CONTENT.slice(5, 15) }, 5, 10, CONTENT.slice(5, 15)],
+    ['a 200 with the whole file, the range cut from it', { status: 200, bytes: CONTENT }, 5, 10, CONTENT.slice(5, 15)],
+    ['a 200 with the whole file, which fits', { status: 200, bytes: CONTENT }, 0, 1000, CONTENT],
+  ])('readAttachment reads %s', async (_name, answer, offset, length, expected) => {
+    const jira = await warm();
+    forgeRuntime(() => answer);
+    const bytes = await jira.readAttachment('10100', offset, length);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(bytes).toEqual(expected);
+  });
+
+  it('readAttachment: a 416 is a JiraError, a range Jira did not start where asked a 502, a bad range refused before any call', async () => {
+    const jira = await warm();
+    forgeRuntime(() => ({ status: 416, text: '' }));
+    await expect(jira.readAttachment('10100', 20, 10)).rejects.toMatchObject({ status: 416, message: 'GET /rest/api/3/attachment/content/10100?redirect=false → 416' });
+    forgeRuntime(() => ({ status: 206, bytes: CONTENT.slice(0, 10), headers: { 'Content-Range': 'bytes 0-9/20' } }));
+    await expect(jira.readAttachment('10100', 5, 10)).rejects.toMatchObject({ status: 502 });
+    forgeRuntime(() => ({ status: 303, headers: { Location: MEDIA_URL } }));
+    await expect(jira.readAttachment('10100', 5, 10)).rejects.toMatchObject({ status: 502 });
+    const seen = forgeRuntime(site);
+    await expect(jira.readAttachment('10100', 0, 0)).rejects.toMatchObject({ status: 400 });
+    await expect(jira.readAttachment('10100', -1, 10)).rejects.toMatchObject({ status: 400 });
+    expect(seen).toEqual([]);
+  });
+
+  it.each<[string, Answer, string | null]>([
+    ['a 303 to the Media Services download URL', { status: 303, headers: { Location: MEDIA_URL } }, MEDIA_ID],
+    ['a redirect the runtime followed (the answer\'s url)', { status: 200, bytes: CONTENT, url: MEDIA_URL }, MEDIA_ID],
+    ['a 200 from Jira itself', { status: 200, bytes: CONTENT, url: 'https://int.example.net/rest/api/3/attachment/content/10100' }, null],
+    ['a 200 with no url', { status: 200, bytes: CONTENT }, null],
+    ['a redirect elsewhere', { status: 302, headers: { Location: 'https://int.example.net/login' } }, null],
+  ])('attachmentMediaId reads %s, never the content', async (_name, answer, expected) => {
+    const jira = await warm();
+    let cancelled = false;
+    forgeRuntime(() => ({ ...answer, bytes: answer.bytes ?? new TextEncoder().encode('<html>See other</html>'), onCancel: () => { cancelled = true; } }));
+    expect(await jira.attachmentMediaId('10100')).toBe(expected);
+    expect(cancelled).toBe(true);
+  });
+
+  it('attachmentMediaId: an attachment that is not there is a JiraError', async () => {
+    const jira = await warm();
+    forgeRuntime(() => ({ status: 404, body: { errorMessages: ['The attachment does not exist.'] } }));
+    await expect(jira.attachmentMediaId('10109')).rejects.toMatchObject({ status: 404, message: 'GET /rest/api/3/attachment/content/10109 → 404: The attachment does not exist.' });
+  });
+
+  it('deleteAttachment: a 404 is a JiraError (not ignored like a comment already gone)', async () => {
+    const jira = await warm();
+    forgeRuntime(() => ({ status: 404, body: { errorMessages: ['The attachment does not exist.'] } }));
+    await expect(jira.deleteAttachment('10109')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('takes an attachment whose id is a number and whose time is epoch milliseconds, and refuses one without a size', async () => {
+    const jira = await warm();
+    forgeRuntime(() => ({ body: [{ id: 10102, filename: 'n.txt', size: 3, created: 1767261600000 }] }));
+    expect(await jira.addAttachment('10001', { filename: 'n.txt', mimeType: 'text/plain', bytes: CONTENT })).toEqual({
+      id: '10102', filename: 'n.txt', mimeType: 'application/octet-stream', size: 3, created: '2026-01-01T10:00:00.000Z', author: null,
+    });
+    forgeRuntime(() => ({ body: [{ id: '10103', filename: 'n.txt', created: WHEN }] }));
+    await expect(jira.addAttachment('10001', { filename: 'n.txt', mimeType: 'text/plain', bytes: CONTENT })).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/^unexpected add attachment response: 0\.size: /) });
+    forgeRuntime(() => ({ body: [] }));
+    await expect(jira.addAttachment('10001', { filename: 'n.txt', mimeType: 'text/plain', bytes: CONTENT })).rejects.toMatchObject({ status: 502 });
+  });
+
+  it('caches the attachment settings with the metadata: one KVS read per invocation, the REST calls once per 10 minutes', async () => {
+    const clock = { t: Date.parse('2026-11-26T10:00:00.000Z') };
+    const store = new CountingStore(() => clock.t);
+    const seen = forgeRuntime(site);
+    const first = new ForgeJira(store);
+    expect(await Promise.all([first.getAttachmentSettings(), first.getAttachmentSettings()])).toEqual([{ enabled: true, uploadLimit: 10485760 }, { enabled: true, uploadLimit: 10485760 }]);
+    expect(seen.map((r) => r.path)).toEqual(META_REQUESTS.map((r) => r.path));
+    expect(store.readsOf('meta:v1')).toBe(1);
+    const second = new ForgeJira(store);
+    await second.getAttachmentSettings();
+    await second.getMetadata();
+    expect(seen).toHaveLength(META_REQUESTS.length);
+    expect(store.readsOf('meta:v1')).toBe(2);
+    clock.t += 601_000;
+    await new ForgeJira(store).getAttachmentSettings();
+    expect(seen).toHaveLength(2 * META_REQUESTS.length);
   });
 });
 

@@ -23,6 +23,64 @@ export const JiraCommentPageSchema = z.looseObject({
   maxResults: z.number().int().optional(),
 });
 
+/**
+ * An attachment as Jira describes it: an item of the issue's `attachment` field and of the answer of
+ * `POST /rest/api/3/issue/{issueIdOrKey}/attachments` (the `Attachment` schema,
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-issue-issueidorkey-attachments-post).
+ * The published examples disagree on the types: `id` is a string there and a number in the
+ * `AttachmentMetadata` example, `created` a date-time string in the schema and epoch milliseconds in
+ * the add-attachment example; both forms are taken (the id as a string, the time as given).
+ */
+export const JiraAttachmentSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number().int()]).transform(String),
+  filename: z.string(),
+  /** optional in the schema: a file Jira did not type is octet-stream */
+  mimeType: z.string().optional(),
+  size: z.number().int().min(0),
+  created: z.union([z.string(), z.number()]),
+  author: JiraUserSchema.nullish(),
+});
+export type JiraAttachment = z.infer<typeof JiraAttachmentSchema>;
+
+/** `POST /rest/api/3/issue/{issueIdOrKey}/attachments` answers the attachments it added (one per `file` part) */
+export const AddedAttachmentsSchema = z.array(JiraAttachmentSchema).min(1);
+
+/**
+ * `GET /rest/api/3/attachment/meta` (the `AttachmentSettings` schema; neither property is marked
+ * required there: an absent limit is taken as 0, nothing fits,
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-attachment-meta-get)
+ */
+export const AttachmentSettingsSchema = z.looseObject({
+  enabled: z.boolean(),
+  uploadLimit: z.number().int().min(0).optional(),
+});
+
+/** a 206's `Content-Range: bytes <first>-<last>/<size or *>` (RFC 9110 §14.4) → the first byte's offset */
+export const ContentRangeStartSchema = z.string().trim().regex(/^bytes\s+\d+-\d+\/(?:\d+|\*)$/i).transform((value) => Number(/\d+/.exec(value)?.[0]));
+
+/**
+ * The Media Services file id in the download URL Jira redirects an attachment's content to
+ * (`…/file/<id>/binary?…`). The shape of that URL is what Jira Cloud answers, not a documented
+ * contract: the REST page only says "See the `Location` header for the download URL"
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/#api-rest-api-3-attachment-content-id-get);
+ * the id is what ADF `media` nodes name as `attrs.id`, "the Media Services ID"
+ * (https://developer.atlassian.com/cloud/jira/platform/apis/document/nodes/media/).
+ */
+export const MediaFileIdFromUrlSchema = z.string().min(1).transform((value, ctx) => {
+  let path = '';
+  try {
+    path = new URL(value, 'https://jira.invalid').pathname;
+  } catch {
+    // not a URL: no id
+  }
+  const id = /\/file\/([0-9A-Za-z][0-9A-Za-z-]{0,127})\//.exec(path)?.[1];
+  if (id === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'names no media file' });
+    return z.NEVER;
+  }
+  return id;
+});
+
 export const JiraIssueSchema = z.looseObject({
   id: z.string(),
   key: z.string(),
@@ -40,6 +98,8 @@ export const JiraIssueSchema = z.looseObject({
     assignee: JiraUserSchema.nullish(),
     reporter: JiraUserSchema.nullish(),
     comment: JiraCommentPageSchema.optional(),
+    /** every attachment of the issue, asked for with `fields=…,attachment` */
+    attachment: z.array(JiraAttachmentSchema).nullish(),
     created: z.string(),
     updated: z.string(),
   }),

@@ -10,8 +10,9 @@ import { EnvelopeSchema, PROTOCOL_VERSION } from './envelope';
 const RECORDED: Record<number, string> = {
   // Re-recorded in place when `goodbye` was added (was 06cbf029…ed9b4), when `part` was added
   // (was 59f9a9c3…b01f78) and when issue ids and keys got Jira's shapes (was 8ba14de0…ec1a9):
-  // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943).
-  1: '74ee738970525a54ddadcdf78b3d7c34e6f69a6ee498558762862e8da1c7d5d7',
+  // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
+  // and when the replica's `attachments` and the `fetch` message were added (was 74ee7389…7d5d7).
+  1: '7ea49d9f5d5a231b432abf33146774736011d97de68de62ba7c54fe1903c9d56',
 };
 
 describe('envelope schema', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FetchMessageSchema } from './fetch-message';
 import { GoodbyeMessageSchema } from './goodbye-message';
 import { HelloMessageSchema } from './hello-message';
 import { OutcomeMessageSchema } from './outcome-message';
@@ -18,6 +19,7 @@ export const EnvelopeSchema = z.discriminatedUnion('type', [
   GoodbyeMessageSchema,
   PartMessageSchema,
   OutcomeMessageSchema,
+  FetchMessageSchema,
 ]);
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 

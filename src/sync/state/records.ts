@@ -39,10 +39,34 @@ export type CommentLink = z.infer<typeof CommentLinkSchema>;
 const LocalCommentSchema = z.strictObject({ id: z.string(), author: UserRefSchema.nullable(), body: AdfDocSchema, created: z.string(), updated: z.string() });
 
 /** A local issue as the engine last saw it (ports/jira LocalIssue). */
+export const LocalAttachmentSchema = z.strictObject({
+  id: z.string(), filename: z.string(), mimeType: z.string(), size: z.number().int().min(0), created: z.string(), author: UserRefSchema.nullable(),
+});
+
+/**
+ * One attachment of a twin pair (src/sync/parts/attachments): which local attachment answers which
+ * remote one, who made the original, and the local attachment's Media Services id once read (what
+ * the `media` nodes of this site's descriptions and comments name).
+ */
+export const AttachmentLinkSchema = z.strictObject({
+  localId: z.string(),
+  /** null: a local attachment whose media id is known, not (yet) copied there */
+  remoteId: z.string().nullable(),
+  owner: z.enum(['local', 'remote']),
+  mediaId: z.string().nullable(),
+});
+export type AttachmentLink = z.infer<typeof AttachmentLinkSchema>;
+
+/** A remote attachment that could not be copied here, and why: not tried again until it changes or a person retries. */
+export const AttachmentFailureSchema = z.strictObject({ remoteId: z.string(), filename: z.string(), size: z.number(), reason: z.string(), at: z.string() });
+export type AttachmentFailure = z.infer<typeof AttachmentFailureSchema>;
+
 export const LocalIssueSchema = z.strictObject({
   id: z.string(), key: z.string(), projectKey: z.string(), summary: z.string(), description: AdfDocSchema.nullable(), typeName: z.string(),
   priority: z.string().nullable(), labels: z.array(z.string()), status: z.strictObject({ name: z.string(), category: z.string().nullable() }),
   dueDate: z.string().nullable(), assignee: UserRefSchema.nullable(), reporter: UserRefSchema.nullable(), comments: z.array(LocalCommentSchema),
+  /** absent on snapshots from before attachments were synced: such a snapshot is read again */
+  attachments: z.array(LocalAttachmentSchema).optional(),
   customFields: z.record(z.string(), z.strictObject({ value: JsonValueSchema })), created: z.string(), updated: z.string(),
   originConnectionId: z.string().nullable().optional(),
 });
@@ -53,7 +77,10 @@ export const DirtySchema = z.strictObject({ at: z.number() });
  * The last replica applied. Over the inline limit its comments are kept without their bodies
  * (`commentBodies: false`): ids, authors, times and origins are what the engine needs of them.
  */
-export const PreviousSchema = z.strictObject({ replica: ReplicaSchema, commentBodies: z.boolean().optional() });
+/** a replica kept from before attachments were synced has none: read as an empty list */
+const withAttachments = (value: unknown): unknown =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !('attachments' in value) ? { ...value, attachments: [] } : value;
+export const PreviousSchema = z.strictObject({ replica: z.preprocess(withAttachments, ReplicaSchema), commentBodies: z.boolean().optional() });
 
 export const RemoteOutcomeSchema = z.strictObject({
   appliedSeq: z.number().int().min(0),
@@ -93,6 +120,15 @@ export const LinkStateSchema = z.strictObject({
    */
   known: z.strictObject({ hashes: FieldHashesSchema, editedAt: z.string().nullable(), stamps: z.record(z.string(), z.string()) }).nullable(),
   comments: z.array(CommentLinkSchema),
+  /** the attachments' identities (absent on links from before attachments were synced: none) */
+  attachments: z.array(AttachmentLinkSchema).optional(),
+  /**
+   * Ids of the local attachments the last replica sent offered: the only ones the other site may
+   * fetch the content of (src/sync/parts/attachments/transfer.ts).
+   */
+  offeredAttachments: z.array(z.string()).optional(),
+  /** remote attachments that could not be copied here (over the site's limit, say) */
+  attachmentFailures: z.array(AttachmentFailureSchema).optional(),
   lastSyncAt: z.string().nullable(),
   /**
    * Every change of the local issue up to this time is known to the engine (sent, or the basis of an

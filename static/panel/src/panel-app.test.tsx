@@ -104,6 +104,14 @@ describe('Issue panel', () => {
     expect(screen.queryByRole('button', { name: /^Retry/ })).not.toBeInTheDocument();
   });
 
+  it('names each file from the other site that could not be copied, and why, while the issue stays in sync', async () => {
+    const reason = '"big.bin" not copied: it is 6291456 bytes, over this site\'s attachment size limit of 5242880 bytes';
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ attachmentErrors: [{ filename: 'big.bin', size: 6291456, reason, at: new Date().toISOString() }] })] }) });
+    expect(await screen.findByText(reason)).toBeInTheDocument();
+    expect(screen.getByText('A file from external could not be copied here; the rest of the issue syncs.')).toBeInTheDocument();
+    expect(screen.getByTestId('twin-state')).toHaveTextContent('In sync');
+  });
+
   it('says it waits for the other site while a first sync has no twin yet', async () => {
     renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeAwaitedTwin()] }) });
     expect(await screen.findByText('Waiting for the other site to create the twin.')).toBeInTheDocument();

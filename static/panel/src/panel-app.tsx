@@ -219,6 +219,16 @@ function TwinView({ twin: t, issueLabel, linked, busy, onSync, onUnlink, onRetry
           </div>
         </SectionMessage>
       )}
+      {t.attachmentErrors.length === 0 ? null : (
+        <SectionMessage appearance="warning">
+          <div className="ts-stack" style={{ gap: 4 }}>
+            <p style={{ margin: 0 }}>{t.attachmentErrors.length === 1 ? 'A file from' : `${t.attachmentErrors.length} files from`} {site} could not be copied here; the rest of the issue syncs.</p>
+            <ul style={{ margin: 0, paddingLeft: 16 }}>
+              {t.attachmentErrors.map((e) => <li key={`${e.filename}:${e.at}`}>{e.reason}</li>)}
+            </ul>
+          </div>
+        </SectionMessage>
+      )}
       {linked ? (
         <div className="ts-row">
           <Button onClick={onSync} isLoading={busy === `sync:${t.connectionId}`} disabled={busy !== null}>Sync now</Button>

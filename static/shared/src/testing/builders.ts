@@ -158,6 +158,7 @@ export function makeTwinState(over: Partial<TwinState> = {}): TwinState {
     state: 'synced',
     error: null,
     remoteError: null,
+    attachmentErrors: [],
     ...over,
   });
 }

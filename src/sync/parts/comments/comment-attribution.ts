@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdfDoc, UserRef } from '../model/replica';
+import type { AdfDoc, UserRef } from '../../../model/replica';
 
 /**
  * Who wrote a copied comment, and where (issue 12): a copy of a remote comment starts with one

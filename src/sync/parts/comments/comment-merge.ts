@@ -1,10 +1,10 @@
-import type { LocalComment } from '../ports/jira';
-import type { RulesComment } from '../ports/rules';
-import { hashOf } from './canonical-json';
+import type { LocalComment } from '../../../ports/jira';
+import type { RulesComment } from '../../../ports/rules';
+import { hashOf } from '../../canonical-json';
 import { withoutAttribution } from './comment-attribution';
-import { decideConflict } from './merge';
-import type { AdfDoc, ReplicaComment } from '../model/replica';
-import type { CommentLink, ConflictPolicy } from './state/records';
+import { decideConflict } from '../../merge';
+import type { AdfDoc, ReplicaComment } from '../../../model/replica';
+import type { CommentLink, ConflictPolicy } from '../../state/records';
 
 /**
  * Comments merged by identity (architecture §5): the incoming rules say which local comments

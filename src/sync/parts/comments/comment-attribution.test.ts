@@ -1,9 +1,9 @@
 import { bodyHash } from './comment-merge';
 import { attributionLine, withAttribution, withoutAttribution } from './comment-attribution';
-import { textDoc } from './testing/memory-jira';
-import { World, type WorldSite } from './testing/world';
-import { updateConnection } from './connections';
-import { DEFAULT_RULES_CONFIG } from './state/records';
+import { textDoc } from '../../testing/memory-jira';
+import { World, type WorldSite } from '../../testing/world';
+import { updateConnection } from '../../connections';
+import { DEFAULT_RULES_CONFIG } from '../../state/records';
 
 const ana = { accountId: 'a-1', displayName: 'Ana Silva', email: null };
 const italic = (text: string) => ({ type: 'paragraph', content: [{ type: 'text', text, marks: [{ type: 'em' }] }] });

@@ -1,8 +1,8 @@
-import type { LocalComment } from '../ports/jira';
-import type { RulesComment } from '../ports/rules';
+import type { LocalComment } from '../../../ports/jira';
+import type { RulesComment } from '../../../ports/rules';
 import { bodyHash, planComments, type CommentMergeInput } from './comment-merge';
-import type { AdfDoc, ReplicaComment } from '../model/replica';
-import type { CommentLink } from './state/records';
+import type { AdfDoc, ReplicaComment } from '../../../model/replica';
+import type { CommentLink } from '../../state/records';
 
 const doc = (text: string): AdfDoc => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
 const local = (id: string, text: string, updated = '2026-01-01T00:00:00.000Z'): LocalComment => ({ id, author: null, body: doc(text), created: updated, updated });

@@ -1,0 +1,99 @@
+import type { LocalComment } from '../../../ports/jira';
+import type { CommentLink } from '../../state/records';
+import type { DocRewrite, PartContext, SyncedPart } from '../part';
+import { withAttribution } from './comment-attribution';
+import { bodyHash, planComments, type CommentPlan } from './comment-merge';
+
+/**
+ * Comments as a synced part (part.ts): merged by identity (comment-merge.ts), copies attributed to
+ * who wrote them there (comment-attribution.ts), their link state the map local id ↔ remote id.
+ */
+interface Done {
+  writes: number;
+  comments: LocalComment[];
+  /** links of the copies created */
+  made: CommentLink[];
+  /** the issue's `updated` moves with each edit: when they were made */
+  at: string;
+}
+
+export const commentsPart: SyncedPart<null, CommentPlan, Done> = {
+  name: 'comments',
+  phase: 'after-fields',
+
+  prepare: async () => null,
+
+  plan({ deps, connection, message, local, link, desired }: PartContext): CommentPlan {
+    // Our comments whose copies were deleted there go here too, whatever the rules kept.
+    const deletedThere = new Set(message.deletedOrigins);
+    const copies = new Set(link.comments.filter((l) => l.owner === 'remote').map((l) => l.localId));
+    const kept = desired.comments.filter((d) => !(deletedThere.has(d.id) && !copies.has(d.id)));
+    // Copies say who wrote them, and where (comment-attribution.ts; the connection's rules
+    // configuration can turn it off). The line is compared away, so an existing copy is not rewritten for it.
+    const remoteAuthors = new Map(message.replica.comments.map((c) => [c.id, c.author]));
+    const siteThere = connection.remoteSiteName ?? message.from.siteName;
+    const wanted = connection.rulesConfig.commentAttribution === false ? kept
+      : kept.map((d) => (d.originId !== null ? { ...d, body: withAttribution(d.body, remoteAuthors.get(d.originId) ?? d.author, siteThere) } : d));
+    return planComments({
+      local: local.comments, desired: wanted, links: link.comments, replicaComments: message.replica.comments, remoteBases: message.commentBases,
+      policy: connection.conflictPolicy, mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
+    });
+  },
+
+  rewrite: () => (doc) => doc,
+  resettle(plan: CommentPlan, settle: DocRewrite) {
+    for (const op of plan.ops) {
+      if (op.op === 'create') op.body = settle(op.body, 'comment') ?? op.body;
+      if (op.op === 'update') {
+        op.body = settle(op.body, 'comment') ?? op.body;
+        // the agreed body is the one written
+        const link = plan.links.find((l) => l.localId === op.localId);
+        if (link) link.hash = bodyHash(op.body);
+      }
+    }
+  },
+  writes: (plan) => plan.ops.length,
+  longRunning: () => false,
+
+  async execute({ deps, local, journal }: PartContext, plan: CommentPlan): Promise<Done> {
+    const done: Done = { writes: 0, comments: [...local.comments], made: [], at: '' };
+    for (const op of plan.ops) {
+      done.writes += 1;
+      if (op.op === 'create') {
+        const comment = await deps.jira.addComment(local.id, op.body);
+        done.comments.push(comment);
+        if (op.remoteId !== null) {
+          const copy: CommentLink = { localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) };
+          done.made.push(copy);
+          // known to a retry even if this apply fails later (incoming.ts records it)
+          journal.commentCopies.push(copy);
+        }
+      } else if (op.op === 'update') {
+        await deps.jira.updateComment(local.id, op.localId, op.body);
+        const at = new Date(deps.clock.now()).toISOString();
+        done.comments = done.comments.map((c) => (c.id === op.localId ? { ...c, body: op.body, updated: at } : c));
+      } else {
+        await deps.jira.deleteComment(local.id, op.localId);
+        done.comments = done.comments.filter((c) => c.id !== op.localId);
+      }
+    }
+    return done;
+  },
+
+  settle: () => (doc) => doc,
+
+  commit(link, plan, done) {
+    link.comments = [...plan.links, ...done.made];
+    return {
+      writes: done.writes,
+      copied: plan.ops.filter((op) => op.op === 'create').length,
+      unsent: false,
+      notes: [],
+      conflicts: plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
+    };
+  },
+
+  after(issue, done) {
+    issue.comments = done.comments;
+  },
+};
