@@ -16,7 +16,7 @@ import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state'
 import { threeWayMerge } from './merge';
 import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type SignedReply } from './outgoing';
 import { releasing } from './issue-lock';
-import { localLock, type IncomingEvent } from '../model/queue-event';
+import { localLock, type IncomingEvent, type OutgoingEvent } from '../model/queue-event';
 import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type JsonValue, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
 import { moveToStatus } from './status-mover';
@@ -184,7 +184,8 @@ interface Unrecorded {
 async function applyReplicaMessage(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead = false): Promise<ApplyResult> {
   const pending: Unrecorded = { twin: null, storedLink: null, copies: [] };
   try {
-    return await applyOnce(deps, repo, connection, message, event, mode, forceRead, pending);
+    const { next, ...applied } = await applyOnce(deps, repo, connection, message, event, mode, forceRead, pending);
+    return next ? await runNext(deps, applied, next) : applied;
   } catch (error) {
     await recordUnrecorded(deps, repo, connection, message, pending).catch(() => undefined); // unrecorded, the retry searches (INDEX_SETTLE_MS) and may copy again
     throw error;
@@ -201,7 +202,7 @@ async function recordUnrecorded(deps: EngineDeps, repo: Repo, connection: Connec
   }
 }
 
-async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead: boolean, pending: Unrecorded): Promise<ApplyResult> {
+async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage, event: IncomingEvent, mode: ApplyMode, forceRead: boolean, pending: Unrecorded): Promise<ApplyResult & { next?: NextAction }> {
   const done = (outcome: ApplyOutcome): ApplyResult => ({ outcome, reply: null, localIssue: null, acknowledged: false });
   const log = (outcome: Parameters<typeof logActivity>[1]['outcome'], text: string, issueKey: string | null) =>
     logActivity(deps, { connectionId: connection.id, direction: 'in', type: message.syncBack ? 'sync-back' : 'replica', issueKey, remoteIssueKey: message.replica.key, outcome, message: text });
@@ -492,8 +493,6 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     await deps.store.transact(r.ops);
     r.release();
   };
-  let reply: SignedReply | null = null;
-  let acknowledged = false;
   if (result.unlink) {
     // syncHelper.unlinkAfterProcessing(): applied, then unlinked on both sides (no sync back)
     await commit(bookkeeping);
@@ -501,26 +500,47 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     await tellUnlinked(deps, connection, { id: local.id, key: local.key }, link.remoteKey, message.issue);
     return { outcome: created ? 'created' : 'applied', reply: null, localIssue: { id: local.id, key: local.key }, acknowledged: false };
   }
-  if (!followUp) await commit(bookkeeping);
-  else {
-    // The bookkeeping goes with the follow-up's seq reservation (one storage operation), or alone when it sends nothing.
-    const carried: CarriedWrites = { ops: bookkeeping, link, written: false };
-    try {
-      const sent = await processOutgoing(deps, followUp.event, { ...(followUp.fresh ? { preread: followUp.fresh } : {}), rules, carried, reply: mode.followUps === 'reply' });
-      reply = sent.reply;
-      // too large to ride in an answer: the queue posts it (in parts)
-      if (sent.outcome === 'not-replied') await deps.queue.push([followUp.event]);
-      acknowledged = sent.outcome === 'sent' || sent.outcome === 'replied' || sent.outcome === 'not-replied';
-    } catch {
-      if (!carried.written) await commit(bookkeeping);
-      await deps.queue.push([followUp.event]);
-      acknowledged = true;
-    }
+  const applied: ApplyResult = { outcome: created ? 'created' : 'applied', reply: null, localIssue: { id: local.id, key: local.key }, acknowledged: false };
+  if (!followUp) {
+    await commit(bookkeeping);
+    return applied;
   }
-  pending.twin = null;
-  pending.storedLink = null;
-  pending.copies = [];
-  return { outcome: created ? 'created' : 'applied', reply, localIssue: { id: local.id, key: local.key }, acknowledged };
+  // The next action, for the runner (applyReplicaMessage): the follow-up, whose seq reservation
+  // carries the bookkeeping (one storage operation), or alone when it sends nothing.
+  return { ...applied, next: { event: followUp.event, fresh: followUp.fresh, rules, asReply: mode.followUps === 'reply', carried: { ops: bookkeeping, link, written: false } } };
+}
+
+/**
+ * What an apply leaves to do once its Jira writes are made: send our state back (a sync back, or
+ * the ids of the copies it made), its bookkeeping carried by that send's first storage write.
+ */
+interface NextAction {
+  event: OutgoingEvent;
+  /** the issue after the apply's writes, when known exactly (saves the send a read) */
+  fresh: LocalIssue | undefined;
+  rules: RulesEngine;
+  /** built as a reply for the answer to the request being applied, not posted */
+  asReply: boolean;
+  carried: CarriedWrites;
+}
+
+/** runs an apply's next action; a failing send leaves the follow-up to the queue, the bookkeeping written */
+async function runNext(deps: EngineDeps, applied: ApplyResult, next: NextAction): Promise<ApplyResult> {
+  const { event, fresh, rules, asReply, carried } = next;
+  try {
+    const sent = await processOutgoing(deps, event, { ...(fresh ? { preread: fresh } : {}), rules, carried, reply: asReply });
+    // too large to ride in an answer: the queue posts it (in parts)
+    if (sent.outcome === 'not-replied') await deps.queue.push([event]);
+    return { ...applied, reply: sent.reply, acknowledged: sent.outcome === 'sent' || sent.outcome === 'replied' || sent.outcome === 'not-replied' };
+  } catch {
+    if (!carried.written) {
+      const r = releasing(deps, carried.ops, MAX_TRANSACTION_OPS);
+      await deps.store.transact(r.ops);
+      r.release();
+    }
+    await deps.queue.push([event]);
+    return { ...applied, acknowledged: true };
+  }
 }
 
 /**
