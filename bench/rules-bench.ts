@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { IncomingRulesInput, OutgoingRulesInput, RulesEngine } from '../src/ports/rules';
-import { DefaultRules } from '../src/rules/builtin/default-rules';
+import { defaultRulesEngine } from '../src/rules/builtin/provider';
 import { DEFAULT_SCRIPTS_CONFIG, defaultScripts } from '../src/rules/default-scripts';
 import { quickJsBundleFiles } from '../src/rules/quickjs-module';
 import { adfText, blankIssue, sampleComment, sampleConnection, sampleIssue, sampleMetadata, sampleReplica, sampleReplicaComment } from '../src/rules/sample-data';
@@ -73,7 +73,7 @@ function inputs(): { out: OutgoingRulesInput; update: IncomingRulesInput; first:
 }
 
 export async function runRulesBench(runs = 1000): Promise<RulesBenchResult> {
-  const builtin: RulesEngine = new DefaultRules(DEFAULT_SCRIPTS_CONFIG);
+  const builtin: RulesEngine = defaultRulesEngine(DEFAULT_SCRIPTS_CONFIG);
   const scripts = createScriptRulesEngine(defaultScripts(DEFAULT_SCRIPTS_CONFIG));
   const { out, update, first } = inputs();
   const coldStart = performance.now();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { JiraAccountCredentials, JiraProductEvent, JiraSiteApi } from '../jira/contract';
@@ -103,6 +104,60 @@ function toHeaders(h: unknown): Headers {
     }
   }
   return out;
+}
+
+/** a Node stream (`stream.Readable`, or a legacy one such as the `form-data` package's CombinedStream): it has `pipe` */
+interface PipeableBody {
+  pipe(destination: NodeJS.WritableStream): unknown;
+  getBoundary?: () => string;
+}
+
+function isPipeable(body: object): body is PipeableBody {
+  return 'pipe' in body && typeof body.pipe === 'function';
+}
+
+/** every byte a Node stream produces, by piping it into a collector (works for legacy streams too) */
+function collectStream(body: PipeableBody): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: unknown, _encoding, done) {
+        chunks.push(Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk instanceof Uint8Array ? chunk : String(chunk)));
+        done();
+      },
+    });
+    sink.on('finish', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    sink.on('error', reject);
+    if ('on' in body && typeof body.on === 'function') body.on('error', reject);
+    body.pipe(sink);
+  });
+}
+
+/**
+ * The body of an app's Jira request, byte-exact, as `fetch` takes it. `@forge/api` hands `init` to
+ * `__forge_fetch__` untouched (out/api/fetch.js, `__fetchProduct`: `global.__forge_fetch__(target,
+ * path, init)`), so whatever the app passed arrives here:
+ * - string, URLSearchParams, Blob/File and FormData go to `fetch` as they are: it writes their bytes
+ *   and, when the app set no Content-Type, their type (FormData: `multipart/form-data; boundary=…`; an
+ *   app that sets `Content-Type: multipart/form-data` itself sends no boundary, as it would on Forge);
+ * - ArrayBuffer and any ArrayBufferView (Uint8Array, Buffer, DataView) are sent as their bytes;
+ * - a web ReadableStream or a Node stream is read to its end first (`fetch` would need `duplex`); a
+ *   stream with `getBoundary()` (the `form-data` package the spec's Forge example uses) gets
+ *   `multipart/form-data; boundary=…` when the app set no Content-Type, as node-fetch does for it;
+ * - anything else goes to `fetch` as given (which sends `String(body)`, as a real fetch would).
+ */
+export async function proxyBody(body: unknown, headers: Headers): Promise<BodyInit | undefined> {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof URLSearchParams || body instanceof Blob || body instanceof FormData) return body;
+  // copies: the app may reuse its buffer once the call returns
+  if (body instanceof ArrayBuffer) return new Uint8Array(body.slice(0));
+  if (ArrayBuffer.isView(body)) return new Uint8Array(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  if (body instanceof ReadableStream) return new Uint8Array(await new Response(body).arrayBuffer());
+  if (typeof body === 'object' && isPipeable(body)) {
+    if (typeof body.getBoundary === 'function' && !headers.has('content-type')) headers.set('content-type', `multipart/form-data; boundary=${body.getBoundary()}`);
+    return collectStream(body);
+  }
+  return String(body);
 }
 
 /**
@@ -337,12 +392,12 @@ export class InstallationRuntime implements InstallationInfo {
     const headers = toHeaders(init?.headers);
     headers.set('authorization', `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}`);
     this.productRequests++;
-    const body = init?.body;
-    return platformFetch(`${this.siteUrl}${path}`, {
-      method,
-      headers,
-      ...(typeof body === 'string' || body instanceof URLSearchParams ? { body } : body instanceof Uint8Array ? { body: Buffer.from(body).toString('utf8') } : {}),
-    });
+    const body = await proxyBody(init?.body, headers);
+    // Jira's redirects reach the app as they are: the proxy does not follow them (a 303 from
+    // GET /attachment/content/{id} gives the app its Location, the media download URL). Forge does not
+    // document what its proxy does with a redirect: the harsher reading, whatever `redirect` the app
+    // asked for (sandbox/forge/README.md, "Jira requests: bodies and redirects").
+    return platformFetch(`${this.siteUrl}${path}`, { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) });
   }
 
   private stargate(path: string, init: ForgeFetchInit | undefined): Response {

@@ -324,7 +324,19 @@ export class ForgePlatform {
     } catch {
       return new ExternalEndpointNotAllowedError(url);
     }
-    for (const rt of this.bySite.values()) if (url.startsWith(`${rt.siteUrl}/x1/`)) return undefined;
+    for (const rt of this.bySite.values()) {
+      if (url.startsWith(`${rt.siteUrl}/x1/`)) return undefined;
+      // a site's /_media/ stands for Atlassian's media host (sandbox/jira/media.ts): a download there is
+      // an external fetch on Forge, allowed only when the manifest's egress names api.media.atlassian.com
+      if (url.startsWith(`${rt.siteUrl}/_media/`)) {
+        const real = `https://api.media.atlassian.com/${url.slice(`${rt.siteUrl}/_media/`.length)}`;
+        try {
+          if (this.egress?.isValidUrl(real)) return undefined;
+        } catch {
+          // refused below
+        }
+      }
+    }
     return new ExternalEndpointNotAllowedError(url);
   }
 

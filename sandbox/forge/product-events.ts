@@ -323,11 +323,14 @@ export class ProductEventDelivery {
     return { kind: 'retry', reason: platform, data: undefined, afterMs: 2 ** retryCount * 1000 * this.deps.backoffScale, why: describe(e) };
   }
 
-  /** "avi:jira:created:issue INT-1", for log lines */
+  /** "avi:jira:created:issue INT-1", "avi:jira:created:attachment 10000 on issue 10001", for log lines */
   private eventOf(row: Row): string {
     const payload: unknown = JSON.parse(row.payload);
     const p = z.looseObject({ eventType: z.string(), issue: z.looseObject({ key: z.string() }) }).safeParse(payload);
-    return p.success ? `${p.data.eventType} ${p.data.issue.key}` : 'an event';
+    if (p.success) return `${p.data.eventType} ${p.data.issue.key}`;
+    // attachment events carry no issue, only the attachment (sandbox/jira/contract.ts, JiraAttachmentProductEvent)
+    const a = z.looseObject({ eventType: z.string(), attachment: z.looseObject({ id: z.string(), issueId: z.string() }) }).safeParse(payload);
+    return a.success ? `${a.data.eventType} ${a.data.attachment.id} on issue ${a.data.attachment.issueId}` : 'an event';
   }
 
   /** apply an outcome to a row (inside a transaction) */

@@ -43,6 +43,13 @@ export interface JiraSiteOptions {
    * sees it, in ms on the site clock; 0: at once. Default 60,000 (sandbox/jira/README.md, "Search index lag")
    */
   searchIndexLagMs?: number;
+  /**
+   * the attachment settings (`GET /rest/api/3/attachment/meta`); default enabled, upload limit 1 GB
+   * (10^9 bytes), at most 2 GB (sandbox/jira/README.md, "Attachments"). Given, they replace what the
+   * site's database held; else the database's (set by `setAttachmentSettings` or
+   * `POST /_sandbox/jira/attachments`) are kept across restarts.
+   */
+  attachments?: { enabled?: boolean; uploadLimit?: number };
 }
 
 /**
@@ -81,7 +88,10 @@ export interface JiraAccountCredentials {
 }
 
 /** A Forge-shaped product event (the shape Forge delivers to `trigger` modules). */
-export interface JiraProductEvent {
+export type JiraProductEvent = JiraIssueProductEvent | JiraAttachmentProductEvent;
+
+/** issue and comment events: `avi:jira:created|updated|deleted:issue`, `avi:jira:commented:issue`, `avi:jira:deleted:comment` */
+export interface JiraIssueProductEvent {
   eventType: 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:deleted:issue' | 'avi:jira:commented:issue' | 'avi:jira:deleted:comment';
   /** account id of the acting account (the app's own account for `asApp` writes) */
   atlassianId: string;
@@ -99,6 +109,25 @@ export interface JiraProductEvent {
   comment?: Record<string, unknown>;
   /** as Forge sends it: the account that caused the event */
   associatedUsers?: { accountId: string }[];
+  attachment?: undefined;
+  /** ISO timestamp */
+  timestamp: string;
+}
+
+/**
+ * `avi:jira:created:attachment` / `avi:jira:deleted:attachment`: the page lists `eventType` and
+ * `attachment` only, so there is no `atlassianId` (nothing for `filter.ignoreSelf` to match) and no
+ * `issue` (sandbox/jira/attachments.ts, `attachmentEventPayload`).
+ */
+export interface JiraAttachmentProductEvent {
+  eventType: 'avi:jira:created:attachment' | 'avi:jira:deleted:attachment';
+  /** `{id, issueId, fileName, mimeType, size, createDate, author: {accountId}}` */
+  attachment: Record<string, unknown>;
+  atlassianId?: undefined;
+  issue?: undefined;
+  changelog?: undefined;
+  comment?: undefined;
+  associatedUsers?: undefined;
   /** ISO timestamp */
   timestamp: string;
 }
@@ -174,4 +203,8 @@ export interface JiraSiteApi {
   /** makes every committed change visible to JQL search at once (for a test's own searches) */
   settleSearchIndex(): void;
   setUiExtensions(ext: SiteUiExtensions): void;
+  /** the site's attachment settings, as `GET /rest/api/3/attachment/meta` answers them */
+  attachmentSettings(): { enabled: boolean; uploadLimit: number };
+  /** changes (and keeps in the site's database) the attachment settings; throws on values Jira Cloud does not allow */
+  setAttachmentSettings(settings: { enabled?: boolean; uploadLimit?: number }): { enabled: boolean; uploadLimit: number };
 }

@@ -10,8 +10,8 @@ describe('EventBus', () => {
   it('delivers after the current turn, in order, to every subscriber', async () => {
     const bus = new EventBus();
     const seen: string[] = [];
-    bus.subscribe((e) => seen.push(`1:${e.issue.key}`));
-    bus.subscribe((e) => seen.push(`2:${e.issue.key}`));
+    bus.subscribe((e) => seen.push(`1:${e.issue?.key}`));
+    bus.subscribe((e) => seen.push(`2:${e.issue?.key}`));
     bus.emit([event('A-1'), event('A-2')]);
     expect(seen).toEqual([]);
     await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
@@ -21,7 +21,7 @@ describe('EventBus', () => {
   it('stops delivering to an unsubscribed listener, even for events already emitted', async () => {
     const bus = new EventBus();
     const seen: string[] = [];
-    const off = bus.subscribe((e) => seen.push(e.issue.key));
+    const off = bus.subscribe((e) => seen.push(e.issue?.key ?? ''));
     bus.emit([event('B-1')]);
     off();
     await new Promise<void>((resolve) => setImmediate(resolve));

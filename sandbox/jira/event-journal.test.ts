@@ -43,7 +43,7 @@ describe('the product event journal of a site', () => {
     try {
       expect(reopened.eventJournal()).toEqual({ journalId: before.journalId, lastSeq: 2, firstSeq: 1 });
       const stored = reopened.eventsAfter(0);
-      expect(stored.map((e) => [e.journalSeq, e.eventType, e.issue.fields['summary']])).toEqual([[1, 'avi:jira:created:issue', 'one'], [2, 'avi:jira:created:issue', 'two']]);
+      expect(stored.map((e) => [e.journalSeq, e.eventType, e.issue?.fields['summary']])).toEqual([[1, 'avi:jira:created:issue', 'one'], [2, 'avi:jira:created:issue', 'two']]);
       expect(stored).toEqual(live);
       expect(reopened.eventsAfter(1).map((e) => e.journalSeq)).toEqual([2]);
       expect(reopened.eventsAfter(2)).toEqual([]);

@@ -175,7 +175,7 @@ describe('issues', () => {
     expect((await h.call('DELETE', `/rest/api/3/issue/${epic.key}`)).status).toBe(204);
     expect(await fields(h, story.key, 'parent')).toEqual({});
     const events = await h.eventsReached(4);
-    expect(events.slice(2).map((e) => [e.eventType, e.issue.key])).toEqual([['avi:jira:updated:issue', story.key], ['avi:jira:deleted:issue', epic.key]]);
+    expect(events.slice(2).map((e) => [e.eventType, e.issue?.key])).toEqual([['avi:jira:updated:issue', story.key], ['avi:jira:deleted:issue', epic.key]]);
     expect(events[2]?.changelog?.items).toEqual([{ field: 'parent', fieldId: 'parent', fieldtype: 'jira', from: epic.id, fromString: epic.key, to: null, toString: null }]);
   });
 

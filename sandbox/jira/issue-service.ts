@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { adfProblem } from './adf';
-import type { JiraProductEvent } from './contract';
+import { adfMediaFileIds, attachmentChangeItem, attachmentEventPayload, MAX_ATTACHMENTS_PER_ISSUE } from './attachments';
+import type { JiraIssueProductEvent, JiraProductEvent } from './contract';
 import type { EventBus } from './event-bus';
 import type { EventJournal } from './storage/event-journal';
 import { JiraError } from './http/jira-error';
@@ -10,10 +12,11 @@ import type { IssueIndex } from './issue-index';
 import { jiraDate } from './jira-date';
 import type { Renderer } from './render';
 import type { Accounts } from './storage/accounts';
+import type { AttachmentStore } from './storage/attachment-store';
 import type { Catalog } from './storage/catalog';
 import type { Db } from './storage/db';
 import type { IssueStore } from './storage/issue-store';
-import type { AccountRecord, ChangeItem, CommentRecord, IssueRecord } from './storage/records';
+import type { AccountRecord, AttachmentRecord, ChangeItem, CommentRecord, IssueRecord } from './storage/records';
 
 const record = z.record(z.string(), z.unknown());
 const propertyInput = z.object({ key: z.string(), value: z.unknown() });
@@ -32,6 +35,13 @@ const commentInput = z.object({ body: z.unknown() }).passthrough();
 
 const INVALID_PAYLOAD = 'Invalid request payload. Refer to the REST API documentation and try again.';
 const MAX_PROPERTY_BYTES = 32768;
+
+/** one file of an upload, as the attachment route read it from the multipart body */
+export interface AttachmentUpload {
+  filename: string;
+  mimeType: string;
+  bytes: Buffer;
+}
 
 interface TxResult<T> {
   value: T;
@@ -71,6 +81,7 @@ export class IssueService {
     private readonly render: Renderer,
     private readonly now: () => number,
     private readonly journal: EventJournal,
+    private readonly attachments: AttachmentStore,
   ) {
     this.fields = new IssueFields(catalog, accounts, store);
   }
@@ -209,6 +220,15 @@ export class IssueService {
     const items = this.fields.diff(before, after);
     for (const p of properties) this.store.setProperty(after.id, p.key, p.value);
     const events: JiraProductEvent[] = [];
+    // an edit of the description that drops the last reference to an attachment's media file deletes it
+    const described = items.some((i) => i.fieldId === 'description') && adfMediaFileIds(before.description).size > 0;
+    const comments = described ? this.store.comments(after.id).map((c) => c.body) : [];
+    const orphans = described ? this.orphaned(after.id, [before.description, ...comments], [after.description, ...comments, ...draft.newComments]) : [];
+    for (const a of orphans) {
+      this.attachments.delete(a.id);
+      items.push(attachmentChangeItem(a, 'removed'));
+      events.push(this.attachmentEvent('avi:jira:deleted:attachment', a, at));
+    }
     if (items.length > 0 || draft.newComments.length > 0) {
       after.updated = at;
       this.store.updateIssue(after);
@@ -272,10 +292,12 @@ export class IssueService {
       const comment = this.findComment(issue, commentId);
       const at = this.now();
       const changed: CommentRecord = { ...comment, body: adf, updateAuthor: actor.accountId, updated: at };
+      const orphans = this.orphanedByComment(issue, comment, changed.body);
       this.store.updateComment(changed);
       issue.updated = at;
       this.store.updateIssue(issue);
-      return { value: { issue, comment: changed }, events: [this.commentEvent('avi:jira:commented:issue', actor, issue, changed, at)], touched: [issue.id] };
+      const events = [this.commentEvent('avi:jira:commented:issue', actor, issue, changed, at), ...this.removeAttachments(actor, issue, orphans, at)];
+      return { value: { issue, comment: changed }, events, touched: [issue.id] };
     });
   }
 
@@ -284,9 +306,98 @@ export class IssueService {
       const issue = this.find(idOrKey);
       const comment = this.findComment(issue, commentId);
       const at = this.now();
+      const orphans = this.orphanedByComment(issue, comment, null);
       this.store.deleteComment(comment.id);
-      return { value: undefined, events: [this.commentEvent('avi:jira:deleted:comment', actor, issue, comment, at)], touched: [issue.id] };
+      // the deletion itself does not move `updated` (README); deleting the attachments it orphaned does
+      if (orphans.length > 0) {
+        issue.updated = at;
+        this.store.updateIssue(issue);
+      }
+      const events = [this.commentEvent('avi:jira:deleted:comment', actor, issue, comment, at), ...this.removeAttachments(actor, issue, orphans, at)];
+      return { value: undefined, events, touched: [issue.id] };
     });
+  }
+
+  /**
+   * POST /issue/{issueIdOrKey}/attachments: each file becomes an attachment (id from the site's counter,
+   * a new media file id), with its own `Attachment` changelog entry, `avi:jira:created:attachment` and
+   * `avi:jira:updated:issue`; the issue's `updated` moves. All or nothing: over the per-issue limit → 413.
+   */
+  addAttachments(actor: AccountRecord, idOrKey: string, files: readonly AttachmentUpload[]): { issue: IssueRecord; attachments: AttachmentRecord[] } {
+    return this.run(() => {
+      const issue = this.find(idOrKey);
+      const count = this.attachments.countOfIssue(issue.id);
+      if (count + files.length > MAX_ATTACHMENTS_PER_ISSUE) {
+        throw new JiraError(413, [`The issue ${issue.key} has ${count} attachments: adding ${files.length} would pass the limit of ${MAX_ATTACHMENTS_PER_ISSUE} attachments per issue.`]);
+      }
+      const at = this.now();
+      issue.updated = at;
+      this.store.updateIssue(issue);
+      const events: JiraProductEvent[] = [];
+      const added: AttachmentRecord[] = [];
+      for (const f of files) {
+        const a = this.attachments.insert({
+          issueId: issue.id, filename: f.filename, mimeType: f.mimeType, size: f.bytes.length, created: at, author: actor.accountId,
+          mediaFileId: randomUUID(),
+        }, f.bytes);
+        added.push(a);
+        const items = [attachmentChangeItem(a, 'added')];
+        const log = this.store.insertChangelog(issue.id, actor.accountId, at, items);
+        events.push(this.attachmentEvent('avi:jira:created:attachment', a, at));
+        events.push(this.issueEvent('avi:jira:updated:issue', actor, issue, at, { id: String(log.id), items }));
+      }
+      return { value: { issue, attachments: added }, events, touched: [issue.id] };
+    });
+  }
+
+  /** DELETE /attachment/{id} (the route checked the permission): `avi:jira:deleted:attachment`, an `Attachment` changelog entry and `updated` */
+  deleteAttachment(actor: AccountRecord, attachment: AttachmentRecord): void {
+    this.run(() => {
+      const issue = this.store.issueById(attachment.issueId);
+      if (!issue || !this.attachments.get(String(attachment.id))) throw JiraError.notFound(`The attachment with id '${attachment.id}' does not exist.`);
+      const at = this.now();
+      issue.updated = at;
+      this.store.updateIssue(issue);
+      return { value: undefined, events: this.removeAttachments(actor, issue, [attachment], at), touched: [issue.id] };
+    });
+  }
+
+  /**
+   * The issue's attachments whose media file was referenced by one of the documents before (the
+   * description and the comments) and by none after: Jira Cloud deletes those, as users report
+   * (https://github.com/sooperset/mcp-atlassian/issues/1678, https://github.com/sooperset/mcp-atlassian/issues/1192,
+   * https://github.com/open-cli-collective/atlassian-cli/issues/488); no Atlassian page documents it,
+   * so this is the harsher reading (sandbox/jira/README.md, Attachments).
+   */
+  private orphaned(issueId: number, beforeDocs: readonly unknown[], afterDocs: readonly unknown[]): AttachmentRecord[] {
+    const before = new Set<string>();
+    for (const d of beforeDocs) adfMediaFileIds(d, before);
+    if (before.size === 0) return [];
+    const after = new Set<string>();
+    for (const d of afterDocs) adfMediaFileIds(d, after);
+    return this.attachments.ofIssue(issueId).filter((a) => before.has(a.mediaFileId) && !after.has(a.mediaFileId));
+  }
+
+  /** the orphans of replacing (or, with null, deleting) one comment's body */
+  private orphanedByComment(issue: IssueRecord, comment: CommentRecord, newBody: unknown): AttachmentRecord[] {
+    if (adfMediaFileIds(comment.body).size === 0) return [];
+    const others = this.store.comments(issue.id).filter((c) => c.id !== comment.id).map((c) => c.body);
+    return this.orphaned(issue.id, [issue.description, comment.body, ...others], [issue.description, newBody, ...others]);
+  }
+
+  /** deletes attachments in the running transaction: one `Attachment` changelog entry, their deleted events, then `avi:jira:updated:issue` */
+  private removeAttachments(actor: AccountRecord, issue: IssueRecord, gone: readonly AttachmentRecord[], at: number): JiraProductEvent[] {
+    if (gone.length === 0) return [];
+    const events: JiraProductEvent[] = [];
+    const items: ChangeItem[] = [];
+    for (const a of gone) {
+      this.attachments.delete(a.id);
+      items.push(attachmentChangeItem(a, 'removed'));
+      events.push(this.attachmentEvent('avi:jira:deleted:attachment', a, at));
+    }
+    const log = this.store.insertChangelog(issue.id, actor.accountId, at, items);
+    events.push(this.issueEvent('avi:jira:updated:issue', actor, issue, at, { id: String(log.id), items }));
+    return events;
   }
 
   findComment(issue: IssueRecord, commentId: string): CommentRecord {
@@ -339,7 +450,12 @@ export class IssueService {
     };
   }
 
-  private issueEvent(eventType: JiraProductEvent['eventType'], actor: AccountRecord, issue: IssueRecord, at: number, changelog?: { id: string; items: ChangeItem[] }): JiraProductEvent {
+  /** the page's payload: `eventType` and `attachment`, nothing else (contract.ts, JiraAttachmentProductEvent) */
+  private attachmentEvent(eventType: 'avi:jira:created:attachment' | 'avi:jira:deleted:attachment', a: AttachmentRecord, at: number): JiraProductEvent {
+    return { eventType, attachment: attachmentEventPayload(a), timestamp: new Date(at).toISOString() };
+  }
+
+  private issueEvent(eventType: JiraIssueProductEvent['eventType'], actor: AccountRecord, issue: IssueRecord, at: number, changelog?: { id: string; items: ChangeItem[] }): JiraProductEvent {
     return {
       eventType, atlassianId: actor.accountId, issue: this.eventIssue(issue),
       ...(changelog ? { changelog } : {}), timestamp: new Date(at).toISOString(),

@@ -2,6 +2,7 @@ import { adfHtml } from './adf';
 import { jiraDate } from './jira-date';
 import type { Json, Renderer } from './render';
 import { SYSTEM_FIELDS } from './render';
+import type { AttachmentStore } from './storage/attachment-store';
 import type { Catalog } from './storage/catalog';
 import type { IssueStore } from './storage/issue-store';
 import type { IssueRecord } from './storage/records';
@@ -52,7 +53,7 @@ export function parseExpand(raw: readonly string[]): Set<string> {
 
 /** Renders issues as Jira Cloud's IssueBean. */
 export class IssueView {
-  constructor(private readonly store: IssueStore, private readonly catalog: Catalog, private readonly render: Renderer) {}
+  constructor(private readonly store: IssueStore, private readonly catalog: Catalog, private readonly render: Renderer, private readonly attachments: AttachmentStore) {}
 
   /** every field of the issue, keyed by field id, with navigability; values are computed only when asked for */
   private fieldValues(i: IssueRecord): Map<string, { value: () => unknown; navigable: boolean }> {
@@ -92,6 +93,8 @@ export class IssueView {
         maxResults: comments.length, total: comments.length, startAt: 0,
       };
     }, false);
+    // not navigable, as in Jira Cloud's field list: in `*all` and when named, not in `*navigable`
+    put('attachment', () => this.attachments.ofIssue(i.id).map((a) => r.attachment(a)), false);
     for (const f of this.catalog.customFields) put(customFieldId(f.id), () => i.custom[customFieldId(f.id)] ?? null);
     return values;
   }

@@ -17,6 +17,11 @@ describe('the sandbox permission model', () => {
     ['an app', app, false, 'ADMINISTER', false],
     ['an app', app, false, 'BULK_CHANGE', false],
     ['an app', app, false, 'TRANSITION_ISSUES', true],
+    ['a person', person, false, 'CREATE_ATTACHMENTS', true],
+    ['a person', person, false, 'DELETE_OWN_ATTACHMENTS', true],
+    ['a person', person, false, 'DELETE_ALL_ATTACHMENTS', false],
+    ['an app', app, false, 'DELETE_ALL_ATTACHMENTS', true],
+    ['the site admin', person, true, 'DELETE_ALL_ATTACHMENTS', true],
     ['an inactive admin', { ...person, active: false }, true, 'BROWSE_PROJECTS', false],
     ['the site admin, unknown key', person, true, 'NOT_A_PERMISSION', false],
   ])('%s: %s → %s', (_who, account, admin, key, expected) => {

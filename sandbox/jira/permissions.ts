@@ -3,9 +3,10 @@ import type { AccountRecord } from './storage/records';
 /**
  * The sandbox's permission model, deliberately small:
  * - the site admin (`admin@<site>.test`) has every permission, global and project;
- * - other people have every project permission in every project except ADMINISTER_PROJECTS, and the
- *   global permissions every Jira user has by default (USER_PICKER, CREATE_SHARED_OBJECTS, BULK_CHANGE),
- *   but not ADMINISTER / SYSTEM_ADMIN;
+ * - other people have every project permission in every project except ADMINISTER_PROJECTS and
+ *   DELETE_ALL_ATTACHMENTS (they may delete their own attachments only), and the global permissions
+ *   every Jira user has by default (USER_PICKER, CREATE_SHARED_OBJECTS, BULK_CHANGE), but not
+ *   ADMINISTER / SYSTEM_ADMIN;
  * - app accounts have the project permissions their (unenforced) scopes read:jira-work and
  *   write:jira-work imply, i.e. every project permission except ADMINISTER_PROJECTS, and only the
  *   global USER_PICKER.
@@ -52,6 +53,8 @@ export const PERMISSIONS: readonly PermissionDefinition[] = [
   def(36, 'DELETE_ALL_COMMENTS', 'Delete All Comments', 'PROJECT', 'Ability to delete all comments made on issues.'),
   def(37, 'DELETE_OWN_COMMENTS', 'Delete Own Comments', 'PROJECT', 'Ability to delete own comments made on issues.'),
   def(19, 'CREATE_ATTACHMENTS', 'Create Attachments', 'PROJECT', 'Users with this permission can create attachments.'),
+  def(38, 'DELETE_ALL_ATTACHMENTS', 'Delete All Attachments', 'PROJECT', 'Users with this permission may delete all attachments.'),
+  def(39, 'DELETE_OWN_ATTACHMENTS', 'Delete Own Attachments', 'PROJECT', 'Users with this permission may delete own attachments.'),
 ];
 
 const BY_KEY = new Map(PERMISSIONS.map((p) => [p.key, p]));
@@ -61,6 +64,13 @@ export function permissionDefinition(key: string): PermissionDefinition | undefi
 }
 
 const PEOPLE_GLOBAL = new Set(['USER_PICKER', 'CREATE_SHARED_OBJECTS', 'BULK_CHANGE']);
+/**
+ * Project permissions no non-admin person has. Deleting other people's attachments ("*Delete all
+ * attachments* … to delete an attachment created by any user", the spec's `removeAttachment`) is a
+ * project administrator's in Jira's default permission scheme; no Atlassian page found says who holds
+ * it by default, so the sandbox takes the harsher reading: only the site admin and apps.
+ */
+const NOT_FOR_PEOPLE = new Set(['ADMINISTER_PROJECTS', 'DELETE_ALL_ATTACHMENTS']);
 const APP_GLOBAL = new Set(['USER_PICKER']);
 
 /**
@@ -71,6 +81,6 @@ export function hasPermission(account: AccountRecord, isSiteAdmin: boolean, key:
   const p = BY_KEY.get(key);
   if (!p || !account.active) return false;
   if (isSiteAdmin) return true;
-  if (p.type === 'PROJECT') return key !== 'ADMINISTER_PROJECTS';
+  if (p.type === 'PROJECT') return key !== 'ADMINISTER_PROJECTS' && (account.accountType === 'app' || !NOT_FOR_PEOPLE.has(key));
   return (account.accountType === 'app' ? APP_GLOBAL : PEOPLE_GLOBAL).has(key);
 }

@@ -2,7 +2,8 @@ import { jiraDate } from './jira-date';
 import type { Accounts } from './storage/accounts';
 import { visibleEmail } from './storage/accounts';
 import type { Catalog } from './storage/catalog';
-import type { AccountRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusCategoryKey, StatusRecord } from './storage/records';
+import { THUMBNAIL_MIME_TYPES } from './attachments';
+import type { AccountRecord, AttachmentRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusCategoryKey, StatusRecord } from './storage/records';
 import { customFieldId } from './storage/records';
 
 export const STATUS_CATEGORIES: Record<StatusCategoryKey | 'undefined', { id: number; key: string; colorName: string; name: string }> = {
@@ -115,6 +116,33 @@ export class Renderer {
     };
   }
 
+  /**
+   * `Attachment` (the OpenAPI schema of `addAttachment`'s 200 and of an issue's `attachment` field): `id`
+   * a string, `author` a UserDetails, `content` and (for GIF, JPEG and PNG) `thumbnail` links. `self` is
+   * the attachment's metadata resource, `/rest/api/3/attachment/{id}` (the spec's example writes
+   * `/attachments/`, which is no resource of the API). No media file id: the REST API names it only in
+   * the `Location` of `GET /attachment/content/{id}` (media.ts).
+   */
+  attachment(a: AttachmentRecord): Json {
+    return {
+      self: `${this.api}/attachment/${a.id}`, id: String(a.id), filename: a.filename, author: this.userRef(a.author),
+      created: jiraDate(a.created), size: a.size, mimeType: a.mimeType, content: `${this.api}/attachment/content/${a.id}`,
+      ...(THUMBNAIL_MIME_TYPES.has(a.mimeType) ? { thumbnail: `${this.api}/attachment/thumbnail/${a.id}` } : {}),
+    };
+  }
+
+  /**
+   * `AttachmentMetadata` (`GET /attachment/{id}`): as the spec types it, `id` an integer (int64) and
+   * `author` a User; `additionalProperties: false`, so nothing beyond its members.
+   */
+  attachmentMetadata(a: AttachmentRecord): Json {
+    return {
+      id: a.id, self: `${this.api}/attachment/${a.id}`, filename: a.filename, author: this.userRef(a.author),
+      created: jiraDate(a.created), size: a.size, mimeType: a.mimeType, content: `${this.api}/attachment/content/${a.id}`,
+      ...(THUMBNAIL_MIME_TYPES.has(a.mimeType) ? { thumbnail: `${this.api}/attachment/thumbnail/${a.id}` } : {}),
+    };
+  }
+
   /** a field's name, as `expand=names` answers it: every field an issue carries has one (Jira's issue view shows these) */
   fieldName(fieldId: string): string {
     const system = SYSTEM_FIELDS.find((f) => f.id === fieldId);
@@ -189,5 +217,7 @@ export const SYSTEM_FIELDS: readonly SystemField[] = [
   sys('updated', 'Updated', 'datetime', { orderable: false, clauses: ['updated', 'updatedDate'] }),
   sys('statuscategorychangedate', 'Status Category Changed', 'datetime', { orderable: false, clauses: ['statusCategoryChangedDate'] }),
   sys('comment', 'Comment', 'comments-page', { navigable: false, clauses: ['comment'] }),
+  // as Jira Cloud's GET /field lists it: not navigable (so `*navigable` leaves it out), clause `attachments`
+  sys('attachment', 'Attachment', 'array', { navigable: false, items: 'attachment', clauses: ['attachments'] }),
   sys('subtasks', 'Sub-tasks', 'array', { orderable: false, items: 'issuelinks', clauses: ['subtasks'] }),
 ];

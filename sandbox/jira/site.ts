@@ -4,15 +4,19 @@ import type { AddressInfo } from 'node:net';
 import type { JiraAccountCredentials, JiraFault, JiraRateLimitOptions, JiraSiteApi, JiraSiteOptions, JournaledProductEvent, MountedHandler, ProductEventJournalInfo, SiteUiExtensions } from './contract';
 import { EventBus } from './event-bus';
 import { parseBasicAuth } from './http/basic-auth';
-import { parseJson, readBody, sendEmpty, sendJson } from './http/io';
+import { AttachmentSettingsStore, type AttachmentSettings } from './attachments';
+import { controlRoutes, CONTROL_PREFIX } from './control-routes';
+import { parseJson, readBody, readRawBody, sendBytes, sendEmpty, sendJson } from './http/io';
 import { JiraError } from './http/jira-error';
-import { Router } from './http/router';
+import { Router, type Reply } from './http/router';
 import { DEFAULT_SEARCH_INDEX_LAG_MS, IssueIndex } from './issue-index';
 import { IssueService } from './issue-service';
 import { IssueView } from './issue-view';
 import { compileJql } from './jql';
+import { MEDIA_PATH_PREFIX, MediaTokens, serveMedia } from './media';
 import { Renderer } from './render';
 import { RateLimiter, type RateLimitedRequest } from './rate-limits/rate-limiter';
+import { attachmentRoutes } from './rest/attachment-routes';
 import { issueRoutes } from './rest/issue-routes';
 import { metaRoutes } from './rest/meta-routes';
 import { permissionRoutes } from './rest/permission-routes';
@@ -21,6 +25,7 @@ import { searchRoutes } from './rest/search-routes';
 import type { Services } from './rest/services';
 import { ensureAdmin, ensurePeople, ensureUser, seedDefault } from './seed';
 import { Accounts, makeAccountId } from './storage/accounts';
+import { AttachmentStore } from './storage/attachment-store';
 import { Catalog } from './storage/catalog';
 import { Counters, openDb, type Db } from './storage/db';
 import { EventJournal } from './storage/event-journal';
@@ -70,6 +75,9 @@ export class JiraSite implements JiraSiteApi {
   private readonly services: Services;
   private readonly limits: RateLimiter;
   private readonly seededPeople: readonly JiraPerson[];
+  private readonly attachments: AttachmentStore;
+  private readonly attachmentSettingsStore: AttachmentSettingsStore;
+  private readonly media: MediaTokens;
   private extensions: SiteUiExtensions = {};
   private faults: (JiraFault & { left: number; seen: number })[] = [];
   private requestCount = 0;
@@ -102,12 +110,16 @@ export class JiraSite implements JiraSiteApi {
     this.index = new IssueIndex(this.store, this.catalog, this.now, opts.searchIndexLagMs ?? DEFAULT_SEARCH_INDEX_LAG_MS);
     this.index.load();
     const render = new Renderer(() => this.origin(), this.catalog, this.accounts);
-    const view = new IssueView(this.store, this.catalog, render);
+    this.attachments = new AttachmentStore(this.db, this.counters);
+    this.attachmentSettingsStore = new AttachmentSettingsStore(this.db, opts.attachments);
+    this.media = new MediaTokens(this.db, this.now);
+    const view = new IssueView(this.store, this.catalog, render, this.attachments);
     this.journal = new EventJournal(this.db, this.now);
-    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now, this.journal);
+    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now, this.journal, this.attachments);
     this.services = {
       siteName: this.name, adminAccountId: admin.accountId, baseUrl: () => this.origin(), now: this.now,
       db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
+      attachments: this.attachments, attachmentSettings: this.attachmentSettingsStore, media: this.media,
       compileJql,
     };
     issueRoutes(this.router, this.services);
@@ -115,6 +127,13 @@ export class JiraSite implements JiraSiteApi {
     searchRoutes(this.router, this.services);
     permissionRoutes(this.router, this.services);
     remoteLinkRoutes(this.router, this.services, new RemoteLinkStore(this.db, this.counters));
+    attachmentRoutes(this.router, this.services);
+    // the site's own routes beside the REST API: the media host and the sandbox's attachment settings
+    this.mount(MEDIA_PATH_PREFIX, async (req, res, url) => {
+      serveMedia(req, res, url, this.media, this.attachments);
+      return Promise.resolve();
+    });
+    this.mount(CONTROL_PREFIX, controlRoutes({ attachmentSettings: () => this.attachmentSettings(), setAttachmentSettings: (x) => this.setAttachmentSettings(x) }));
   }
 
   static create(opts: JiraSiteOptions): JiraSite {
@@ -232,6 +251,16 @@ export class JiraSite implements JiraSiteApi {
     this.extensions = ext;
   }
 
+  /** as `GET /rest/api/3/attachment/meta` answers: `{enabled, uploadLimit}` */
+  attachmentSettings(): AttachmentSettings {
+    return this.attachmentSettingsStore.get();
+  }
+
+  /** e.g. `{ uploadLimit: 5 * 1024 * 1024 }`; kept in the site's database; throws on a value Jira Cloud does not allow */
+  setAttachmentSettings(settings: Partial<AttachmentSettings>): AttachmentSettings {
+    return this.attachmentSettingsStore.set(settings);
+  }
+
   /**
    * Makes the next matching REST requests fail (after authentication, before anything is read or
    * written), as Jira Cloud does when rate limiting (429 with Retry-After) or failing (5xx).
@@ -279,7 +308,11 @@ export class JiraSite implements JiraSiteApi {
     this.requestCount += 1;
     this.byRoute[`${method} ${template}`] = (this.byRoute[`${method} ${template}`] ?? 0) + 1;
 
-    const text = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? '' : await readBody(req);
+    const hasBody = !(method === 'GET' || method === 'HEAD' || method === 'DELETE');
+    const rawLimit = match !== undefined && match !== 'method-not-allowed' ? match.options.rawBody : undefined;
+    // a route that reads bytes (attachments) has its own limit; a longer body is drained, and rawBody() answers null
+    const raw = hasBody && rawLimit !== undefined ? await readRawBody(req, rawLimit()) : null;
+    const text = hasBody && rawLimit === undefined ? await readBody(req) : '';
     const actor = this.authenticate(req);
     if (!actor) throw UNAUTHORIZED;
     if (match === undefined) throw JiraError.notFound(`No REST resource at ${method} ${url.pathname}.`);
@@ -307,10 +340,11 @@ export class JiraSite implements JiraSiteApi {
     for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
     let parsed: { value: unknown } | undefined;
-    let reply: { status: number; body?: unknown };
+    let reply: Reply;
     try {
       reply = match.handler({
-        actor, params: match.params, query: url.searchParams, url,
+        actor, params: match.params, query: url.searchParams, url, headers: req.headers,
+        rawBody: () => (raw === null ? Buffer.from(text) : raw.tooLarge ? null : raw.bytes),
         body: () => {
           if (parsed) return parsed.value;
           if (contentType !== '' && !contentType.includes('json')) throw new JiraError(415, [`Unsupported Media Type: the request body must be application/json, not ${contentType}.`]);
@@ -325,7 +359,9 @@ export class JiraSite implements JiraSiteApi {
       throw e;
     }
     for (const [name, value] of Object.entries(this.limits.settle(limited, reply.status, reply.body))) res.setHeader(name, value);
-    if (reply.body === undefined) sendEmpty(res, reply.status);
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    if (reply.raw !== undefined) sendBytes(res, reply.status, reply.raw.bytes, reply.raw.contentType);
+    else if (reply.body === undefined) sendEmpty(res, reply.status);
     else sendJson(res, reply.status, reply.body);
   }
 

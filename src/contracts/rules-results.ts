@@ -28,7 +28,7 @@ export const RulesVersionSchema = z.strictObject({ version: z.int().check(z.mini
 export const RulesLogSchema = z.strictObject({ level: z.enum(['log', 'warn', 'error']), message: z.string() });
 export type RulesLog = z.infer<typeof RulesLogSchema>;
 
-/** A field the incoming rules would change: `customFields.<name>`, `comments.<id>`, `comments.new` or the field's name. */
+/** A field the incoming rules would change: `customFields.<name>`, `comments.<id>`, `comments.new`, `attachments.<id>`, `attachments.new` or the field's name. */
 export const FieldChangeSchema = z.strictObject({ field: z.string(), from: JsonValueSchema, to: JsonValueSchema });
 
 export const rulesResults = {

@@ -28,7 +28,7 @@ describe('rulesProviderFor (one provider per invocation)', () => {
     expect(store.readsOf(CURRENT)).toBe(1);
   });
 
-  it('reads once when nothing is saved too (the built-in rules apply)', async () => {
+  it('reads once when nothing is saved too (the default scripts apply)', async () => {
     const store = new CountingStore();
     const provider = rulesProviderFor(store);
     await provider.forConnection(connection);

@@ -7,9 +7,9 @@ import { BuiltinRulesProvider } from '../rules/builtin/provider';
 
 /**
  * THE seam for sync rules: every handler gets its rules from here. A connection's saved scripts
- * (QuickJS, src/rules) when an admin saved some, else the built-in TypeScript default rules
- * (src/rules/builtin), which the default scripts reproduce exactly.
- * To run the built-in rules only: `return new BuiltinRulesProvider();`.
+ * when an admin saved some, else the default scripts for the connection's `rulesConfig`
+ * (src/rules/builtin/provider.ts); both run in QuickJS through the same script engine.
+ * To run the default rules only: `return new BuiltinRulesProvider();`.
  *
  * Call it once per invocation (src/entry/engine.ts does): the provider reads a connection's current
  * rules at most once in its lifetime, so a save by an admin applies from the next invocation on.

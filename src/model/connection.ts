@@ -8,7 +8,7 @@ export type Direction = z.infer<typeof DirectionSchema>;
 export const ConflictPolicySchema = z.enum(['later-wins', 'local-wins', 'remote-wins']);
 export type ConflictPolicy = z.infer<typeof ConflictPolicySchema>;
 
-/** Configuration of the built-in default rules (src/rules/builtin), per connection. */
+/** Configuration of the default rules (the default scripts, src/rules/default-scripts.ts), per connection. */
 export const DefaultRulesConfigSchema = z.strictObject({
   /** project for new twins; null = the project with the remote's key if it exists here, else this site's first project */
   targetProjectKey: z.string().min(1).nullable(),

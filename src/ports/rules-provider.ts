@@ -3,7 +3,7 @@ import type { RulesEngine } from './rules';
 
 /**
  * Chooses the rules of a connection. The engine asks for rules only through this seam: the
- * built-in defaults today (src/rules/builtin), the QuickJS script rules later.
+ * saved scripts when an admin saved some, else the default scripts (src/rules/builtin/provider.ts), all in QuickJS.
  */
 export interface RulesProvider {
   forConnection(connection: Connection): Promise<RulesEngine>;

@@ -2,7 +2,7 @@ import type { AdfDoc, JsonValue, Replica, UserRef } from '../model/replica';
 
 /**
  * The one interface through which the sync engine calls sync rules (architecture §6).
- * The built-in TypeScript default rules and the QuickJS script rules both implement it.
+ * The QuickJS script engine implements it, for saved scripts and the default scripts alike (src/rules).
  */
 
 /** A local comment as the rules see it. */

@@ -1,24 +1,20 @@
+import { DEFAULT_RULES_CONFIG, type DefaultRulesConfig } from '../model/connection';
+
 /**
- * The default sync rules as scripts: what a new connection starts with. They do exactly what the
- * built-in TypeScript rules (src/rules/builtin) do for the same configuration; a test runs a table
- * of inputs through both and expects identical results.
+ * The default sync rules, as scripts: what a connection runs while no admin saved scripts of its
+ * own (src/rules/builtin/provider.ts runs them in QuickJS, like any saved script), and what the
+ * rules editor starts from. They are the only implementation of the default rules.
  */
 
-/** Same shape as the connection's built-in rules configuration (DefaultRulesConfig in sync/state). */
-export interface DefaultScriptsConfig {
-  /** project for new twins; null = the project with the remote's key if it exists here, else the first project */
-  targetProjectKey: string | null;
-  /** call syncBackAfterProcessing() when a twin is created */
-  syncBackOnFirstSync: boolean;
-  /** text custom field receiving the remote issue key; null = none */
-  remoteKeyField: string | null;
-}
+/**
+ * What the default scripts take from the connection's rules configuration (`rulesConfig`, see
+ * src/model/connection.ts): the target project for new twins, whether a first sync syncs back, and
+ * the custom field receiving the remote key. (`commentAttribution` is applied by the sync engine
+ * after the rules ran, so the scripts do not see it.)
+ */
+export type DefaultScriptsConfig = Pick<DefaultRulesConfig, 'targetProjectKey' | 'syncBackOnFirstSync' | 'remoteKeyField'>;
 
-export const DEFAULT_SCRIPTS_CONFIG: DefaultScriptsConfig = {
-  targetProjectKey: null,
-  syncBackOnFirstSync: true,
-  remoteKeyField: 'Remote issue key',
-};
+export const DEFAULT_SCRIPTS_CONFIG: DefaultScriptsConfig = DEFAULT_RULES_CONFIG;
 
 /** The seed's two sites: "external" creates twins in CLOUD and syncs back; "internal" records the remote key. */
 export type SiteRole = 'external' | 'internal';
@@ -49,6 +45,7 @@ replica.dueDate = issue.dueDate;
 replica.assignee = issue.assignee;
 replica.reporter = issue.reporter;
 replica.comments = issue.comments;
+replica.attachments = issue.attachments; // the files travel in parts, fetched by the other site
 for (const [name, field] of Object.entries(issue.customFields)) {
   if (remoteKeyField !== null && name.toLowerCase() === remoteKeyField.toLowerCase()) continue;
   replica.customFields[name] = { value: field.value };
@@ -111,6 +108,7 @@ if (remoteKeyField !== null && nodeHelper.getCustomField(remoteKeyField)) {
 }
 
 issue.comments = commentHelper.mergeComments(issue, replica);
+issue.attachments = attachmentHelper.mergeAttachments(issue, replica);
 `;
 }
 

@@ -2,7 +2,8 @@
  * The script API, as JavaScript evaluated inside the QuickJS sandbox before the user's script.
  *
  * Evaluated once per context, it defines the read-only globals (`issue`, `replica`, `previous`,
- * `firstSync`, `nodeHelper`, `syncHelper`, `commentHelper`, `syncBackAfterProcessing`, `console`),
+ * `firstSync`, `nodeHelper`, `syncHelper`, `commentHelper`, `attachmentHelper`,
+ * `syncBackAfterProcessing`, `console`),
  * freezes the language (see lockdown) and evaluates to `begin(inputJson) => { finish, logs }`.
  * Each run calls begin with its input as one JSON string, then the user's script, then `finish()`,
  * which returns the run's result as one JSON string. No host function is exposed to the guest:
@@ -17,13 +18,15 @@ export const GUEST_API_SOURCE = String.raw`(function () {
 'use strict';
 // the run in progress: set by begin(), read by the helpers and the global accessors
 let input, incoming, md, run, current = null;
+// the run's attachments as the engine gave them, before the script could change anything
+let ownFiles, remoteFiles;
 const G = globalThis, O = Object, keys = O.keys, isArray = Array.isArray, freeze = O.freeze;
 const def = (o, k, d) => O.defineProperty(o, k, d);
 const stringify = JSON.stringify, getProto = O.getPrototypeOf, ObjProto = O.prototype;
 const hasOwn = (o, k) => ObjProto.hasOwnProperty.call(o, k);
 const views = new WeakMap();
 const lower = (s) => String(s).toLowerCase();
-const kind = (v) => v === null ? 'null' : isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : 'a ' + typeof v;
+const kind = (v) => v === null ? 'null' : v === undefined ? 'undefined' : isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : 'a ' + typeof v;
 const quoteList = (names) => names.length ? names.map((n) => '"' + n + '"').join(', ') : '(none)';
 
 // Deep copy of a JSON value; anything that cannot be synced is an error naming where it is.
@@ -216,6 +219,7 @@ function localIssue(s, writable) {
     assignee: w('assignee', user),
     reporter: w('reporter', user),
     comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p); }),
+    attachments: w('attachments', desiredFiles),
     customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: issue.customFields["Name"].value = ...'); } },
     created: {}, updated: {},
   }, s, writable ? '' : ' in the outgoing script: set fields on replica');
@@ -237,6 +241,7 @@ function outgoingReplica(r) {
     assignee: w('assignee', user),
     reporter: w('reporter', user),
     comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p).map((c) => ({ id: c.id, author: c.author === undefined ? null : c.author, body: c.body, created: c.created, updated: c.updated, originId: c.originId === undefined ? null : c.originId })); }),
+    attachments: w('attachments', sentFiles),
     customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: replica.customFields["Name"] = issue.customFields["Name"]'); } },
     created: w('created', (v, p) => str(v, p, false)),
     updated: w('updated', (v, p) => str(v, p, false)),
@@ -292,8 +297,190 @@ function mergeComments(target, source, options) {
   return out;
 }
 
+// ---- attachments -------------------------------------------------------------------------------
+// An attachment's data is facts of its file: scripts choose which attachments (by id), never what
+// they are. A copy to make is {id: '', originId: the remote attachment's id}.
+
+const fileFields = (a) => ({ id: a.id, filename: a.filename, mimeType: a.mimeType, size: a.size, created: a.created, author: a.author === undefined ? null : a.author, originId: a.originId === undefined ? null : a.originId });
+const idList = (list) => quoteList(list.map((a) => a.id));
+function fileArray(v, p) {
+  if (!isArray(v)) throw new TypeError(p + ' must be an array of attachments; got ' + kind(v));
+  const list = copy(v, p);
+  list.forEach((a, i) => {
+    if (a === null || typeof a !== 'object' || isArray(a) || typeof a.id !== 'string') throw new TypeError(p + '[' + i + '] must be an attachment (an object with its id, as in issue.attachments); got ' + kind(a));
+  });
+  return list;
+}
+function renamed(a, file, at) {
+  if (a.filename === undefined || a.filename === file.filename) return file.filename;
+  if (typeof a.filename !== 'string' || a.filename === '') throw new TypeError(at + '.filename must be a non-empty string; got ' + kind(a.filename));
+  return a.filename;
+}
+function once(seen, id, at, what) {
+  if (seen.has(id)) throw new Error(at + ': ' + what + ' is listed twice');
+  seen.add(id);
+}
+
+// outgoing replica.attachments: the issue's own attachments, chosen by id; the copy there may get another filename
+function sentFiles(v, p) {
+  const own = new Map(ownFiles.map((a) => [a.id, a]));
+  const seen = new Set();
+  return fileArray(v, p).map((a, i) => {
+    const at = p + '[' + i + ']';
+    const file = own.get(a.id);
+    if (!file) throw new Error(at + ': "' + a.id + '" is not an attachment of this issue (its attachments: ' + idList(ownFiles) + '); only the issue\'s own attachments can be sent');
+    once(seen, a.id, at, 'attachment "' + a.id + '"');
+    // the engine fills mediaId (the media id the ADF nodes name) after the rules ran
+    return { id: file.id, filename: renamed(a, file, at), mimeType: file.mimeType, size: file.size, created: file.created, author: file.author, mediaId: null, originId: file.originId };
+  });
+}
+
+// incoming issue.attachments: the attachments the issue should have; leaving one out deletes it
+function desiredFiles(v, p) {
+  const own = new Map(ownFiles.map((a) => [a.id, a]));
+  const remote = new Map(remoteFiles.map((a) => [a.id, a]));
+  const seen = new Set(), copied = new Set();
+  const out = fileArray(v, p).map((a, i) => {
+    const at = p + '[' + i + ']';
+    let file;
+    if (a.id !== '') {
+      file = own.get(a.id);
+      if (!file) throw new Error(at + ': "' + a.id + '" is not an attachment of this issue (its attachments: ' + idList(ownFiles) + '); to copy one of replica.attachments here, give id "" and originId: its id (attachmentHelper.mergeAttachments does)');
+      once(seen, a.id, at, 'attachment "' + a.id + '"');
+    } else {
+      file = typeof a.originId === 'string' ? remote.get(a.originId) : undefined;
+      if (!file) throw new Error(at + ': a new attachment (id "") must be a copy of one of replica.attachments, named by originId; got ' + (typeof a.originId === 'string' ? 'originId "' + a.originId + '"' : a.originId === undefined ? 'no originId' : 'originId ' + kind(a.originId)) + ' (replica.attachments: ' + idList(remoteFiles) + ')');
+      if (file.originId !== null) throw new Error(at + ': replica attachment "' + file.id + '" is the other site\'s copy of this issue\'s attachment "' + file.originId + '": it cannot be copied back');
+      file = O.assign(fileFields(file), { id: '', originId: file.id });
+    }
+    if (renamed(a, file, at) !== file.filename) throw new TypeError(at + ': attachments cannot be renamed here (a copy takes the name the other site sends: rename it in that site\'s outgoing script)');
+    return fileFields(file);
+  });
+  // a copy to make of what has a copy here (or is asked twice); copies that exist already may be kept, even two of one file
+  for (const a of out) if (a.id !== '' && a.originId !== null) copied.add(a.originId);
+  out.forEach((a, i) => {
+    if (a.id !== '') return;
+    if (copied.has(a.originId)) throw new Error(p + '[' + i + ']: replica attachment "' + a.originId + '" is copied twice (a copy of it is in the list already)');
+    copied.add(a.originId);
+  });
+  return out;
+}
+
+const FILTER_OPTIONS = ['names', 'pattern', 'mimeTypes', 'minSize', 'maxSize', 'exclude', 'keepCopies'];
+const MIME = /^([a-z0-9][a-z0-9!#$&^_.+-]*|\*)\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/i;
+const oneOrMany = (v) => (isArray(v) ? v : [v]);
+const baseMime = (m) => lower(String(m).split(';')[0].trim());
+function glob(g) {
+  let re = '^';
+  for (const ch of g) re += ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : /[\\^$.|+(){}\[\]]/.test(ch) ? '\\' + ch : ch;
+  return new RegExp(re + '$', 'i');
+}
+
+// Criteria as a predicate on attachments, every option checked first (errors name the option).
+function fileMatcher(criteria, where) {
+  if (criteria === undefined || criteria === null) criteria = {};
+  if (typeof criteria !== 'object' || isArray(criteria)) throw new TypeError(where + ': the options must be an object like { maxSize: 10 * 1024 * 1024, mimeTypes: ["image/*"] }; got ' + kind(criteria));
+  for (const k of keys(criteria)) if (FILTER_OPTIONS.indexOf(k) < 0) throw new TypeError(where + ': unknown option "' + k + '". Options: ' + FILTER_OPTIONS.join(', '));
+  const c = criteria, tests = [];
+  const bad = (option, expected, got) => new TypeError(where + ': ' + option + ' must be ' + expected + '; got ' + got);
+  const shown = (v) => (typeof v === 'string' ? '"' + v + '"' : kind(v));
+  if (c.names !== undefined) {
+    const globs = oneOrMany(c.names).map((g, i) => {
+      if (typeof g !== 'string' || g === '') throw bad(isArray(c.names) ? 'names[' + i + ']' : 'names', 'a file name or pattern like "*.pdf" (or an array of them)', shown(g));
+      return glob(g);
+    });
+    tests.push((a) => globs.some((re) => re.test(a.filename)));
+  }
+  if (c.pattern !== undefined) {
+    let re = c.pattern;
+    if (typeof re === 'string') {
+      try { re = new RegExp(re); } catch (e) { throw new TypeError(where + ': pattern is not a valid regular expression: ' + e.message); }
+    } else if (!(re instanceof RegExp)) throw bad('pattern', 'a regular expression (/.../ or a string)', kind(re));
+    tests.push((a) => a.filename.search(re) >= 0);
+  }
+  if (c.mimeTypes !== undefined) {
+    const types = oneOrMany(c.mimeTypes).map((t, i) => {
+      if (typeof t !== 'string' || !MIME.test(t)) throw bad(isArray(c.mimeTypes) ? 'mimeTypes[' + i + ']' : 'mimeTypes', 'a MIME type like "application/pdf" or "image/*" (or an array of them)', shown(t));
+      return lower(t).split('/');
+    });
+    tests.push((a) => {
+      const [type, sub] = baseMime(a.mimeType).split('/');
+      return types.some(([t, s]) => (t === '*' || t === type) && (s === '*' || s === sub));
+    });
+  }
+  const size = (option) => {
+    const v = c[option];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !isFinite(v) || v < 0) throw bad(option, 'a number of bytes (0 or more)', kind(v) === 'a number' ? String(v) : kind(v));
+    return v;
+  };
+  const min = size('minSize'), max = size('maxSize');
+  if (min !== undefined && max !== undefined && min > max) throw new TypeError(where + ': minSize (' + min + ') is larger than maxSize (' + max + '): nothing would match');
+  if (min !== undefined) tests.push((a) => a.size >= min);
+  if (max !== undefined) tests.push((a) => a.size <= max);
+  for (const option of ['exclude', 'keepCopies']) if (c[option] !== undefined && typeof c[option] !== 'boolean') throw bad(option, 'true or false', kind(c[option]));
+  const exclude = c.exclude === true, keepCopies = c.keepCopies !== false;
+  return (a) => (keepCopies && a.originId !== null && a.originId !== undefined) || tests.every((t) => t(a)) !== exclude;
+}
+
+// attachmentHelper.filter(list, criteria): the attachments of list that match every criterion
+// (exclude: those that do not). Copies of the other site's attachments (originId set) are kept
+// unless keepCopies is false: leaving a copy out of a replica reads there as its deletion here.
+function filterFiles(list, criteria) {
+  const where = 'attachmentHelper.filter';
+  const match = fileMatcher(criteria, where);
+  if (!isArray(list)) throw new TypeError(where + ': the list must be an array of attachments (issue.attachments, replica.attachments); got ' + kind(list));
+  return copy(list, 'attachments').filter((a, i) => {
+    if (a === null || typeof a !== 'object' || typeof a.filename !== 'string' || typeof a.mimeType !== 'string' || typeof a.size !== 'number') {
+      throw new TypeError(where + ': list[' + i + '] is not an attachment (an object with filename, mimeType and size); got ' + kind(a));
+    }
+    return match(a);
+  });
+}
+
+// Attachments by identity, like comments: copies follow their remote original (gone when it is
+// gone there); ours stay unless the remote had a copy of them in the previous replica and no
+// longer has (deleted there); remote attachments with no copy here, and not copies of ours, are
+// added as copies to make (id ''). filter (a function, or the criteria of attachmentHelper.filter)
+// chooses which remote attachments to take in.
+function mergeAttachments(target, source, options) {
+  const where = 'attachmentHelper.mergeAttachments';
+  const opts = options === undefined || options === null ? {} : options;
+  if (typeof opts !== 'object' || isArray(opts)) throw new TypeError(where + ': the options must be an object ({ filter }); got ' + kind(opts));
+  for (const k of keys(opts)) if (k !== 'filter') throw new TypeError(where + ': unknown option "' + k + '". Options: filter');
+  let take = null;
+  if (typeof opts.filter === 'function') take = opts.filter;
+  else if (opts.filter !== undefined) {
+    if (opts.filter === null || typeof opts.filter !== 'object' || isArray(opts.filter)) throw new TypeError(where + ': filter must be a function or the options of attachmentHelper.filter; got ' + kind(opts.filter));
+    take = fileMatcher(opts.filter, where + ' filter');
+  }
+  const withOrigin = (a) => (a !== null && typeof a === 'object' && a.originId === undefined ? O.assign({}, a, { originId: null }) : a);
+  const local = (copy(target && target.attachments, 'issue.attachments') || []).map(withOrigin);
+  const remote = (copy(source && source.attachments, 'replica.attachments') || []).map(withOrigin).filter((a) => a.originId !== null || !take || take(O.assign({}, a)));
+  const remoteIds = new Set(remote.map((a) => a.id));
+  const copiedThere = new Set(remote.map((a) => a.originId).filter((id) => id !== null));
+  const previous = incoming && input.previous ? input.previous.attachments || [] : [];
+  const previouslyCopied = new Set(previous.map((a) => a.originId).filter((id) => id !== null));
+  const haveCopy = new Set();
+  const out = [];
+  for (const l of local) {
+    if (l.originId !== null) {
+      if (!remoteIds.has(l.originId)) continue;
+      haveCopy.add(l.originId);
+      out.push(l);
+    } else if (copiedThere.has(l.id) || !previouslyCopied.has(l.id)) out.push(l);
+  }
+  for (const r of remote) {
+    if (r.originId !== null || haveCopy.has(r.id)) continue;
+    out.push({ id: '', filename: r.filename, mimeType: r.mimeType, size: r.size, created: r.created, author: r.author, originId: r.id });
+  }
+  return out;
+}
+
 function makeApi() {
 const replicaState = incoming ? null : input.replica;
+ownFiles = (copy(input.issue.attachments, 'issue.attachments') || []).map(fileFields);
+remoteFiles = incoming ? (copy(input.replica.attachments, 'replica.attachments') || []).map(fileFields) : [];
 const api = {
   issue: localIssue(input.issue, incoming),
   replica: incoming ? received(input.replica) : outgoingReplica(replicaState),
@@ -320,6 +507,7 @@ const api = {
     getRemoteIssueUrl: () => (incoming && input.connection.remoteBaseUrl ? input.connection.remoteBaseUrl.replace(/\/+$/, '') + '/browse/' + input.replica.key : null),
   }),
   commentHelper: freeze({ mergeComments: mergeComments }),
+  attachmentHelper: freeze({ mergeAttachments: mergeAttachments, filter: filterFiles }),
   console: freeze({ log: log('log'), info: log('log'), debug: log('log'), warn: log('warn'), error: log('error') }),
 };
 api.syncBackAfterProcessing = api.syncHelper.syncBackAfterProcessing;
@@ -327,7 +515,7 @@ return { api: api, replicaState: replicaState };
 }
 
 // The API globals read the current run's objects; assigning them is an error.
-const API_NAMES = ['issue', 'replica', 'previous', 'firstSync', 'nodeHelper', 'syncHelper', 'commentHelper', 'console', 'syncBackAfterProcessing'];
+const API_NAMES = ['issue', 'replica', 'previous', 'firstSync', 'nodeHelper', 'syncHelper', 'commentHelper', 'attachmentHelper', 'console', 'syncBackAfterProcessing'];
 for (const k of API_NAMES) {
   def(G, k, {
     get: () => (current ? current.api[k] : undefined),
@@ -353,9 +541,14 @@ return function begin(inputJson) {
     return l;
   };
   return freeze({
-    finish: () => stringify(incoming
-      ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, logs: logs() }
-      : { replica: copy(replicaState, 'replica'), logs: logs() }),
+    finish: () => {
+      // the attachment lists as the setters would have left them, also when a script changed them in place
+      if (incoming) input.issue.attachments = desiredFiles(input.issue.attachments, 'issue.attachments');
+      else replicaState.attachments = sentFiles(replicaState.attachments, 'replica.attachments');
+      return stringify(incoming
+        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, logs: logs() }
+        : { replica: copy(replicaState, 'replica'), logs: logs() });
+    },
     logs: () => stringify(logs()),
   });
 };

@@ -3,7 +3,7 @@ import type { Replica } from '../model/replica';
 import { DEFAULT_SCRIPTS_CONFIG, defaultScripts, roleScripts } from './default-scripts';
 import { MemoryRulesStore } from './memory-rules-store';
 import { RulesAdminError, changesBetween, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from './rules-admin';
-import { adfText, sampleComment, sampleConnection, sampleIssue, sampleMetadata, sampleReplica, sampleReplicaComment } from './sample-data';
+import { adfText, sampleAttachment, sampleComment, sampleConnection, sampleIssue, sampleMetadata, sampleReplica, sampleReplicaComment } from './sample-data';
 
 const OK_OUT = 'replica.type = issue.type; replica.status = issue.status; replica.summary = issue.summary';
 
@@ -125,6 +125,7 @@ describe('dryRun', () => {
       { field: 'dueDate', from: null, to: '2026-12-01' },
       { field: 'customFields.Remote issue key', from: null, to: 'EXT-7' },
       { field: 'comments.new', from: null, to: { originId: 'r-c1', body: adfText('remote comment') } },
+      { field: 'attachments.new', from: null, to: { originId: 'r-a1', filename: 'printer-log.txt', size: 18_432 } },
     ]);
     expect(await store.listVersions('conn-1')).toEqual([]);
   });
@@ -154,6 +155,17 @@ describe('dryRun', () => {
 });
 
 describe('changesBetween', () => {
+  it('lists attachments to copy and to delete', () => {
+    const kept = sampleAttachment({ id: 'a-1' });
+    const gone = sampleAttachment({ id: 'a-2', filename: 'old.txt', size: 3, originId: 'r-9' });
+    const before = sampleIssue({ attachments: [kept, gone] });
+    const after = sampleIssue({ attachments: [kept, { ...sampleAttachment({ filename: 'new.png', size: 7 }), id: '', originId: 'r-5' }] });
+    expect(changesBetween(before, after)).toEqual([
+      { field: 'attachments.new', from: null, to: { originId: 'r-5', filename: 'new.png', size: 7 } },
+      { field: 'attachments.a-2', from: { originId: 'r-9', filename: 'old.txt', size: 3 }, to: null },
+    ]);
+  });
+
   it('lists edited and removed comments by id', () => {
     const mine = sampleComment({ id: 'c-1' });
     const other = sampleComment({ id: 'c-2' });

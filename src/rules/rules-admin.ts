@@ -26,7 +26,7 @@ import { JiraIssueKeySchema } from '../sync/envelope/common';
 
 export interface RulesAdminDeps {
   rulesStore: RulesStore;
-  /** the connection as the rules see it, with its built-in rules configuration; null when unknown */
+  /** the connection as the rules see it, with its rules configuration (what the default scripts take); null when unknown */
   getConnection(connectionId: string): Promise<{ connection: RulesConnection; defaults: DefaultScriptsConfig } | null>;
   /** the local issue as the rules see it (comment copies of this connection carry their originId); null when not found */
   readIssue(connectionId: string, issueKey: string): Promise<OutgoingRulesInput['issue'] | null>;
@@ -243,7 +243,10 @@ function logsOf(e: unknown): RulesLog[] {
 
 const FIELDS = ['projectKey', 'summary', 'description', 'typeName', 'priority', 'labels', 'status', 'dueDate', 'assignee', 'reporter'] as const;
 
-/** The fields the rules changed, in the order of the issue's fields; comments one by one. */
+/**
+ * The fields the rules changed, in the order of the issue's fields; comments and attachments one by
+ * one (`attachments.new`: a copy to make of a remote attachment; `attachments.<id>`: one deleted).
+ */
 export function changesBetween(before: RulesIssue, after: RulesIssue): FieldChange[] {
   const changes: FieldChange[] = [];
   const differ = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
@@ -268,6 +271,11 @@ export function changesBetween(before: RulesIssue, after: RulesIssue): FieldChan
     if (differ(old.body, c.body)) changes.push({ field: `comments.${c.id}`, from: toJson(old.body), to: toJson(c.body) });
   }
   for (const c of before.comments) if (!kept.has(c.id)) changes.push({ field: `comments.${c.id}`, from: commentJson(c), to: null });
+  const keptFiles = new Set(after.attachments.map((a) => a.id));
+  for (const a of after.attachments) {
+    if (a.id === '') changes.push({ field: 'attachments.new', from: null, to: toJson({ originId: a.originId, filename: a.filename, size: a.size }) });
+  }
+  for (const a of before.attachments) if (!keptFiles.has(a.id)) changes.push({ field: `attachments.${a.id}`, from: toJson({ originId: a.originId, filename: a.filename, size: a.size }), to: null });
   return changes;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdfDocSchema, JsonValueSchema, UserRefSchema } from '../model/replica';
 import type {
+  RulesAttachment,
   RulesComment,
   RulesConnection,
   RulesIssue,
@@ -22,6 +23,17 @@ export const RulesCommentSchema = z.object({
   originId: z.string().nullable(),
 });
 
+/** An attachment: in the incoming result, id '' is a copy to make of the remote attachment originId. */
+export const RulesAttachmentSchema = z.object({
+  id: z.string(),
+  filename: z.string().min(1),
+  mimeType: z.string(),
+  size: z.number().int().min(0),
+  created: z.string(),
+  author: UserRefSchema.nullable(),
+  originId: z.string().min(1).nullable(),
+});
+
 export const RulesIssueSchema = z.object({
   key: z.string().min(1).nullable(),
   id: z.string().min(1).nullable(),
@@ -36,6 +48,7 @@ export const RulesIssueSchema = z.object({
   assignee: UserRefSchema.nullable(),
   reporter: UserRefSchema.nullable(),
   comments: z.array(RulesCommentSchema),
+  attachments: z.array(RulesAttachmentSchema),
   customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
   created: z.string().exactOptional(),
   updated: z.string().exactOptional(),
@@ -69,9 +82,10 @@ export const EMPTY_METADATA: RulesMetadata = { issueTypes: {}, priorities: [], s
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const proofs: [
   Same<z.infer<typeof RulesCommentSchema>, RulesComment>,
+  Same<z.infer<typeof RulesAttachmentSchema>, RulesAttachment>,
   Same<z.infer<typeof RulesIssueSchema>, RulesIssue>,
   Same<z.infer<typeof RulesMetadataSchema>, RulesMetadata>,
   Same<z.infer<typeof RulesConnectionSchema>, RulesConnection>,
   Same<z.infer<typeof RulesLogSchema>, RulesLog>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 void proofs;

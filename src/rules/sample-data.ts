@@ -1,5 +1,5 @@
-import type { IncomingRulesInput, RulesComment, RulesConnection, RulesIssue, RulesMetadata } from '../ports/rules';
-import type { AdfDoc, Replica, ReplicaComment } from '../model/replica';
+import type { IncomingRulesInput, RulesAttachment, RulesComment, RulesConnection, RulesIssue, RulesMetadata } from '../ports/rules';
+import type { AdfDoc, Replica, ReplicaAttachment, ReplicaComment } from '../model/replica';
 
 /**
  * Sample values with sensible defaults: the dry run of validateRules() runs scripts against them,
@@ -69,6 +69,21 @@ export function sampleReplicaComment(over: Partial<ReplicaComment> = {}): Replic
   };
 }
 
+/** An attachment of the remote issue, as its replica carries it. */
+export function sampleReplicaAttachment(over: Partial<ReplicaAttachment> = {}): ReplicaAttachment {
+  return {
+    id: 'r-a1',
+    filename: 'printer-log.txt',
+    mimeType: 'text/plain',
+    size: 18_432,
+    created: '2026-11-20T09:30:00.000Z',
+    author: { accountId: 'acc-remote', displayName: 'Remote Rita', email: null },
+    mediaId: '6f1c2a9e-4b7d-4c1e-9a53-2d8e0b7f1a01',
+    originId: null,
+    ...over,
+  };
+}
+
 export function sampleReplica(over: Partial<Replica> = {}): Replica {
   return {
     key: 'EXT-7',
@@ -84,6 +99,7 @@ export function sampleReplica(over: Partial<Replica> = {}): Replica {
     assignee: null,
     reporter: { accountId: 'acc-remote', displayName: 'Remote Rita', email: null },
     comments: [sampleReplicaComment()],
+    attachments: [sampleReplicaAttachment()],
     customFields: {},
     created: '2026-11-20T09:00:00.000Z',
     updated: '2026-11-20T10:00:00.000Z',
@@ -98,6 +114,20 @@ export function sampleComment(over: Partial<RulesComment> = {}): RulesComment {
     body: adfText('local comment'),
     created: '2026-11-20T08:00:00.000Z',
     updated: '2026-11-20T08:00:00.000Z',
+    originId: null,
+    ...over,
+  };
+}
+
+/** A local attachment as the rules see it (a file attached here, not a copy). */
+export function sampleAttachment(over: Partial<RulesAttachment> = {}): RulesAttachment {
+  return {
+    id: '10200',
+    filename: 'smoke.jpg',
+    mimeType: 'image/jpeg',
+    size: 245_760,
+    created: '2026-11-20T08:05:00.000Z',
+    author: { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' },
     originId: null,
     ...over,
   };
@@ -119,12 +149,12 @@ export function sampleIssue(over: Partial<RulesIssue> = {}): RulesIssue {
     assignee: null,
     reporter: { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' },
     comments: [],
+    attachments: [sampleAttachment()],
     customFields: { 'Remote issue key': { value: null } },
     ...over,
   };
 }
 
-/** The blank issue the engine passes on first sync: all nulls, empty lists. */
 /** The input of an incoming run on an existing twin, with every part a sample: override what a case varies. */
 export function sampleIncomingInput(over: Partial<IncomingRulesInput> = {}): IncomingRulesInput {
   return {
@@ -139,6 +169,7 @@ export function sampleIncomingInput(over: Partial<IncomingRulesInput> = {}): Inc
   };
 }
 
+/** The blank issue the engine passes on first sync: all nulls, empty lists. */
 export function blankIssue(): RulesIssue {
   return {
     key: null,
@@ -154,6 +185,7 @@ export function blankIssue(): RulesIssue {
     assignee: null,
     reporter: null,
     comments: [],
+    attachments: [],
     customFields: {},
   };
 }

@@ -141,6 +141,10 @@ describe('reading the API', () => {
     ['syncHelper.getRemoteIssueUrl()', '"https://external.example.net/browse/EXT-7"'],
     ['typeof syncBackAfterProcessing', '"function"'],
     ['typeof commentHelper.mergeComments', '"function"'],
+    ['typeof attachmentHelper.mergeAttachments', '"function"'],
+    ['typeof attachmentHelper.filter', '"function"'],
+    ['issue.attachments.map((a) => [a.id, a.filename, a.originId])', '[["10200","smoke.jpg",null]]'],
+    ['replica.attachments.map((a) => [a.id, a.mimeType, a.mediaId])', '[["r-a1","text/plain","6f1c2a9e-4b7d-4c1e-9a53-2d8e0b7f1a01"]]'],
   ])('%s → %s', async (expression, expected) => {
     expect(await evaluate(expression)).toBe(expected);
   });
@@ -393,6 +397,7 @@ describe('outgoing script', () => {
       assignee: null,
       reporter: null,
       comments: [],
+      attachments: [],
       customFields: {},
       created: '1970-01-01T00:00:00.000Z',
       updated: '1970-01-01T00:00:00.000Z',

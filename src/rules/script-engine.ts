@@ -38,14 +38,15 @@ const LimitsSchema = z.object({
 });
 
 /**
- * Sandboxes are shared by every engine with the same limits (a sandbox serves one run at a time,
- * and runs are synchronous). Each holds its own WASM module and memory, so few are kept.
+ * Sandboxes are shared by every engine with the same memory and stack limits, whatever their CPU
+ * limit (a per-run deadline): a sandbox serves one run at a time, and runs are synchronous. Each
+ * holds its own WASM module and memory, so few are kept.
  */
 const sandboxes = new Map<string, ScriptSandbox>();
 const MAX_SANDBOXES = 4;
 
 function sandboxFor(limits: ScriptLimits): ScriptSandbox {
-  const key = `${limits.cpuMs}:${limits.memoryBytes}:${limits.stackBytes}`;
+  const key = `${limits.memoryBytes}:${limits.stackBytes}`;
   let sandbox = sandboxes.get(key);
   if (sandbox !== undefined) {
     sandboxes.delete(key); // most recently used last
@@ -71,7 +72,8 @@ export function resolveLimits(limits: Partial<ScriptLimits> | undefined): Script
  * (a ScriptRulesError carrying the logs written before the failure).
  */
 export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
-  const sandbox = sandboxFor(resolveLimits(rules.limits));
+  const limits = resolveLimits(rules.limits);
+  const sandbox = sandboxFor(limits);
   return {
     async outgoing(input: OutgoingRulesInput): Promise<OutgoingRulesResult> {
       const issue = input.issue;
@@ -89,6 +91,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         assignee: null,
         reporter: null,
         comments: [],
+        attachments: [],
         customFields: {},
         created: issue.created ?? EPOCH,
         updated: issue.updated ?? EPOCH,
@@ -101,7 +104,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         firstSync: false,
         connection: input.connection,
         metadata: EMPTY_METADATA,
-      });
+      }, limits.cpuMs);
       const out = checkOutput('outgoing', OutgoingOutputSchema, raw);
       return { replica: out.replica, logs: out.logs };
     },
@@ -115,7 +118,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         firstSync: input.firstSync,
         connection: input.connection,
         metadata: input.metadata,
-      });
+      }, limits.cpuMs);
       const out = checkOutput('incoming', IncomingOutputSchema, raw);
       return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, logs: out.logs };
     },

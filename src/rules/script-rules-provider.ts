@@ -5,9 +5,9 @@ import type { Connection } from '../sync/state/records';
 import { createScriptRulesEngine } from './script-engine';
 
 /**
- * Rules of a connection: its saved scripts when an admin saved some, else `fallback` (the built-in
- * rules, which the default scripts reproduce exactly). One storage read per call, so a saved
- * change applies to the very next sync.
+ * Rules of a connection: its saved scripts when an admin saved some, else `fallback` (the default
+ * scripts for the connection's configuration, src/rules/builtin/provider.ts). One storage read per
+ * call, so a saved change applies to the very next sync.
  */
 export class ScriptRulesProvider implements RulesProvider {
   constructor(

@@ -55,6 +55,14 @@ describe('limits', () => {
     expect([error.message, error.line]).toEqual(['CPU time limit of 25 ms exceeded: the script was stopped', 1]);
   });
 
+  it('engines with different CPU limits share one sandbox, each run held to its own limit', async () => {
+    const busy = 'const end = Date.now() + 400; while (Date.now() < end) {} issue.summary = "done"';
+    expect((await failure(busy)).message).toBe('CPU time limit of 200 ms exceeded: the script was stopped');
+    await expect(run(busy, { cpuMs: 5000 })).resolves.toMatchObject({ desired: { summary: 'done' } });
+    expect((await failure(busy, { cpuMs: 50 })).message).toBe('CPU time limit of 50 ms exceeded: the script was stopped');
+    await expectHealthy();
+  });
+
   it('the memory limit can be set per connection', async () => {
     const script = 'const a = []; for (let i = 0; i < 40; i++) a.push(new Uint8Array(1 << 20)); issue.summary = String(a.length)';
     await expect(run(script, { memoryBytes: 64 * 1024 * 1024 })).resolves.toMatchObject({ desired: { summary: '40' } });
@@ -110,6 +118,7 @@ describe('no way out of the sandbox', () => {
   it('the global object holds only the language and the script API', async () => {
     const result = await run('console.log(Object.getOwnPropertyNames(globalThis).filter((n) => !/^[A-Z]/.test(n)).sort().join(" "))');
     expect(result.logs[0]?.message.split(' ')).toEqual([
+      'attachmentHelper',
       'commentHelper',
       'console',
       'decodeURI',

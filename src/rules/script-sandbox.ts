@@ -14,7 +14,7 @@ import {
 } from './script-errors';
 
 export interface ScriptLimits {
-  /** CPU time per run, in milliseconds */
+  /** CPU time per run, in milliseconds (a sandbox's default: run() may give a run another budget) */
   cpuMs: number;
   /** the sandbox's whole heap (interpreter, API, input, the script's own objects), in bytes */
   memoryBytes: number;
@@ -78,10 +78,14 @@ export class ScriptSandbox {
 
   constructor(readonly limits: ScriptLimits) {}
 
-  /** Runs `source` with the API set up from `input`; resolves to the parsed JSON the API's finish() returned. */
-  async run(script: ScriptName, source: string, input: unknown): Promise<unknown> {
+  /**
+   * Runs `source` with the API set up from `input`; resolves to the parsed JSON the API's finish()
+   * returned. `cpuMs`: this run's CPU budget (the CPU limit is only a deadline, so runs with
+   * different budgets share the sandbox; memory and stack belong to its module and runtime).
+   */
+  async run(script: ScriptName, source: string, input: unknown, cpuMs: number = this.limits.cpuMs): Promise<unknown> {
     const module = await this.loadModule();
-    return this.runLoaded(module, script, source, JSON.stringify(input));
+    return this.runLoaded(module, script, source, JSON.stringify(input), cpuMs);
   }
 
   /** Frees the realm and forgets the module (its memory goes with it). */
@@ -102,7 +106,7 @@ export class ScriptSandbox {
     return this.module;
   }
 
-  private runLoaded(module: QuickJSWASMModule, script: ScriptName, source: string, inputJson: string): unknown {
+  private runLoaded(module: QuickJSWASMModule, script: ScriptName, source: string, inputJson: string, cpuMs: number): unknown {
     const handles: QuickJSHandle[] = [];
     let recycle = false;
     try {
@@ -119,19 +123,19 @@ export class ScriptSandbox {
           recycle = true;
           // a heap that reached its maximum stays that big: start the next run on a fresh module
           if (limit === 'memory') this.module = null;
-          throw new ScriptRulesError(this.limitMessage(limit), script, failure.line, failure.column, limit);
+          throw new ScriptRulesError(this.limitMessage(limit, cpuMs), script, failure.line, failure.column, limit);
         }
-        const logs = api === null ? [] : this.readLogs(vm, api);
+        const logs = api === null ? [] : this.readLogs(vm, api, cpuMs);
         throw new ScriptRulesError(scriptErrorMessage(failure), script, failure.line, failure.column, null, logs);
       };
 
       this.interrupted = false;
-      this.setBudget(Math.max(this.limits.cpuMs, SETUP_MS));
+      this.setBudget(Math.max(cpuMs, SETUP_MS));
       const compiled = this.compile(realm, script, source);
       if ('error' in compiled) return fail(compiled.error, null, compiled.prefixLength);
 
       // the run's own CPU budget covers its API objects, the script, its promise jobs and the result
-      this.setBudget(this.limits.cpuMs);
+      this.setBudget(cpuMs);
       const inputHandle = vm.newString(inputJson);
       handles.push(inputHandle);
       const begun = vm.callFunction(realm.begin, vm.undefined, inputHandle);
@@ -291,10 +295,10 @@ export class ScriptSandbox {
     return null;
   }
 
-  private limitMessage(limit: LimitName): string {
+  private limitMessage(limit: LimitName, cpuMs: number): string {
     switch (limit) {
       case 'cpu':
-        return `CPU time limit of ${this.limits.cpuMs} ms exceeded: the script was stopped`;
+        return `CPU time limit of ${cpuMs} ms exceeded: the script was stopped`;
       case 'memory':
         return `memory limit of ${formatBytes(this.limits.memoryBytes)} exceeded: the script was stopped`;
       case 'stack':
@@ -302,9 +306,9 @@ export class ScriptSandbox {
     }
   }
 
-  private readLogs(vm: QuickJSContext, api: QuickJSHandle): RulesLog[] {
+  private readLogs(vm: QuickJSContext, api: QuickJSHandle, cpuMs: number): RulesLog[] {
     // what the script logged before it failed; best effort, under a fresh short deadline
-    this.setBudget(Math.min(50, this.limits.cpuMs));
+    this.setBudget(Math.min(50, cpuMs));
     const fn = vm.getProp(api, 'logs');
     try {
       const res = vm.callFunction(fn, api);

@@ -93,7 +93,24 @@ describe('script rules through the sync engine', () => {
     expect((await listErrors(world.b.deps))[0]?.cause).toMatch(/CPU time limit of 30 ms exceeded/);
   });
 
-  it('the default scripts sync the same as the built-in rules', async () => {
+  it('an outgoing script filtering attachments: only the files it keeps are copied to the twin', async () => {
+    const world = new World({ seed: 7, ...calm });
+    const a = new MemoryRulesStore();
+    Object.assign(world.a.deps, { rules: new ScriptRulesProvider(a, new BuiltinRulesProvider()) });
+    const connectionId = await world.connect();
+    const outgoing = defaultOutgoingScript() + 'replica.attachments = attachmentHelper.filter(issue.attachments, { maxSize: 1024, mimeTypes: ["image/*", "application/pdf"] });\n';
+    await a.save(connectionId, { outgoing, incoming: defaultScripts().incoming, limits: null, savedBy: null, savedAt: '' }, 0);
+    const source = world.a.jira.userCreate('INT', 'With files');
+    world.a.jira.attach(source.key, 'small.png', 'png bytes', 'image/png');
+    world.a.jira.attach(source.key, 'big.png', 'x'.repeat(2048), 'image/png');
+    world.a.jira.attach(source.key, 'notes.pdf', 'pdf bytes', 'application/pdf');
+    world.a.jira.attach(source.key, 'run.log', 'log bytes', 'text/plain');
+    await world.quiesce();
+    expect(only(world.b).attachments.map((f) => f.filename).sort()).toEqual(['notes.pdf', 'small.png']);
+    expect(await listErrors(world.b.deps)).toEqual([]);
+  });
+
+  it('a connection without saved scripts syncs exactly as one that saved the default scripts', async () => {
     const run = async (scripts: boolean) => {
       const world = new World({ seed: 9, ...calm });
       if (scripts) {
@@ -130,9 +147,9 @@ describe('script rules through the sync engine', () => {
         }));
       return { a: strip(world.a), b: strip(world.b) };
     };
-    const builtin = await run(false);
-    const scripts = await run(true);
-    expect(scripts).toEqual(builtin);
-    expect(builtin.b[0]?.comments).toHaveLength(2);
+    const unsaved = await run(false);
+    const saved = await run(true);
+    expect(saved).toEqual(unsaved);
+    expect(unsaved.b[0]?.comments).toHaveLength(2);
   });
 });

@@ -36,6 +36,11 @@ const ENDPOINTS: [string, string, unknown][] = [
   ['GET', '/rest/api/3/user/search?query=admin', undefined],
   ['GET', '/rest/api/3/search/jql?jql=project%20%3D%20%22INT%22', undefined],
   ['POST', '/rest/api/3/search/jql', { jql: 'project = "INT"' }],
+  ['POST', '/rest/api/3/issue/{key}/attachments', {}],
+  ['GET', '/rest/api/3/attachment/meta', undefined],
+  ['GET', '/rest/api/3/attachment/10000', undefined],
+  ['GET', '/rest/api/3/attachment/content/10000', undefined],
+  ['DELETE', '/rest/api/3/attachment/10000', undefined],
 ];
 
 describeConformance('authentication', (spec) => {

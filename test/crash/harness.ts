@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { prng } from '../../src/sync/testing/world';
-import { withoutAttribution } from '../../src/sync/comment-attribution';
+import { withoutAttribution } from '../../src/sync/parts/comments/comment-attribution';
 import { AdfDocSchema } from '../../src/model/replica';
 import { JiraClient, textOf, type SearchedIssue } from './jira-client';
 import { freePortBase, SandboxProcess, type Ready } from './sandbox-process';

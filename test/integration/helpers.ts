@@ -1,5 +1,5 @@
-import { withoutAttribution } from '../../src/sync/comment-attribution';
-import { AdfDocSchema } from '../../src/model/replica';
+import { withoutAttribution } from '../../src/sync/parts/comments/comment-attribution';
+import { AdfDocSchema, type AdfDoc } from '../../src/model/replica';
 import { z } from 'zod';
 import { startSandbox, type Sandbox, type StartSandboxOptions } from '../../sandbox/start';
 
@@ -74,7 +74,7 @@ export async function createIssue(api: Rest, fields: Record<string, unknown>): P
   return z.looseObject({ id: z.string(), key: z.string() }).parse(response.json);
 }
 
-export function doc(text: string) {
+export function doc(text: string): AdfDoc {
   return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
 }
 

@@ -1,9 +1,12 @@
+import type { AttachmentSettingsStore } from '../attachments';
 import type { IssueIndex } from '../issue-index';
 import type { IssueService } from '../issue-service';
 import type { IssueView } from '../issue-view';
 import type { CompiledJql, JqlContext } from '../jql/types';
+import type { MediaTokens } from '../media';
 import type { Renderer } from '../render';
 import type { Accounts } from '../storage/accounts';
+import type { AttachmentStore } from '../storage/attachment-store';
 import type { Catalog } from '../storage/catalog';
 import type { Db } from '../storage/db';
 import type { IssueStore } from '../storage/issue-store';
@@ -23,6 +26,9 @@ export interface Services {
   issues: IssueService;
   view: IssueView;
   render: Renderer;
+  attachments: AttachmentStore;
+  attachmentSettings: AttachmentSettingsStore;
+  media: MediaTokens;
   compileJql(jql: string, ctx: JqlContext): CompiledJql;
 }
 

@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS changelogs (
   created INTEGER NOT NULL, items TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS changelogs_by_issue ON changelogs(issue_id, id);
 CREATE TABLE IF NOT EXISTS site_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- attachments (storage/attachment-store.ts): the bytes live in the site's own database, as a BLOB, so a
+-- sandbox restarted on the same file serves them again; an issue's deletion takes its attachments along
+CREATE TABLE IF NOT EXISTS attachments (
+  id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, filename TEXT NOT NULL,
+  mime_type TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL, author TEXT NOT NULL,
+  media_file_id TEXT NOT NULL UNIQUE, content BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS attachments_by_issue ON attachments(issue_id, id);
 -- product events of committed changes, written in the change's own transaction (storage/event-journal.ts);
 -- AUTOINCREMENT: a sequence number is never reused, not even after the newest rows were pruned
 CREATE TABLE IF NOT EXISTS event_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, event TEXT NOT NULL);

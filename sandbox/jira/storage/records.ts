@@ -117,4 +117,20 @@ export interface ChangelogRecord {
   items: ChangeItem[];
 }
 
+/** An attachment's metadata (its bytes are read on their own: AttachmentStore.content). */
+export interface AttachmentRecord {
+  /** from the site's `attachment` counter; answered as a string by `Attachment`, as an integer by `AttachmentMetadata` */
+  id: number;
+  issueId: number;
+  filename: string;
+  mimeType: string;
+  /** bytes */
+  size: number;
+  created: number;
+  /** account id of who uploaded it */
+  author: string;
+  /** the Media Services file id (a UUID) that ADF `media` nodes name in `attrs.id`; never in the REST metadata */
+  mediaFileId: string;
+}
+
 export const customFieldId = (n: number): string => `customfield_${n}`;

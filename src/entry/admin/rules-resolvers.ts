@@ -33,7 +33,7 @@ export function rulesAdminDeps(deps: EngineDeps, actorAccountId: string | null):
       const local = await deps.jira.getIssue(issueKey);
       if (!local) return null;
       const link = await repo.getLink(connectionId, local.id);
-      return toRulesIssue(local, link?.comments ?? []);
+      return toRulesIssue(local, link?.comments ?? [], link?.attachments ?? []);
     },
     // a last replica kept without its comment bodies (a very large issue) would dry-run as "delete every comment's text"
     lastReceived: async (connectionId, localIssueId) => {
