@@ -1,8 +1,7 @@
-import { JiraError, type IssueFieldWrite, type LocalIssue } from '../ports/jira';
+import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
-import { bodyHash } from './parts/comments/comment-merge';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
 import type { ReplicaMessage } from './envelope/replica-message';
@@ -10,18 +9,17 @@ import type { UnlinkMessage } from './envelope/unlink-message';
 import { classify, PermanentError, TransientError } from './errors';
 import { storeForQueue } from './inbox-store';
 import { verifiedFromAnswer } from './send';
-import { sameValue } from './canonical-json';
-import { blankIssue, CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from './field-values';
-import { baseFor, fieldHashes, newLink, observe, pruneSent } from './link-state';
-import { threeWayMerge } from './merge';
+import { blankIssue, fieldValuesOf, toRulesIssue } from './field-values';
+import { fieldHashes, newLink, pruneSent } from './link-state';
 import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type SignedReply } from './outgoing';
 import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent, type OutgoingEvent } from '../model/queue-event';
-import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type JsonValue, type Replica } from '../model/replica';
+import { AdfDocSchema, JsonValueSchema, ReplicaSchema } from '../model/replica';
 import { rulesConnection } from './rules-connection';
-import { moveToStatus } from './status-mover';
+import { planFields, type FieldsPlan } from './parts/fields';
+import { desiredValues, toFieldWrite } from './parts/fields/values';
 import { keys, safePart } from './state/keys';
-import type { ExecutedPart, DocRewrite, PartContext, PartPhase, PlannedPart } from './parts/part';
+import type { ExecutedPart, DocRewrite, PartContext, PlannedPart } from './parts/part';
 import { PARTS } from './parts/registry';
 import { offeredReplica } from './parts/attachments/outgoing';
 import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
@@ -321,18 +319,6 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
   }
   if (!local) throw new Error('unreachable: no local issue');
-  // The synced parts (src/sync/parts): prepared and planned before anything is written; the
-  // documents the rules want written (description, comments) rewritten into this site's terms.
-  const partContext: PartContext = { deps, connection, message, local, link, desired, journal: { commentCopies: pending.copies } };
-  const parts: PlannedPart[] = [];
-  for (const plan of PARTS) {
-    const part = await plan(partContext);
-    parts.push(part);
-    desired.description = part.rewrite(desired.description, 'description');
-    desired.comments = desired.comments.map((c) => ({ ...c, body: part.rewrite(c.body, 'comment') ?? c.body }));
-  }
-  if (mode.followUps === 'reply' && parts.some((p) => p.longRunning)) return done('deferred');
-  const partWrites = parts.reduce((n, p) => n + p.writes, 0);
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
   // paired by this message (on the sender's clock): an unlink sent before it is an old one. Also a
   // person's sync from a sender that knows no twin (it unlinked, and pairs again): still linked
@@ -344,50 +330,41 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // linked: the pairing asked for is done
   link.pairWith = null;
 
-  // Three-way merge of the fields, in local terms.
-  const mine = fieldValuesOf(toRulesIssue(local, link.comments));
-  const known = observe(link, mine, local.updated);
-  const theirs = desiredValues(desired);
-  const base = firstSync || paired ? null : baseFor(link, message.ack);
-  const merge = threeWayMerge({
-    base: base?.hashes ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync && !paired ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
-    mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
-    mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
-  });
-  // Paired: the field holding the other side's key is ours to write, whatever the merge decided.
-  const keyField = connection.rulesConfig.remoteKeyField;
-  const keyFieldName = paired && keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
-  if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
+  // The synced parts (src/sync/parts): each prepared and planned before anything is written, in
+  // the registry's order; the documents the rules want written (description, comments) rewritten
+  // into this site's terms by the parts that name things in them.
+  let values: FieldsPlan | undefined;
+  const partContext: PartContext = {
+    deps, connection, message, local, link, desired, pairing: { firstSync, paired }, statuses: metadata.statuses,
+    values: () => (values ??= planFields(partContext)),
+    journal: { commentCopies: pending.copies },
+  };
+  const parts: PlannedPart[] = [];
+  for (const plan of PARTS) {
+    const part = await plan(partContext);
+    parts.push(part);
+    desired.description = part.rewrite(desired.description, 'description');
+    desired.comments = desired.comments.map((c) => ({ ...c, body: part.rewrite(c.body, 'comment') ?? c.body }));
+  }
+  const { theirs, merge } = partContext.values();
   // A status move walks the workflow from the current status: never from a snapshot.
-  if (usedSnapshot && 'status' in merge.apply) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
+  if (usedSnapshot && parts.some((p) => p.needsCurrentIssue)) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
+  if (mode.followUps === 'reply' && parts.some((p) => p.longRunning)) return done('deferred');
+  if (mode.maxWrites !== undefined && !created && parts.reduce((n, p) => n + p.writes, 0) > mode.maxWrites) return done('deferred');
 
-  if (mode.maxWrites !== undefined && !created && partWrites + (Object.keys(merge.apply).length > 0 ? 1 : 0) > mode.maxWrites) return done('deferred');
-  const nowIso = () => new Date(deps.clock.now()).toISOString();
-  let writes = 0;
   const executed: ExecutedPart[] = [];
   try {
     // the parts that go first (attachments: later writes name the copies they make), then the fields
     // and the status, then the rest (comments); each part's settled references reach the documents
     // the later writes carry
-    const run = async (phase: PartPhase) => {
+    for (const phase of ['before-fields', 'fields', 'after-fields'] as const) {
       for (const part of parts.filter((p) => p.phase === phase)) {
         const ran = await part.execute();
         executed.push(ran);
         settleDocuments(ran.settle, merge.apply, theirs);
         for (const later of parts) later.resettle(ran.settle);
       }
-    };
-    await run('before-fields');
-    const fields = toFieldWrite(merge.apply);
-    if (Object.keys(fields).length > 0) {
-      await deps.jira.updateIssue(local.id, fields);
-      writes += 1;
     }
-    const targetStatus = merge.apply.status;
-    if (typeof targetStatus === 'string') {
-      writes += await moveToStatus(deps.jira, deps.store, { id: local.id, key: local.key, projectKey: local.projectKey, typeName: local.typeName, status: local.status.name }, targetStatus);
-    }
-    await run('after-fields');
   } catch (error) {
     // Refused because the snapshot was out of date (a comment deleted meanwhile…): redo from a fresh read.
     // Writes already made are idempotent under the redo (they now equal the desired values).
@@ -396,15 +373,15 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
     throw error;
   }
-  const partOutcomes = executed.map((part) => part.commit(link, local));
-  writes += partOutcomes.reduce((n, o) => n + o.writes, 0);
-  const after = writes === 0 ? local : afterWrites(local, merge.apply, local.comments, metadata.statuses, nowIso());
-  if (after && after !== local) for (const part of executed) part.after(after);
-  const partsUnsent = partOutcomes.some((o) => o.unsent);
-  const partNotes = partOutcomes.flatMap((o) => o.notes);
+  const writes = executed.reduce((n, p) => n + p.writes, 0);
+  // the local issue after the app's own writes, without reading it again: null when a write's
+  // effect cannot be known exactly (an assignee: only the account id is known), so the next sync reads
+  const now = structuredClone(local);
+  if (writes > 0) now.updated = new Date(deps.clock.now()).toISOString();
+  const exact = executed.map((part) => part.after(now)).every(Boolean);
+  const after = writes === 0 ? local : exact ? now : null;
 
   // Bookkeeping: one transaction.
-  const links = link.comments;
   link.inSeq = message.seq;
   link.ackedSeq = Math.max(link.ackedSeq, message.ack);
   // a reply we gave in an answer is known to have arrived once the remote acknowledges its seq
@@ -415,13 +392,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   }
   link.sent = pruneSent(link);
   link.version += 1;
-  link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
-  const stamps = { ...known.stamps };
-  for (const field of Object.keys(merge.apply)) {
-    const stamp = message.fieldEditedAt[field] ?? message.editedAt;
-    if (stamp !== null) stamps[field] = stamp;
-  }
-  link.known = { hashes: fieldHashes({ ...mine, ...merge.apply }), editedAt: known.editedAt, stamps };
+  // each part's link state (the fields': the remote's values at this version, ours after it)
+  const partOutcomes = executed.map((part) => part.commit(link, now));
+  const partsUnsent = partOutcomes.some((o) => o.unsent);
+  const partNotes = partOutcomes.flatMap((o) => o.notes);
+  const links = link.comments;
   link.lastSyncAt = new Date(deps.clock.now()).toISOString();
   // Read now (or earlier in this invocation), the basis shows every change up to our own writes;
   // an older snapshot only those up to its read: a change since, whose product event never came,
@@ -429,7 +404,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // A change of ours the remote has not got (seen in the basis, its event lost) is not "seen" either:
   // this apply sends nothing (no loop), so the sweeper's search must find it.
   const basisFresh = !usedSnapshot || mode.freshSnapshot === true;
-  const unsentHere = partsUnsent || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? local.comments, links, message.replica.comments);
+  const unsentHere = partsUnsent;
   const basisIso = new Date(basisAt).toISOString();
   const seenBefore = link.seenThrough ?? basisIso;
   if (basisFresh && !unsentHere) link.seenThrough = link.lastSyncAt;
@@ -443,7 +418,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   const createdCopies = partOutcomes.some((o) => o.copied > 0);
   if (writes > 0) {
     // (and when the remote has not yet seen all our sends: those are still on their way to it)
-    const pendingHere_ = createdCopies || partsUnsent || message.ack < link.outSeq || pendingHere({ ...mine, ...merge.apply }, theirs, after?.comments ?? [], links, message.replica.comments);
+    const pendingHere_ = createdCopies || partsUnsent || message.ack < link.outSeq;
     link.lastSentHash = after && !pendingHere_ ? await postApplyHash(rules, after, links, link.attachments ?? [], connection) : null;
   }
   const previousOps = await repo.keepPrevious(link, message.replica);
@@ -478,9 +453,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     : createdCopies && connection.direction === 'both' ? sendBack(false, after ?? undefined)
       : replyLost ? sendBack(true, current) : null;
   const partConflicts = partOutcomes.flatMap((o) => o.conflicts);
-  const conflictText = merge.conflicts.length + partConflicts.length > 0
-    ? `; conflicts: ${[...merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`), ...partConflicts].join(', ')}`
-    : '';
+  const conflictText = partConflicts.length > 0 ? `; conflicts: ${partConflicts.join(', ')}` : '';
   const ruleLogs = result.logs.length > 0 ? `; rules: ${result.logs.map((l) => l.message).join(' | ')}` : '';
   const partText = partNotes.length > 0 ? `; ${partNotes.join('; ')}` : '';
   // the activity entry goes with the bookkeeping, in the same storage operation
@@ -692,80 +665,11 @@ const MARKER_TTL_SECONDS = 30 * 24 * 3600;
  */
 export const INDEX_SETTLE_MS = 5 * 60 * 1000;
 
-/** Something of ours the remote does not have yet: a field we kept different, a comment without a counterpart there. */
-function pendingHere(values: FieldValues, theirs: FieldValues, comments: LocalIssue['comments'], links: CommentLink[], remoteComments: Replica['comments']): boolean {
-  if (Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f]))) return true;
-  const copyOf = new Map(links.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.remoteId]));
-  const localIds = new Set(comments.map((c) => c.id));
-  const originalsHere = new Set([...copyOf.entries()].filter(([localId]) => localIds.has(localId)).map(([, remoteId]) => remoteId));
-  const remoteById = new Map(remoteComments.map((rc) => [rc.id, rc]));
-  const remoteCopyOf = new Map(remoteComments.filter((rc) => rc.originId !== null).map((rc) => [rc.originId, rc]));
-  const oursMissingThere = comments.some((c) => {
-    const original = copyOf.get(c.id);
-    const counterpart = original !== undefined ? remoteById.get(original) : remoteCopyOf.get(c.id);
-    return counterpart === undefined || bodyHash(counterpart.body) !== bodyHash(c.body);
-  });
-  const theirsMissingHere = remoteComments.some((rc) => (rc.originId !== null ? !localIds.has(rc.originId) : !originalsHere.has(rc.id)));
-  return oursMissingThere || theirsMissingHere;
-}
-
+/** the hash of the replica the outgoing rules would build of `issue` now (what the remote has after this apply) */
 async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], attachmentLinks: AttachmentLink[], connection: Connection): Promise<string | null> {
   const output = await rules.outgoing({ issue: toRulesIssue(issue, links, attachmentLinks), connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   return parsed.success ? replicaHash(offeredReplica(replicaToSend(parsed.data), issue, attachmentLinks)) : null;
-}
-
-/**
- * The local issue after the app's own writes, without reading it again; null when a write's
- * effect cannot be known exactly (an assignee: only the account id is known), so the next sync reads.
- */
-function afterWrites(local: LocalIssue, apply: FieldValues, comments: LocalIssue['comments'], statuses: { name: string; category: string }[], now: string): LocalIssue | null {
-  if ('assignee' in apply) return null;
-  const next: LocalIssue = { ...structuredClone(local), comments, updated: now };
-  const write = toFieldWrite(apply);
-  if (write.summary !== undefined) next.summary = write.summary;
-  if (write.description !== undefined) next.description = write.description;
-  if (write.priority !== undefined) next.priority = write.priority;
-  if (write.labels !== undefined) next.labels = write.labels;
-  if (write.dueDate !== undefined) next.dueDate = write.dueDate;
-  for (const [name, value] of Object.entries(write.customFields ?? {})) next.customFields[name] = { value };
-  const status = apply.status;
-  if (typeof status === 'string') {
-    const known = statuses.find((s) => s.name.toLowerCase() === status.toLowerCase());
-    next.status = { name: known?.name ?? status, category: known?.category ?? null };
-  }
-  return next;
-}
-
-/** The desired values the merge compares: a status of null means "no preference". */
-function desiredValues(desired: RulesIssue): FieldValues {
-  const values = fieldValuesOf(desired);
-  if (desired.status === null) delete values.status;
-  return values;
-}
-
-function toFieldWrite(values: FieldValues): IssueFieldWrite {
-  const write: IssueFieldWrite = {};
-  const custom: Record<string, JsonValue> = {};
-  for (const [field, value] of Object.entries(values)) {
-    switch (field) {
-      case 'summary': if (typeof value === 'string') write.summary = value; break;
-      case 'description': {
-        const doc = AdfDocSchema.nullable().safeParse(value);
-        if (doc.success) write.description = doc.data;
-        break;
-      }
-      case 'priority': if (typeof value === 'string' || value === null) write.priority = value; break;
-      case 'labels': if (Array.isArray(value)) write.labels = value.filter((l): l is string => typeof l === 'string'); break;
-      case 'dueDate': if (typeof value === 'string' || value === null) write.dueDate = value; break;
-      case 'assignee': if (typeof value === 'string' || value === null) write.assignee = value; break;
-      case 'status': break;
-      default:
-        if (field.startsWith(CUSTOM_FIELD_PREFIX)) custom[field.slice(CUSTOM_FIELD_PREFIX.length)] = value;
-    }
-  }
-  if (Object.keys(custom).length > 0) write.customFields = custom;
-  return write;
 }
 
 export type { LinkState };

@@ -29,18 +29,20 @@ export function baseFor(link: LinkState, ack: number): LinkState['applied'] {
  * the issue's `updated` as their stamp (and the issue's edit time moves).
  */
 export function observe(link: LinkState, values: FieldValues, updated: string): NonNullable<LinkState['known']> {
+  link.known = observed(link, values, updated);
+  return link.known;
+}
+
+/** what `observe` takes in, without changing the link */
+export function observed(link: LinkState, values: FieldValues, updated: string): NonNullable<LinkState['known']> {
   const known = link.known;
   const hashes = fieldHashes(values);
-  if (!known) {
-    link.known = { hashes, editedAt: updated, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, updated])) };
-    return link.known;
-  }
+  if (!known) return { hashes, editedAt: updated, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, updated])) };
   const changed = Object.keys(hashes).filter((f) => hashes[f] !== known.hashes[f]);
   if (changed.length === 0) return known;
   const stamps = { ...known.stamps };
   for (const f of changed) stamps[f] = updated;
-  link.known = { hashes, editedAt: updated, stamps };
-  return link.known;
+  return { hashes, editedAt: updated, stamps };
 }
 
 /** the hashes the link state keeps of field values */

@@ -93,6 +93,7 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
   resettle: () => undefined,
   writes: (plan) => plan.uploads.length + plan.deletes.length,
   longRunning: (plan) => plan.uploads.length > 0,
+  needsCurrentIssue: () => false,
 
   async execute({ deps, connection, message, local }: PartContext, plan: Plan): Promise<Done> {
     const done: Done = { writes: 0, made: [], added: [], deleted: new Set(), failures: [], notes: [], settled: new Map() };
@@ -189,7 +190,8 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
     };
   },
 
-  after(issue, done) {
+  after(issue, _plan, done) {
     issue.attachments = [...issue.attachments.filter((a) => !done.deleted.has(a.id)), ...done.added];
+    return true;
   },
 };

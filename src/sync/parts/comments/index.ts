@@ -1,4 +1,5 @@
 import type { LocalComment } from '../../../ports/jira';
+import type { ReplicaComment } from '../../../model/replica';
 import type { CommentLink } from '../../state/records';
 import type { DocRewrite, PartContext, SyncedPart } from '../part';
 import { withAttribution } from './comment-attribution';
@@ -54,6 +55,7 @@ export const commentsPart: SyncedPart<null, CommentPlan, Done> = {
   },
   writes: (plan) => plan.ops.length,
   longRunning: () => false,
+  needsCurrentIssue: () => false,
 
   async execute({ deps, local, journal }: PartContext, plan: CommentPlan): Promise<Done> {
     const done: Done = { writes: 0, comments: [...local.comments], made: [], at: '' };
@@ -82,18 +84,35 @@ export const commentsPart: SyncedPart<null, CommentPlan, Done> = {
 
   settle: () => (doc) => doc,
 
-  commit(link, plan, done) {
+  commit(link, plan, done, after, message) {
     link.comments = [...plan.links, ...done.made];
     return {
       writes: done.writes,
       copied: plan.ops.filter((op) => op.op === 'create').length,
-      unsent: false,
+      unsent: unsent(after.comments, link.comments, message.replica.comments),
       notes: [],
       conflicts: plan.conflicts.map((c) => `comment ${c.localId} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
     };
   },
 
-  after(issue, done) {
+  after(issue, _plan, done) {
     issue.comments = done.comments;
+    return true;
   },
 };
+
+/** a comment of ours without its counterpart there (or with another body), or one of theirs without its copy here */
+function unsent(comments: readonly LocalComment[], links: readonly CommentLink[], remoteComments: readonly ReplicaComment[]): boolean {
+  const copyOf = new Map(links.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.remoteId]));
+  const localIds = new Set(comments.map((c) => c.id));
+  const originalsHere = new Set([...copyOf.entries()].filter(([localId]) => localIds.has(localId)).map(([, remoteId]) => remoteId));
+  const remoteById = new Map(remoteComments.map((rc) => [rc.id, rc]));
+  const remoteCopyOf = new Map(remoteComments.filter((rc) => rc.originId !== null).map((rc) => [rc.originId, rc]));
+  const oursMissingThere = comments.some((c) => {
+    const original = copyOf.get(c.id);
+    const counterpart = original !== undefined ? remoteById.get(original) : remoteCopyOf.get(c.id);
+    return counterpart === undefined || bodyHash(counterpart.body) !== bodyHash(c.body);
+  });
+  const theirsMissingHere = remoteComments.some((rc) => (rc.originId !== null ? !localIds.has(rc.originId) : !originalsHere.has(rc.id)));
+  return oursMissingThere || theirsMissingHere;
+}

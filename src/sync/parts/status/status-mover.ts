@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { JiraPort } from '../ports/jira';
-import { JiraError } from '../ports/jira';
-import type { StorePort } from '../ports/store';
-import { hashOf } from './canonical-json';
-import { PermanentError } from './errors';
-import { keys } from './state/keys';
+import type { JiraPort } from '../../../ports/jira';
+import { JiraError } from '../../../ports/jira';
+import type { StorePort } from '../../../ports/store';
+import { hashOf } from '../../canonical-json';
+import { PermanentError } from '../../errors';
+import { keys } from '../../state/keys';
 import { shortestPath, statusKey, stepTowardsUnexplored, type WorkflowGraph } from './status-path';
 
 const GraphSchema = z.record(z.string(), z.array(z.strictObject({ transitionId: z.string(), to: z.string() })));

@@ -1,0 +1,98 @@
+import { sameValue } from '../../canonical-json';
+import { CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from '../../field-values';
+import { baseFor, fieldHashes, observed } from '../../link-state';
+import { threeWayMerge, type MergeResult } from '../../merge';
+import type { FieldValues, LinkState } from '../../state/records';
+import type { PartContext, SyncedPart } from '../part';
+import { desiredValues, toFieldWrite } from './values';
+
+/**
+ * The issue's fields (summary, description, priority, labels, due date, assignee, custom fields,
+ * and the status's value) as a synced part (part.ts): a three-way merge per field against the
+ * values the remote is known to have (src/sync/merge.ts), written in one update. The status's
+ * value is merged here with the others; moving the issue there is the status part's.
+ * Link state: the remote's values at this apply (`applied`) and ours after it (`known`), with the
+ * stamps that decide "later change wins".
+ */
+export interface FieldsPlan {
+  mine: FieldValues;
+  theirs: FieldValues;
+  known: NonNullable<LinkState['known']>;
+  merge: MergeResult;
+}
+
+interface Done {
+  writes: number;
+}
+
+export function planFields({ deps, connection, message, local, link, desired, pairing }: PartContext): FieldsPlan {
+  const mine = fieldValuesOf(toRulesIssue(local, link.comments));
+  const known = observed(link, mine, local.updated);
+  const theirs = desiredValues(desired);
+  const { firstSync, paired } = pairing;
+  const base = firstSync || paired ? null : baseFor(link, message.ack);
+  const merge = threeWayMerge({
+    base: base?.hashes ?? null, baseStamps: base?.stamps ?? {}, withoutBase: firstSync && !paired ? 'apply' : 'later-wins', mine, theirs, policy: connection.conflictPolicy,
+    mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
+    mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
+  });
+  // Paired: the field holding the other side's key is ours to write, whatever the merge decided.
+  const keyField = connection.rulesConfig.remoteKeyField;
+  const keyFieldName = paired && keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
+  if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
+  return { mine, theirs, known, merge };
+}
+
+export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
+  name: 'fields',
+  phase: 'fields',
+  prepare: async () => null,
+  plan: (ctx) => ctx.values(),
+  rewrite: () => (doc) => doc,
+  resettle: () => undefined,
+  writes: (plan) => (Object.keys(toFieldWrite(plan.merge.apply)).length > 0 ? 1 : 0),
+  longRunning: () => false,
+  needsCurrentIssue: () => false,
+
+  async execute({ deps, local }, plan) {
+    const fields = toFieldWrite(plan.merge.apply);
+    if (Object.keys(fields).length === 0) return { writes: 0 };
+    await deps.jira.updateIssue(local.id, fields);
+    return { writes: 1 };
+  },
+
+  settle: () => (doc) => doc,
+
+  commit(link, plan, _done, _after, message) {
+    const { mine, theirs, known, merge } = plan;
+    link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
+    const stamps = { ...known.stamps };
+    for (const field of Object.keys(merge.apply)) {
+      const stamp = message.fieldEditedAt[field] ?? message.editedAt;
+      if (stamp !== null) stamps[field] = stamp;
+    }
+    const values = { ...mine, ...merge.apply };
+    link.known = { hashes: fieldHashes(values), editedAt: known.editedAt, stamps };
+    return {
+      writes: 0,
+      copied: 0,
+      // a field we kept different: the remote does not have our value
+      unsent: Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f])),
+      notes: [],
+      conflicts: merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
+    };
+  },
+
+  after(issue, plan) {
+    // an assignee is written by account id: what Jira shows then is not known exactly (read again)
+    if ('assignee' in plan.merge.apply) return false;
+    const write = toFieldWrite(plan.merge.apply);
+    if (write.summary !== undefined) issue.summary = write.summary;
+    if (write.description !== undefined) issue.description = write.description;
+    if (write.priority !== undefined) issue.priority = write.priority;
+    if (write.labels !== undefined) issue.labels = write.labels;
+    if (write.dueDate !== undefined) issue.dueDate = write.dueDate;
+    for (const [name, value] of Object.entries(write.customFields ?? {})) issue.customFields[name] = { value };
+    return true;
+  },
+};
