@@ -10,8 +10,9 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   jira: { file: 'jira-bench.ts', args: ['10000'], what: 'emulated Jira site: creates/s, JQL searches/s, memory for 10,000 issues' },
   jql: { file: 'jql-bench.ts', args: [], what: 'JQL evaluator: compile and filter times over 10,000 issues' },
   forge: { file: 'forge-bench.ts', args: [], what: 'local Forge platform: overhead per invocation, KVS ops/s' },
-  rules: { file: 'rules-bench.ts', args: ['1000'], what: 'sync rules: built-in vs QuickJS scripts per run, sandbox bundle size' },
+  rules: { file: 'rules-bench.ts', args: ['1000'], what: 'sync rules: the default scripts (the built-in rules) vs saved scripts per run, sandbox bundle size' },
   sync: { file: 'sync-bench.ts', args: [], what: 'sync engine: REST calls, KVS ops and invocations per sync; create-to-key latency; monthly cost' },
+  attachments: { file: 'attachment-bench.ts', args: [], what: 'attachments: REST calls, KVS ops and invocations per file added; time to sync a 3 MB file' },
   bulk: { file: 'bulk-bench.ts', args: ['1000'], what: 'bulk sync of 1,000 existing issues under the default limits (npx tsx bench/bulk-bench.ts 12000 for the full run)' },
 };
 

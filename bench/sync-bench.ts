@@ -58,7 +58,7 @@ function client(sandbox: Sandbox, site: 'internal' | 'external') {
   };
 }
 
-function reset(sandbox: Sandbox, clock: { reset(): void }): void {
+export function reset(sandbox: Sandbox, clock: { reset(): void }): void {
   for (const s of ['internal', 'external'] as const) {
     sandbox.sites[s].resetStats();
     sandbox.installations[s].resetStats();
@@ -67,7 +67,7 @@ function reset(sandbox: Sandbox, clock: { reset(): void }): void {
 }
 
 /** wall time of invocations since the last reset, from the platform's start/end reports */
-function invocationClock(sandbox: Sandbox) {
+export function invocationClock(sandbox: Sandbox) {
   const started = new Map<string, number>();
   let total = 0;
   sandbox.platform.onInvocation((e) => {
@@ -81,7 +81,7 @@ function invocationClock(sandbox: Sandbox) {
   return { seconds: () => total / 1000, reset: () => { total = 0; } };
 }
 
-function measure(sandbox: Sandbox, seconds: number, appName: string) {
+export function measure(sandbox: Sandbox, seconds: number, appName: string) {
   const routes: Record<string, number> = {};
   let rest = 0;
   let kvs = 0;

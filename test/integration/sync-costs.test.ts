@@ -1,3 +1,4 @@
+import { runAttachmentBench } from '../../bench/attachment-bench';
 import { runSyncBench } from '../../bench/sync-bench';
 
 /**
@@ -42,5 +43,30 @@ describe('costs per sync on the sandbox (exact counts)', () => {
       'external POST /rest/api/3/issue': 1,
       'external GET /rest/api/3/issue/{issueIdOrKey}': 1,
     });
+  });
+
+  it('a file added to a synced issue: 3 REST calls and 6 invocations for 10 bytes (one part), one ranged read and one invocation more per 2 MiB part', async () => {
+    const f = await runAttachmentBench();
+    // the source's trigger and consumer read the issue (1) and send the replica naming the file; the
+    // twin's inbox defers the copy to its consumer (a fetch takes longer than a web trigger may),
+    // which fetches the part from the source's inbox (a ranged read there, 1) and uploads the copy
+    // (1), then tells the source the copy's id (the source's inbox applies it while it waits)
+    expect(f.small.routes).toEqual({
+      'internal GET /rest/api/3/issue/{issueIdOrKey}': 1,
+      'internal GET /rest/api/3/attachment/content/{id}': 1,
+      'external POST /rest/api/3/issue/{issueIdOrKey}/attachments': 1,
+    });
+    expect(f.small.invocations).toEqual({
+      'internal issue-events': 1, 'internal sync-consumer': 1, 'internal replica-inbox': 2, 'external replica-inbox': 1, 'external sync-consumer': 1,
+    });
+    expect(f.small.kvsOps).toBe(28);
+    // 3 MB: two parts of 2 MiB
+    expect(f.threeMb.routes).toEqual({
+      'internal GET /rest/api/3/issue/{issueIdOrKey}': 1,
+      'internal GET /rest/api/3/attachment/content/{id}': 2,
+      'external POST /rest/api/3/issue/{issueIdOrKey}/attachments': 1,
+    });
+    expect(f.threeMb.invocations).toEqual({ ...f.small.invocations, 'internal replica-inbox': 3 });
+    expect(f.threeMb.kvsOps).toBe(30);
   });
 });
