@@ -100,6 +100,22 @@ describe('attachments between two sites', () => {
     expect(mediaIdsOf(twin.description).sort()).toEqual([world.b.jira.mediaIdOf(copy.id), ownMedia].sort());
   });
 
+  it('an image in a comment shows in the copy of the comment, from the twin\'s copy of the file', async () => {
+    const { world } = await connected(6);
+    const issue = world.a.jira.userCreate('INT', 'Comment with a picture');
+    await world.quiesce();
+    const pic = world.a.jira.attach(issue.id, 'pic.png', new Uint8Array(randomBytes(100)), 'image/png');
+    world.a.jira.userCommentDoc(issue.id, mediaDoc([world.a.jira.mediaIdOf(pic.id) ?? ''], 'see'));
+    await world.quiesce();
+    const twin = twinOf(world, issue);
+    const copy = twin.attachments.find((a) => a.filename === 'pic.png');
+    if (!copy) throw new Error('no copy');
+    expect(twin.comments).toHaveLength(1);
+    expect(mediaIdsOf(twin.comments[0]?.body)).toEqual([world.b.jira.mediaIdOf(copy.id)]);
+    // and the source's comment still names its own file
+    expect(mediaIdsOf(issue.comments[0]?.body)).toEqual([world.a.jira.mediaIdOf(pic.id)]);
+  });
+
   it('a file over the receiving site\'s limit is an error of that file only: the rest syncs, the panel names it', async () => {
     const { world } = await connected(7);
     world.b.jira.uploadLimit = 1000;
