@@ -1,4 +1,5 @@
 import type { AdfDoc, JsonValue, Replica, UserRef } from '../model/replica';
+import type { LocalAttachment } from './jira';
 
 /**
  * The one interface through which the sync engine calls sync rules (architecture §6).
@@ -16,15 +17,11 @@ export interface RulesComment {
   originId: string | null;
 }
 
-/** A local attachment as the rules see it. */
-export interface RulesAttachment {
-  /** '' in the incoming rules' result = a copy to make of the remote attachment `originId` */
-  id: string;
-  filename: string;
-  mimeType: string;
-  size: number;
-  created: string;
-  author: UserRef | null;
+/**
+ * A local attachment as the rules see it (`id` '' in the incoming rules' result: a copy to make of
+ * the remote attachment `originId`).
+ */
+export interface RulesAttachment extends LocalAttachment {
   /** id of the remote attachment this one is a copy of, when the app made it; else null */
   originId: string | null;
 }
