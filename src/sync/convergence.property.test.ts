@@ -191,4 +191,20 @@ describe('convergence of two sites (property)', () => {
     expect(sweeps).toBeGreaterThan(0);
     process.stdout.write(`convergence: ${crashes} invocations killed, ${sweeps} sweeper runs with work\n`);
   }, SOAK ? 3_600_000 : 120_000);
+
+  // histories a soak run found, replayed on every run
+  it.each<[string, number, Action[], Partial<ConstructorParameters<typeof World>[0]>]>([
+    [
+      'an issue unlinked, changed and synced again by a person: its twin takes the change (not a time the unlink\'s own writes made), and numbers its messages on',
+      2018867546,
+      [{ kind: 'create', text: 'alpha' }, { kind: 'run', steps: 4 }, { kind: 'unlink', side: 'a', issue: 0 }, { kind: 'status', side: 'a', issue: 0, value: 'Done' }, { kind: 'resync', side: 'a', issue: 0 }, { kind: 'comment', side: 'a', issue: 0, text: 'alpha' }],
+      { crashAfterCreateRate: 0.3, crashRate: 0.01 },
+    ],
+  ])('found by a soak: %s', async (_name, seed, actions, faults) => {
+    const world = new World({ seed, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0, crashRate: 0, lostEventRate: 0, sweeper: true, ...faults });
+    const connectionId = await world.connect();
+    const userActions = await play(world, actions, connectionId);
+    await world.quiesce();
+    expect(await problems(world, userActions, connectionId)).toEqual([]);
+  });
 });

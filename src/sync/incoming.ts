@@ -14,7 +14,7 @@ import { fieldHashes, newLink, pruneSent } from './link-state';
 import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type SignedReply } from './outgoing';
 import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent, type OutgoingEvent } from '../model/queue-event';
-import { AdfDocSchema, JsonValueSchema, ReplicaSchema } from '../model/replica';
+import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type AdfDoc } from '../model/replica';
 import { rulesConnection } from './rules-connection';
 import { planFields, type FieldsPlan } from './parts/fields';
 import { desiredValues, toFieldWrite } from './parts/fields/values';
@@ -22,7 +22,7 @@ import { keys, safePart } from './state/keys';
 import type { ExecutedPart, DocRewrite, PartContext, PlannedPart } from './parts/part';
 import { PARTS } from './parts/registry';
 import { offeredReplica } from './parts/attachments/outgoing';
-import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState } from './state/records';
+import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState, type Unlinked } from './state/records';
 import { Repo } from './state/repo';
 import { touchConnection } from './touch-connection';
 import { applyOutcome, outcomeFor, sendOutcome } from './outcome';
@@ -275,6 +275,12 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     local = await deps.jira.getIssue(localId);
     if (!local) throw new PermanentError(`${message.replica.key} asks to be paired with issue ${pair?.key ?? localId}, which does not exist here or cannot be read`);
     link = newLink(connection.id, local.id, local.key, 'local');
+    // an unlinked twin paired again: it numbers on from its old link (the remote may still have
+    // applied that link's messages), and its values keep the times they were made
+    if (pair?.mark) {
+      link.outSeq = pair.mark.outSeq ?? 0;
+      link.known = pair.mark.known ?? null;
+    }
   }
 
   const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments, link.attachments ?? []) : blankIssue();
@@ -347,6 +353,14 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     desired.comments = desired.comments.map((c) => ({ ...c, body: part.rewrite(c.body, 'comment') ?? c.body }));
   }
   const { theirs, merge } = partContext.values();
+  // what the parts keep in the description written here, whatever the merge took from there
+  if ('description' in merge.apply) {
+    const written = AdfDocSchema.nullable().safeParse(merge.apply.description);
+    if (written.success) {
+      const kept = parts.reduce<AdfDoc | null>((doc, part) => part.protect(doc, 'description'), written.data);
+      merge.apply.description = JsonValueSchema.parse(JSON.parse(JSON.stringify(kept)));
+    }
+  }
   // A status move walks the workflow from the current status: never from a snapshot.
   if (usedSnapshot && parts.some((p) => p.needsCurrentIssue)) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
   if (mode.followUps === 'reply' && parts.some((p) => p.longRunning)) return done('deferred');
@@ -415,7 +429,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // replica we sent: compare later changes with that (a change back to the last sent state is sent).
   // That holds only when nothing of ours is still unknown to the remote; otherwise the next
   // outgoing sync must send whatever it finds.
-  const createdCopies = partOutcomes.some((o) => o.copied > 0);
+  const createdCopies = partOutcomes.some((o) => o.copied > 0 || o.tell === true);
   if (writes > 0) {
     // (and when the remote has not yet seen all our sends: those are still on their way to it)
     const pendingHere_ = createdCopies || partsUnsent || message.ack < link.outSeq;
@@ -566,7 +580,7 @@ interface NotLinked {
   notLinked: PermanentError;
 }
 
-type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[] } | null; lift?: StoreOp[] } | { drop: string };
+type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[]; mark: Unlinked | undefined } | null; lift?: StoreOp[] } | { drop: string };
 
 /**
  * Where an unlink (src/sync/unlink.ts) stands in a message's way:
@@ -592,7 +606,7 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
     const target = await deps.jira.getIssue(message.pairWith);
     if (!target) throw new PermanentError(`${message.replica.key} asks to be paired with ${message.pairWith}, which does not exist here or cannot be read`);
     const mark = await readUnlinked(repo, connection.id, target.id);
-    return { localId: target.id, pair: { key: target.key, lift: mark ? liftMarkOps(connection.id, target.id, mark) : [] } };
+    return { localId: target.id, pair: { key: target.key, lift: mark ? liftMarkOps(connection.id, target.id, mark) : [], mark } };
   }
   const former = await readUnlinkedRemote(repo, connection.id, message.issue.id);
   if (former === undefined) return { localId: undefined, pair: null };
@@ -602,7 +616,7 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
   }
   if (message.manual && former.localIssueId !== null) {
     const mark = await readUnlinked(repo, connection.id, former.localIssueId);
-    return { localId: former.localIssueId, pair: { key: null, lift: liftMarkOps(connection.id, former.localIssueId, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }) } };
+    return { localId: former.localIssueId, pair: { key: null, lift: liftMarkOps(connection.id, former.localIssueId, mark ?? { at: '', remoteIssueId: message.issue.id, remoteKey: null }), mark } };
   }
   await settleInterruptedCreation(deps, repo, connection, message.issue);
   return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };

@@ -148,6 +148,8 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       if (mark.remoteKey !== null) link.pairWith = mark.remoteKey;
       // numbered on: the other side may still hold the old link (its unlink not there yet)
       link.outSeq = mark.outSeq ?? 0;
+      // the values' times as they were at the unlink: what changed since is stamped by observe below
+      link.known = mark.known ?? null;
     } else if (issue.originConnectionId === connection.id) {
       // The app created this issue as the twin of a remote issue on this connection, and the link
       // is not written yet (its creation was interrupted; the remote's retry links it): sent as a

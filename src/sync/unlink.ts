@@ -29,7 +29,7 @@ const BY_TEXT: Record<UnlinkedBy, string> = {
 
 /** the marks an unlink leaves: by the local issue and by its twin's id there */
 export function unlinkMarkOps(link: LinkState, at: string): StoreOp[] {
-  const unlinked: Unlinked = { at, remoteIssueId: link.remoteIssueId, remoteKey: link.remoteKey, localKey: link.localKey, outSeq: link.outSeq };
+  const unlinked: Unlinked = { at, remoteIssueId: link.remoteIssueId, remoteKey: link.remoteKey, localKey: link.localKey, outSeq: link.outSeq, known: link.known };
   return [
     { op: 'set', key: keys.unlinked(link.connectionId, link.localIssueId), value: unlinked },
     ...(link.remoteIssueId !== null ? [{ op: 'set' as const, key: keys.unlinkedRemote(link.connectionId, link.remoteIssueId), value: { at, localIssueId: link.localIssueId } }] : []),

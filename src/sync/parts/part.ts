@@ -65,6 +65,8 @@ export interface PartOutcome {
   notes: string[];
   /** conflicts the part decided, one line each */
   conflicts: string[];
+  /** this apply wrote something the remote does not have (a kept image): our state is sent back at once */
+  tell?: boolean;
 }
 
 export interface SyncedPart<Prepared, Plan, Done extends { writes: number }> {
@@ -76,6 +78,12 @@ export interface SyncedPart<Prepared, Plan, Done extends { writes: number }> {
   plan(ctx: PartContext, prepared: Prepared): Plan;
   /** how the documents the other parts write must name this part's objects here */
   rewrite(plan: Plan): DocRewrite;
+  /**
+   * What this part keeps in a document the apply writes here, whatever the merge took from there
+   * (attachments: the images of files that started here). Not part of the remote's values: the
+   * remote hears of it at once (PartOutcome.tell).
+   */
+  protect(plan: Plan): DocRewrite;
   /** the plan's own documents with an earlier part's settled references (in place) */
   resettle(plan: Plan, settle: DocRewrite): void;
   /** Jira writes the plan makes (an inline apply has a budget) */
@@ -101,6 +109,7 @@ export interface PlannedPart {
   name: string;
   phase: PartPhase;
   rewrite: DocRewrite;
+  protect: DocRewrite;
   resettle(settle: DocRewrite): void;
   writes: number;
   longRunning: boolean;
@@ -125,6 +134,7 @@ export function planner<Prepared, Plan, Done extends { writes: number }>(part: S
       name: part.name,
       phase: part.phase,
       rewrite: part.rewrite(plan),
+      protect: part.protect(plan),
       resettle: (settle) => part.resettle(plan, settle),
       writes: part.writes(plan),
       longRunning: part.longRunning(plan),

@@ -255,6 +255,12 @@ export const UnlinkedSchema = z.strictObject({
   at: z.string(), remoteIssueId: z.string().nullable(), remoteKey: z.string().nullable(), localKey: z.string().optional(),
   /** the link's last seq: a pairing again numbers on from it, so the other side (which may still hold the link) takes it as new */
   outSeq: z.number().int().min(0).optional(),
+  /**
+   * The link's `known` at the unlink (values' hashes and when each was made): a pairing again
+   * starts from it, so a field changed while unlinked carries that change's time, and one not
+   * changed its old time, not the time the app's own unlink writes moved `updated` to.
+   */
+  known: z.strictObject({ hashes: FieldHashesSchema, editedAt: z.string().nullable(), stamps: z.record(z.string(), z.string()) }).nullable().optional(),
 });
 export type Unlinked = z.infer<typeof UnlinkedSchema>;
 /** The remote issue's side of it (keys.unlinkedRemote): which local issue it was linked to. */

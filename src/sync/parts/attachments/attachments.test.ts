@@ -137,6 +137,35 @@ describe('attachments between two sites', () => {
     expect([...world.b.store.data.keys()].filter((k) => k.startsWith(keys.errorPrefix))).toEqual([]);
   });
 
+  it('a consumer killed after uploading a copy, before recording it: the retry finds the copy (same name, type and bytes) and uploads nothing', async () => {
+    const { world } = await connected(8);
+    const issue = world.a.jira.userCreate('INT', 'Crash after upload');
+    await world.quiesce();
+    const before = world.b.jira.afterCall;
+    let armed = false;
+    world.b.jira.afterCall = (name) => {
+      before?.(name);
+      if (name === 'addAttachment' && !armed) {
+        armed = true;
+        // the apply's bookkeeping is the next transaction: the process dies before it
+        world.killBefore(world.b, 'store', 'transact');
+      }
+    };
+    world.a.jira.attach(issue.id, 'report.pdf', new Uint8Array(randomBytes(4000)), 'application/pdf');
+    await world.quiesce();
+    expect(armed).toBe(true);
+    expect(world.crashes).toBeGreaterThan(0);
+    const twin = twinOf(world, issue);
+    expect(files(world, 'b', twin)).toEqual(files(world, 'a', issue));
+    expect(world.b.jira.calls.addAttachment).toBe(1);
+    // and the copy is known as the copy: a deletion of it reaches the source
+    const copy = twin.attachments[0];
+    if (!copy) throw new Error('no copy');
+    world.b.jira.userDeleteAttachment(copy.id);
+    await world.quiesce();
+    expect(issue.attachments).toEqual([]);
+  });
+
   it('serves only files of a linked issue that its replicas offered, to a signed request', async () => {
     const { world, connectionId } = await connected(9);
     const issue = world.a.jira.userCreate('INT', 'Offered');

@@ -25,7 +25,7 @@ interface Prepared {
 interface Plan extends AttachmentPlan {
   /** remote media id → local (or pending) media id */
   media: Map<string, string>;
-  /** media ids of our own files the remote has not got: kept in a description taken from there */
+  /** media ids of the files that started here: kept in a description taken from there */
   own: Set<string>;
   /** the local description when planned: where those files are shown */
   description: AdfDoc | null;
@@ -78,22 +78,21 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
       now: new Date(deps.clock.now()).toISOString(),
     });
     const media = incomingMediaMap(message.replica.attachments, planned.links, planned.uploads);
-    const known = new Set(planned.links.filter((l) => l.remoteId !== null).map((l) => l.localId));
-    const own = new Set(planned.links.filter((l) => l.mediaId !== null && !known.has(l.localId) && !planned.deletes.includes(l.localId)).map((l) => l.mediaId ?? ''));
+    // files that started here, staying: a description taken from there never drops them (Jira would
+    // delete a file nothing shows any more); a file deleted there goes with its own deletion
+    const own = new Set(planned.links.filter((l) => l.owner === 'local' && l.mediaId !== null && !planned.deletes.includes(l.localId)).map((l) => l.mediaId ?? ''));
     return { ...planned, media, own, description: local.description };
   },
 
-  rewrite(plan: Plan) {
-    return (doc, where) => {
-      const here = remapMedia(doc, plan.media);
-      return where === 'description' ? keepMedia(plan.description, here, plan.own) : here;
-    };
-  },
+  rewrite: (plan: Plan) => (doc) => remapMedia(doc, plan.media),
+  protect: (plan: Plan) => (doc, where) => (where === 'description' ? keepMedia(plan.description, doc, plan.own) : doc),
 
   resettle: () => undefined,
   writes: (plan) => plan.uploads.length + plan.deletes.length,
   longRunning: (plan) => plan.uploads.length > 0,
-  needsCurrentIssue: () => false,
+  // a copy an earlier attempt uploaded and died before recording is found among the issue's files as
+  // Jira has them now (a snapshot predates it: the app's own upload marks nothing dirty)
+  needsCurrentIssue: (plan) => plan.uploads.length > 0,
 
   async execute({ deps, connection, message, local }: PartContext, plan: Plan): Promise<Done> {
     const done: Done = { writes: 0, made: [], added: [], deleted: new Set(), failures: [], notes: [], settled: new Map() };

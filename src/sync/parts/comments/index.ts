@@ -42,6 +42,7 @@ export const commentsPart: SyncedPart<null, CommentPlan, Done> = {
   },
 
   rewrite: () => (doc) => doc,
+  protect: () => (doc) => doc,
   resettle(plan: CommentPlan, settle: DocRewrite) {
     for (const op of plan.ops) {
       if (op.op === 'create') op.body = settle(op.body, 'comment') ?? op.body;

@@ -49,6 +49,7 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
   prepare: async () => null,
   plan: (ctx) => ctx.values(),
   rewrite: () => (doc) => doc,
+  protect: () => (doc) => doc,
   resettle: () => undefined,
   writes: (plan) => (Object.keys(toFieldWrite(plan.merge.apply)).length > 0 ? 1 : 0),
   longRunning: () => false,
@@ -80,6 +81,8 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
       unsent: Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f])),
       notes: [],
       conflicts: merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
+      // the description written keeps what a part protects (an image of ours): not what they sent
+      tell: 'description' in merge.apply && !sameValue(merge.apply.description, theirs.description),
     };
   },
 

@@ -20,6 +20,7 @@ export const statusPart: SyncedPart<null, Plan, { writes: number }> = {
     return { target: typeof target === 'string' ? target : null };
   },
   rewrite: () => (doc) => doc,
+  protect: () => (doc) => doc,
   resettle: () => undefined,
   // at least one transition; a path of several is found while moving
   writes: (plan) => (plan.target !== null ? 1 : 0),
