@@ -200,6 +200,12 @@ describe('convergence of two sites (property)', () => {
       [{ kind: 'create', text: 'alpha' }, { kind: 'run', steps: 4 }, { kind: 'unlink', side: 'a', issue: 0 }, { kind: 'status', side: 'a', issue: 0, value: 'Done' }, { kind: 'resync', side: 'a', issue: 0 }, { kind: 'comment', side: 'a', issue: 0, text: 'alpha' }],
       { crashAfterCreateRate: 0.3, crashRate: 0.01 },
     ],
+    [
+      'a file shown in the description, its copy deleted on the twin before the source heard of the copy: the source deletes its file too',
+      249131915,
+      [{ kind: 'create', text: 'alpha' }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: true }, { kind: 'run', steps: 7 }, { kind: 'deleteAttachment', side: 'b', issue: 0, index: 0 }, { kind: 'priority', side: 'a', issue: 0, value: 'High' }],
+      { crashRate: 0.03 },
+    ],
   ])('found by a soak: %s', async (_name, seed, actions, faults) => {
     const world = new World({ seed, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0, crashRate: 0, lostEventRate: 0, sweeper: true, ...faults });
     const connectionId = await world.connect();

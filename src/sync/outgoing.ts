@@ -189,6 +189,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     editedAt: known.editedAt, fieldEditedAt: known.stamps,
     commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])),
     deletedOrigins: link.comments.filter((l) => l.owner === 'remote' && !issue.comments.some((c) => c.id === l.localId)).map((l) => l.remoteId),
+    deletedAttachmentOrigins: (link.attachments ?? []).filter((l) => l.owner === 'remote' && l.remoteId !== null && !issue.attachments.some((a) => a.id === l.localId)).flatMap((l) => (l.remoteId !== null ? [l.remoteId] : [])),
     replica,
     // until the remote answers with its twin: the issue there a person chose (or the old twin)
     ...(link.remoteIssueId === null && (link.pairWith ?? null) !== null ? { pairWith: link.pairWith ?? undefined } : {}),

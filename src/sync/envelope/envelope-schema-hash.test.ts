@@ -11,8 +11,8 @@ const RECORDED: Record<number, string> = {
   // Re-recorded in place when `goodbye` was added (was 06cbf029…ed9b4), when `part` was added
   // (was 59f9a9c3…b01f78) and when issue ids and keys got Jira's shapes (was 8ba14de0…ec1a9):
   // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
-  // and when the replica's `attachments` and the `fetch` message were added (was 74ee7389…7d5d7).
-  1: '7ea49d9f5d5a231b432abf33146774736011d97de68de62ba7c54fe1903c9d56',
+  // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7).
+  1: '39a2c285fc65cba5bef6836d75314dce25f245afa4ab682555a2aede16f97994',
 };
 
 describe('envelope schema', () => {

@@ -27,6 +27,11 @@ export const ReplicaMessageSchema = z.strictObject({
   commentBases: z.record(z.string().max(100), z.string().max(100)),
   /** the receiver's comments whose copies a person deleted on the sender's side: delete them there too */
   deletedOrigins: z.array(z.string().max(100)).max(1000),
+  /**
+   * The receiver's attachments whose copies the sender had and deleted: deleted there too, whatever
+   * its rules keep (as for comments: a copy's deletion is the original's).
+   */
+  deletedAttachmentOrigins: z.array(z.string().max(100)).max(2000),
   replica: ReplicaSchema,
   /**
    * The receiver's issue (its key) a person chose to pair the sender's issue with, or the twin it

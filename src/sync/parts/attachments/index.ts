@@ -74,7 +74,7 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
   plan({ deps, message, local, link, desired }: PartContext, prepared: Prepared): Plan {
     const planned = planAttachments({
       local: local.attachments, desired: desired.attachments, links: prepared.links, failures: link.attachmentFailures ?? [],
-      replica: message.replica.attachments, settings: prepared.settings, maxTransferBytes: deps.settings.maxAttachmentBytes,
+      replica: message.replica.attachments, deletedThere: message.deletedAttachmentOrigins, settings: prepared.settings, maxTransferBytes: deps.settings.maxAttachmentBytes,
       now: new Date(deps.clock.now()).toISOString(),
     });
     const media = incomingMediaMap(message.replica.attachments, planned.links, planned.uploads);

@@ -62,6 +62,13 @@ describe('planAttachments', () => {
     expect(plan({ replica: [], failures: p.failures }).failures).toEqual([]);
   });
 
+  it('deletes our file whose copy the remote deleted, whatever the rules kept (its message says so)', () => {
+    const ours = file('1');
+    const p = plan({ local: [ours, file('2')], desired: [keep(ours), keep(file('2'))], links: [link('1', '20', 'local')], deletedThere: ['1', '99'] });
+    expect(p.deletes).toEqual(['1']);
+    expect(p.links).toEqual([]);
+  });
+
   it('forgets a link when both files are gone', () => {
     expect(plan({ links: [link('1', '20', 'remote')], replica: [] }).links).toEqual([]);
   });

@@ -17,6 +17,8 @@ export interface AttachmentPlanInput {
   links: readonly AttachmentLink[];
   failures: readonly AttachmentFailure[];
   replica: readonly ReplicaAttachment[];
+  /** our attachments whose copies the remote deleted (its message says so): deleted here, whatever the rules keep */
+  deletedThere?: readonly string[];
   settings: AttachmentSettings;
   /** the largest file this app carries (it is held whole in the function's memory for the upload) */
   maxTransferBytes: number;
@@ -69,7 +71,8 @@ export function planAttachments(input: AttachmentPlanInput): AttachmentPlan {
   }
   // what the rules no longer want, of what the other side knows: deleted here
   const keep = new Set(input.desired.filter((d) => d.id !== '').map((d) => d.id));
-  const deletes = input.local.filter((a) => !keep.has(a.id) && links.some((l) => l.localId === a.id && l.remoteId !== null)).map((a) => a.id);
+  const deletedThere = new Set(input.deletedThere ?? []);
+  const deletes = input.local.filter((a) => deletedThere.has(a.id) || (!keep.has(a.id) && links.some((l) => l.localId === a.id && l.remoteId !== null))).map((a) => a.id);
   const deleted = new Set(deletes);
   links = links.filter((l) => {
     if (deleted.has(l.localId)) return false;
