@@ -206,6 +206,12 @@ describe('convergence of two sites (property)', () => {
       [{ kind: 'create', text: 'alpha' }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: true }, { kind: 'run', steps: 7 }, { kind: 'deleteAttachment', side: 'b', issue: 0, index: 0 }, { kind: 'priority', side: 'a', issue: 0, value: 'High' }],
       { crashRate: 0.03 },
     ],
+    [
+      'a file added while the send it started was killed, then an apply: the apply does not take the file as sent',
+      1,
+      [{ kind: 'create', text: 'alpha' }, { kind: 'run', steps: 6 }, { kind: 'create', text: 'alpha' }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: false }, { kind: 'team', side: 'b', issue: 0, value: 'alpha' }, { kind: 'deleteComment', side: 'a', issue: 0, index: 0 }],
+      { crashAfterCreateRate: 0.6, crashRate: 0.03 },
+    ],
   ])('found by a soak: %s', async (_name, seed, actions, faults) => {
     const world = new World({ seed, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0, crashRate: 0, lostEventRate: 0, sweeper: true, ...faults });
     const connectionId = await world.connect();

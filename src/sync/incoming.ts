@@ -679,11 +679,18 @@ const MARKER_TTL_SECONDS = 30 * 24 * 3600;
  */
 export const INDEX_SETTLE_MS = 5 * 60 * 1000;
 
-/** the hash of the replica the outgoing rules would build of `issue` now (what the remote has after this apply) */
+/**
+ * The hash of the replica the outgoing rules would build of `issue` now: what the remote has after
+ * this apply, when it has every file that replica names (a copy of it there, or a copy here of its
+ * own); null when it has not (a file added here whose send never happened: it must be sent).
+ */
 async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], attachmentLinks: AttachmentLink[], connection: Connection): Promise<string | null> {
   const output = await rules.outgoing({ issue: toRulesIssue(issue, links, attachmentLinks), connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
-  return parsed.success ? replicaHash(offeredReplica(replicaToSend(parsed.data), issue, attachmentLinks)) : null;
+  if (!parsed.success) return null;
+  const replica = offeredReplica(replicaToSend(parsed.data), issue, attachmentLinks);
+  const there = new Set(attachmentLinks.filter((l) => l.remoteId !== null).map((l) => l.localId));
+  return replica.attachments.every((a) => there.has(a.id)) ? replicaHash(replica) : null;
 }
 
 export type { LinkState };
