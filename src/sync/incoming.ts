@@ -361,9 +361,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       merge.apply.description = JsonValueSchema.parse(JSON.parse(JSON.stringify(kept)));
     }
   }
-  // A status move walks the workflow from the current status: never from a snapshot.
-  if (usedSnapshot && parts.some((p) => p.needsCurrentIssue)) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
+  // left to the queue's consumer before anything else is done here (a file to fetch)
   if (mode.followUps === 'reply' && parts.some((p) => p.longRunning)) return done('deferred');
+  // A status move walks the workflow from the current status, and a copy is looked for among the
+  // files Jira has now: never from a snapshot.
+  if (usedSnapshot && parts.some((p) => p.needsCurrentIssue)) return applyOnce(deps, repo, connection, message, event, mode, true, pending);
   if (mode.maxWrites !== undefined && !created && parts.reduce((n, p) => n + p.writes, 0) > mode.maxWrites) return done('deferred');
 
   const executed: ExecutedPart[] = [];
