@@ -75,8 +75,10 @@ describe('npm run forge:lint: forge lint\'s client-side linters, offline', () =>
   it.each([
     ['read:jira-user', ['GET /rest/api/3/user/search']],
     ['write:jira-work', [
+      'DELETE /rest/api/3/attachment/{id}',
       'DELETE /rest/api/3/issue/{issueIdOrKey}/comment/{id}',
       'POST /rest/api/3/issue',
+      'POST /rest/api/3/issue/{issueIdOrKey}/attachments',
       'POST /rest/api/3/issue/{issueIdOrKey}/comment',
       'POST /rest/api/3/issue/{issueIdOrKey}/transitions',
       'PUT /rest/api/3/issue/{issueIdOrKey}',
