@@ -14,7 +14,8 @@ export class TransientError extends Error {
 
 /** A failure retrying will not fix: configuration, rules, refused data. Blocks only its issue. */
 export class PermanentError extends Error {
-  constructor(message: string) {
+  /** `status`: the HTTP status of the refusal, when a remote site refused (404: it has no such thing) */
+  constructor(message: string, readonly status: number | null = null) {
     super(message);
     this.name = 'PermanentError';
   }

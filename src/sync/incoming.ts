@@ -19,7 +19,7 @@ import { rulesConnection } from './rules-connection';
 import { planFields, type FieldsPlan } from './parts/fields';
 import { desiredValues, toFieldWrite } from './parts/fields/values';
 import { keys, safePart } from './state/keys';
-import type { ExecutedPart, DocRewrite, PartContext, PlannedPart } from './parts/part';
+import type { ExecutedPart, PartContext, PlannedPart } from './parts/part';
 import { PARTS } from './parts/registry';
 import { offeredReplica } from './parts/attachments/outgoing';
 import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState, type Unlinked } from './state/records';
@@ -354,13 +354,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   }
   const { theirs, merge } = partContext.values();
   // what the parts keep in the description written here, whatever the merge took from there
-  if ('description' in merge.apply) {
-    const written = AdfDocSchema.nullable().safeParse(merge.apply.description);
-    if (written.success) {
-      const kept = parts.reduce<AdfDoc | null>((doc, part) => part.protect(doc, 'description'), written.data);
-      merge.apply.description = JsonValueSchema.parse(JSON.parse(JSON.stringify(kept)));
-    }
-  }
+  rewriteDescription(merge.apply, (doc) => parts.reduce<AdfDoc | null>((d, part) => part.protect(d, 'description'), doc));
   // left to the queue's consumer before anything else is done here (a file to fetch)
   if (mode.followUps === 'reply' && parts.some((p) => p.longRunning)) return done('deferred');
   // A status move walks the workflow from the current status, and a copy is looked for among the
@@ -377,7 +371,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       for (const part of parts.filter((p) => p.phase === phase)) {
         const ran = await part.execute();
         executed.push(ran);
-        settleDocuments(ran.settle, merge.apply, theirs);
+        for (const values of [merge.apply, theirs]) rewriteDescription(values, (doc) => ran.settle(doc, 'description'));
         for (const later of parts) later.resettle(ran.settle);
       }
     }
@@ -697,14 +691,9 @@ async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: Comme
 
 export type { LinkState };
 
-/**
- * The description this apply writes, with a part's settled references (in place): in the fields
- * to write and in the remote's values (the link's hashes).
- */
-function settleDocuments(settle: DocRewrite, apply: FieldValues, theirs: FieldValues): void {
-  for (const values of [apply, theirs]) {
-    if (!('description' in values)) continue;
-    const doc = AdfDocSchema.nullable().safeParse(values.description);
-    if (doc.success) values.description = JsonValueSchema.parse(JSON.parse(JSON.stringify(settle(doc.data, 'description'))));
-  }
+/** field values' description, when they carry one, rewritten (in place): what a part settles or keeps in it */
+function rewriteDescription(values: FieldValues, rewrite: (doc: AdfDoc | null) => AdfDoc | null): void {
+  if (!('description' in values)) return;
+  const doc = AdfDocSchema.nullable().safeParse(values.description);
+  if (doc.success) values.description = JsonValueSchema.parse(JSON.parse(JSON.stringify(rewrite(doc.data))));
 }

@@ -48,7 +48,7 @@ async function postText(deps: EngineDeps, url: string, connectionId: string, sec
   }
   if (response.status === 401) throw new PermanentError(`remote site refused the message signature (401): the connection was deleted there or its secret differs; reconnect the sites`);
   if (response.status === 413) throw new PermanentError('remote site refused the message as too large (413)');
-  throw new PermanentError(`remote site refused the message (${response.status}): ${detail}`);
+  throw new PermanentError(`remote site refused the message (${response.status}): ${detail}`, response.status);
 }
 
 /** Posts `envelope` (in parts when large); the answer to the last request. */

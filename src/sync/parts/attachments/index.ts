@@ -29,6 +29,8 @@ interface Plan extends AttachmentPlan {
   own: Set<string>;
   /** the local description when planned: where those files are shown */
   description: AdfDoc | null;
+  /** remote media ids the replica's documents name (a copy's media id is read only for those) */
+  named: Set<string>;
 }
 
 interface Done {
@@ -81,7 +83,7 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
     // files that started here, staying: a description taken from there never drops them (Jira would
     // delete a file nothing shows any more); a file deleted there goes with its own deletion
     const own = new Set(planned.links.filter((l) => l.owner === 'local' && l.mediaId !== null && !planned.deletes.includes(l.localId)).map((l) => l.mediaId ?? ''));
-    return { ...planned, media, own, description: local.description };
+    return { ...planned, media, own, description: local.description, named: prepared.named };
   },
 
   rewrite: (plan: Plan) => (doc) => remapMedia(doc, plan.media),
@@ -105,7 +107,7 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
       }
       done.deleted.add(id);
     }
-    const named = new Set([message.replica.description, ...message.replica.comments.map((c) => c.body)].flatMap((d) => mediaIdsOf(d)));
+    const { named } = plan;
     const linked = new Set(plan.links.map((l) => l.localId));
     for (const remote of plan.uploads) {
       const copy = await copyOne(remote);

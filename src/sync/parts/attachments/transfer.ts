@@ -82,7 +82,7 @@ export async function fetchAttachment(deps: EngineDeps, connection: Connection, 
     try {
       answer = await sendToConnection(deps, connection, message);
     } catch (error) {
-      if (error instanceof PermanentError && /\(404\)/.test(error.message)) throw new AttachmentGoneError(`"${remote.filename}" is no longer offered by the other site`);
+      if (error instanceof PermanentError && error.status === 404) throw new AttachmentGoneError(`"${remote.filename}" is no longer offered by the other site`);
       throw error;
     }
     const signed = FetchAnswerSchema.safeParse(parseJsonOrNull(answer.body));
