@@ -41,6 +41,11 @@ export const ReplicaAttachmentSchema = z.strictObject({
   originId: z.nullable(z.string()),
 });
 
+const IssueRefSchema = z.strictObject({ id: z.string().check(z.minLength(1)), key: z.string().check(z.minLength(1)) });
+
+/** an issue link: its type's name, its direction from the issue, the issue at the other end */
+export const ReplicaLinkSchema = z.strictObject({ type: z.string().check(z.minLength(1)), direction: z.enum(['outward', 'inward']), issue: IssueRefSchema });
+
 /** A JSON value (custom field values, the fields a dry run would change). */
 export const JsonValueSchema = z.json();
 
@@ -60,7 +65,11 @@ export const ReplicaSchema = z.strictObject({
   reporter: z.nullable(UserRefSchema),
   comments: z.array(ReplicaCommentSchema),
   attachments: z.array(ReplicaAttachmentSchema),
-  /** custom fields by display name */
+  parent: z.nullable(IssueRefSchema),
+  links: z.array(ReplicaLinkSchema),
+  components: z.array(z.string()),
+  fixVersions: z.array(z.string()),
+  /** custom fields by display name, values by value */
   customFields: z.record(z.string(), z.strictObject({ value: JsonValueSchema })),
   created: z.string(),
   updated: z.string(),

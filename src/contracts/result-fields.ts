@@ -46,5 +46,7 @@ export const TwinStateSchema = z.strictObject({
   remoteError: z.nullable(z.strictObject({ reason: z.string(), at: IsoTimeSchema })),
   /** the other side's files that could not be copied to this issue, each with why (the rest of the issue syncs) */
   attachmentErrors: z.array(z.strictObject({ filename: z.string(), size: z.number(), reason: z.string(), at: IsoTimeSchema })),
+  /** what the last apply could not carry here (a person, an option, a component), one line each */
+  warnings: z.array(z.string()),
 });
 export type TwinState = z.infer<typeof TwinStateSchema>;

@@ -60,6 +60,23 @@ export const ReplicaAttachmentSchema = z.object({
 });
 export type ReplicaAttachment = z.infer<typeof ReplicaAttachmentSchema>;
 
+/** An issue of the sender's, named by its id and key (a parent, the other end of a link). */
+export const IssueRefSchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
+export type IssueRef = z.infer<typeof IssueRefSchema>;
+
+/**
+ * An issue link of the sender's issue: its type's name, which way it points from this issue, and
+ * the issue at its other end (the sender's). The receiver carries links only between issues that
+ * are synced on both sides (src/sync/parts/links).
+ */
+export const ReplicaLinkSchema = z.object({
+  type: z.string().min(1),
+  /** 'outward': this issue <outward verb> the other ("blocks"); 'inward': the other <outward verb> this one */
+  direction: z.enum(['outward', 'inward']),
+  issue: IssueRefSchema,
+});
+export type ReplicaLink = z.infer<typeof ReplicaLinkSchema>;
+
 /** JSON-serialisable value of a custom field. */
 export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValueSchema), z.record(z.string(), JsonValueSchema)]),
@@ -84,7 +101,18 @@ export const ReplicaSchema = z.object({
   comments: z.array(ReplicaCommentSchema),
   /** the sender's attachments the outgoing rules chose to send */
   attachments: z.array(ReplicaAttachmentSchema),
-  /** custom fields by display name */
+  /** the sender's parent issue (an epic, or a sub-task's parent), or null */
+  parent: IssueRefSchema.nullable(),
+  /** the sender's issue links the outgoing rules chose to send */
+  links: z.array(ReplicaLinkSchema),
+  /** component names, sorted */
+  components: z.array(z.string()),
+  /** fix version names, sorted */
+  fixVersions: z.array(z.string()),
+  /**
+   * Custom fields by display name, their values by value, not by id (src/model/custom-field.ts):
+   * an option is its value's text, a user a UserRef, a date 'YYYY-MM-DD'.
+   */
   customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
   created: z.string(),
   updated: z.string(),

@@ -1,4 +1,4 @@
-import type { AdfDoc, JsonValue, UserRef } from '../model/replica';
+import type { AdfDoc, IssueRef, JsonValue, UserRef } from '../model/replica';
 import type { RulesMetadata } from './rules';
 
 /**
@@ -31,6 +31,16 @@ export interface AttachmentSettings {
   uploadLimit: number;
 }
 
+/** An issue link of a local issue: its type's name, its direction from this issue, the issue at the other end. */
+export interface LocalIssueLink {
+  /** the link's id (`DELETE /rest/api/3/issueLink/{id}`) */
+  id: string;
+  type: string;
+  /** 'outward': this issue is the link's outward issue ("this blocks the other") */
+  direction: 'outward' | 'inward';
+  issue: IssueRef;
+}
+
 export interface LocalIssue {
   id: string;
   key: string;
@@ -47,7 +57,15 @@ export interface LocalIssue {
   comments: LocalComment[];
   /** the issue's attachments (its `attachment` field), read with the issue */
   attachments: LocalAttachment[];
-  /** custom fields by display name */
+  /** the parent (an epic, or a sub-task's parent), or null */
+  parent: IssueRef | null;
+  /** the issue's links (its `issuelinks` field) */
+  links: LocalIssueLink[];
+  /** component names, sorted */
+  components: string[];
+  /** fix version names, sorted */
+  fixVersions: string[];
+  /** custom fields by display name, values by value (src/model/custom-field.ts) */
   customFields: Record<string, { value: JsonValue }>;
   created: string;
   updated: string;
@@ -58,10 +76,7 @@ export interface LocalIssue {
   originConnectionId?: string | null | undefined;
 }
 
-export interface IssueRef {
-  id: string;
-  key: string;
-}
+export type { IssueRef };
 
 export interface ChangedIssue {
   id: string;
@@ -87,8 +102,20 @@ export interface IssueFieldWrite {
   /** account id, or null to clear */
   assignee?: string | null;
   reporter?: string | null;
-  /** by display name */
+  /** the parent's issue id, or null to clear */
+  parent?: string | null;
+  /** component names (each must exist in the project) */
+  components?: string[];
+  /** fix version names (each must exist in the project) */
+  fixVersions?: string[];
+  /** by display name, values by value (src/model/custom-field.ts; people as account ids) */
   customFields?: Record<string, JsonValue>;
+}
+
+/** A project's components and versions, by name. */
+export interface ProjectParts {
+  components: string[];
+  versions: string[];
 }
 
 export interface CreateIssueInput {
@@ -136,10 +163,24 @@ export interface JiraPort {
   /** deletes an attachment; a 404 (already gone) is a JiraError like any other */
   deleteAttachment(attachmentId: string): Promise<void>;
   /**
-   * Metadata for the rules' helpers (cached by the adapter). `userEmails`: the users with these
-   * emails are looked up (cached per email) and listed in `users`, for getUserByEmail.
+   * Metadata for the rules' helpers (cached by the adapter). `userEmails`, `accountIds`: the users
+   * with these emails or account ids are looked up (cached per email and id) and listed in `users`,
+   * for getUserByEmail and getUser (an account id that is nobody here is left out).
+   * `customFields`: the custom fields (by name) and option values a replica names; when the cached
+   * metadata lacks one, it is loaded again first (a field or option created since), once per
+   * invocation.
    */
-  getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata>;
+  getMetadata(options?: { userEmails?: string[]; accountIds?: string[]; customFields?: Record<string, string[]> }): Promise<RulesMetadata>;
+  /** creates an issue link `outward <type's outward verb> inward` (`POST /rest/api/3/issueLink`) */
+  createIssueLink(link: { type: string; outwardIssueId: string; inwardIssueId: string }): Promise<void>;
+  /** deletes an issue link; a 404 (already gone) is a JiraError like any other */
+  deleteIssueLink(linkId: string): Promise<void>;
+  /** the project's components and versions (two calls, not cached: a name created since must be seen) */
+  getProjectParts(projectKey: string): Promise<ProjectParts>;
+  /** creates a component in the project (`POST /rest/api/3/component`) */
+  createComponent(projectKey: string, name: string): Promise<void>;
+  /** creates a version in the project (`POST /rest/api/3/version`) */
+  createVersion(projectKey: string, name: string): Promise<void>;
   /** one page of the ids of the issues matching `jql` (for bulk sync) */
   searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }>;
   /**

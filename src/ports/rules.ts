@@ -1,4 +1,5 @@
-import type { AdfDoc, JsonValue, Replica, UserRef } from '../model/replica';
+import type { CustomFieldMeta } from '../model/custom-field';
+import type { AdfDoc, IssueRef, JsonValue, Replica, ReplicaLink, UserRef } from '../model/replica';
 import type { LocalAttachment } from './jira';
 
 /**
@@ -44,7 +45,18 @@ export interface RulesIssue {
   comments: RulesComment[];
   /** the attachments: in the incoming result, the ones the issue should have (copies to make with id '') */
   attachments: RulesAttachment[];
-  /** custom fields by display name; names match case-insensitively in scripts */
+  /** the parent issue, here (in the incoming result: the local twin of the remote's parent), or null */
+  parent: IssueRef | null;
+  /**
+   * The issue links, here (in the incoming result: the links the issue should have to other synced
+   * issues; links to issues the connection does not sync are kept whatever the list says)
+   */
+  links: ReplicaLink[];
+  /** component names */
+  components: string[];
+  /** fix version names */
+  fixVersions: string[];
+  /** custom fields by display name, values by value (src/model/custom-field.ts); names match case-insensitively in scripts */
   customFields: Record<string, { value: JsonValue }>;
   /** ISO timestamps of the local issue (absent on the blank issue of a first sync); added by the sync engine */
   created?: string;
@@ -58,8 +70,35 @@ export interface RulesMetadata {
   priorities: { id: string; name: string }[];
   statuses: { id: string; name: string; category: string }[];
   users: UserRef[];
-  /** custom fields available on this site, by display name */
-  customFields: { id: string; name: string }[];
+  /** custom fields available on this site, by display name, with their kinds and options */
+  customFields: CustomFieldMeta[];
+  /** the site's issue link types */
+  linkTypes: { name: string; inward: string; outward: string }[];
+  /**
+   * The local twins of the remote issues a replica names (its parent, its links' other ends), by
+   * the remote issue id: what nodeHelper.getLocalIssue answers. Filled by the sync engine.
+   */
+  twins?: Record<string, IssueRef>;
+  /**
+   * The people the replica names, mapped here (src/sync/people.ts), by their remote account id:
+   * what nodeHelper.mapUser answers. Filled by the sync engine.
+   */
+  mappedPeople?: Record<string, MappedPerson>;
+}
+
+/** A person of the other site as found here. */
+export interface MappedPerson {
+  /** the person here, or null: nobody (unassigned) */
+  local: UserRef | null;
+  how: 'table' | 'same account' | 'email' | 'fallback' | 'none';
+}
+
+/** How people of the other site are found here (nodeHelper.mapUser). */
+export interface PeopleSettings {
+  /** the admin's table: remote account id → local account id */
+  userMappings: { remote: string; local: string }[];
+  /** who takes a person that could not be mapped: null = nobody (unassigned) */
+  fallbackAccountId: string | null;
 }
 
 export interface RulesConnection {
@@ -106,6 +145,13 @@ export interface IncomingRulesResult {
   syncBack: boolean;
   /** unlinkAfterProcessing() was called */
   unlink: boolean;
+  /**
+   * syncHelper.waitFor(remoteKey, reason) was called: the replica is applied only once these remote
+   * issues are synced here (a parent first); nothing is written meanwhile. Absent: none.
+   */
+  waitFor?: { key: string; reason: string }[];
+  /** warnings the helpers gave about this issue (a person or an option not mapped), shown on the issue */
+  warnings?: string[];
   logs: RulesLog[];
 }
 

@@ -1,5 +1,5 @@
-import type { IncomingRulesInput, IncomingRulesResult, OutgoingRulesInput, RulesAttachment, RulesComment, RulesIssue, RulesLog } from '../ports/rules';
-import type { Replica } from '../model/replica';
+import type { IncomingRulesInput, IncomingRulesResult, OutgoingRulesInput, RulesAttachment, RulesComment, RulesIssue, RulesLog, RulesMetadata } from '../ports/rules';
+import type { IssueRef, Replica, ReplicaLink } from '../model/replica';
 import { DEFAULT_RULES_CONFIG, type Connection } from '../model/connection';
 import { BuiltinRulesProvider, defaultRulesEngine } from './builtin/provider';
 import { DEFAULT_SCRIPTS_CONFIG, ROLE_CONFIGS, defaultScripts, roleScripts, type DefaultScriptsConfig } from './default-scripts';
@@ -33,6 +33,32 @@ const alice = { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@exam
 const remoteAlice = { accountId: 'acc-remote-alice', displayName: 'Alice (there)', email: 'ALICE@example.com' };
 const hidden = { accountId: 'acc-hidden', displayName: 'Hidden', email: null };
 const rita = { accountId: 'acc-remote', displayName: 'Remote Rita', email: null };
+const bob = { accountId: 'acc-bob', displayName: 'Bob', email: null };
+const remoteBob = { accountId: 'acc-remote-bob', displayName: 'Bob (there)', email: null };
+/** the sample metadata with the people the engine mapped (src/sync/people.ts), by remote account id */
+const mapped = (mappedPeople: NonNullable<RulesMetadata['mappedPeople']>, over: Partial<RulesMetadata> = {}) => sampleMetadata({ mappedPeople, ...over });
+
+/** remote issues (there) and their twins here; EXT-9 is not synced */
+const remoteEpic: IssueRef = { id: '20001', key: 'EXT-1' };
+const localEpic: IssueRef = { id: '10001', key: 'CLOUD-1' };
+const remote2: IssueRef = { id: '20002', key: 'EXT-2' };
+const local2: IssueRef = { id: '10002', key: 'CLOUD-2' };
+const remote3: IssueRef = { id: '20003', key: 'EXT-3' };
+const local3: IssueRef = { id: '10003', key: 'CLOUD-3' };
+const unsynced: IssueRef = { id: '20009', key: 'EXT-9' };
+const withTwins = (over: Partial<RulesMetadata> = {}) => sampleMetadata({ twins: { [remoteEpic.id]: localEpic, [remote2.id]: local2, [remote3.id]: local3 }, ...over });
+const link = (type: string, direction: ReplicaLink['direction'], issue: IssueRef): ReplicaLink => ({ type, direction, issue });
+/** links there: to synced issues (one type in another case), to an unsynced one, of a type this site lacks */
+const LINKS_THERE = [link('Blocks', 'outward', remote2), link('relates', 'inward', remote3), link('Blocks', 'inward', unsynced), link('Duplicate', 'outward', remote2)];
+/** what they become here */
+const LINKS_HERE = [link('Blocks', 'outward', local2), link('Relates', 'inward', local3)];
+
+/** custom fields holding people: a user picker and a multi-user picker */
+const PEOPLE_FIELDS: RulesMetadata['customFields'] = [
+  ...sampleMetadata().customFields,
+  { id: 'customfield_10060', name: 'Approver', kind: 'user', options: null },
+  { id: 'customfield_10061', name: 'Reviewers', kind: 'users', options: null },
+];
 const mine = sampleComment({ id: 'c-mine' });
 const copyOfR1 = sampleComment({ id: 'c-copy', body: adfText('remote comment'), originId: 'r-c1' });
 const echoOfMine = sampleReplicaComment({ id: 'r-echo', body: mine.body, originId: 'c-mine' });
@@ -72,34 +98,43 @@ function created(over: Partial<RulesIssue> = {}): RulesIssue {
   };
 }
 
-const result = (desired: RulesIssue, over: { syncBack?: boolean; logs?: RulesLog[] } = {}): IncomingRulesResult => ({
+const result = (
+  desired: RulesIssue,
+  over: { syncBack?: boolean; logs?: RulesLog[]; waitFor?: IncomingRulesResult['waitFor']; warnings?: string[] } = {},
+): IncomingRulesResult => ({
   desired,
   syncBack: over.syncBack ?? false,
   unlink: false,
+  waitFor: over.waitFor ?? [],
+  warnings: over.warnings ?? [],
   logs: over.logs ?? [],
 });
 const warn = (message: string): RulesLog => ({ level: 'warn', message });
+/** the sample replica's reporter (Rita, her email hidden) is nobody here: a first sync says so */
+const RITA_UNMAPPED = 'reporter: Remote Rita could not be mapped to anyone here; left empty';
+/** a first sync of the sample replica: its reporter could not be mapped */
+const firstResult = (desired: RulesIssue, over: Parameters<typeof result>[1] = {}): IncomingRulesResult => result(desired, { warnings: [RITA_UNMAPPED], ...over });
 
 const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, IncomingRulesResult][] = [
   // first sync: project, type, reporter, sync back, remote key
-  ['first sync: the first project (the remote one does not exist here), same type, sync back, remote key', DEFAULT, first(), result(created(), { syncBack: true })],
-  ['first sync, internal role', INTERNAL, first(), result(created(), { syncBack: true })],
-  ['first sync, external role: project CLOUD', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP' }) }), result(created(), { syncBack: true })],
-  ['first sync, no sync back and no key field configured', BARE, first(), result(created({ customFields: {} }))],
-  ['first sync into the target SUP: a type SUP lacks becomes Task; the key field named in another case', SUP_LOWER_KEY, first(), result(created({ projectKey: 'SUP', typeName: 'Task' }), { syncBack: true })],
-  ['first sync from a project that exists here: that project, the type matched case-insensitively', DEFAULT, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), result(created({ projectKey: 'SUP', typeName: 'Incident' }), { syncBack: true })],
-  ['first sync from a project that exists here, external role: still CLOUD, type missing there → Task', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), result(created({ typeName: 'Task' }), { syncBack: true })],
-  ['first sync of a type nobody has → Task', DEFAULT, first({ replica: sampleReplica({ type: { name: 'Epic' } }) }), result(created({ typeName: 'Task' }), { syncBack: true })],
+  ['first sync: the first project (the remote one does not exist here), same type, sync back, remote key', DEFAULT, first(), firstResult(created(), { syncBack: true })],
+  ['first sync, internal role', INTERNAL, first(), firstResult(created(), { syncBack: true })],
+  ['first sync, external role: project CLOUD', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP' }) }), firstResult(created(), { syncBack: true })],
+  ['first sync, no sync back and no key field configured', BARE, first(), firstResult(created({ customFields: {} }))],
+  ['first sync into the target SUP: a type SUP lacks becomes Task; the key field named in another case', SUP_LOWER_KEY, first(), firstResult(created({ projectKey: 'SUP', typeName: 'Task' }), { syncBack: true })],
+  ['first sync from a project that exists here: that project, the type matched case-insensitively', DEFAULT, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), firstResult(created({ projectKey: 'SUP', typeName: 'Incident' }), { syncBack: true })],
+  ['first sync from a project that exists here, external role: still CLOUD, type missing there → Task', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true })],
+  ['first sync of a type nobody has → Task', DEFAULT, first({ replica: sampleReplica({ type: { name: 'Epic' } }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true })],
   [
     'first sync into a project without Task: the name "Task" all the same',
     DEFAULT,
     first({ replica: sampleReplica({ type: { name: 'Epic' } }), metadata: sampleMetadata({ issueTypes: { OPS: [{ id: '1', name: 'Job', subtask: false }] } }) }),
-    result(created({ projectKey: 'OPS', typeName: 'Task' }), { syncBack: true }),
+    firstResult(created({ projectKey: 'OPS', typeName: 'Task' }), { syncBack: true }),
   ],
-  ['first sync with no projects known: the remote project key', DEFAULT, first({ metadata: sampleMetadata({ issueTypes: {} }) }), result(created({ projectKey: 'EXT', typeName: 'Task' }), { syncBack: true })],
-  ['first sync with no projects known, external role', EXTERNAL, first({ metadata: sampleMetadata({ issueTypes: {} }) }), result(created({ typeName: 'Task' }), { syncBack: true })],
+  ['first sync with no projects known: the remote project key', DEFAULT, first({ metadata: sampleMetadata({ issueTypes: {} }) }), firstResult(created({ projectKey: 'EXT', typeName: 'Task' }), { syncBack: true })],
+  ['first sync with no projects known, external role', EXTERNAL, first({ metadata: sampleMetadata({ issueTypes: {} }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true })],
   ['first sync with a reporter known by email', DEFAULT, first({ replica: sampleReplica({ reporter: remoteAlice }) }), result(created({ reporter: alice }), { syncBack: true })],
-  ['first sync of a sync-back message: the rules ask all the same (the engine ignores it)', DEFAULT, first({ syncBackMessage: true }), result(created(), { syncBack: true })],
+  ['first sync of a sync-back message: the rules ask all the same (the engine ignores it)', DEFAULT, first({ syncBackMessage: true }), firstResult(created(), { syncBack: true })],
 
   // updates: fields
   ['an update: no sync back, project and type kept', DEFAULT, incoming(), result(updated())],
@@ -120,8 +155,88 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
   ],
   ['no priority clears the local one', DEFAULT, incoming({ replica: sampleReplica({ priority: null }) }), result(updated({ priority: null }))],
   ['an assignee known by email', DEFAULT, incoming({ replica: sampleReplica({ assignee: remoteAlice }) }), result(updated({ assignee: alice }))],
-  ['an assignee whose email is hidden keeps the local one', DEFAULT, incoming({ issue: sampleIssue({ assignee: alice }), replica: sampleReplica({ assignee: hidden }) }), result(updated({ assignee: alice }))],
+  [
+    'an assignee who cannot be mapped (email hidden, no mapping) clears the local one, with a warning',
+    DEFAULT,
+    incoming({ issue: sampleIssue({ assignee: alice }), replica: sampleReplica({ assignee: hidden }) }),
+    result(updated({ assignee: null }), { warnings: ['assignee: Hidden could not be mapped to anyone here; left empty'] }),
+  ],
   ['no assignee clears the local one', DEFAULT, incoming({ issue: sampleIssue({ assignee: alice }), replica: sampleReplica({ assignee: null }) }), result(updated({ assignee: null }))],
+
+  // people, as the engine mapped them (metadata.mappedPeople): table, same account, email, fallback, none
+  ['an assignee mapped by the table', DEFAULT, incoming({ replica: sampleReplica({ assignee: remoteBob }), metadata: mapped({ [remoteBob.accountId]: { local: bob, how: 'table' } }) }), result(updated({ assignee: bob }))],
+  [
+    'an assignee with the same account here: the person as this site knows them',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ assignee: { accountId: 'acc-alice', displayName: 'Alice (there)', email: null } }), metadata: mapped({ 'acc-alice': { local: alice, how: 'same account' } }) }),
+    result(updated({ assignee: alice })),
+  ],
+  ['an assignee mapped by their visible email', DEFAULT, incoming({ replica: sampleReplica({ assignee: remoteAlice }), metadata: mapped({ [remoteAlice.accountId]: { local: alice, how: 'email' } }) }), result(updated({ assignee: alice }))],
+  [
+    'an assignee nobody here takes the connection\'s fallback, with a warning',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ assignee: hidden }), metadata: mapped({ [hidden.accountId]: { local: bob, how: 'fallback' } }) }),
+    result(updated({ assignee: bob }), { warnings: ['assignee: Hidden is nobody here; set to Bob (the connection\'s fallback)'] }),
+  ],
+  [
+    'an assignee nobody here, without a fallback: cleared, with a warning',
+    DEFAULT,
+    incoming({ issue: sampleIssue({ assignee: alice }), replica: sampleReplica({ assignee: hidden }), metadata: mapped({ [hidden.accountId]: { local: null, how: 'none' } }) }),
+    result(updated({ assignee: null }), { warnings: ['assignee: Hidden could not be mapped to anyone here; left empty'] }),
+  ],
+  [
+    'the engine\'s mapping is what counts: the table names Bob for an account that also exists here',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ assignee: alice }), metadata: mapped({ 'acc-alice': { local: bob, how: 'table' } }) }),
+    result(updated({ assignee: bob })),
+  ],
+  ['first sync: a reporter mapped by the table', DEFAULT, first({ metadata: mapped({ [rita.accountId]: { local: alice, how: 'table' } }) }), result(created({ reporter: alice }), { syncBack: true })],
+  [
+    'first sync: a reporter nobody here takes the fallback, with a warning',
+    DEFAULT,
+    first({ metadata: mapped({ [rita.accountId]: { local: bob, how: 'fallback' } }) }),
+    result(created({ reporter: bob }), { syncBack: true, warnings: ['reporter: Remote Rita is nobody here; set to Bob (the connection\'s fallback)'] }),
+  ],
+  ['an update leaves the reporter alone (no warning about it either)', DEFAULT, incoming({ metadata: mapped({ [rita.accountId]: { local: bob, how: 'table' } }) }), result(updated())],
+
+  // the parent: its twin here, or wait for it
+  ['a parent whose twin is known: the twin here', DEFAULT, incoming({ replica: sampleReplica({ parent: remoteEpic }), metadata: withTwins() }), result(updated({ parent: localEpic }))],
+  ['first sync of a child whose parent is synced: created under the twin', DEFAULT, first({ replica: sampleReplica({ parent: remoteEpic }), metadata: withTwins() }), firstResult(created({ parent: localEpic }), { syncBack: true })],
+  [
+    'a child whose parent has no twin here waits for it (by its key); the local parent is left as it is',
+    DEFAULT,
+    incoming({ issue: sampleIssue({ parent: local2 }), replica: sampleReplica({ parent: unsynced }), metadata: withTwins() }),
+    result(updated({ parent: local2 }), { waitFor: [{ key: 'EXT-9', reason: 'its parent EXT-9 is not synced here yet' }] }),
+  ],
+  [
+    'first sync of a child whose parent has no twin: waits for the parent, nothing else odd',
+    DEFAULT,
+    first({ replica: sampleReplica({ parent: remoteEpic }) }),
+    firstResult(created(), { syncBack: true, waitFor: [{ key: 'EXT-1', reason: 'its parent EXT-1 is not synced here yet' }] }),
+  ],
+  ['no parent there clears the local one', DEFAULT, incoming({ issue: sampleIssue({ parent: localEpic }), metadata: withTwins() }), result(updated({ parent: null }))],
+
+  // links: to issues synced on both sides, of a type this site has
+  [
+    'links: only those whose other end has a twin and whose type exists here; the type as spelled here, the direction kept',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins() }),
+    result(updated({ links: LINKS_HERE })),
+  ],
+  ['first sync with links: the twin is created with them', DEFAULT, first({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins() }), firstResult(created({ links: LINKS_HERE }), { syncBack: true })],
+  ['links on a site without link types: none', DEFAULT, incoming({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins({ linkTypes: [] }) }), result(updated({ links: [] }))],
+  ['links while none of their issues is synced: none', DEFAULT, incoming({ replica: sampleReplica({ links: LINKS_THERE }) }), result(updated({ links: [] }))],
+  ['no links there: none to the synced issues here', DEFAULT, incoming({ issue: sampleIssue({ links: LINKS_HERE }), metadata: withTwins() }), result(updated({ links: [] }))],
+
+  // components and fix versions, by name
+  [
+    'components and fix versions are copied',
+    DEFAULT,
+    incoming({ issue: sampleIssue({ components: ['Old'], fixVersions: ['0.9'] }), replica: sampleReplica({ components: ['API', 'Backend'], fixVersions: ['1.0', '2.0'] }) }),
+    result(updated({ components: ['API', 'Backend'], fixVersions: ['1.0', '2.0'] })),
+  ],
+  ['first sync with components and fix versions', DEFAULT, first({ replica: sampleReplica({ components: ['API'], fixVersions: ['1.0'] }) }), firstResult(created({ components: ['API'], fixVersions: ['1.0'] }), { syncBack: true })],
+  ['no components or fix versions there clears them here', DEFAULT, incoming({ issue: sampleIssue({ components: ['API'], fixVersions: ['1.0'] }) }), result(updated({ components: [], fixVersions: [] }))],
 
   // custom fields and the remote key
   [
@@ -141,6 +256,44 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
     BARE,
     incoming({ replica: sampleReplica({ customFields: { severity: { value: 2 }, 'REMOTE issue key': { value: 'theirs' } } }) }),
     result(updated({ customFields: { 'Remote issue key': { value: 'theirs' }, Severity: { value: 2 } } })),
+  ],
+  [
+    'custom fields of people: a user and a users field mapped by name in any case, a person nobody here dropped with a warning',
+    DEFAULT,
+    incoming({
+      replica: sampleReplica({ customFields: { approver: { value: remoteAlice }, REVIEWERS: { value: [remoteAlice, remoteBob, hidden] } } }),
+      metadata: mapped(
+        { [remoteAlice.accountId]: { local: alice, how: 'email' }, [remoteBob.accountId]: { local: bob, how: 'table' }, [hidden.accountId]: { local: null, how: 'none' } },
+        { customFields: PEOPLE_FIELDS },
+      ),
+    }),
+    result(updated({ customFields: { ...KEY, Approver: { value: alice }, Reviewers: { value: [alice, bob] } } }), {
+      warnings: ['Reviewers: Hidden could not be mapped to anyone here; left empty'],
+    }),
+  ],
+  [
+    'a user field whose person is nobody here is emptied, with a warning',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ customFields: { Approver: { value: hidden } } }), metadata: mapped({ [hidden.accountId]: { local: null, how: 'none' } }, { customFields: PEOPLE_FIELDS }) }),
+    result(updated({ customFields: { ...KEY, Approver: { value: null } } }), { warnings: ['Approver: Hidden could not be mapped to anyone here; left empty'] }),
+  ],
+  [
+    'a user field whose person is nobody here takes the fallback, with a warning',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ customFields: { Approver: { value: hidden } } }), metadata: mapped({ [hidden.accountId]: { local: bob, how: 'fallback' } }, { customFields: PEOPLE_FIELDS }) }),
+    result(updated({ customFields: { ...KEY, Approver: { value: bob } } }), { warnings: ['Approver: Hidden is nobody here; set to Bob (the connection\'s fallback)'] }),
+  ],
+  [
+    'empty people fields stay empty (an empty users field is []), without warnings',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ customFields: { Approver: { value: null }, Reviewers: { value: null } } }), metadata: sampleMetadata({ customFields: PEOPLE_FIELDS }) }),
+    result(updated({ customFields: { ...KEY, Approver: { value: null }, Reviewers: { value: [] } } })),
+  ],
+  [
+    'people fields without the engine\'s mapping: the same account or the email among the site\'s users',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ customFields: { Approver: { value: { ...bob, displayName: 'Bob (there)' } }, Reviewers: { value: [remoteAlice] } } }), metadata: sampleMetadata({ customFields: PEOPLE_FIELDS }) }),
+    result(updated({ customFields: { ...KEY, Approver: { value: bob }, Reviewers: { value: [alice] } } })),
   ],
   ['the key field does not exist on this site: nothing written', DEFAULT, incoming({ metadata: sampleMetadata({ customFields: [] }), issue: sampleIssue({ customFields: {} }) }), result(updated({ customFields: {} }))],
   [
@@ -234,6 +387,10 @@ function sent(over: Partial<Replica> = {}): Replica {
     reporter: alice,
     comments: [],
     attachments: [{ ...ownFile, mediaId: null }],
+    parent: null,
+    links: [],
+    components: [],
+    fixVersions: [],
     customFields: {},
     created: '1970-01-01T00:00:00.000Z',
     updated: '1970-01-01T00:00:00.000Z',
@@ -260,6 +417,12 @@ const outgoingCases: [string, DefaultScriptsConfig, OutgoingRulesInput, Replica]
   ],
   ['an issue without custom fields', DEFAULT, outgoing({ customFields: {} }), sent()],
   ['an issue without attachments', DEFAULT, outgoing({ attachments: [] }), sent({ attachments: [] })],
+  [
+    'an issue with a parent, links, components and fix versions: all sent, the names sorted',
+    DEFAULT,
+    outgoing({ parent: localEpic, links: LINKS_HERE, components: ['Backend', 'API'], fixVersions: ['2.0', '1.0'] }),
+    sent({ parent: localEpic, links: LINKS_HERE, components: ['API', 'Backend'], fixVersions: ['1.0', '2.0'] }),
+  ],
 ];
 
 describe('the default rules (the default scripts, in QuickJS)', () => {
@@ -289,7 +452,7 @@ describe('the default rules (the default scripts, in QuickJS)', () => {
       rulesConfig: { ...DEFAULT_RULES_CONFIG, targetProjectKey: 'SUP', syncBackOnFirstSync: false, commentAttribution: false },
     };
     const engine = await new BuiltinRulesProvider().forConnection(connection);
-    expect(await engine.incoming(first())).toEqual(result(created({ projectKey: 'SUP', typeName: 'Task' })));
+    expect(await engine.incoming(first())).toEqual(firstResult(created({ projectKey: 'SUP', typeName: 'Task' })));
   });
 });
 

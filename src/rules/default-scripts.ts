@@ -46,6 +46,10 @@ replica.assignee = issue.assignee;
 replica.reporter = issue.reporter;
 replica.comments = issue.comments;
 replica.attachments = issue.attachments; // the files travel in parts, fetched by the other site
+replica.parent = issue.parent;
+replica.links = issue.links;
+replica.components = issue.components;
+replica.fixVersions = issue.fixVersions;
 for (const [name, field] of Object.entries(issue.customFields)) {
   if (remoteKeyField !== null && name.toLowerCase() === remoteKeyField.toLowerCase()) continue;
   replica.customFields[name] = { value: field.value };
@@ -66,9 +70,26 @@ if (firstSync) {
   issue.typeName = nodeHelper.getIssueType(replica.type.name, issue.projectKey)?.name
     ?? nodeHelper.getIssueType("Task", issue.projectKey)?.name
     ?? "Task";
-  issue.reporter = nodeHelper.getUserByEmail(replica.reporter?.email);
+  issue.reporter = nodeHelper.mapUser(replica.reporter, "reporter");
   if (syncBackOnFirstSync) syncHelper.syncBackAfterProcessing();
 }
+
+// the parent's twin here; a child waits until its parent is synced (never created without it)
+if (replica.parent === null) {
+  issue.parent = null;
+} else if (nodeHelper.getLocalIssue(replica.parent)) {
+  issue.parent = nodeHelper.getLocalIssue(replica.parent);
+} else {
+  syncHelper.waitFor(replica.parent.key, \`its parent \${replica.parent.key} is not synced here yet\`);
+}
+
+// links to the other synced issues; links to issues this connection does not sync stay as they are
+issue.links = replica.links
+  .filter((l) => nodeHelper.getLocalIssue(l.issue) && nodeHelper.getLinkType(l.type))
+  .map((l) => ({ type: nodeHelper.getLinkType(l.type).name, direction: l.direction, issue: nodeHelper.getLocalIssue(l.issue) }));
+
+issue.components = [...replica.components];
+issue.fixVersions = [...replica.fixVersions];
 
 issue.summary = replica.summary;
 issue.description = replica.description;
@@ -91,17 +112,26 @@ if (nodeHelper.getStatus(replica.status.name)) {
 
 issue.dueDate = replica.dueDate;
 
-if (replica.assignee === null) {
-  issue.assignee = null;
-} else {
-  const assignee = nodeHelper.getUserByEmail(replica.assignee.email);
-  if (assignee) issue.assignee = assignee;
-}
+// people: the mapping table, the same account, the visible email, then the connection's fallback
+issue.assignee = nodeHelper.mapUser(replica.assignee, "assignee");
 
+// custom fields by name, values by value (an option the field here lacks is a warning, not a write)
 for (const [name, field] of Object.entries(replica.customFields)) {
   if (sameName(name, remoteKeyField)) continue;
   const local = nodeHelper.getCustomField(name);
-  if (local) issue.customFields[local.name] = { value: field.value };
+  if (!local) continue;
+  let value = field.value;
+  const isUser = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.accountId === "string";
+  if ((local.kind === "user" && value !== null && !isUser(value)) || (local.kind === "users" && value !== null && !Array.isArray(value))) {
+    console.warn(\`\${local.name}: the other site's value is not a person here; kept the local one\`);
+    continue;
+  }
+  if (local.kind === "user") value = nodeHelper.mapUser(value, local.name);
+  if (local.kind === "users") {
+    const mapped = (value ?? []).filter(isUser).map((u) => nodeHelper.mapUser(u, local.name)).filter((u) => u !== null);
+    value = mapped.filter((u, i) => mapped.findIndex((x) => x.accountId === u.accountId) === i);
+  }
+  issue.customFields[local.name] = { value };
 }
 if (remoteKeyField !== null && nodeHelper.getCustomField(remoteKeyField)) {
   issue.customFields[nodeHelper.getCustomField(remoteKeyField).name].value = replica.key;

@@ -104,6 +104,24 @@ function strings(v, what) {
   if (!isArray(v)) throw new TypeError(what + ' must be an array of strings; got ' + kind(v));
   return v.map((s, i) => str(s, what + '[' + i + ']'));
 }
+function issueRef(v, what) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && typeof v.id === 'string' && v.id && typeof v.key === 'string' && v.key) return { id: v.id, key: v.key };
+  throw new TypeError(what + ' must be an issue {id, key} (e.g. nodeHelper.getLocalIssue(replica.parent)) or null; got ' + kind(v));
+}
+function issueLinks(v, what) {
+  if (!isArray(v)) throw new TypeError(what + ' must be an array of links {type, direction, issue}; got ' + kind(v));
+  return v.map((l, i) => {
+    const at = what + '[' + i + ']';
+    if (l === null || typeof l !== 'object') throw new TypeError(at + ' must be a link {type, direction: "outward" | "inward", issue: {id, key}}; got ' + kind(l));
+    const type = nameOf(l.type, at + '.type');
+    if (type === null || type === '') throw new TypeError(at + '.type must be a link type name such as "Blocks"');
+    if (l.direction !== 'outward' && l.direction !== 'inward') throw new TypeError(at + '.direction must be "outward" or "inward"; got ' + stringify(l.direction));
+    const issue = issueRef(l.issue, at + '.issue');
+    if (issue === null) throw new TypeError(at + '.issue must be an issue {id, key}');
+    return { type: type, direction: l.direction, issue: issue };
+  });
+}
 function find(list, name) {
   if (typeof name !== 'string') return undefined;
   const n = lower(name);
@@ -220,6 +238,10 @@ function localIssue(s, writable) {
     reporter: w('reporter', user),
     comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p); }),
     attachments: w('attachments', desiredFiles),
+    parent: w('parent', issueRef),
+    links: w('links', issueLinks),
+    components: w('components', strings),
+    fixVersions: w('fixVersions', strings),
     customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: issue.customFields["Name"].value = ...'); } },
     created: {}, updated: {},
   }, s, writable ? '' : ' in the outgoing script: set fields on replica');
@@ -242,6 +264,10 @@ function outgoingReplica(r) {
     reporter: w('reporter', user),
     comments: w('comments', (v, p) => { if (!isArray(v)) throw new TypeError(p + ' must be an array of comments; got ' + kind(v)); return copy(v, p).map((c) => ({ id: c.id, author: c.author === undefined ? null : c.author, body: c.body, created: c.created, updated: c.updated, originId: c.originId === undefined ? null : c.originId })); }),
     attachments: w('attachments', sentFiles),
+    parent: w('parent', issueRef),
+    links: w('links', issueLinks),
+    components: w('components', (v, p) => strings(v, p).slice().sort()),
+    fixVersions: w('fixVersions', (v, p) => strings(v, p).slice().sort()),
     customFields: { get: () => cf, set: () => { throw new TypeError('assign single fields: replica.customFields["Name"] = issue.customFields["Name"]'); } },
     created: w('created', (v, p) => str(v, p, false)),
     updated: w('updated', (v, p) => str(v, p, false)),
@@ -499,12 +525,40 @@ const api = {
     getStatus: (name) => { const s = find(md.statuses, name); return s ? O.assign({}, s) : null; },
     getUser: (id) => { const u = md.users.find((x) => x.accountId === id); return u ? O.assign({}, u) : null; },
     getUserByEmail: (email) => { const u = typeof email === 'string' ? md.users.find((x) => x.email !== null && lower(x.email) === lower(email)) : undefined; return u ? O.assign({}, u) : null; },
+    // the local twin of a remote issue (its id, or {id, key}), when the connection syncs it: else null
+    getLocalIssue: (remote) => {
+      const id = remote !== null && typeof remote === 'object' ? remote.id : remote;
+      const t = typeof id === 'string' && md.twins ? md.twins[id] : undefined;
+      return t ? { id: t.id, key: t.key } : null;
+    },
+    getLinkType: (name) => { const t = find(md.linkTypes || [], name); return t ? O.assign({}, t) : null; },
+    // a person of the other site, here: the mapping table, the same account, the visible email, the
+    // connection's fallback; null (with a warning on the issue) when none of them finds anyone
+    mapUser: (remote, what) => {
+      if (remote === null || remote === undefined) return null;
+      const u = user(remote, 'nodeHelper.mapUser');
+      const m = md.mappedPeople ? md.mappedPeople[u.accountId] : undefined;
+      const label = typeof what === 'string' && what ? what : 'a person';
+      const name = u.displayName || u.accountId;
+      if (m && m.local) {
+        if (m.how === 'fallback') run.warnings.push(label + ': ' + name + ' is nobody here; set to ' + (m.local.displayName || m.local.accountId) + ' (the connection\'s fallback)');
+        return O.assign({}, m.local);
+      }
+      if (!m) {
+        const same = md.users.find((x) => x.accountId === u.accountId) || (u.email ? md.users.find((x) => x.email !== null && lower(x.email) === lower(u.email)) : undefined);
+        if (same) return O.assign({}, same);
+      }
+      run.warnings.push(label + ': ' + name + ' could not be mapped to anyone here; left empty');
+      return null;
+    },
   }),
   syncHelper: freeze({
     syncBackAfterProcessing: incoming ? () => { run.syncBack = true; } : only('syncBackAfterProcessing()'),
     unlinkAfterProcessing: incoming ? () => { run.unlink = true; } : only('unlinkAfterProcessing()'),
     isUnderSync: () => (incoming ? !input.firstSync : true),
     getRemoteIssueUrl: () => (incoming && input.connection.remoteBaseUrl ? input.connection.remoteBaseUrl.replace(/\/+$/, '') + '/browse/' + input.replica.key : null),
+    // apply this replica only once the remote issue (its key) is synced here: nothing is written meanwhile
+    waitFor: incoming ? (key, reason) => { run.waitFor.push({ key: str(key, 'syncHelper.waitFor key', false), reason: typeof reason === 'string' ? reason : 'waiting for ' + key }); } : only('syncHelper.waitFor()'),
   }),
   commentHelper: freeze({ mergeComments: mergeComments }),
   attachmentHelper: freeze({ mergeAttachments: mergeAttachments, filter: filterFiles }),
@@ -532,7 +586,7 @@ return function begin(inputJson) {
   input = JSON.parse(inputJson);
   incoming = input.mode === 'incoming';
   md = input.metadata;
-  run = { syncBack: false, unlink: false, logs: [], dropped: 0 };
+  run = { syncBack: false, unlink: false, waitFor: [], warnings: [], logs: [], dropped: 0 };
   current = makeApi();
   const replicaState = current.replicaState;
   const logs = () => {
@@ -546,7 +600,7 @@ return function begin(inputJson) {
       if (incoming) input.issue.attachments = desiredFiles(input.issue.attachments, 'issue.attachments');
       else replicaState.attachments = sentFiles(replicaState.attachments, 'replica.attachments');
       return stringify(incoming
-        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, logs: logs() }
+        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, waitFor: run.waitFor, warnings: run.warnings.length > 50 ? run.warnings.slice(0, 49).concat([(run.warnings.length - 49) + ' more warnings']) : run.warnings, logs: logs() }
         : { replica: copy(replicaState, 'replica'), logs: logs() });
     },
     logs: () => stringify(logs()),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AdfDocSchema, JsonValueSchema, UserRefSchema } from '../model/replica';
+import { CustomFieldMetaSchema } from '../model/custom-field';
+import { AdfDocSchema, IssueRefSchema, JsonValueSchema, ReplicaLinkSchema, UserRefSchema } from '../model/replica';
 import type {
   RulesAttachment,
   RulesComment,
@@ -49,6 +50,10 @@ export const RulesIssueSchema = z.object({
   reporter: UserRefSchema.nullable(),
   comments: z.array(RulesCommentSchema),
   attachments: z.array(RulesAttachmentSchema),
+  parent: IssueRefSchema.nullable(),
+  links: z.array(ReplicaLinkSchema),
+  components: z.array(z.string()),
+  fixVersions: z.array(z.string()),
   customFields: z.record(z.string(), z.object({ value: JsonValueSchema })),
   created: z.string().exactOptional(),
   updated: z.string().exactOptional(),
@@ -59,7 +64,10 @@ export const RulesMetadataSchema = z.object({
   priorities: z.array(z.object({ id: z.string(), name: z.string() })),
   statuses: z.array(z.object({ id: z.string(), name: z.string(), category: z.string() })),
   users: z.array(UserRefSchema),
-  customFields: z.array(z.object({ id: z.string(), name: z.string() })),
+  customFields: z.array(CustomFieldMetaSchema),
+  linkTypes: z.array(z.object({ name: z.string(), inward: z.string(), outward: z.string() })),
+  twins: z.record(z.string(), IssueRefSchema).exactOptional(),
+  mappedPeople: z.record(z.string(), z.object({ local: UserRefSchema.nullable(), how: z.enum(['table', 'same account', 'email', 'fallback', 'none']) })).exactOptional(),
 });
 
 export const RulesConnectionSchema = z.object({
@@ -76,7 +84,7 @@ export const RulesLogSchema = z.object({
 });
 
 /** An empty metadata set: helpers answer null for everything. */
-export const EMPTY_METADATA: RulesMetadata = { issueTypes: {}, priorities: [], statuses: [], users: [], customFields: [] };
+export const EMPTY_METADATA: RulesMetadata = { issueTypes: {}, priorities: [], statuses: [], users: [], customFields: [], linkTypes: [] };
 
 // Compile-time proof that the schemas describe exactly the port's interfaces.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

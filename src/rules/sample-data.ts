@@ -50,8 +50,12 @@ export function sampleMetadata(over: Partial<RulesMetadata> = {}): RulesMetadata
       { accountId: 'acc-bob', displayName: 'Bob', email: null },
     ],
     customFields: [
-      { id: 'customfield_10050', name: 'Remote issue key' },
-      { id: 'customfield_10051', name: 'Severity' },
+      { id: 'customfield_10050', name: 'Remote issue key', kind: 'text', options: null },
+      { id: 'customfield_10051', name: 'Severity', kind: 'select', options: [{ value: 'S1', children: [] }, { value: 'S2', children: [] }, { value: 'S3', children: [] }] },
+    ],
+    linkTypes: [
+      { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+      { name: 'Relates', inward: 'relates to', outward: 'relates to' },
     ],
     ...over,
   };
@@ -100,6 +104,10 @@ export function sampleReplica(over: Partial<Replica> = {}): Replica {
     reporter: { accountId: 'acc-remote', displayName: 'Remote Rita', email: null },
     comments: [sampleReplicaComment()],
     attachments: [sampleReplicaAttachment()],
+    parent: null,
+    links: [],
+    components: [],
+    fixVersions: [],
     customFields: {},
     created: '2026-11-20T09:00:00.000Z',
     updated: '2026-11-20T10:00:00.000Z',
@@ -150,6 +158,10 @@ export function sampleIssue(over: Partial<RulesIssue> = {}): RulesIssue {
     reporter: { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' },
     comments: [],
     attachments: [sampleAttachment()],
+    parent: null,
+    links: [],
+    components: [],
+    fixVersions: [],
     customFields: { 'Remote issue key': { value: null } },
     ...over,
   };
@@ -186,6 +198,10 @@ export function blankIssue(): RulesIssue {
     reporter: null,
     comments: [],
     attachments: [],
+    parent: null,
+    links: [],
+    components: [],
+    fixVersions: [],
     customFields: {},
   };
 }

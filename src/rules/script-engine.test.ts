@@ -1,4 +1,4 @@
-import type { IncomingRulesInput, IncomingRulesResult, RulesIssue } from '../ports/rules';
+import type { IncomingRulesInput, IncomingRulesResult, RulesIssue, RulesMetadata } from '../ports/rules';
 import { RulesError } from '../ports/rules';
 import {
   adfText,
@@ -17,6 +17,9 @@ import { ScriptRulesError } from './script-errors';
 const OUTGOING = 'replica.summary = issue.summary; replica.type = issue.type; replica.status = issue.status;';
 
 const incomingInput = sampleIncomingInput;
+
+/** the local twins of the remote issues EXT-1 and EXT-2, by remote id */
+const TWINS = { '20001': { id: '10001', key: 'CLOUD-1' }, '20002': { id: '10002', key: 'CLOUD-2' } };
 
 function runIncoming(script: string, over: Partial<IncomingRulesInput> = {}): Promise<IncomingRulesResult> {
   return createScriptRulesEngine({ outgoing: OUTGOING, incoming: script }).incoming(incomingInput(over));
@@ -125,7 +128,8 @@ describe('reading the API', () => {
     ['nodeHelper.getIssueType("Incident", null)?.id', '"10102"'],
     ['nodeHelper.getIssueType(undefined, "CLOUD")', 'null'],
     ['nodeHelper.getProjects()', '["CLOUD","SUP"]'],
-    ['nodeHelper.getCustomField("severity")', '{"id":"customfield_10051","name":"Severity"}'],
+    ['nodeHelper.getCustomField("severity")', '{"id":"customfield_10051","name":"Severity","kind":"select","options":[{"value":"S1","children":[]},{"value":"S2","children":[]},{"value":"S3","children":[]}]}'],
+    ['nodeHelper.getCustomField("remote issue key")?.kind', '"text"'],
     ['nodeHelper.getCustomField("Nope")', 'null'],
     ['nodeHelper.getPriority("high")', '{"id":"2","name":"High"}'],
     ['nodeHelper.getPriority("Blocker")', 'null'],
@@ -145,6 +149,21 @@ describe('reading the API', () => {
     ['typeof attachmentHelper.filter', '"function"'],
     ['issue.attachments.map((a) => [a.id, a.filename, a.originId])', '[["10200","smoke.jpg",null]]'],
     ['replica.attachments.map((a) => [a.id, a.mimeType, a.mediaId])', '[["r-a1","text/plain","6f1c2a9e-4b7d-4c1e-9a53-2d8e0b7f1a01"]]'],
+    ['issue.parent', 'null'],
+    ['issue.links', '[]'],
+    ['issue.components', '[]'],
+    ['issue.fixVersions', '[]'],
+    ['replica.parent', 'null'],
+    ['replica.links', '[]'],
+    ['[replica.components, replica.fixVersions]', '[[],[]]'],
+    ['nodeHelper.getLinkType("blocks")', '{"name":"Blocks","inward":"is blocked by","outward":"blocks"}'],
+    ['nodeHelper.getLinkType("Duplicate")', 'null'],
+    ['nodeHelper.getLinkType(null)', 'null'],
+    ['nodeHelper.getLocalIssue("20001")', 'null'],
+    ['nodeHelper.getLocalIssue(replica.parent)', 'null'],
+    ['nodeHelper.mapUser(null)', 'null'],
+    ['nodeHelper.mapUser(undefined, "assignee")', 'null'],
+    ['typeof syncHelper.waitFor', '"function"'],
   ])('%s → %s', async (expression, expected) => {
     expect(await evaluate(expression)).toBe(expected);
   });
@@ -161,6 +180,21 @@ describe('reading the API', () => {
     ['replica.priority', { replica: sampleReplica({ priority: null }) }, 'null'],
     ['syncHelper.getRemoteIssueUrl()', { connection: sampleConnection({ remoteBaseUrl: null }) }, 'null'],
     ['nodeHelper.getStatus("Done")', { metadata: sampleMetadata({ statuses: [] }) }, 'null'],
+    ['issue.parent', { issue: sampleIssue({ parent: { id: '10001', key: 'CLOUD-1' } }) }, '{"id":"10001","key":"CLOUD-1"}'],
+    ['issue.links[0].direction', { issue: sampleIssue({ links: [{ type: 'Blocks', direction: 'inward', issue: { id: '10002', key: 'CLOUD-2' } }] }) }, '"inward"'],
+    ['[issue.components, issue.fixVersions]', { issue: sampleIssue({ components: ['API'], fixVersions: ['1.0'] }) }, '[["API"],["1.0"]]'],
+    ['replica.parent.key', { replica: sampleReplica({ parent: { id: '20001', key: 'EXT-1' } }) }, '"EXT-1"'],
+    ['nodeHelper.getLinkType("Relates")', { metadata: sampleMetadata({ linkTypes: [] }) }, 'null'],
+    // getLocalIssue answers from metadata.twins, by the remote issue's id (a string, or an issue {id, key})
+    ['nodeHelper.getLocalIssue("20001")', { metadata: sampleMetadata({ twins: TWINS }) }, '{"id":"10001","key":"CLOUD-1"}'],
+    ['nodeHelper.getLocalIssue({ id: "20001", key: "EXT-1" })', { metadata: sampleMetadata({ twins: TWINS }) }, '{"id":"10001","key":"CLOUD-1"}'],
+    ['nodeHelper.getLocalIssue(replica.parent)', { replica: sampleReplica({ parent: { id: '20001', key: 'EXT-1' } }), metadata: sampleMetadata({ twins: TWINS }) }, '{"id":"10001","key":"CLOUD-1"}'],
+    ['nodeHelper.getLocalIssue("EXT-1")', { metadata: sampleMetadata({ twins: TWINS }) }, 'null'],
+    ['nodeHelper.getLocalIssue("20009")', { metadata: sampleMetadata({ twins: TWINS }) }, 'null'],
+    ['nodeHelper.getLocalIssue({ id: "20009", key: "EXT-9" })', { metadata: sampleMetadata({ twins: TWINS }) }, 'null'],
+    ['nodeHelper.getLocalIssue(20001)', { metadata: sampleMetadata({ twins: TWINS }) }, 'null'],
+    ['nodeHelper.getLocalIssue(null)', { metadata: sampleMetadata({ twins: TWINS }) }, 'null'],
+    ['(() => { const t = nodeHelper.getLocalIssue("20001"); t.key = "X"; return nodeHelper.getLocalIssue("20001"); })()', { metadata: sampleMetadata({ twins: TWINS }) }, '{"id":"10001","key":"CLOUD-1"}'],
   ] satisfies [string, Partial<IncomingRulesInput>, string][])('%s with %j → %s', async (expression, over, expected) => {
     expect(await evaluate(expression, over)).toBe(expected);
   });
@@ -189,6 +223,16 @@ describe('writing the local issue', () => {
     ['issue.customFields["severity"].value = { level: 2 }', { customFields: { 'Remote issue key': { value: null }, Severity: { value: { level: 2 } } } }],
     ['issue.customFields["Severity"] = { value: [1, 2] }', { customFields: { 'Remote issue key': { value: null }, Severity: { value: [1, 2] } } }],
     ['issue.customFields["Remote issue key"].value = undefined', { customFields: { 'Remote issue key': { value: null } } }],
+    ['issue.parent = { id: "10001", key: "CLOUD-1", fields: {} }', { parent: { id: '10001', key: 'CLOUD-1' } }],
+    ['issue.parent = null', { parent: null }],
+    ['issue.parent = undefined', { parent: null }],
+    [
+      'issue.links = [{ type: "Blocks", direction: "outward", issue: { id: "10002", key: "CLOUD-2" } }, { type: { name: "Relates" }, direction: "inward", issue: { id: "10003", key: "CLOUD-3", x: 1 } }]',
+      { links: [{ type: 'Blocks', direction: 'outward', issue: { id: '10002', key: 'CLOUD-2' } }, { type: 'Relates', direction: 'inward', issue: { id: '10003', key: 'CLOUD-3' } }] },
+    ],
+    ['issue.links = []', { links: [] }],
+    ['issue.components = ["Backend", "API"]', { components: ['Backend', 'API'] }],
+    ['issue.fixVersions.push("2.0")', { fixVersions: ['2.0'] }],
   ])('%s', async (script, expected) => {
     const result = await runIncoming(script);
     expect(result.desired).toEqual({ ...sampleIssue(), ...expected });
@@ -202,6 +246,18 @@ describe('writing the local issue', () => {
   ])('%s sets the flags', async (script, flags) => {
     const result = await runIncoming(script);
     expect({ syncBack: result.syncBack, unlink: result.unlink }).toEqual(flags);
+  });
+
+  it.each<[string, IncomingRulesResult['waitFor']]>([
+    ['', []],
+    ['syncHelper.waitFor("EXT-1", "its parent EXT-1 is not synced here yet")', [{ key: 'EXT-1', reason: 'its parent EXT-1 is not synced here yet' }]],
+    ['syncHelper.waitFor(replica.key)', [{ key: 'EXT-7', reason: 'waiting for EXT-7' }]],
+    ['syncHelper.waitFor("EXT-1", 42)', [{ key: 'EXT-1', reason: 'waiting for EXT-1' }]],
+    ['syncHelper.waitFor("EXT-1", "a"); syncHelper.waitFor("EXT-2", "b")', [{ key: 'EXT-1', reason: 'a' }, { key: 'EXT-2', reason: 'b' }]],
+  ])('%s: waitFor', async (script, waitFor) => {
+    const result = await runIncoming(script);
+    expect(result.waitFor).toEqual(waitFor);
+    expect(result.desired).toEqual(sampleIssue());
   });
 
   it('console output is captured by level; objects print as JSON', async () => {
@@ -264,6 +320,27 @@ describe('errors in scripts', () => {
     ['undeclared = 1', /ReferenceError: 'undeclared' is not defined/, 1],
     ['replica.customFields["missing"].value', /TypeError: cannot read property 'value' of undefined/, 1],
     ['function f() {\n  return nope();\n}\nf()', /ReferenceError: 'nope' is not defined/, 2],
+    ['issue.parent = "CLOUD-1"', /TypeError: issue\.parent must be an issue \{id, key\} .* or null; got a string/, 1],
+    ['issue.parent = { key: "CLOUD-1" }', /TypeError: issue\.parent must be an issue \{id, key\}.*; got an object/, 1],
+    ['issue.parent = { id: "", key: "CLOUD-1" }', /TypeError: issue\.parent must be an issue \{id, key\}/, 1],
+    ['issue.links = null', /TypeError: issue\.links must be an array of links \{type, direction, issue\}; got null/, 1],
+    ['issue.links = { type: "Blocks" }', /TypeError: issue\.links must be an array of links .*; got an object/, 1],
+    ['issue.links = [null]', /TypeError: issue\.links\[0\] must be a link \{type, direction: "outward" \| "inward", issue: \{id, key\}\}; got null/, 1],
+    ['issue.links = [{ type: 7, direction: "outward", issue: { id: "1", key: "A-1" } }]', /TypeError: issue\.links\[0\]\.type must be a name/, 1],
+    ['issue.links = [{ type: "", direction: "outward", issue: { id: "1", key: "A-1" } }]', /TypeError: issue\.links\[0\]\.type must be a link type name such as "Blocks"/, 1],
+    ['issue.links = [{ direction: "outward", issue: { id: "1", key: "A-1" } }]', /TypeError: issue\.links\[0\]\.type must be a link type name/, 1],
+    ['issue.links = [{ type: "Blocks", direction: "up", issue: { id: "1", key: "A-1" } }]', /TypeError: issue\.links\[0\]\.direction must be "outward" or "inward"; got "up"/, 1],
+    ['issue.links = [{ type: "Blocks", issue: { id: "1", key: "A-1" } }]', /TypeError: issue\.links\[0\]\.direction must be "outward" or "inward"; got undefined/, 1],
+    [
+      'issue.links = [{ type: "Blocks", direction: "outward", issue: { id: "1", key: "A-1" } }, { type: "Blocks", direction: "inward" }]',
+      /TypeError: issue\.links\[1\]\.issue must be an issue \{id, key\}/,
+      1,
+    ],
+    ['issue.links = [{ type: "Blocks", direction: "inward", issue: "A-1" }]', /TypeError: issue\.links\[0\]\.issue must be an issue \{id, key\}.*; got a string/, 1],
+    ['issue.components = "API"', /TypeError: issue\.components must be an array of strings; got a string/, 1],
+    ['issue.fixVersions = ["1.0", 2]', /TypeError: issue\.fixVersions\[1\] must be a string; got a number/, 1],
+    ['syncHelper.waitFor(null, "x")', /TypeError: syncHelper\.waitFor key must be a string; got null/, 1],
+    ['nodeHelper.mapUser("acc-alice")', /TypeError: nodeHelper\.mapUser must be a user/, 1],
   ])('%s', async (script, message, line) => {
     const error = await incomingError(script);
     expect(error).toBeInstanceOf(RulesError);
@@ -284,6 +361,12 @@ describe('errors in scripts', () => {
     const error = await incomingError(script);
     expect(error.message).toMatch(/^SyntaxError: /);
     expect([error.line, error.column]).toEqual([line, column]);
+  });
+
+  it('a link changed in place into an invalid one is an invalid result naming the path', async () => {
+    const error = await incomingError('issue.links.push({ type: "Blocks", direction: "up", issue: { id: "1", key: "A-1" } })');
+    expect(error.message).toMatch(/^the incoming script left an invalid result: issue\.links\[0\]\.direction/);
+    expect(error.line).toBeNull();
   });
 
   it('columns on line 1 do not count the wrapper', async () => {
@@ -307,6 +390,65 @@ describe('errors in scripts', () => {
     await expect(engine.incoming(incomingInput({ replica: sampleReplica({ status: { name: 'Closed', category: 'done' } }) }))).rejects.toThrow(/Unknown status "Closed"/);
     const ok = await engine.incoming(incomingInput());
     expect(ok.desired.status).toBe('In Progress');
+  });
+});
+
+describe('nodeHelper.mapUser', () => {
+  const alice = { accountId: 'acc-alice', displayName: 'Alice', email: 'alice@example.com' };
+  const bob = { accountId: 'acc-bob', displayName: 'Bob', email: null };
+  const mapped = (mappedPeople: NonNullable<RulesMetadata['mappedPeople']>) => sampleMetadata({ mappedPeople });
+
+  it.each<[string, string, Partial<IncomingRulesInput>, unknown, string[]]>([
+    // the engine's answers (metadata.mappedPeople) first
+    ['by the table', 'nodeHelper.mapUser({ accountId: "acc-r1", displayName: "Dana Quill" }, "assignee")', { metadata: mapped({ 'acc-r1': { local: bob, how: 'table' } }) }, bob, []],
+    ['the same account', 'nodeHelper.mapUser({ accountId: "acc-alice", displayName: "Alice there" })', { metadata: mapped({ 'acc-alice': { local: alice, how: 'same account' } }) }, alice, []],
+    ['by email', 'nodeHelper.mapUser({ accountId: "acc-r1", email: "alice@example.com" })', { metadata: mapped({ 'acc-r1': { local: alice, how: 'email' } }) }, alice, []],
+    [
+      'the fallback, with a warning',
+      'nodeHelper.mapUser({ accountId: "acc-r1", displayName: "Dana Quill" }, "assignee")',
+      { metadata: mapped({ 'acc-r1': { local: bob, how: 'fallback' } }) },
+      bob,
+      ['assignee: Dana Quill is nobody here; set to Bob (the connection\'s fallback)'],
+    ],
+    [
+      'nobody: null, with a warning',
+      'nodeHelper.mapUser({ accountId: "acc-r1", displayName: "Dana Quill" }, "assignee")',
+      { metadata: mapped({ 'acc-r1': { local: null, how: 'none' } }) },
+      null,
+      ['assignee: Dana Quill could not be mapped to anyone here; left empty'],
+    ],
+    [
+      'nobody, by the engine, even though the same account id is a user here: the engine\'s answer wins',
+      'nodeHelper.mapUser({ accountId: "acc-bob", displayName: "Bob" }, "Approver")',
+      { metadata: mapped({ 'acc-bob': { local: null, how: 'none' } }) },
+      null,
+      ['Approver: Bob could not be mapped to anyone here; left empty'],
+    ],
+    // a person the engine did not map: the same account id, else the email, among metadata.users
+    ['not mapped by the engine: the same account id among the users', 'nodeHelper.mapUser({ accountId: "acc-bob", displayName: "Bob there" })', { metadata: mapped({}) }, bob, []],
+    ['no mappedPeople at all: the same account id among the users', 'nodeHelper.mapUser({ accountId: "acc-bob" })', {}, bob, []],
+    ['not mapped by the engine: the email, in any case', 'nodeHelper.mapUser({ accountId: "acc-r1", email: "ALICE@EXAMPLE.COM" })', {}, alice, []],
+    ['not mapped by the engine, nobody by id or email: null, with a warning', 'nodeHelper.mapUser({ accountId: "acc-r1", displayName: "Dana Quill", email: "dana@example.com" })', {}, null, ['a person: Dana Quill could not be mapped to anyone here; left empty']],
+    ['a person without a display name is named by account id', 'nodeHelper.mapUser({ accountId: "acc-r1" }, "reporter")', {}, null, ['reporter: acc-r1 could not be mapped to anyone here; left empty']],
+    ['no one: null, no warning', 'nodeHelper.mapUser(null, "assignee")', {}, null, []],
+    [
+      'the answer is a copy: changing it changes nothing',
+      '(() => { const u = nodeHelper.mapUser({ accountId: "acc-r1" }); u.displayName = "X"; return nodeHelper.mapUser({ accountId: "acc-r1" }); })()',
+      { metadata: mapped({ 'acc-r1': { local: bob, how: 'table' } }) },
+      bob,
+      [],
+    ],
+  ])('%s', async (_name, expression, over, expected, warnings) => {
+    const result = await runIncoming(`console.log(JSON.stringify(${expression}))`, over);
+    expect(result.logs).toEqual([{ level: 'log', message: JSON.stringify(expected) }]);
+    expect(result.warnings).toEqual(warnings);
+  });
+
+  it('at most 50 warnings are kept, the last telling how many more there were', async () => {
+    const result = await runIncoming('for (let i = 0; i < 60; i++) nodeHelper.mapUser({ accountId: "acc-r" + i })');
+    expect(result.warnings).toHaveLength(50);
+    expect(result.warnings?.[48]).toBe('a person: acc-r48 could not be mapped to anyone here; left empty');
+    expect(result.warnings?.[49]).toBe('11 more warnings');
   });
 });
 
@@ -398,6 +540,10 @@ describe('outgoing script', () => {
       reporter: null,
       comments: [],
       attachments: [],
+      parent: null,
+      links: [],
+      components: [],
+      fixVersions: [],
       customFields: {},
       created: '1970-01-01T00:00:00.000Z',
       updated: '1970-01-01T00:00:00.000Z',
@@ -434,6 +580,11 @@ describe('outgoing script', () => {
     ['syncBackAfterProcessing()', /syncBackAfterProcessing\(\) can only be called in the incoming script/, 1],
     ['syncHelper.unlinkAfterProcessing()', /unlinkAfterProcessing\(\) can only be called in the incoming script/, 1],
     ['replica.status = 7', /replica\.status must be a name/, 1],
+    ['syncHelper.waitFor("EXT-1", "its parent")', /syncHelper\.waitFor\(\) can only be called in the incoming script/, 1],
+    ['replica.parent = issue.key', /replica\.parent must be an issue \{id, key\}.*; got a string/, 1],
+    ['replica.links = [{ type: "Blocks", direction: "sideways", issue: { id: "1", key: "A-1" } }]', /replica\.links\[0\]\.direction must be "outward" or "inward"; got "sideways"/, 1],
+    ['replica.components = "API"', /replica\.components must be an array of strings; got a string/, 1],
+    ['replica.fixVersions = [null]', /replica\.fixVersions\[0\] must be a string; got null/, 1],
   ])('%j fails with a clear error', async (script, message, line) => {
     const error: unknown = await run(script).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(RulesError);
@@ -441,6 +592,29 @@ describe('outgoing script', () => {
     expect(error.script).toBe('outgoing');
     expect(error.message).toMatch(message);
     expect(error.line).toBe(line);
+  });
+
+  it('sends the parent, links, components and fix versions; the names sorted', async () => {
+    const local = {
+      ...issue,
+      parent: { id: '10001', key: 'CLOUD-1' },
+      links: [{ type: 'Blocks', direction: 'inward' as const, issue: { id: '10002', key: 'CLOUD-2' } }],
+      components: ['b', 'A', 'a'],
+    };
+    const result = await createScriptRulesEngine({
+      incoming: '',
+      outgoing: [
+        'replica.type = issue.type; replica.status = issue.status;',
+        'replica.parent = issue.parent; replica.links = issue.links; replica.components = issue.components;',
+        'replica.fixVersions = ["2.0", "10.0", "1.0"];',
+      ].join('\n'),
+    }).outgoing({ issue: local, connection: sampleConnection() });
+    expect(result.replica).toMatchObject({
+      parent: { id: '10001', key: 'CLOUD-1' },
+      links: [{ type: 'Blocks', direction: 'inward', issue: { id: '10002', key: 'CLOUD-2' } }],
+      components: ['A', 'a', 'b'],
+      fixVersions: ['1.0', '10.0', '2.0'],
+    });
   });
 
   it('helpers answer from empty metadata and the remote issue is unknown', async () => {

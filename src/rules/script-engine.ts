@@ -25,6 +25,8 @@ const IncomingOutputSchema = z.object({
   issue: RulesIssueSchema,
   syncBack: z.boolean(),
   unlink: z.boolean(),
+  waitFor: z.array(z.object({ key: z.string(), reason: z.string() })),
+  warnings: z.array(z.string()),
   logs: z.array(RulesLogSchema),
 });
 
@@ -92,6 +94,10 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         reporter: null,
         comments: [],
         attachments: [],
+        parent: null,
+        links: [],
+        components: [],
+        fixVersions: [],
         customFields: {},
         created: issue.created ?? EPOCH,
         updated: issue.updated ?? EPOCH,
@@ -120,7 +126,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         metadata: input.metadata,
       }, limits.cpuMs);
       const out = checkOutput('incoming', IncomingOutputSchema, raw);
-      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, logs: out.logs };
+      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, waitFor: out.waitFor, warnings: out.warnings, logs: out.logs };
     },
   };
 }

@@ -87,6 +87,8 @@ export interface TwinState {
   remoteError: { reason: string; at: string } | null;
   /** the other side's files that could not be copied to this issue (over this site's size limit, say) */
   attachmentErrors: { filename: string; size: number; reason: string; at: string }[];
+  /** what the last apply could not carry here (a person, an option, a component), one line each */
+  warnings: string[];
 }
 
 /**
@@ -101,7 +103,7 @@ export async function getTwins(deps: EngineDeps, issueId: string): Promise<TwinS
     const errorId = await repo.blockedBy(localLock(connection.id, issueId));
     const error = errorId !== undefined ? await repo.getError(errorId) : undefined;
     if (link) out.push(twinState(connection, link, error));
-    else if (error) out.push({ ...connectionPart(connection), remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null, state: 'error', error: { id: error.id, cause: error.cause }, remoteError: null, attachmentErrors: [] });
+    else if (error) out.push({ ...connectionPart(connection), remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null, state: 'error', error: { id: error.id, cause: error.cause }, remoteError: null, attachmentErrors: [], warnings: [] });
   }
   return out;
 }
@@ -120,6 +122,7 @@ function twinState(connection: Connection, link: LinkState, error: ErrorRecord |
     error: error ? { id: error.id, cause: error.cause } : null,
     remoteError: failure ? { reason: failure.reason, at: failure.at } : null,
     attachmentErrors: (link.attachmentFailures ?? []).map(({ filename, size, reason, at }) => ({ filename, size, reason, at })),
+    warnings: link.warnings ?? [],
   };
 }
 

@@ -404,7 +404,7 @@ describe('the key registry', () => {
       ['activity', keys.activity(c, 1_700_000_000_000, 'a-1'), 'value'], ['site-activity', keys.activity(null, 1_700_000_000_000, 'a-1'), 'value'],
       ['rules', keys.rulesCurrent(c), 'value'], ['rules', keys.rulesVersion(c, 12), 'value'], ['purging', keys.purging(c), 'value'],
       ['workflow-graph', keys.workflowGraph('0123456789abcdef0123456789abcdef'), 'value'], ['site-meta', keys.siteMeta, 'value'],
-      ['user-by-email', keys.userByEmail('0123456789abcdef0123456789abcdef'), 'value'], ['config-version', keys.configVersion, 'value'],
+      ['user-by-email', keys.userByEmail('0123456789abcdef0123456789abcdef'), 'value'], ['user-by-id', keys.userById('0123456789abcdef0123456789abcdef'), 'value'], ['config-version', keys.configVersion, 'value'],
       ['link', splitPartKey(keys.link(c, '10001'), 1), 'value'],
     ];
     for (const [family, key, storage] of built) {

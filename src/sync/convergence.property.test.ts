@@ -38,7 +38,23 @@ const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteAttachment' as const), side, issue: fc.nat(9), index: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unlink' as const), side, issue: fc.nat(9) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resync' as const), side, issue: fc.nat(9) }) },
+  // hierarchy, issue links, components, option fields (issue 14)
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('epic' as const), text: word }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('parent' as const), side, issue: fc.nat(9), epic: fc.option(fc.nat(3), { nil: null }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('link' as const), side, issue: fc.nat(9), other: fc.nat(9), type: fc.constantFrom('Blocks', 'Relates') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unlinkIssues' as const), side, issue: fc.nat(9), index: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('components' as const), side, issue: fc.nat(9), names: fc.uniqueArray(fc.constantFrom('Backend', 'Frontend', 'Mobile'), { maxLength: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('severity' as const), side, issue: fc.nat(9), value: fc.constantFrom('S1', 'S2', 'S3', null) }) },
 );
+
+/** what both sites start with: an option field with the same options (other ids), components of which "Mobile" only on INT */
+function furnish(world: World): void {
+  for (const site of [world.a, world.b]) {
+    site.jira.defineField('Severity', 'select', ['S1', 'S2', 'S3']);
+    for (const project of site.jira.projects) for (const name of ['Backend', 'Frontend']) site.jira.addComponent(project, name);
+  }
+  world.a.jira.addComponent('INT', 'Mobile');
+}
 type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
 
 async function play(world: World, actions: Action[], connectionId: string): Promise<number> {
@@ -50,6 +66,11 @@ async function play(world: World, actions: Action[], connectionId: string): Prom
     }
     if (act.kind === 'create') {
       world.a.jira.userCreate('INT', act.text);
+      userActions += 1;
+      continue;
+    }
+    if (act.kind === 'epic') {
+      world.a.jira.userCreate('INT', `${act.text} epic`, { typeName: 'Epic' });
       userActions += 1;
       continue;
     }
@@ -86,6 +107,25 @@ async function play(world: World, actions: Action[], connectionId: string): Prom
       // a person's click takes a moment, like their edits (MemoryJira.beforeUserAction)
       case 'unlink': world.clock.t += 1; await unlink(site.deps, { issueId: issue.id, connectionId }); break;
       case 'resync': world.clock.t += 1; await syncToRemote(site.deps, { issueId: issue.id, connectionId }); break;
+      case 'parent': {
+        const epics = issues.filter((i) => i.typeName === 'Epic');
+        const epic = act.epic === null ? null : epics[act.epic % Math.max(1, epics.length)];
+        if (issue.typeName !== 'Epic' && (act.epic === null || epic)) site.jira.userSetParent(issue.id, epic?.id ?? null);
+        break;
+      }
+      case 'link': {
+        const other = issues[act.other % issues.length];
+        if (other && other.id !== issue.id) site.jira.userLink(issue.id, other.id, act.type);
+        break;
+      }
+      case 'unlinkIssues': {
+        const link = issue.links[act.index % Math.max(1, issue.links.length)];
+        if (link) site.jira.userUnlink(link.id);
+        break;
+      }
+      // "Mobile" exists on CLOUD only once the app made it: a person there picks from the other two
+      case 'components': site.jira.userSetComponents(issue.id, act.names.filter((n) => n !== 'Mobile' || site === world.a)); break;
+      case 'severity': site.jira.userEdit(issue.id, { customFields: { Severity: act.value } }); break;
     }
   }
   return userActions;
@@ -105,10 +145,21 @@ function fileHash(jira: MemoryJira, id: string): string {
   return createHash('sha256').update(jira.attachmentBytes(id) ?? new Uint8Array()).digest('hex').slice(0, 12);
 }
 
-function synced(jira: MemoryJira, issue: MemoryIssue) {
+/** an issue as both sites name it: the key of its INT issue (a CLOUD issue by its origin); null when it is not a synced pair */
+type Identity = (issueId: string) => string | null;
+
+function synced(jira: MemoryJira, issue: MemoryIssue, identity: Identity) {
   return {
     summary: issue.summary, description: described(jira, issue.description), priority: issue.priority, labels: [...issue.labels].sort(),
     status: issue.status.name, dueDate: issue.dueDate, team: issue.customFields.Team?.value ?? null,
+    parent: issue.parent ? identity(issue.parent.id) ?? `unsynced:${issue.parent.key}` : null,
+    // links between synced pairs (a link to an issue unlinked since is not the sync's)
+    links: issue.links.flatMap((l) => {
+      const other = identity(l.issue.id);
+      return other === null ? [] : [`${l.type}|${l.direction}|${other}`];
+    }).sort(),
+    components: [...issue.components].sort(),
+    severity: issue.customFields.Severity?.value ?? null,
     comments: issue.comments.map((c) => commentText(c.body)).sort(),
     attachments: issue.attachments.map((a) => `${a.filename}:${a.mimeType}:${fileHash(jira, a.id)}`).sort(),
   };
@@ -118,6 +169,18 @@ async function problems(world: World, userActions: number, connectionId: string)
   const out: string[] = [];
   const ints = [...world.a.jira.issues.values()];
   const clouds = [...world.b.jira.issues.values()];
+  // the synced pairs, by the INT issue's key
+  const pairOfInt = new Map<string, string>();
+  const pairOfCloud = new Map<string, string>();
+  for (const cloud of clouds) {
+    const link = await new Repo(world.b.store).getLink(connectionId, cloud.id);
+    const int = link?.remoteIssueId ? world.a.jira.issues.get(link.remoteIssueId) : undefined;
+    if (!int || (await new Repo(world.a.store).getLink(connectionId, int.id))?.remoteIssueId !== cloud.id) continue;
+    pairOfInt.set(int.id, int.key);
+    pairOfCloud.set(cloud.id, int.key);
+  }
+  const identityA: Identity = (id) => pairOfInt.get(id) ?? null;
+  const identityB: Identity = (id) => pairOfCloud.get(id) ?? null;
   // never a twin too many (an issue unlinked before its twin existed may have none)
   if (clouds.length > ints.length) out.push(`${ints.length} INT issues but ${clouds.length} CLOUD issues`);
   for (const int of ints) {
@@ -144,7 +207,7 @@ async function problems(world: World, userActions: number, connectionId: string)
       continue;
     }
     if (linkA.remoteIssueId !== twin.id || linkB?.remoteIssueId !== int.id) out.push(`${int.key}: linked to another issue`);
-    expect({ key: int.key, ...synced(world.b.jira, twin) }).toEqual({ key: int.key, ...synced(world.a.jira, int) });
+    expect({ key: int.key, ...synced(world.b.jira, twin, identityB) }).toEqual({ key: int.key, ...synced(world.a.jira, int, identityA) });
     if (int.customFields['Remote issue key']?.value !== twin.key) out.push(`${int.key}: Remote issue key ${JSON.stringify(int.customFields['Remote issue key']?.value)} ≠ ${twin.key}`);
     if (twin.customFields['Remote issue key']?.value !== int.key) out.push(`${twin.key}: Remote issue key ≠ ${int.key}`);
   }
@@ -174,6 +237,7 @@ describe('convergence of two sites (property)', () => {
         fc.record({ failureRate: fc.constantFrom(0, 0.1, 0.25), delayRate: fc.constantFrom(0, 0.2, 0.4), duplicateRate: fc.constantFrom(0, 0.15), crashAfterCreateRate: fc.constantFrom(0, 0.3, 0.6), crashRate: fc.constantFrom(0, 0.01, 0.03), lostEventRate: fc.constantFrom(0, 0.1) }),
         async (seed, actions, faults) => {
           const world = new World({ seed, ...faults, sweeper: true });
+          furnish(world);
           const connectionId = await world.connect();
           const userActions = await play(world, actions, connectionId);
           await world.quiesce();
@@ -212,8 +276,14 @@ describe('convergence of two sites (property)', () => {
       [{ kind: 'create', text: 'alpha' }, { kind: 'run', steps: 6 }, { kind: 'create', text: 'alpha' }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: false }, { kind: 'team', side: 'b', issue: 0, value: 'alpha' }, { kind: 'deleteComment', side: 'a', issue: 0, index: 0 }],
       { crashAfterCreateRate: 0.6, crashRate: 0.03 },
     ],
+    [
+      'an image shown on both sides at once: the side whose description lost the merge keeps its own image and the other side takes that description (its own image in it)',
+      1, [{ kind: 'create', text: 'alpha' }, { kind: 'run', steps: 2 }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: true }, { kind: 'attach', side: 'b', issue: 0, text: 'alpha', inline: true }, { kind: 'status', side: 'a', issue: 0, value: 'Open' }],
+      {},
+    ],
   ])('found by a soak: %s', async (_name, seed, actions, faults) => {
     const world = new World({ seed, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0, crashRate: 0, lostEventRate: 0, sweeper: true, ...faults });
+    furnish(world);
     const connectionId = await world.connect();
     const userActions = await play(world, actions, connectionId);
     await world.quiesce();

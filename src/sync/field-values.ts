@@ -18,9 +18,24 @@ export function fieldValuesOf(issue: RulesIssue): FieldValues {
     status: issue.status,
     dueDate: issue.dueDate,
     assignee: issue.assignee?.accountId ?? null,
+    // the parent by its id here; components and versions by name
+    parent: issue.parent?.id ?? null,
+    components: [...new Set(issue.components)].sort(),
+    fixVersions: [...new Set(issue.fixVersions)].sort(),
   };
-  for (const [name, field] of Object.entries(issue.customFields)) values[CUSTOM_FIELD_PREFIX + name] = field.value;
+  for (const [name, field] of Object.entries(issue.customFields)) values[CUSTOM_FIELD_PREFIX + name] = byAccountId(field.value);
   return values;
+}
+
+/**
+ * A person in a custom field's value compares by account id (their name and visible email are not
+ * the value): a UserRef becomes its account id, a list of them the sorted ids.
+ */
+function byAccountId(value: JsonValue): JsonValue {
+  const id = (v: JsonValue): string | null => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.accountId === 'string' ? v.accountId : null);
+  if (id(value) !== null) return id(value);
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => id(v) !== null)) return value.map((v) => id(v) ?? '').sort();
+  return value;
 }
 
 function toJson(value: unknown): JsonValue {
@@ -48,6 +63,10 @@ export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[], a
     reporter: issue.reporter,
     comments,
     attachments,
+    parent: issue.parent ? { id: issue.parent.id, key: issue.parent.key } : null,
+    links: issue.links.map((l) => ({ type: l.type, direction: l.direction, issue: { id: l.issue.id, key: l.issue.key } })),
+    components: [...issue.components],
+    fixVersions: [...issue.fixVersions],
     customFields: Object.fromEntries(Object.entries(issue.customFields).map(([k, v]) => [k, { value: v.value }])),
     created: issue.created,
     updated: issue.updated,
@@ -58,6 +77,7 @@ export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[], a
 export function blankIssue(): RulesIssue {
   return {
     key: null, id: null, projectKey: null, summary: '', description: null, typeName: null, priority: null,
-    labels: [], status: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], customFields: {},
+    labels: [], status: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [],
+    parent: null, links: [], components: [], fixVersions: [], customFields: {},
   };
 }

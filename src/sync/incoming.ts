@@ -21,6 +21,10 @@ import { desiredValues, toFieldWrite } from './parts/fields/values';
 import { keys, safePart } from './state/keys';
 import type { ExecutedPart, PartContext, PlannedPart } from './parts/part';
 import { PARTS } from './parts/registry';
+import { provideProjectParts } from './parts/components';
+import { accountIdsToLookUp, emailsToLookUp, mapPeople, peopleOf, rewriteMentions } from './people';
+import type { PeopleSettings, RulesMetadata } from '../ports/rules';
+import type { Replica } from '../model/replica';
 import { offeredReplica } from './parts/attachments/outgoing';
 import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState, type Unlinked } from './state/records';
 import { Repo } from './state/repo';
@@ -250,8 +254,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   const firstSync = link === undefined;
   const previous = link ? await repo.getPrevious(connection.id, link.localIssueId, link) : null;
   const rules = await deps.rules.forConnection(connection);
-  const userEmails = [message.replica.assignee?.email, message.replica.reporter?.email].filter((e): e is string => typeof e === 'string' && e !== '');
-  const metadata = await deps.jira.getMetadata({ userEmails });
+  const metadata = await metadataFor(deps, repo, connection, message.replica);
   let basisAt = deps.clock.now();
   let local: LocalIssue | null = null;
   let usedSnapshot = false;
@@ -259,10 +262,13 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     const dirty = forceRead ? undefined : await repo.read(keys.dirty(connection.id, link.localIssueId), DirtySchema);
     const snapshot = link.snapshot;
     // a snapshot from before attachments were read with the issue is read again
-    const snapshotAttachments = snapshot?.issue.attachments;
-    if (!forceRead && snapshot && snapshotAttachments !== undefined && (!dirty || dirty.at < snapshot.at)) {
+    const kept = snapshot ? structuredClone(snapshot.issue) : undefined;
+    const { attachments, parent, links, components, fixVersions } = kept ?? {};
+    // a snapshot from before these were read with the issue is read again
+    const whole = attachments !== undefined && parent !== undefined && links !== undefined && components !== undefined && fixVersions !== undefined;
+    if (!forceRead && snapshot && kept && whole && (!dirty || dirty.at < snapshot.at)) {
       usedSnapshot = true;
-      local = { ...structuredClone(snapshot.issue), attachments: structuredClone(snapshotAttachments) };
+      local = { ...kept, attachments, parent, links, components, fixVersions };
       basisAt = snapshot.at;
     } else {
       local = await deps.jira.getIssue(link.localIssueId);
@@ -289,6 +295,18 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     connection: rulesConnection(connection), metadata,
   });
   const desired = result.desired;
+  // a child before its parent (syncHelper.waitFor): nothing is written until the parent is synced
+  // here; the retry comes back (the sender brings the parent along when it is in scope)
+  if (result.waitFor && result.waitFor.length > 0) {
+    throw new TransientError(`waiting: ${result.waitFor.map((w) => w.reason).join('; ')}`, WAIT_FOR_ISSUE_SECONDS);
+  }
+  // mentions name people here, or become plain text (nobody is notified by mistake)
+  const mapped = metadata.mappedPeople ?? {};
+  desired.description = rewriteMentions(desired.description, mapped);
+  desired.comments = desired.comments.map((c) => ({ ...c, body: rewriteMentions(c.body, mapped) ?? c.body }));
+  // components and versions the project lacks: created, or left out with a warning, before any write
+  const projectParts = await provideProjectParts(deps, connection, desired, local);
+  const warnings = [...(result.warnings ?? []), ...projectParts.notes];
   let syncBack = false;
   // A pairing, or a sender pairing again that knows no twin (it unlinked; still linked here): the
   // other side learns our issue, our values and comments (and the merge's decisions) at once.
@@ -341,7 +359,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // into this site's terms by the parts that name things in them.
   let values: FieldsPlan | undefined;
   const partContext: PartContext = {
-    deps, connection, message, local, link, desired, pairing: { firstSync, paired }, statuses: metadata.statuses,
+    deps, connection, message, local, link, desired, pairing: { firstSync, paired }, statuses: metadata.statuses, metadata,
     values: () => (values ??= planFields(partContext)),
     journal: { commentCopies: pending.copies },
   };
@@ -383,7 +401,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
     throw error;
   }
-  const writes = executed.reduce((n, p) => n + p.writes, 0);
+  const writes = executed.reduce((n, p) => n + p.writes, 0) + projectParts.writes;
   // the local issue after the app's own writes, without reading it again: null when a write's
   // effect cannot be known exactly (an assignee: only the account id is known), so the next sync reads
   const now = structuredClone(local);
@@ -405,7 +423,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // each part's link state (the fields': the remote's values at this version, ours after it)
   const partOutcomes = executed.map((part) => part.commit(link, now));
   const partsUnsent = partOutcomes.some((o) => o.unsent);
-  const partNotes = partOutcomes.flatMap((o) => o.notes);
+  const partNotes = [...warnings, ...partOutcomes.flatMap((o) => o.notes)];
+  // what this apply could not carry, shown on the issue until an apply carries everything
+  link.warnings = partNotes.slice(0, 20).map((n) => n.slice(0, 500));
   const links = link.comments;
   link.lastSyncAt = new Date(deps.clock.now()).toISOString();
   // Read now (or earlier in this invocation), the basis shows every change up to our own writes;
@@ -667,6 +687,37 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
 }
 
 const MARKER_TTL_SECONDS = 30 * 24 * 3600;
+/** a replica waiting for another issue (a parent) to be synced first is tried again after this long, then with the queue's backoff */
+export const WAIT_FOR_ISSUE_SECONDS = 10;
+/** the issues a replica names (its parent, its links' other ends) looked up for twins here, at most */
+const MAX_TWIN_LOOKUPS = 100;
+
+/**
+ * The site's metadata for an apply of `replica`: the people it names looked up and mapped here
+ * (src/sync/people.ts), the fields and options it names (loaded again when one is new), and the
+ * twins here of the issues it names (its parent, its links' other ends), for the rules' helpers.
+ */
+async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection, replica: Replica): Promise<RulesMetadata> {
+  const people = peopleOf(replica);
+  const settings: PeopleSettings = { userMappings: connection.rulesConfig.userMappings ?? [], fallbackAccountId: connection.rulesConfig.unmappedUser ?? null };
+  const customFields = Object.fromEntries(Object.entries(replica.customFields).map(([name, f]) => [name, optionTexts(f.value)]));
+  const metadata = await deps.jira.getMetadata({ userEmails: emailsToLookUp(people), accountIds: accountIdsToLookUp(people, settings), customFields });
+  const named = [...new Set([...(replica.parent ? [replica.parent.id] : []), ...replica.links.map((l) => l.issue.id)])].slice(0, MAX_TWIN_LOOKUPS);
+  const twins: Record<string, { id: string; key: string }> = {};
+  for (const remoteId of named) {
+    const twin = await repo.getLinkByRemote(connection.id, remoteId);
+    if (twin) twins[remoteId] = { id: twin.localIssueId, key: twin.localKey };
+  }
+  return { ...metadata, twins, mappedPeople: mapPeople(people, metadata, settings) };
+}
+
+/** the texts a custom field value may name as options (strings, and a cascading value's parts) */
+function optionTexts(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (value !== null && typeof value === 'object' && 'value' in value && typeof value.value === 'string') return [value.value];
+  return [];
+}
 /**
  * How long after an interrupted creation the engine trusts a search that does not find the twin.
  * Atlassian documents the lag of the search index without a bound

@@ -12,7 +12,7 @@ const RECORDED: Record<number, string> = {
   // (was 59f9a9c3…b01f78) and when issue ids and keys got Jira's shapes (was 8ba14de0…ec1a9):
   // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
   // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7).
-  1: '39a2c285fc65cba5bef6836d75314dce25f245afa4ab682555a2aede16f97994',
+  1: 'acbe617cb3a3d32888966679c74c1b0f4cfcf4b0b33322f895e7325d89328af5',
 };
 
 describe('envelope schema', () => {

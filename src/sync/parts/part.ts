@@ -1,6 +1,6 @@
 import type { AdfDoc } from '../../model/replica';
 import type { LocalIssue } from '../../ports/jira';
-import type { RulesIssue } from '../../ports/rules';
+import type { RulesIssue, RulesMetadata } from '../../ports/rules';
 import type { EngineDeps } from '../deps';
 import type { ReplicaMessage } from '../envelope/replica-message';
 import type { CommentLink, Connection, LinkState } from '../state/records';
@@ -33,6 +33,8 @@ export interface PartContext {
   pairing: { firstSync: boolean; paired: boolean };
   /** the site's statuses (names and categories), for what a status move leads to */
   statuses: { name: string; category: string }[];
+  /** this site's metadata as the rules saw it (custom fields with their options, link types) */
+  metadata: RulesMetadata;
   /**
    * The three-way merge of the field values (the status's value among them), made once, when a
    * part first asks: after the parts before it rewrote the documents (the fields part).

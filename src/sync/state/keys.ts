@@ -168,9 +168,11 @@ export const keys = {
   /** site-wide: a workflow graph learnt per project and issue type (src/sync/status-mover.ts), by the hash of both */
   workflowGraph: (graphHash: string) => `workflow:${hexPart(graphHash)}`,
   /** site-wide: the site's metadata (fields, types, priorities, statuses, server info) (src/adapters/forge/forge-jira.ts) */
-  siteMeta: 'meta:v1',
+  siteMeta: 'meta:v2',
   /** site-wide: a person looked up by email, by the hash of the email (src/adapters/forge/forge-jira.ts) */
   userByEmail: (emailHash: string) => `user-email:${hexPart(emailHash)}`,
+  /** site-wide: a person looked up by account id, by the hash of the id (src/adapters/forge/forge-jira.ts) */
+  userById: (accountIdHash: string) => `user-id:${hexPart(accountIdHash)}`,
   /** site-wide: the configuration version (src/adapters/forge/config-cache.ts) */
   configVersion: 'config:version',
 };
@@ -236,8 +238,9 @@ export const KEY_FAMILIES: readonly KeyFamily[] = [
   { name: 'purging', storage: 'value', owner: 'connection', pattern: new RegExp(`^purging:${C}$`), keptWhenClosed: true, about: 'the mark of a deletion (or a close) not finished: removed last, by the purge itself' },
   { name: 'site-activity', storage: 'value', owner: 'site', pattern: new RegExp(`^siteactivity:\\d{13}:${P}$`), about: 'site-wide: an activity entry of no connection (the sweeper, a deletion)' },
   { name: 'workflow-graph', storage: 'value', owner: 'site', pattern: /^workflow:[0-9a-f]{8,64}$/, about: 'site-wide cache: a workflow graph per project and issue type' },
-  { name: 'site-meta', storage: 'value', owner: 'site', pattern: /^meta:v1$/, about: 'site-wide cache: the site\'s metadata' },
+  { name: 'site-meta', storage: 'value', owner: 'site', pattern: /^meta:v2$/, about: 'site-wide cache: the site\'s metadata' },
   { name: 'user-by-email', storage: 'value', owner: 'site', pattern: /^user-email:[0-9a-f]{8,64}$/, about: 'site-wide cache: a person found by email' },
+  { name: 'user-by-id', storage: 'value', owner: 'site', pattern: /^user-id:[0-9a-f]{8,64}$/, about: 'site-wide cache: a person found by account id' },
   { name: 'config-version', storage: 'value', owner: 'site', pattern: /^config:version$/, about: 'site-wide: the configuration version' },
 ];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AdfDocSchema, JsonValueSchema, ReplicaSchema, UserRefSchema } from '../../model/replica';
+import { AdfDocSchema, IssueRefSchema, JsonValueSchema, ReplicaSchema, UserRefSchema } from '../../model/replica';
 import { QueueEventSchema } from '../../model/queue-event';
 
 /** Everything the engine keeps in storage. Every read is parsed with these schemas. */
@@ -69,6 +69,11 @@ export const LocalIssueSchema = z.strictObject({
   attachments: z.array(LocalAttachmentSchema).optional(),
   customFields: z.record(z.string(), z.strictObject({ value: JsonValueSchema })), created: z.string(), updated: z.string(),
   originConnectionId: z.string().nullable().optional(),
+  /** absent on snapshots from before hierarchy, links, components and versions were synced: such a snapshot is read again */
+  parent: IssueRefSchema.nullable().optional(),
+  links: z.array(z.strictObject({ id: z.string(), type: z.string(), direction: z.enum(['outward', 'inward']), issue: IssueRefSchema })).optional(),
+  components: z.array(z.string()).optional(),
+  fixVersions: z.array(z.string()).optional(),
 });
 
 export const DirtySchema = z.strictObject({ at: z.number() });
@@ -79,7 +84,9 @@ export const DirtySchema = z.strictObject({ at: z.number() });
  */
 /** a replica kept from before attachments were synced has none: read as an empty list */
 const withAttachments = (value: unknown): unknown =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) && !('attachments' in value) ? { ...value, attachments: [] } : value;
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? { attachments: [], parent: null, links: [], components: [], fixVersions: [], ...value }
+    : value;
 export const PreviousSchema = z.strictObject({ replica: z.preprocess(withAttachments, ReplicaSchema), commentBodies: z.boolean().optional() });
 
 export const RemoteOutcomeSchema = z.strictObject({
@@ -129,6 +136,10 @@ export const LinkStateSchema = z.strictObject({
   offeredAttachments: z.array(z.string()).optional(),
   /** remote attachments that could not be copied here (over the site's limit, say) */
   attachmentFailures: z.array(AttachmentFailureSchema).optional(),
+  /** the remote's issue links at the last apply, in local terms (src/sync/parts/links): the base of their merge. Absent: none */
+  issueLinks: z.array(z.string()).optional(),
+  /** what the last apply could not carry (a person, an option, a component), one line each: shown on the issue. Absent: none */
+  warnings: z.array(z.string()).optional(),
   lastSyncAt: z.string().nullable(),
   /**
    * Every change of the local issue up to this time is known to the engine (sent, or the basis of an

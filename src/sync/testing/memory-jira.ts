@@ -4,19 +4,60 @@ import { withoutAttribution } from '../parts/comments/comment-attribution';
 import type { Clock } from '../../ports/clock';
 import {
   JiraError, type AttachmentSettings, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalAttachment,
-  type LocalComment, type LocalIssue, type Transition,
+  type LocalComment, type LocalIssue, type ProjectParts, type Transition,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
-import type { AdfDoc, JsonValue, UserRef } from '../../model/replica';
+import { AdfDocSchema, type AdfDoc, type JsonValue, type UserRef } from '../../model/replica';
+import { CascadingValueSchema, OPTION_KINDS, missingOptions, type CustomFieldKind, type CustomFieldMeta, type FieldOption } from '../../model/custom-field';
 
 export interface MemoryIssue extends LocalIssue {
   properties: Record<string, unknown>;
 }
 
+/**
+ * A product event as the trigger gets it. An issue link's creation or deletion
+ * (`avi:jira:created:issuelink`, `avi:jira:deleted:issuelink`) is one Jira event naming both issues;
+ * here it is two events, one per issue of the link (the outward issue's first), each with
+ * `changedFields` null: what the entry point is to make of Jira's one.
+ */
 export interface JiraEventOut {
-  eventType: 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:commented:issue' | 'avi:jira:deleted:comment';
+  eventType: 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:commented:issue' | 'avi:jira:deleted:comment' | 'avi:jira:created:issuelink' | 'avi:jira:deleted:issuelink';
   issueId: string;
   changedFields: string[] | null;
+}
+
+/** A person of the site (an account), in the registry `addPerson` fills. */
+export interface MemoryPerson {
+  accountId: string;
+  displayName: string;
+  email: string | null;
+  /** false: the person's profile hides the email (it is null wherever the app sees the person, and not found by it) */
+  emailVisible: boolean;
+}
+
+/** the site's issue types: the standard ones (level 0), Epic (1) above them, Sub-task (-1) below */
+export const ISSUE_TYPES = [
+  { id: '1', name: 'Task', subtask: false, level: 0 },
+  { id: '2', name: 'Bug', subtask: false, level: 0 },
+  { id: '3', name: 'Story', subtask: false, level: 0 },
+  { id: '4', name: 'Epic', subtask: false, level: 1 },
+  { id: '5', name: 'Sub-task', subtask: true, level: -1 },
+] as const;
+
+/** the issue link types of a new Jira Cloud site */
+export const LINK_TYPES = [
+  { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+  { name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+  { name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+  { name: 'Relates', inward: 'relates to', outward: 'relates to' },
+] as const;
+
+/** an issue link: the outward issue <type's outward verb> the inward issue */
+interface StoredLink {
+  id: string;
+  type: string;
+  outwardId: string;
+  inwardId: string;
 }
 
 /** "the per-issue limit for attachments" (sandbox/jira/attachments.ts: the example of GET /rest/api/3/issue/limit/report) */
@@ -50,11 +91,56 @@ interface StoredFile {
  * Call names counted: `readAttachment`, `attachmentMediaId`, `addAttachment`, `deleteAttachment`;
  * `getAttachmentSettings` is not counted, like `getMetadata` (the adapter caches both: no REST call
  * per use) — `attachmentSettingsReads` counts it apart.
+ *
+ * Writes (`createIssue`, `updateIssue`, a person's `userEdit`) are checked as Jira checks an edit,
+ * and one refused is a 400 that writes nothing (no field of it, no issue, no key used):
+ * - `parent` (an issue id or key): it exists, is in the same project, is not the issue itself, and
+ *   sits one level up the hierarchy (Jira Cloud's: a sub-task's parent is a standard issue — Task,
+ *   Bug, Story —, a standard issue's parent an Epic, an Epic has none); a Sub-task must have one.
+ *   The issue type is not checked otherwise (an unknown type is a standard issue) and is not changed
+ *   by an update.
+ * - `components`, `fixVersions`: each name is one of the project's (exactly, case included);
+ *   stored sorted, without duplicates. `getProjectParts` (one count for the port's two REST calls),
+ *   `createComponent`, `createVersion` (a name already there: 400); `addComponent`, `addVersion` for tests.
+ * - `assignee`, `reporter`: an account of the site's people (`addPerson`; there are always
+ *   `user-<site>`, the person acting in the `user…` operations, and the app, `app-<site>`); stored
+ *   as the person's UserRef (email null when hidden).
+ * - custom fields, by display name (exactly): the constructor's `customFieldNames` are text fields,
+ *   `defineField` declares one of any kind (src/model/custom-field.ts), `addOption` gives an option
+ *   field an option. A value is checked by kind as Jira does (an option the field does not offer, an
+ *   unknown account, a value of the wrong type, a label with a space, a text over 255 characters:
+ *   400 naming the field and the value) and stored as the table's portable value: option values as
+ *   they are, multi values sorted without duplicates, people as UserRefs sorted by account id, a
+ *   datetime in UTC, '' and null clearing (to [] for the multi kinds: labels, multiselect,
+ *   checkboxes, users). Every issue has every field (a new field's value is empty on all of them).
+ * `getMetadata` is the site as it is now (a field, option or person added since is in it: there is
+ * no cache here); `users` lists the people asked for, by visible email or by account id.
+ *
+ * Issue links (`LINK_TYPES`, Jira Cloud's four): a link shows on both issues (on the outward issue
+ * with direction 'outward' and the inward issue as `issue`; on the inward one 'inward'); the same
+ * link twice is one link (Jira creates no second one, and no event); an unknown type, or an issue
+ * linked to itself, is a 400, an issue that does not exist a 404. As Jira Cloud is read here (the
+ * harsher reading for a sync app, the sandbox's Jira reads it the same), creating or deleting a link
+ * does NOT move either issue's `updated` (a search by `updated` does not find the change), and a
+ * person's link emits the two issuelink events of `JiraEventOut`, no issue-updated event.
  */
 export class MemoryJira implements JiraPort {
   readonly issues = new Map<string, MemoryIssue>();
   readonly calls: Record<string, number> = {};
+  /** the site's people by account id (`addPerson`) */
+  readonly people = new Map<string, MemoryPerson>();
+  /** the issue links by id */
+  private readonly links = new Map<string, StoredLink>();
+  private readonly linkTypes: { name: string; inward: string; outward: string }[] = LINK_TYPES.map((t) => ({ ...t }));
+  /** the custom fields by display name, in the order they were made */
+  private readonly fields = new Map<string, CustomFieldMeta>();
+  /** each project's component and version names, in the order they were made */
+  private readonly parts = new Map<string, { components: string[]; versions: string[] }>();
+  /** how often the app read the metadata (not a REST call: the adapter caches it) */
+  metadataReads = 0;
   private nextId = 10000;
+  private nextLink = 90000;
+  private nextField = 10000;
   private nextComment = 50000;
   private nextAttachment = 70000;
   private nextMedia = 1;
@@ -90,6 +176,10 @@ export class MemoryJira implements JiraPort {
     readonly customFieldNames: string[] = ['Remote issue key', 'Team'],
   ) {
     this.appUser = { accountId: `app-${siteName}`, displayName: 'Twin Sync', email: null };
+    this.addPerson({ accountId: this.appUser.accountId, displayName: this.appUser.displayName, email: null, emailVisible: false });
+    this.addPerson({ accountId: `user-${siteName}`, displayName: 'User', email: null, emailVisible: false });
+    for (const name of customFieldNames) this.defineField(name, 'text');
+    for (const key of projects) this.parts.set(key, { components: [], versions: [] });
   }
 
   onEvent(listener: (event: JiraEventOut) => void): void {
@@ -158,8 +248,9 @@ export class MemoryJira implements JiraPort {
   async createIssue(input: CreateIssueInput): Promise<IssueRef> {
     this.count('createIssue');
     if (!this.projects.includes(input.projectKey)) throw new JiraError(`project ${input.projectKey} does not exist`, 400);
+    const write = this.check({ id: null, projectKey: input.projectKey, typeName: input.typeName, parentId: null }, input.fields);
     const issue = this.newIssue(input.projectKey, input.typeName, this.appUser);
-    this.write(issue, input.fields);
+    this.apply(issue, write);
     issue.properties['twinSync.origin'] = { ...input.origin };
     this.issues.set(issue.id, issue);
     this.afterCall('createIssue');
@@ -268,15 +359,55 @@ export class MemoryJira implements JiraPort {
     this.afterCall('deleteAttachment');
   }
 
-  async getMetadata(): Promise<RulesMetadata> {
-    const types = ['Task', 'Bug', 'Story'].map((name, i) => ({ id: String(i + 1), name, subtask: false }));
+  async getMetadata(options: { userEmails?: string[]; accountIds?: string[]; customFields?: Record<string, string[]> } = {}): Promise<RulesMetadata> {
+    this.metadataReads += 1;
+    const types = ISSUE_TYPES.map((t) => ({ id: t.id, name: t.name, subtask: t.subtask }));
+    const emails = new Set((options.userEmails ?? []).map((e) => e.toLowerCase()));
+    const ids = new Set(options.accountIds ?? []);
+    const users = [...this.people.values()]
+      .filter((p) => ids.has(p.accountId) || (p.emailVisible && p.email !== null && emails.has(p.email.toLowerCase())))
+      .map((p) => this.userRef(p));
     return {
-      issueTypes: Object.fromEntries(this.projects.map((p) => [p, types])),
+      issueTypes: Object.fromEntries(this.projects.map((p) => [p, types.map((t) => ({ ...t }))])),
       priorities: ['Highest', 'High', 'Medium', 'Low', 'Lowest'].map((name, i) => ({ id: String(i + 1), name })),
       statuses: STATUSES.map((s, i) => ({ id: String(i + 1), name: s.name, category: s.category })),
-      users: [],
-      customFields: this.customFieldNames.map((name, i) => ({ id: `customfield_${10000 + i}`, name })),
+      users,
+      customFields: [...this.fields.values()].map((f) => structuredClone(f)),
+      linkTypes: this.linkTypes.map((t) => ({ ...t })),
     };
+  }
+
+  async createIssueLink(link: { type: string; outwardIssueId: string; inwardIssueId: string }): Promise<void> {
+    this.count('createIssueLink');
+    this.link(link.outwardIssueId, link.inwardIssueId, link.type);
+    this.afterCall('createIssueLink');
+  }
+
+  async deleteIssueLink(linkId: string): Promise<void> {
+    this.count('deleteIssueLink');
+    if (!this.links.has(linkId)) throw new JiraError(`issue link ${linkId} does not exist`, 404);
+    this.unlink(linkId);
+    this.afterCall('deleteIssueLink');
+  }
+
+  async getProjectParts(projectKey: string): Promise<ProjectParts> {
+    this.count('getProjectParts');
+    const parts = this.mustParts(projectKey);
+    const result = { components: [...parts.components].sort(), versions: [...parts.versions] };
+    this.afterCall('getProjectParts');
+    return result;
+  }
+
+  async createComponent(projectKey: string, name: string): Promise<void> {
+    this.count('createComponent');
+    this.addPart(projectKey, 'components', name, true);
+    this.afterCall('createComponent');
+  }
+
+  async createVersion(projectKey: string, name: string): Promise<void> {
+    this.count('createVersion');
+    this.addPart(projectKey, 'versions', name, true);
+    this.afterCall('createVersion');
   }
 
   async searchIssueIds(jql: string, nextPageToken: string | null): Promise<{ ids: string[]; nextPageToken: string | null }> {
@@ -392,30 +523,241 @@ export class MemoryJira implements JiraPort {
     return {
       id: String(this.nextId++), key: `${projectKey}-${n}`, projectKey, summary: '', description: null, typeName, priority: 'Medium', labels: [],
       status: { name: 'Open', category: 'new' }, dueDate: null, assignee: null, reporter, comments: [], attachments: [],
-      customFields: Object.fromEntries(this.customFieldNames.map((n) => [n, { value: null }])), created: now, updated: now, properties: {},
+      parent: null, links: [], components: [], fixVersions: [],
+      customFields: Object.fromEntries([...this.fields.values()].map((f) => [f.name, { value: emptyValue(f.kind) }])), created: now, updated: now, properties: {},
     };
   }
 
+  /** checks `fields` for the issue and writes them, or writes nothing (a 400) */
   private write(issue: MemoryIssue, fields: IssueFieldWrite): void {
+    this.apply(issue, this.check({ id: issue.id, projectKey: issue.projectKey, typeName: issue.typeName, parentId: issue.parent?.id ?? null }, fields));
+  }
+
+  /**
+   * `fields` checked as Jira checks an edit of this issue (`id` null: one being created), in the
+   * values to store: throws a 400 JiraError naming the first field refused, having changed nothing.
+   */
+  private check(target: { id: string | null; projectKey: string; typeName: string; parentId: string | null }, fields: IssueFieldWrite): CheckedWrite {
+    const checked: CheckedWrite = { fields, custom: {} };
+    const level = issueTypeLevel(target.typeName);
+    if (fields.parent !== undefined && fields.parent !== null) {
+      const parent = this.find(fields.parent);
+      if (!parent || parent.id === target.id) throw new JiraError(`parent: could not find issue ${fields.parent}`, 400);
+      if (parent.projectKey !== target.projectKey) throw new JiraError(`parent: ${parent.key} is in another project than ${target.projectKey}`, 400);
+      if (issueTypeLevel(parent.typeName) !== level + 1) throw new JiraError(`parent: an issue of type ${target.typeName} cannot have a ${parent.typeName} parent (${parent.key})`, 400);
+      checked.parent = { id: parent.id, key: parent.key };
+    } else if (fields.parent === null) checked.parent = null;
+    const parentAfter = checked.parent !== undefined ? checked.parent : target.parentId;
+    if (level < 0 && parentAfter === null) throw new JiraError(`parent: ${target.typeName} issues must have a parent issue`, 400);
+    const parts = this.parts.get(target.projectKey) ?? { components: [], versions: [] };
+    if (fields.components !== undefined) checked.components = namesIn('components', fields.components, parts.components, target.projectKey);
+    if (fields.fixVersions !== undefined) checked.fixVersions = namesIn('fixVersions', fields.fixVersions, parts.versions, target.projectKey);
+    if (fields.assignee !== undefined) checked.assignee = fields.assignee === null ? null : this.mustPerson('assignee', fields.assignee);
+    if (fields.reporter !== undefined) checked.reporter = fields.reporter === null ? null : this.mustPerson('reporter', fields.reporter);
+    for (const [name, value] of Object.entries(fields.customFields ?? {})) {
+      const field = this.fields.get(name);
+      if (!field) throw new JiraError(`no custom field named ${name}`, 400);
+      checked.custom[name] = this.fieldValue(field, value);
+    }
+    return checked;
+  }
+
+  private apply(issue: MemoryIssue, checked: CheckedWrite): void {
+    const { fields } = checked;
     const before = fields.description !== undefined ? docMediaIds(issue.description) : new Set<string>();
     if (fields.summary !== undefined) issue.summary = fields.summary;
     if (fields.description !== undefined) issue.description = structuredClone(fields.description);
     if (fields.priority !== undefined) issue.priority = fields.priority;
     if (fields.labels !== undefined) issue.labels = [...fields.labels];
     if (fields.dueDate !== undefined) issue.dueDate = fields.dueDate;
-    if (fields.assignee !== undefined) issue.assignee = fields.assignee === null ? null : { accountId: fields.assignee, displayName: fields.assignee, email: null };
-    for (const [name, value] of Object.entries(fields.customFields ?? {})) {
-      if (!this.customFieldNames.includes(name)) throw new JiraError(`no custom field named ${name}`, 400);
-      issue.customFields[name] = { value };
-    }
+    if (checked.assignee !== undefined) issue.assignee = checked.assignee;
+    if (checked.reporter !== undefined) issue.reporter = checked.reporter;
+    if (checked.parent !== undefined) issue.parent = checked.parent;
+    if (checked.components !== undefined) issue.components = checked.components;
+    if (checked.fixVersions !== undefined) issue.fixVersions = checked.fixVersions;
+    for (const [name, value] of Object.entries(checked.custom)) issue.customFields[name] = { value };
     this.dropUnreferenced(issue, before);
   }
 
+  /** a value for this field, by its kind, as stored (the table's portable value); a 400 when Jira would refuse it */
+  private fieldValue(field: CustomFieldMeta, value: JsonValue): JsonValue {
+    const refuse = (why: string): never => {
+      throw new JiraError(`${field.name}: ${why} (${JSON.stringify(value)})`, 400);
+    };
+    const cleared = value === null || value === '';
+    switch (field.kind) {
+      case 'text':
+        if (cleared) return null;
+        if (typeof value !== 'string') return refuse('a text field takes a string');
+        return value.length > 255 ? refuse('the text exceeds 255 characters') : value;
+      case 'paragraph': {
+        if (cleared) return null;
+        const doc = AdfDocSchema.safeParse(value);
+        return doc.success ? structuredClone(value) : refuse('a paragraph field takes an ADF document');
+      }
+      case 'url':
+        if (cleared) return null;
+        if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value)) return refuse('not a valid URL');
+        return value;
+      case 'number':
+        if (value === null) return null;
+        return typeof value === 'number' && Number.isFinite(value) ? value : refuse('a number field takes a number');
+      case 'date':
+        if (cleared) return null;
+        return typeof value === 'string' && isDay(value) ? value : refuse('a date is YYYY-MM-DD');
+      case 'datetime': {
+        if (cleared) return null;
+        const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+        return Number.isNaN(at) ? refuse('a datetime is ISO 8601') : new Date(at).toISOString();
+      }
+      case 'labels': {
+        if (value === null) return [];
+        if (!Array.isArray(value) || !value.every((l): l is string => typeof l === 'string')) return refuse('a labels field takes a list of strings');
+        const bad = value.find((l) => l === '' || /\s/.test(l) || l.length > 255);
+        return bad !== undefined ? refuse(`the label '${bad}' is not valid (empty, spaces, or over 255 characters)`) : sortedUnique(value);
+      }
+      case 'select':
+      case 'radio':
+      case 'multiselect':
+      case 'checkboxes':
+      case 'cascading': {
+        const multi = field.kind === 'multiselect' || field.kind === 'checkboxes';
+        if (value === null) return multi ? [] : null;
+        const shaped = multi ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+          : field.kind === 'cascading' ? CascadingValueSchema.safeParse(value).success : typeof value === 'string';
+        if (!shaped) return refuse(multi ? 'takes a list of option values' : field.kind === 'cascading' ? 'takes { value, child }' : 'takes an option value');
+        const missing = missingOptions(field, value);
+        if (missing.length > 0) return refuse(`the field does not offer ${missing.map((m) => `'${m}'`).join(', ')}`);
+        return multi && Array.isArray(value) ? sortedUnique(value.filter((v): v is string => typeof v === 'string')) : structuredClone(value);
+      }
+      case 'user':
+        return value === null ? null : this.mustPerson(field.name, value);
+      case 'users': {
+        if (value === null) return [];
+        if (!Array.isArray(value)) return refuse('takes a list of people');
+        const people = new Map(value.map((v) => this.mustPerson(field.name, v)).map((p) => [p.accountId, p]));
+        return [...people.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+      }
+      case 'other':
+        return structuredClone(value);
+    }
+  }
+
+  /** the person an account id (or a UserRef) names, as a UserRef; a 400 naming `field` when nobody here has it */
+  private mustPerson(field: string, value: unknown): UserRef {
+    const accountId = typeof value === 'string' ? value
+      : typeof value === 'object' && value !== null && 'accountId' in value && typeof value.accountId === 'string' ? value.accountId : null;
+    const person = accountId === null ? undefined : this.people.get(accountId);
+    if (!person) throw new JiraError(`${field}: specified user does not exist (${JSON.stringify(value)})`, 400);
+    return this.userRef(person);
+  }
+
+  private userRef(person: MemoryPerson): UserRef {
+    return { accountId: person.accountId, displayName: person.displayName, email: person.emailVisible ? person.email : null };
+  }
+
+  private mustParts(projectKey: string): { components: string[]; versions: string[] } {
+    const parts = this.parts.get(projectKey);
+    if (!parts) throw new JiraError(`project ${projectKey} does not exist`, 404);
+    return parts;
+  }
+
+  /** a component or version made in the project; one already there: a 400 (`strict`) or nothing */
+  private addPart(projectKey: string, kind: 'components' | 'versions', name: string, strict: boolean): void {
+    const parts = this.mustParts(projectKey);
+    const what = kind === 'components' ? 'component' : 'version';
+    if (name.trim() === '') throw new JiraError(`a ${what} needs a name`, 400);
+    if (parts[kind].includes(name)) {
+      if (strict) throw new JiraError(`a ${what} named '${name}' already exists in project ${projectKey}`, 400);
+      return;
+    }
+    parts[kind].push(name);
+  }
+
+  /** links `outward` <type's outward verb> `inward`; the same link again: the one there. Answers its id. */
+  private link(outwardIssueId: string, inwardIssueId: string, typeName: string): { id: string; created: boolean } {
+    const type = this.linkTypes.find((t) => t.name === typeName);
+    if (!type) throw new JiraError(`no issue link type named '${typeName}'`, 400);
+    const outward = this.must(outwardIssueId);
+    const inward = this.must(inwardIssueId);
+    if (outward.id === inward.id) throw new JiraError(`you cannot link an issue to itself (${outward.key})`, 400);
+    const existing = [...this.links.values()].find((l) => l.type === type.name && l.outwardId === outward.id && l.inwardId === inward.id);
+    if (existing) return { id: existing.id, created: false };
+    const id = String(this.nextLink++);
+    this.links.set(id, { id, type: type.name, outwardId: outward.id, inwardId: inward.id });
+    outward.links.push({ id, type: type.name, direction: 'outward', issue: { id: inward.id, key: inward.key } });
+    inward.links.push({ id, type: type.name, direction: 'inward', issue: { id: outward.id, key: outward.key } });
+    return { id, created: true };
+  }
+
+  private unlink(linkId: string): StoredLink | null {
+    const link = this.links.get(linkId);
+    if (!link) return null;
+    this.links.delete(linkId);
+    for (const issueId of [link.outwardId, link.inwardId]) {
+      const issue = this.issues.get(issueId);
+      if (issue) issue.links = issue.links.filter((l) => l.id !== linkId);
+    }
+    return link;
+  }
+
+  // ---- site set-up (tests; not app calls, not counted) ----
+  /** adds (or replaces) a person of the site; answers the UserRef the app sees */
+  addPerson(person: { accountId: string; displayName: string; email?: string | null; emailVisible?: boolean }): UserRef {
+    const stored: MemoryPerson = { accountId: person.accountId, displayName: person.displayName, email: person.email ?? null, emailVisible: person.emailVisible ?? true };
+    this.people.set(stored.accountId, stored);
+    return this.userRef(stored);
+  }
+
+  /**
+   * Declares a custom field of this kind (options: for the option kinds, strings or options with a
+   * cascading option's children). Every issue gets it, empty. A name already taken: an Error.
+   */
+  defineField(name: string, kind: CustomFieldKind, options: (string | FieldOption)[] = []): CustomFieldMeta {
+    if (this.fields.has(name)) throw new Error(`a custom field named ${name} exists already`);
+    if (!OPTION_KINDS.has(kind) && options.length > 0) throw new Error(`a ${kind} field has no options`);
+    const field: CustomFieldMeta = {
+      id: `customfield_${this.nextField++}`, name, kind,
+      options: OPTION_KINDS.has(kind) ? options.map((o) => (typeof o === 'string' ? { value: o, children: [] } : { value: o.value, children: [...o.children] })) : null,
+    };
+    this.fields.set(name, field);
+    for (const issue of this.issues.values()) issue.customFields[name] ??= { value: emptyValue(kind) };
+    return structuredClone(field);
+  }
+
+  /** gives an option field an option (or, when it has it, these children more) */
+  addOption(fieldName: string, value: string, children: string[] = []): void {
+    const field = this.fields.get(fieldName);
+    if (!field || field.options === null) throw new Error(`no option field named ${fieldName}`);
+    const option = field.options.find((o) => o.value === value);
+    if (option) option.children.push(...children.filter((c) => !option.children.includes(c)));
+    else field.options.push({ value, children: [...new Set(children)] });
+  }
+
+  /** adds an issue link type (beside Jira's four) */
+  addLinkType(name: string, outward: string, inward: string): void {
+    if (this.linkTypes.some((t) => t.name === name)) throw new Error(`a link type named ${name} exists already`);
+    this.linkTypes.push({ name, inward, outward });
+  }
+
+  /** a component of the project (already there: nothing) */
+  addComponent(projectKey: string, name: string): void {
+    this.addPart(projectKey, 'components', name, false);
+  }
+
+  /** a version of the project (already there: nothing) */
+  addVersion(projectKey: string, name: string): void {
+    this.addPart(projectKey, 'versions', name, false);
+  }
+
   // ---- user operations (emit events) ----
-  userCreate(projectKey: string, summary: string): MemoryIssue {
+  /** a person creates an issue (a Task unless `fields.typeName` says otherwise), checked as the app's writes are */
+  userCreate(projectKey: string, summary: string, fields: IssueFieldWrite = {}): MemoryIssue {
     this.beforeUserAction();
-    const issue = this.newIssue(projectKey, 'Task', this.person());
-    issue.summary = summary;
+    const typeName = fields.typeName ?? 'Task';
+    const checked = this.check({ id: null, projectKey, typeName, parentId: null }, { ...fields, summary });
+    const issue = this.newIssue(projectKey, typeName, this.person());
+    this.apply(issue, checked);
     this.issues.set(issue.id, issue);
     this.emit({ eventType: 'avi:jira:created:issue', issueId: issue.id, changedFields: null });
     return issue;
@@ -427,6 +769,49 @@ export class MemoryJira implements JiraPort {
     this.write(issue, fields);
     issue.updated = this.now();
     this.emit({ eventType: 'avi:jira:updated:issue', issueId: issue.id, changedFields: Object.keys(fields).flatMap((f) => (f === 'customFields' ? Object.keys(fields.customFields ?? {}) : [f])) });
+  }
+
+  /** a person sets the issue's parent (an issue id or key) or clears it */
+  userSetParent(idOrKey: string, parentIdOrKey: string | null): void {
+    this.userEditAs(idOrKey, { parent: parentIdOrKey }, ['parent']);
+  }
+
+  /** a person sets the issue's components (names of the project's) */
+  userSetComponents(idOrKey: string, names: string[]): void {
+    this.userEditAs(idOrKey, { components: names }, ['components']);
+  }
+
+  /** a person sets the issue's fix versions (names of the project's) */
+  userSetFixVersions(idOrKey: string, names: string[]): void {
+    this.userEditAs(idOrKey, { fixVersions: names }, ['fixVersions']);
+  }
+
+  private userEditAs(idOrKey: string, fields: IssueFieldWrite, changedFields: string[]): void {
+    this.beforeUserAction();
+    const issue = this.must(idOrKey);
+    this.write(issue, fields);
+    issue.updated = this.now();
+    this.emit({ eventType: 'avi:jira:updated:issue', issueId: issue.id, changedFields });
+  }
+
+  /**
+   * A person links `outward` <type's outward verb> `inward` ("A blocks B": `userLink(A, B, 'Blocks')`):
+   * neither issue's `updated` moves; an issuelink event for each of the two issues. The same link
+   * again: no second one, no event. Answers the link's id.
+   */
+  userLink(outwardIdOrKey: string, inwardIdOrKey: string, type: string): string {
+    this.beforeUserAction();
+    const { id, created } = this.link(outwardIdOrKey, inwardIdOrKey, type);
+    const link = this.links.get(id);
+    if (created && link) for (const issueId of [link.outwardId, link.inwardId]) this.emit({ eventType: 'avi:jira:created:issuelink', issueId, changedFields: null });
+    return id;
+  }
+
+  /** a person deletes an issue link (nothing when it is gone): an issuelink event for each of its issues, `updated` unmoved */
+  userUnlink(linkId: string): void {
+    this.beforeUserAction();
+    const link = this.unlink(linkId);
+    if (link) for (const issueId of [link.outwardId, link.inwardId]) this.emit({ eventType: 'avi:jira:deleted:issuelink', issueId, changedFields: null });
   }
 
   userSetStatus(idOrKey: string, status: string): void {
@@ -525,9 +910,49 @@ export class MemoryJira implements JiraPort {
     return null;
   }
 
+  /** the person acting in the `user…` operations */
   private person(): UserRef {
-    return { accountId: `user-${this.siteName}`, displayName: 'User', email: null };
+    const person = this.people.get(`user-${this.siteName}`);
+    return person ? this.userRef(person) : { accountId: `user-${this.siteName}`, displayName: 'User', email: null };
   }
+}
+
+/** a write checked: the values to store beside the fields stored as they are */
+interface CheckedWrite {
+  fields: IssueFieldWrite;
+  parent?: IssueRef | null;
+  assignee?: UserRef | null;
+  reporter?: UserRef | null;
+  components?: string[];
+  fixVersions?: string[];
+  custom: Record<string, JsonValue>;
+}
+
+/** a type's level in the hierarchy (an unknown type: a standard issue) */
+function issueTypeLevel(typeName: string): number {
+  return ISSUE_TYPES.find((t) => t.name === typeName)?.level ?? 0;
+}
+
+/** an empty value of this kind: [] for the multi kinds, else null */
+function emptyValue(kind: CustomFieldKind): JsonValue {
+  return kind === 'labels' || kind === 'multiselect' || kind === 'checkboxes' || kind === 'users' ? [] : null;
+}
+
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = new Date(`${value}T00:00:00.000Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(value);
+}
+
+/** the names, sorted without duplicates, when each is one of `known`; else a 400 naming the first that is not */
+function namesIn(field: 'components' | 'fixVersions', names: string[], known: readonly string[], projectKey: string): string[] {
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined) throw new JiraError(`${field}: ${field === 'components' ? 'component' : 'version'} '${unknown}' does not exist in project ${projectKey}`, 400);
+  return sortedUnique(names);
 }
 
 /**

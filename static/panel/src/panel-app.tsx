@@ -229,6 +229,16 @@ function TwinView({ twin: t, issueLabel, linked, busy, onSync, onUnlink, onRetry
           </div>
         </SectionMessage>
       )}
+      {t.warnings.length === 0 ? null : (
+        <SectionMessage appearance="warning">
+          <div className="ts-stack" style={{ gap: 4 }}>
+            <p style={{ margin: 0 }}>The last change from {site} could not carry everything here:</p>
+            <ul style={{ margin: 0, paddingLeft: 16 }}>
+              {t.warnings.map((w) => <li key={w}>{w}</li>)}
+            </ul>
+          </div>
+        </SectionMessage>
+      )}
       {linked ? (
         <div className="ts-row">
           <Button onClick={onSync} isLoading={busy === `sync:${t.connectionId}`} disabled={busy !== null}>Sync now</Button>

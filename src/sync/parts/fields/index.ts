@@ -3,6 +3,7 @@ import { CUSTOM_FIELD_PREFIX, fieldValuesOf, toRulesIssue } from '../../field-va
 import { baseFor, fieldHashes, observed } from '../../link-state';
 import { threeWayMerge, type MergeResult } from '../../merge';
 import type { FieldValues, LinkState } from '../../state/records';
+import { missingOptions, USER_KINDS, type CustomFieldMeta } from '../../../model/custom-field';
 import type { PartContext, SyncedPart } from '../part';
 import { desiredValues, toFieldWrite } from './values';
 
@@ -19,13 +20,17 @@ export interface FieldsPlan {
   theirs: FieldValues;
   known: NonNullable<LinkState['known']>;
   merge: MergeResult;
+  /** values left unwritten because this site cannot hold them (an option it does not offer), one line each */
+  refused: string[];
+  /** the custom fields (field-value names) whose values are people: written by account id, read back as users */
+  peopleFields: Set<string>;
 }
 
 interface Done {
   writes: number;
 }
 
-export function planFields({ deps, connection, message, local, link, desired, pairing }: PartContext): FieldsPlan {
+export function planFields({ deps, connection, message, local, link, desired, pairing, metadata }: PartContext): FieldsPlan {
   const mine = fieldValuesOf(toRulesIssue(local, link.comments));
   const known = observed(link, mine, local.updated);
   const theirs = desiredValues(desired);
@@ -40,7 +45,30 @@ export function planFields({ deps, connection, message, local, link, desired, pa
   const keyField = connection.rulesConfig.remoteKeyField;
   const keyFieldName = paired && keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
   if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
-  return { mine, theirs, known, merge };
+  const { refused, peopleFields } = refuseUnheld(merge.apply, metadata.customFields);
+  return { mine, theirs, known, merge, refused, peopleFields };
+}
+
+/**
+ * Never a wrong value: a custom field value naming an option this site's field does not offer is
+ * not written (the local value stays), with a warning naming the field and the value. Takes them
+ * out of `apply` (in place).
+ */
+function refuseUnheld(apply: FieldValues, fields: readonly CustomFieldMeta[]): { refused: string[]; peopleFields: Set<string> } {
+  const refused: string[] = [];
+  const peopleFields = new Set<string>();
+  const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+  for (const [name, value] of Object.entries(apply)) {
+    if (!name.startsWith(CUSTOM_FIELD_PREFIX)) continue;
+    const field = byName.get(name.slice(CUSTOM_FIELD_PREFIX.length).toLowerCase());
+    if (!field) continue;
+    if (USER_KINDS.has(field.kind)) peopleFields.add(name);
+    const missing = missingOptions(field, value);
+    if (missing.length === 0) continue;
+    delete apply[name];
+    refused.push(`${field.name}: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is not an option' : 'are not options'} of this field here; kept the local value`);
+  }
+  return { refused, peopleFields };
 }
 
 export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
@@ -64,7 +92,7 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
 
   settle: () => (doc) => doc,
 
-  commit(link, plan, _done, _after, message) {
+  commit(link, plan, _done, after, message) {
     const { mine, theirs, known, merge } = plan;
     link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
     const stamps = { ...known.stamps };
@@ -72,6 +100,10 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
       const stamp = message.fieldEditedAt[field] ?? message.editedAt;
       if (stamp !== null) stamps[field] = stamp;
     }
+    // the description written keeps what a part protects (an image of ours): a value made here, now,
+    // which the remote must take over its own (else its later edit would win and drop the image)
+    const kept = 'description' in merge.apply && !sameValue(merge.apply.description, theirs.description);
+    if (kept) stamps.description = after.updated;
     const values = { ...mine, ...merge.apply };
     link.known = { hashes: fieldHashes(values), editedAt: known.editedAt, stamps };
     return {
@@ -79,22 +111,26 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
       copied: 0,
       // a field we kept different: the remote does not have our value
       unsent: Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f])),
-      notes: [],
+      notes: plan.refused,
       conflicts: merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
       // the description written keeps what a part protects (an image of ours): not what they sent
-      tell: 'description' in merge.apply && !sameValue(merge.apply.description, theirs.description),
+      tell: kept,
     };
   },
 
   after(issue, plan) {
     // an assignee is written by account id: what Jira shows then is not known exactly (read again)
     if ('assignee' in plan.merge.apply) return false;
+    // a parent is written by id, a person in a custom field by account id: the same
+    if ('parent' in plan.merge.apply || Object.keys(plan.merge.apply).some((f) => plan.peopleFields.has(f))) return false;
     const write = toFieldWrite(plan.merge.apply);
     if (write.summary !== undefined) issue.summary = write.summary;
     if (write.description !== undefined) issue.description = write.description;
     if (write.priority !== undefined) issue.priority = write.priority;
     if (write.labels !== undefined) issue.labels = write.labels;
     if (write.dueDate !== undefined) issue.dueDate = write.dueDate;
+    if (write.components !== undefined) issue.components = [...write.components].sort();
+    if (write.fixVersions !== undefined) issue.fixVersions = [...write.fixVersions].sort();
     for (const [name, value] of Object.entries(write.customFields ?? {})) issue.customFields[name] = { value };
     return true;
   },

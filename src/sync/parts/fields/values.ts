@@ -28,6 +28,9 @@ export function toFieldWrite(values: FieldValues): IssueFieldWrite {
       case 'dueDate': if (typeof value === 'string' || value === null) write.dueDate = value; break;
       case 'assignee': if (typeof value === 'string' || value === null) write.assignee = value; break;
       case 'status': break;
+      case 'parent': if (typeof value === 'string' || value === null) write.parent = value; break;
+      case 'components': if (Array.isArray(value)) write.components = value.filter((c): c is string => typeof c === 'string'); break;
+      case 'fixVersions': if (Array.isArray(value)) write.fixVersions = value.filter((c): c is string => typeof c === 'string'); break;
       default:
         if (field.startsWith(CUSTOM_FIELD_PREFIX)) custom[field.slice(CUSTOM_FIELD_PREFIX.length)] = value;
     }

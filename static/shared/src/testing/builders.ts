@@ -159,6 +159,7 @@ export function makeTwinState(over: Partial<TwinState> = {}): TwinState {
     error: null,
     remoteError: null,
     attachmentErrors: [],
+    warnings: [],
     ...over,
   });
 }
