@@ -152,6 +152,12 @@ export interface IncomingRulesResult {
   waitFor?: { key: string; reason: string }[];
   /** warnings the helpers gave about this issue (a person or an option not mapped), shown on the issue */
   warnings?: string[];
+  /**
+   * What the helpers could not carry here, by the label the script gave (nodeHelper.mapUser's:
+   * "assignee", "reporter", a custom field's name): the value written is not the remote's, so it
+   * keeps the time of the value it replaced (the remote's value is not overwritten by it).
+   */
+  held?: string[];
   logs: RulesLog[];
 }
 

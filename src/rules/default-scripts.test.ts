@@ -50,8 +50,8 @@ const withTwins = (over: Partial<RulesMetadata> = {}) => sampleMetadata({ twins:
 const link = (type: string, direction: ReplicaLink['direction'], issue: IssueRef): ReplicaLink => ({ type, direction, issue });
 /** links there: to synced issues (one type in another case), to an unsynced one, of a type this site lacks */
 const LINKS_THERE = [link('Blocks', 'outward', remote2), link('relates', 'inward', remote3), link('Blocks', 'inward', unsynced), link('Duplicate', 'outward', remote2)];
-/** what they become here */
-const LINKS_HERE = [link('Blocks', 'outward', local2), link('Relates', 'inward', local3)];
+/** what they become here: those whose other end has a twin, a known type spelled as here; a type this site lacks is kept as named (the sync reports it and leaves it out) */
+const LINKS_HERE = [link('Blocks', 'outward', local2), link('Relates', 'inward', local3), link('Duplicate', 'outward', local2)];
 
 /** custom fields holding people: a user picker and a multi-user picker */
 const PEOPLE_FIELDS: RulesMetadata['customFields'] = [
@@ -107,6 +107,8 @@ const result = (
   unlink: false,
   waitFor: over.waitFor ?? [],
   warnings: over.warnings ?? [],
+  // every person mapUser could not map (or gave the fallback) holds its field: the label before the warning's colon
+  held: [...new Set((over.warnings ?? []).filter((w) => / could not be mapped | is nobody here; /.test(w)).map((w) => w.slice(0, w.indexOf(': '))))],
   logs: over.logs ?? [],
 });
 const warn = (message: string): RulesLog => ({ level: 'warn', message });
@@ -218,13 +220,18 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
 
   // links: to issues synced on both sides, of a type this site has
   [
-    'links: only those whose other end has a twin and whose type exists here; the type as spelled here, the direction kept',
+    'links: only those whose other end has a twin; a known type as spelled here, an unknown one as named; the direction kept',
     DEFAULT,
     incoming({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins() }),
     result(updated({ links: LINKS_HERE })),
   ],
   ['first sync with links: the twin is created with them', DEFAULT, first({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins() }), firstResult(created({ links: LINKS_HERE }), { syncBack: true })],
-  ['links on a site without link types: none', DEFAULT, incoming({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins({ linkTypes: [] }) }), result(updated({ links: [] }))],
+  [
+    'links on a site without link types: as named (the sync reports the types and leaves them out)',
+    DEFAULT,
+    incoming({ replica: sampleReplica({ links: LINKS_THERE }), metadata: withTwins({ linkTypes: [] }) }),
+    result(updated({ links: [link('Blocks', 'outward', local2), link('relates', 'inward', local3), link('Duplicate', 'outward', local2)] })),
+  ],
   ['links while none of their issues is synced: none', DEFAULT, incoming({ replica: sampleReplica({ links: LINKS_THERE }) }), result(updated({ links: [] }))],
   ['no links there: none to the synced issues here', DEFAULT, incoming({ issue: sampleIssue({ links: LINKS_HERE }), metadata: withTwins() }), result(updated({ links: [] }))],
 

@@ -84,9 +84,10 @@ if (replica.parent === null) {
 }
 
 // links to the other synced issues; links to issues this connection does not sync stay as they are
+// (a type this site lacks is reported by the sync, and such links are left out)
 issue.links = replica.links
-  .filter((l) => nodeHelper.getLocalIssue(l.issue) && nodeHelper.getLinkType(l.type))
-  .map((l) => ({ type: nodeHelper.getLinkType(l.type).name, direction: l.direction, issue: nodeHelper.getLocalIssue(l.issue) }));
+  .filter((l) => nodeHelper.getLocalIssue(l.issue))
+  .map((l) => ({ type: nodeHelper.getLinkType(l.type)?.name ?? l.type, direction: l.direction, issue: nodeHelper.getLocalIssue(l.issue) }));
 
 issue.components = [...replica.components];
 issue.fixVersions = [...replica.fixVersions];

@@ -541,7 +541,10 @@ const api = {
       const label = typeof what === 'string' && what ? what : 'a person';
       const name = u.displayName || u.accountId;
       if (m && m.local) {
-        if (m.how === 'fallback') run.warnings.push(label + ': ' + name + ' is nobody here; set to ' + (m.local.displayName || m.local.accountId) + ' (the connection\'s fallback)');
+        if (m.how === 'fallback') {
+          run.warnings.push(label + ': ' + name + ' is nobody here; set to ' + (m.local.displayName || m.local.accountId) + ' (the connection\'s fallback)');
+          if (run.held.indexOf(label) < 0) run.held.push(label);
+        }
         return O.assign({}, m.local);
       }
       if (!m) {
@@ -549,6 +552,7 @@ const api = {
         if (same) return O.assign({}, same);
       }
       run.warnings.push(label + ': ' + name + ' could not be mapped to anyone here; left empty');
+      if (run.held.indexOf(label) < 0) run.held.push(label);
       return null;
     },
   }),
@@ -586,7 +590,7 @@ return function begin(inputJson) {
   input = JSON.parse(inputJson);
   incoming = input.mode === 'incoming';
   md = input.metadata;
-  run = { syncBack: false, unlink: false, waitFor: [], warnings: [], logs: [], dropped: 0 };
+  run = { syncBack: false, unlink: false, waitFor: [], warnings: [], held: [], logs: [], dropped: 0 };
   current = makeApi();
   const replicaState = current.replicaState;
   const logs = () => {
@@ -600,7 +604,7 @@ return function begin(inputJson) {
       if (incoming) input.issue.attachments = desiredFiles(input.issue.attachments, 'issue.attachments');
       else replicaState.attachments = sentFiles(replicaState.attachments, 'replica.attachments');
       return stringify(incoming
-        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, waitFor: run.waitFor, warnings: run.warnings.length > 50 ? run.warnings.slice(0, 49).concat([(run.warnings.length - 49) + ' more warnings']) : run.warnings, logs: logs() }
+        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, waitFor: run.waitFor, held: run.held.slice(0, 200), warnings: run.warnings.length > 50 ? run.warnings.slice(0, 49).concat([(run.warnings.length - 49) + ' more warnings']) : run.warnings, logs: logs() }
         : { replica: copy(replicaState, 'replica'), logs: logs() });
     },
     logs: () => stringify(logs()),

@@ -27,6 +27,7 @@ const IncomingOutputSchema = z.object({
   unlink: z.boolean(),
   waitFor: z.array(z.object({ key: z.string(), reason: z.string() })),
   warnings: z.array(z.string()),
+  held: z.array(z.string()),
   logs: z.array(RulesLogSchema),
 });
 
@@ -126,7 +127,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         metadata: input.metadata,
       }, limits.cpuMs);
       const out = checkOutput('incoming', IncomingOutputSchema, raw);
-      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, waitFor: out.waitFor, warnings: out.warnings, logs: out.logs };
+      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, waitFor: out.waitFor, warnings: out.warnings, held: out.held, logs: out.logs };
     },
   };
 }

@@ -22,7 +22,9 @@ import { keys, safePart } from './state/keys';
 import type { ExecutedPart, PartContext, PlannedPart } from './parts/part';
 import { PARTS } from './parts/registry';
 import { provideProjectParts } from './parts/components';
-import { accountIdsToLookUp, emailsToLookUp, mapPeople, peopleOf, rewriteMentions } from './people';
+import { accountIdsToLookUp, emailsToLookUp, mapPeople, mentionsIn, peopleOf, rewriteMentions } from './people';
+import { HELD_STAMP, holdUnofferedOptions } from './parts/fields';
+import { CUSTOM_FIELD_PREFIX } from './field-values';
 import type { PeopleSettings, RulesMetadata } from '../ports/rules';
 import type { Replica } from '../model/replica';
 import { offeredReplica } from './parts/attachments/outgoing';
@@ -300,13 +302,23 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (result.waitFor && result.waitFor.length > 0) {
     throw new TransientError(`waiting: ${result.waitFor.map((w) => w.reason).join('; ')}`, WAIT_FOR_ISSUE_SECONDS);
   }
+  // What this site cannot hold is not written, or not as it came (a person, an option, a component
+  // it lacks, a mention written as text): such a field keeps the time of the value it replaced, so
+  // the remote does not take it for a newer value of its own (src/sync/merge.ts).
+  const held = new Set(heldFields(result.held ?? [], metadata));
   // mentions name people here, or become plain text (nobody is notified by mistake)
   const mapped = metadata.mappedPeople ?? {};
+  const described = desired.description;
   desired.description = rewriteMentions(desired.description, mapped);
+  if (mentionsIn(desired.description).length < mentionsIn(described).length) held.add('description');
   desired.comments = desired.comments.map((c) => ({ ...c, body: rewriteMentions(c.body, mapped) ?? c.body }));
+  // an option a field here does not offer: the field is left as it is
+  const options = holdUnofferedOptions(desired, metadata.customFields);
+  for (const f of options.held) held.add(f);
   // components and versions the project lacks: created, or left out with a warning, before any write
   const projectParts = await provideProjectParts(deps, connection, desired, local);
-  const warnings = [...(result.warnings ?? []), ...projectParts.notes];
+  for (const f of projectParts.held) held.add(f);
+  const warnings = [...(result.warnings ?? []), ...options.notes, ...projectParts.notes];
   let syncBack = false;
   // A pairing, or a sender pairing again that knows no twin (it unlinked; still linked here): the
   // other side learns our issue, our values and comments (and the merge's decisions) at once.
@@ -340,7 +352,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     link.comments = [...ref.comments];
     // The new twin's values came from the remote: they carry its stamps.
     const values = fieldValuesOf(toRulesIssue(local, []));
-    link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
+    link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, held.has(f) ? HELD_STAMP : message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
   }
   if (!local) throw new Error('unreachable: no local issue');
   if (link.remoteIssueId === null) link.linkedAt = new Date(deps.clock.now()).toISOString();
@@ -359,7 +371,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // into this site's terms by the parts that name things in them.
   let values: FieldsPlan | undefined;
   const partContext: PartContext = {
-    deps, connection, message, local, link, desired, pairing: { firstSync, paired }, statuses: metadata.statuses, metadata,
+    deps, connection, message, local, link, desired, pairing: { firstSync, paired }, statuses: metadata.statuses, metadata, held,
     values: () => (values ??= planFields(partContext)),
     journal: { commentCopies: pending.copies },
   };
@@ -709,6 +721,15 @@ async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection,
     if (twin) twins[remoteId] = { id: twin.localIssueId, key: twin.localKey };
   }
   return { ...metadata, twins, mappedPeople: mapPeople(people, metadata, settings) };
+}
+
+/** the field-value names of what the rules' helpers could not carry (their labels: "assignee", a custom field's name) */
+function heldFields(labels: readonly string[], metadata: RulesMetadata): string[] {
+  return labels.flatMap((label) => {
+    if (label === 'assignee') return ['assignee'];
+    const field = metadata.customFields.find((f) => f.name.toLowerCase() === label.toLowerCase());
+    return field ? [CUSTOM_FIELD_PREFIX + field.name] : [];
+  });
 }
 
 /** the texts a custom field value may name as options (strings, and a cascading value's parts) */

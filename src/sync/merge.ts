@@ -59,8 +59,15 @@ export function threeWayMerge(input: MergeInput): MergeResult {
     const baseStamp = input.baseStamps?.[field];
     const sameAsBase = (value: JsonValue | undefined, stamp: string | undefined) => valueHash(value) === base && (baseStamp === undefined || stamp === undefined || stamp === baseStamp);
     if (hasBase && sameAsBase(theirs, input.theirsFieldEditedAt?.[field])) continue;
-    if ((!hasBase && input.withoutBase !== 'later-wins') || (hasBase && sameAsBase(mine, input.mineFieldEditedAt?.[field]))) {
+    if (!hasBase && input.withoutBase !== 'later-wins') {
       apply[field] = theirs;
+      continue;
+    }
+    if (hasBase && sameAsBase(mine, input.mineFieldEditedAt?.[field])) {
+      // Theirs differs from what they acknowledged of ours, but was made before ours: not a change
+      // made there since, a value the remote could not hold (an option or a person it lacks, a
+      // mention it had to write as text). Ours stands; theirs is theirs to keep.
+      if (!madeBefore(input.theirsFieldEditedAt?.[field], input.mineFieldEditedAt?.[field])) apply[field] = theirs;
       continue;
     }
     const winner = decideConflict({
@@ -82,6 +89,12 @@ export function decideConflict(input: Pick<MergeInput, 'policy' | 'mineEditedAt'
   const theirs = toMillis(input.theirsEditedAt);
   if (mine !== theirs) return mine > theirs ? 'mine' : 'theirs';
   return input.mySiteId > input.theirSiteId ? 'mine' : 'theirs';
+}
+
+/** both stamps known, and `a` strictly before `b` */
+function madeBefore(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  return toMillis(a) < toMillis(b);
 }
 
 function toMillis(iso: string | null): number {

@@ -3,14 +3,17 @@ import forgeApi, { route, type APIResponse, type RequestInit, type Route } from 
 import { z } from 'zod';
 import {
   JiraError, type AttachmentSettings, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalAttachment, type LocalComment,
-  type LocalIssue, type Transition,
+  type LocalIssue, type LocalIssueLink, type ProjectParts, type Transition,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
+import { CustomFieldMetaSchema, OPTION_KINDS, type CustomFieldMeta, type FieldOption } from '../../model/custom-field';
 import type { JsonValue, UserRef } from '../../model/replica';
 import { keys } from '../../sync/state/keys';
+import { CustomFieldValueError, fromJira, kindOfType, toJira } from './custom-field-values';
 import {
-  AddedAttachmentsSchema, AttachmentSettingsSchema, ContentRangeStartSchema, CreatedIssueSchema, MediaFileIdFromUrlSchema, FieldListSchema, JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, PriorityListSchema, ProjectListSchema,
+  AddedAttachmentsSchema, AttachmentSettingsSchema, ContentRangeStartSchema, CreatedIssueSchema, MediaFileIdFromUrlSchema, FieldContextPageSchema, FieldListSchema, FieldOptionPageSchema, IssueLinkTypesSchema,
+  JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, NamedListSchema, PriorityListSchema, ProjectListSchema,
   ChangedPageSchema, ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraAttachment, type JiraIssue,
 } from './jira-schemas';
 
@@ -25,7 +28,12 @@ export const ORIGIN_PROPERTY = 'twinSync.origin';
 /** site-wide, not per connection */
 const META_KEY = keys.siteMeta;
 const META_TTL_SECONDS = 600;
-const BASE_FIELDS = ['summary', 'description', 'issuetype', 'project', 'priority', 'labels', 'status', 'duedate', 'assignee', 'reporter', 'comment', 'attachment', 'created', 'updated'];
+const USER_TTL_SECONDS = 24 * 3600;
+/** at most this many people looked up per getMetadata, by email and by account id */
+const MAX_EMAIL_LOOKUPS = 10;
+const MAX_ACCOUNT_LOOKUPS = 50;
+/** a paged read (field contexts, options) stops after this many pages */
+const MAX_PAGES = 100;
 
 const MetaCacheSchema = z.strictObject({
   metadata: z.strictObject({
@@ -33,14 +41,26 @@ const MetaCacheSchema = z.strictObject({
     priorities: z.array(z.strictObject({ id: z.string(), name: z.string() })),
     statuses: z.array(z.strictObject({ id: z.string(), name: z.string(), category: z.string() })),
     users: z.array(z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() })),
-    customFields: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+    /** each custom field with its kind and, for the option kinds, the options of its contexts */
+    customFields: z.array(CustomFieldMetaSchema),
+    linkTypes: z.array(z.strictObject({ name: z.string(), inward: z.string(), outward: z.string() })),
   }),
+  /** project key → project id (`POST /rest/api/3/version` names the project by id) */
+  projectIds: z.record(z.string(), z.string()),
+  /** when all of it was loaded from Jira (epoch ms): a refresh of the custom fields keeps its expiry */
+  loadedAt: z.number(),
   baseUrl: z.string(),
   siteTitle: z.string(),
   /** the site's attachment settings (GET /rest/api/3/attachment/meta), loaded and kept with the rest */
   attachments: z.strictObject({ enabled: z.boolean(), uploadLimit: z.number() }),
 });
 type MetaCache = z.infer<typeof MetaCacheSchema>;
+
+/** this instance's metadata, and whether its custom fields were loaded from Jira (not read from KVS) by this instance */
+interface MetaState {
+  cache: MetaCache;
+  fieldsFresh: boolean;
+}
 
 const READ_JSON = { Accept: 'application/json' };
 const SEND_JSON = { Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -58,19 +78,28 @@ export interface CallCounter {
 }
 
 /**
- * JiraPort over Jira Cloud REST v3 with `requestJira` as the app. Metadata (fields, projects and
- * issue types, priorities, statuses, server info, attachment settings) is cached in KVS for 10 minutes and per invocation;
- * user-by-email answers a day in KVS and per invocation. Build one per invocation (forgeDeps does):
- * an instance reads each of those KVS entries at most once.
+ * JiraPort over Jira Cloud REST v3 with `requestJira` as the app. Metadata (custom fields with
+ * their kinds and options, projects and issue types, priorities, statuses, link types, server
+ * info, attachment settings) is cached in KVS for 10 minutes and per invocation, and loaded again
+ * from Jira at most once per instance when an issue or a replica names a custom field (or an
+ * option) it lacks; people by email and by account id a day in KVS and per invocation. Build one
+ * per invocation (forgeDeps does): an instance reads each of those KVS entries at most once.
  */
 export class ForgeJira implements JiraPort {
   /** this invocation's metadata load, shared by concurrent callers; dropped when it fails */
-  private meta: Promise<MetaCache> | undefined;
-  /** this invocation's user-by-email answers (build a ForgeJira per invocation: never shared) */
+  private meta: Promise<MetaState> | undefined;
+  /** this invocation's load of the custom fields again from Jira (at most one that succeeds) */
+  private refreshing: Promise<MetaState> | undefined;
+  /** this invocation's user-by-email and user-by-id answers (build a ForgeJira per invocation: never shared) */
   private readonly usersByEmail = new Map<string, Promise<UserRef | null>>();
+  private readonly usersById = new Map<string, Promise<UserRef | null>>();
   readonly counter: CallCounter = { calls: 0 };
 
-  constructor(private readonly store: StorePort) {}
+  constructor(
+    private readonly store: StorePort,
+    /** epoch ms: when the metadata was loaded, for its expiry (the platform's clock on Forge) */
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   /**
    * Makes one Jira call and reads the answer: counts the call; a failure to reach Jira is a
@@ -147,7 +176,7 @@ export class ForgeJira implements JiraPort {
     return parsed.data;
   }
 
-  private metaCache(): Promise<MetaCache> {
+  private metaState(): Promise<MetaState> {
     this.meta ??= this.loadMeta().catch((error: unknown) => {
       this.meta = undefined;
       throw error;
@@ -155,15 +184,62 @@ export class ForgeJira implements JiraPort {
     return this.meta;
   }
 
-  private async loadMeta(): Promise<MetaCache> {
+  private async metaCache(): Promise<MetaCache> {
+    return (await this.metaState()).cache;
+  }
+
+  /**
+   * The metadata with its custom fields as Jira has them now, for a field or an option created since
+   * the metadata was cached: when this instance read it from KVS, the field list is loaded again
+   * (once per instance), with the options of each option field that is new, or changed kind, or
+   * whose id is in `staleOptions`; the other fields keep their options and the rest of the
+   * metadata stays as it was. Stored for the next invocations, expiring when the whole would have.
+   * An instance that loaded the metadata from Jira itself has it as it is.
+   */
+  private async refreshedFields(staleOptions: ReadonlySet<string> = new Set()): Promise<MetaCache> {
+    const current = await this.metaState();
+    if (current.fieldsFresh) return current.cache;
+    if (this.refreshing === undefined) {
+      const before = new Map(current.cache.metadata.customFields.map((f) => [f.id, f]));
+      const refreshing = (async (): Promise<MetaState> => {
+        const customFields = await this.loadCustomFields((id, kind) => {
+          const known = before.get(id);
+          return known !== undefined && known.kind === kind && !staleOptions.has(id) ? known.options : undefined;
+        });
+        const cache: MetaCache = { ...current.cache, metadata: { ...current.cache.metadata, customFields } };
+        const ttlSeconds = Math.ceil((current.cache.loadedAt + META_TTL_SECONDS * 1000 - this.now()) / 1000);
+        if (ttlSeconds > 0) await this.store.set(META_KEY, cache, { ttlSeconds: Math.min(ttlSeconds, META_TTL_SECONDS) });
+        return { cache, fieldsFresh: true };
+      })();
+      this.refreshing = refreshing;
+      this.meta = refreshing;
+      refreshing.catch(() => {
+        // a failed load is no load: the next caller tries again, meanwhile the metadata is what it was
+        if (this.refreshing !== refreshing) return;
+        this.refreshing = undefined;
+        this.meta = Promise.resolve(current);
+      });
+    }
+    return (await this.refreshing).cache;
+  }
+
+  private async loadMeta(): Promise<MetaState> {
     const cached = MetaCacheSchema.safeParse(await this.store.get(META_KEY));
-    if (cached.success) return cached.data;
-    const fields = this.parse(FieldListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/field`, { method: 'GET', headers: READ_JSON }))).json, 'field list');
+    if (cached.success) return { cache: cached.data, fieldsFresh: false };
+    return { cache: await this.fetchMeta(), fieldsFresh: true };
+  }
+
+  /** loads the metadata from Jira and stores it for 10 minutes */
+  private async fetchMeta(): Promise<MetaCache> {
+    const loadedAt = this.now();
+    const customFields = await this.loadCustomFields(() => undefined);
     const projects = this.parse(ProjectListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/project`, { method: 'GET', headers: READ_JSON }))).json, 'project list');
     const issueTypes: MetaCache['metadata']['issueTypes'] = {};
+    const projectIds: MetaCache['projectIds'] = {};
     for (const p of projects) {
       const project = this.parse(ProjectSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/project/${p.key}`, { method: 'GET', headers: READ_JSON }))).json, 'project');
       issueTypes[p.key] = (project.issueTypes ?? []).map((t) => ({ id: t.id, name: t.name, subtask: t.subtask ?? false }));
+      projectIds[p.key] = p.id;
     }
     const priorities = this.parse(PriorityListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/priority`, { method: 'GET', headers: READ_JSON }))).json, 'priority list');
     const statuses = this.parse(StatusListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/status`, { method: 'GET', headers: READ_JSON }))).json, 'status list');
@@ -177,8 +253,11 @@ export class ForgeJira implements JiraPort {
         priorities: priorities.map((p) => ({ id: p.id, name: p.name })),
         statuses: dedupeByName(statuses.map((s) => ({ id: s.id, name: s.name, category: s.statusCategory?.key ?? 'undefined' }))),
         users: [],
-        customFields: fields.filter((f) => f.custom === true).map((f) => ({ id: f.id, name: f.name })),
+        customFields,
+        linkTypes: await this.linkTypes(),
       },
+      projectIds,
+      loadedAt,
       baseUrl: server.baseUrl,
       siteTitle: server.serverTitle ?? new URL(server.baseUrl).host,
       attachments: { enabled: attachments.enabled, uploadLimit: attachments.uploadLimit ?? 0 },
@@ -187,36 +266,115 @@ export class ForgeJira implements JiraPort {
     return meta;
   }
 
+  /**
+   * The site's custom fields with their kinds (`schema.custom`, a custom field's type key: the
+   * JsonTypeBean schema, https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-fields/#api-rest-api-3-field-get)
+   * and, for the option kinds, their options: `known(id, kind)` when it gives them, else loaded.
+   */
+  private async loadCustomFields(known: (id: string, kind: CustomFieldMeta['kind']) => FieldOption[] | null | undefined): Promise<CustomFieldMeta[]> {
+    const fields = this.parse(FieldListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/field`, { method: 'GET', headers: READ_JSON }))).json, 'field list');
+    const customFields: CustomFieldMeta[] = [];
+    for (const f of fields) {
+      if (f.custom !== true) continue;
+      const kind = kindOfType(f.schema?.custom);
+      customFields.push({ id: f.id, name: f.name, kind, options: OPTION_KINDS.has(kind) ? (known(f.id, kind) ?? (await this.fieldOptions(f.id))) : null });
+    }
+    return customFields;
+  }
+
+  /**
+   * The enabled options of an option field, over all its contexts (a value offered in any context
+   * is offered), in Jira's order: first the field's contexts, "a paginated list of contexts for a
+   * custom field" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-custom-field-contexts/#api-rest-api-3-field-fieldid-context-get),
+   * then each context's options, "Options are returned first then cascading options, in the order
+   * they display in Jira"; a cascading option's `optionId` is "the ID of the custom field option
+   * containing the cascading option"; a `disabled` one is left out, and so are the children of a
+   * disabled option (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-custom-field-options/#api-rest-api-3-field-fieldid-context-contextid-option-get).
+   * Both need Administer Jira (manage:jira-configuration).
+   */
+  private async fieldOptions(fieldId: string): Promise<FieldOption[]> {
+    const contextIds: string[] = [];
+    for (let startAt = 0, page = 0; page < MAX_PAGES; page++) {
+      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/field/${fieldId}/context?startAt=${String(startAt)}&maxResults=50`, { method: 'GET', headers: READ_JSON }));
+      const contexts = this.parse(FieldContextPageSchema, json, 'field context page');
+      contextIds.push(...contexts.values.map((c) => c.id));
+      startAt += contexts.values.length;
+      if (lastPage(contexts, startAt)) break;
+    }
+    const merged = new Map<string, string[]>();
+    for (const contextId of contextIds) {
+      const parents = new Map<string, string>();
+      const children: { parentId: string; value: string }[] = [];
+      for (let startAt = 0, page = 0; page < MAX_PAGES; page++) {
+        const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/field/${fieldId}/context/${contextId}/option?startAt=${String(startAt)}&maxResults=100`, { method: 'GET', headers: READ_JSON }));
+        const options = this.parse(FieldOptionPageSchema, json, 'field option page');
+        for (const o of options.values) {
+          if (o.disabled) continue;
+          if (o.optionId === undefined) parents.set(o.id, o.value);
+          else children.push({ parentId: o.optionId, value: o.value });
+        }
+        startAt += options.values.length;
+        if (lastPage(options, startAt)) break;
+      }
+      for (const value of parents.values()) if (!merged.has(value)) merged.set(value, []);
+      for (const child of children) {
+        const parent = parents.get(child.parentId);
+        const list = parent === undefined ? undefined : merged.get(parent);
+        if (list && !list.includes(child.value)) list.push(child.value);
+      }
+    }
+    return [...merged].map(([value, children]) => ({ value, children }));
+  }
+
+  /**
+   * "Returns a list of all issue link types"; 404 "if issue linking is disabled": then there are none
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-get)
+   */
+  private async linkTypes(): Promise<MetaCache['metadata']['linkTypes']> {
+    try {
+      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issueLinkType`, { method: 'GET', headers: READ_JSON }));
+      return this.parse(IssueLinkTypesSchema, json, 'issue link types').issueLinkTypes.map((t) => ({ name: t.name, inward: t.inward, outward: t.outward }));
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return [];
+      throw error;
+    }
+  }
+
   async siteInfo(): Promise<{ baseUrl: string; siteTitle: string }> {
     const meta = await this.metaCache();
     return { baseUrl: meta.baseUrl, siteTitle: meta.siteTitle };
   }
 
-  private async customFieldIds(): Promise<Map<string, string>> {
-    const meta = await this.metaCache();
-    return new Map(meta.metadata.customFields.map((f) => [f.id, f.name]));
-  }
-
-  private async fieldList(): Promise<string[]> {
-    return [...BASE_FIELDS, ...(await this.customFieldIds()).keys()];
-  }
-
+  /**
+   * An issue as the engine sees it. Custom fields by name, their values by kind (custom-field-values.ts);
+   * an issue naming a custom field the metadata does not know (one created since it was cached) has
+   * the metadata loaded again first, once per instance.
+   */
   private async toLocal(issue: JiraIssue): Promise<LocalIssue> {
-    const names = await this.customFieldIds();
+    let meta = await this.metaCache();
+    const known = new Set(meta.metadata.customFields.map((c) => c.id));
+    if (Object.keys(issue.fields).some((id) => id.startsWith('customfield_') && !known.has(id))) meta = await this.refreshedFields();
     const f = issue.fields;
     let comments = f.comment?.comments ?? [];
     if (f.comment === undefined || f.comment.total > comments.length) comments = await this.allComments(issue.id);
     const customFields: Record<string, { value: JsonValue }> = {};
-    for (const [id, name] of names) {
-      const parsed = JsonOf.safeParse(f[id] ?? null);
-      customFields[name] = { value: parsed.success ? parsed.data : null };
-    }
+    for (const field of meta.metadata.customFields) customFields[field.name] = { value: fromJira(field.kind, f[field.id]) };
+    const links = (f.issuelinks ?? []).flatMap((l): LocalIssueLink[] => {
+      // the other end, under `outwardIssue` when this issue is the link's outward one (the one
+      // shown with the type's outward verb, "blocks"), else under `inwardIssue`
+      const other = l.outwardIssue ?? l.inwardIssue;
+      return other ? [{ id: l.id, type: l.type.name, direction: l.outwardIssue ? 'outward' : 'inward', issue: { id: other.id, key: other.key } }] : [];
+    });
     return {
       id: issue.id, key: issue.key, projectKey: f.project.key, summary: f.summary ?? '', description: f.description ?? null, typeName: f.issuetype.name,
       priority: f.priority?.name ?? null, labels: f.labels ?? [], status: { name: f.status.name, category: f.status.statusCategory?.key ?? null },
       dueDate: f.duedate ?? null, assignee: user(f.assignee), reporter: user(f.reporter),
       comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: isoDate(c.created), updated: isoDate(c.updated) })),
       attachments: (f.attachment ?? []).map(localAttachment),
+      parent: f.parent ? { id: f.parent.id, key: f.parent.key } : null,
+      links,
+      components: sortedNames(f.components),
+      fixVersions: sortedNames(f.fixVersions),
       customFields, created: isoDate(f.created), updated: isoDate(f.updated),
       originConnectionId: issue.properties?.[ORIGIN_PROPERTY]?.connectionId ?? null,
     };
@@ -234,11 +392,11 @@ export class ForgeJira implements JiraPort {
   }
 
   async getIssue(issueId: string): Promise<LocalIssue | null> {
+    // `fields=*all` "Returns all fields" (a custom field created since the metadata was cached too);
     // `properties`: "a list of issue properties to return for the issue", in the same request
     // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-get)
-    const fields = (await this.fieldList()).join(',');
     try {
-      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?fields=${fields}&properties=${ORIGIN_PROPERTY}`, { method: 'GET', headers: READ_JSON }));
+      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}?fields=*all&properties=${ORIGIN_PROPERTY}`, { method: 'GET', headers: READ_JSON }));
       return this.toLocal(this.parse(JiraIssueSchema, json, 'issue'));
     } catch (error) {
       if (error instanceof JiraError && error.status === 404) return null;
@@ -248,7 +406,9 @@ export class ForgeJira implements JiraPort {
 
   async getIssueInScope(issueId: string, jql: string): Promise<LocalIssue | null> {
     if (!/^\d+$/.test(issueId)) throw new JiraError(`invalid issue id ${issueId}`, 400);
-    const body = { jql: `id = ${issueId} AND (${jql})`, fields: await this.fieldList(), properties: [ORIGIN_PROPERTY], maxResults: 1, reconcileIssues: [Number(issueId)] };
+    // `fields: ['*all']` "Returns all fields" (the default is `id` only)
+    // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post)
+    const body = { jql: `id = ${issueId} AND (${jql})`, fields: ['*all'], properties: [ORIGIN_PROPERTY], maxResults: 1, reconcileIssues: [Number(issueId)] };
     const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
     const issue = this.parse(SearchResultSchema, json, 'search').issues[0];
     return issue ? this.toLocal(issue) : null;
@@ -289,19 +449,32 @@ export class ForgeJira implements JiraPort {
     if (fields.dueDate !== undefined) body.duedate = fields.dueDate;
     if (fields.assignee !== undefined) body.assignee = fields.assignee === null ? null : { accountId: fields.assignee };
     if (fields.reporter !== undefined && fields.reporter !== null) body.reporter = { accountId: fields.reporter };
-    if (fields.customFields) {
-      const byName = new Map((await this.metaCache()).metadata.customFields.map((f) => [f.name.toLowerCase(), f.id]));
-      for (const [name, value] of Object.entries(fields.customFields)) {
-        const id = byName.get(name.toLowerCase());
-        if (id === undefined) throw new JiraError(`no custom field named "${name}" on this site`, 400);
-        if (forCreate && value === null) continue;
-        body[id] = value;
+    // the parent by id, components and versions by name ("multiple values addressed by 'name'",
+    // https://developer.atlassian.com/server/jira-servicedesk/info/field-input-formats)
+    if (fields.parent !== undefined) body.parent = fields.parent === null ? null : { id: fields.parent };
+    if (fields.components !== undefined) body.components = fields.components.map((name) => ({ name }));
+    if (fields.fixVersions !== undefined) body.fixVersions = fields.fixVersions.map((name) => ({ name }));
+    for (const [name, value] of Object.entries(fields.customFields ?? {})) {
+      const field = await this.customFieldNamed(name);
+      if (field === undefined) throw new JiraError(`no custom field named "${name}" on this site`, 400);
+      if (forCreate && value === null) continue;
+      try {
+        body[field.id] = toJira(field.kind, value);
+      } catch (error) {
+        if (error instanceof CustomFieldValueError) throw new JiraError(`custom field "${field.name}": ${error.message}`, 400);
+        throw error;
       }
     }
     if (forCreate) {
       for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
     }
     return body;
+  }
+
+  /** the custom field of this name (case-insensitive); one not in the cached metadata has it loaded again first, once per instance */
+  private async customFieldNamed(name: string): Promise<CustomFieldMeta | undefined> {
+    const named = (meta: MetaCache): CustomFieldMeta | undefined => meta.metadata.customFields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    return named(await this.metaCache()) ?? named(await this.refreshedFields());
   }
 
   async createIssue(input: CreateIssueInput): Promise<IssueRef> {
@@ -346,7 +519,7 @@ export class ForgeJira implements JiraPort {
     }
   }
 
-  /** from the metadata cache (meta:v1): no KVS read nor REST call beyond the metadata's own, once per invocation */
+  /** from the metadata cache (keys.siteMeta): no KVS read nor REST call beyond the metadata's own, once per invocation */
   async getAttachmentSettings(): Promise<AttachmentSettings> {
     const { enabled, uploadLimit } = (await this.metaCache()).attachments;
     return { enabled, uploadLimit };
@@ -436,40 +609,129 @@ export class ForgeJira implements JiraPort {
     await this.send((api) => api.asApp().requestJira(route`/rest/api/3/attachment/${attachmentId}`, { method: 'DELETE', headers: READ_JSON }));
   }
 
-  async getMetadata(options?: { userEmails?: string[] }): Promise<RulesMetadata> {
-    const metadata = (await this.metaCache()).metadata;
-    const emails = [...new Set((options?.userEmails ?? []).map((e) => e.toLowerCase()))].slice(0, 10);
-    if (emails.length === 0) return metadata;
-    const users: UserRef[] = [];
-    for (const email of emails) {
-      const user = await this.userByEmail(email);
-      if (user) users.push(user);
-    }
-    return { ...metadata, users: [...metadata.users, ...users] };
+  async getMetadata(options?: { userEmails?: string[]; accountIds?: string[]; customFields?: Record<string, string[]> }): Promise<RulesMetadata> {
+    let meta = await this.metaCache();
+    const lacking = options?.customFields === undefined ? null : lackingFields(meta.metadata.customFields, options.customFields);
+    if (lacking !== null) meta = await this.refreshedFields(lacking.staleOptions);
+    const metadata = meta.metadata;
+    const emails = [...new Set((options?.userEmails ?? []).map((e) => e.toLowerCase()))].slice(0, MAX_EMAIL_LOOKUPS);
+    const accountIds = [...new Set(options?.accountIds ?? [])].filter((id) => id !== '').slice(0, MAX_ACCOUNT_LOOKUPS);
+    if (emails.length === 0 && accountIds.length === 0) return metadata;
+    const found = await Promise.all([...emails.map((email) => this.userByEmail(email)), ...accountIds.map((id) => this.userById(id))]);
+    const users = new Map(metadata.users.map((u) => [u.accountId, u]));
+    for (const u of found) if (u && !users.has(u.accountId)) users.set(u.accountId, u);
+    return { ...metadata, users: [...users.values()] };
   }
 
   /** The user with exactly this email (when the site shows it to the app); answers cached a day, misses too. */
   private userByEmail(email: string): Promise<UserRef | null> {
-    let found = this.usersByEmail.get(email);
+    return this.onceIn(this.usersByEmail, email, () => this.cachedUser(keys.userByEmail(hashText(email)), () => this.lookUpUserByEmail(email)));
+  }
+
+  /** The user with this account id, or null for nobody on this site; answers cached a day, misses too. */
+  private userById(accountId: string): Promise<UserRef | null> {
+    return this.onceIn(this.usersById, accountId, () => this.cachedUser(keys.userById(hashText(accountId)), () => this.lookUpUserById(accountId)));
+  }
+
+  /** one answer per key per instance, shared by concurrent callers; a failure is not remembered */
+  private onceIn(memo: Map<string, Promise<UserRef | null>>, key: string, load: () => Promise<UserRef | null>): Promise<UserRef | null> {
+    let found = memo.get(key);
     if (found === undefined) {
-      found = this.lookUpUserByEmail(email).catch((error: unknown) => {
-        this.usersByEmail.delete(email);
+      found = load().catch((error: unknown) => {
+        memo.delete(key);
         throw error;
       });
-      this.usersByEmail.set(email, found);
+      memo.set(key, found);
     }
     return found;
   }
 
-  private async lookUpUserByEmail(email: string): Promise<UserRef | null> {
-    const key = keys.userByEmail(hashText(email));
+  private async cachedUser(key: string, lookUp: () => Promise<UserRef | null>): Promise<UserRef | null> {
     const cached = UserCacheSchema.safeParse(await this.store.get(key));
     if (cached.success) return cached.data.user;
+    const result = await lookUp();
+    await this.store.set(key, { user: result }, { ttlSeconds: USER_TTL_SECONDS });
+    return result;
+  }
+
+  private async lookUpUserByEmail(email: string): Promise<UserRef | null> {
     const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/user/search?query=${email}&maxResults=10`, { method: 'GET', headers: READ_JSON }));
     const found = this.parse(z.array(JiraUserSchema), json, 'user search').find((u) => u.emailAddress?.toLowerCase() === email);
-    const result = found ? user(found) : null;
-    await this.store.set(key, { user: result }, { ttlSeconds: 24 * 3600 });
-    return result;
+    return found ? user(found) : null;
+  }
+
+  /**
+   * "Returns a user"; 404 "if the user is not found": nobody (an email hidden by the person's
+   * privacy settings is null) (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get)
+   */
+  private async lookUpUserById(accountId: string): Promise<UserRef | null> {
+    try {
+      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'GET', headers: READ_JSON }));
+      return user(this.parse(JiraUserSchema, json, 'user'));
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Links `outward <type's outward verb> inward` ("INT-1 blocks INT-2"). Jira Cloud makes the
+   * request's `inwardIssue` the link's source, the issue the outward verb is said of: after
+   * `{type: Blocks, inwardIssue: A, outwardIssue: B}`, A's `issuelinks` name B as its
+   * `outwardIssue` ("A blocks B") and B's name A as its `inwardIssue` (what apps observe, e.g.
+   * https://github.com/atlassian/atlassian-mcp-server/issues/112, and the Forge events' `sourceIssueId`;
+   * the page itself only says "optionally add a comment to the from (outward) issue"). So this
+   * link's outward issue goes in `inwardIssue`. 201, "This resource returns nothing on the creation
+   * of an issue link"; "If the link request duplicates a link, the response indicates that the
+   * issue link was created" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-post).
+   */
+  async createIssueLink(link: { type: string; outwardIssueId: string; inwardIssueId: string }): Promise<void> {
+    const body = { type: { name: link.type }, inwardIssue: { id: link.outwardIssueId }, outwardIssue: { id: link.inwardIssueId } };
+    await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issueLink`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
+  }
+
+  /** 204; 404 when "the issue link is not found" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-linkid-delete) */
+  async deleteIssueLink(linkId: string): Promise<void> {
+    await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issueLink/${linkId}`, { method: 'DELETE', headers: READ_JSON }));
+  }
+
+  /**
+   * "Returns all components in a project" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-components/#api-rest-api-3-project-projectidorkey-components-get)
+   * and "Returns all versions in a project. The response is not paginated"
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-versions/#api-rest-api-3-project-projectidorkey-versions-get)
+   */
+  async getProjectParts(projectKey: string): Promise<ProjectParts> {
+    const components = this.parse(NamedListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/project/${projectKey}/components`, { method: 'GET', headers: READ_JSON }))).json, 'project components');
+    const versions = this.parse(NamedListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/project/${projectKey}/versions`, { method: 'GET', headers: READ_JSON }))).json, 'project versions');
+    return { components: components.map((c) => c.name), versions: versions.map((v) => v.name) };
+  }
+
+  /**
+   * `name` ("Required when creating a component") and `project`, "The key of the project the
+   * component is assigned to. Required when creating a component"; 201; needs Administer Projects
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-components/#api-rest-api-3-component-post)
+   */
+  async createComponent(projectKey: string, name: string): Promise<void> {
+    const body = { name, project: projectKey };
+    await this.send((api) => api.asApp().requestJira(route`/rest/api/3/component`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
+  }
+
+  /**
+   * `name` and `projectId`, "The ID of the project to which this version is attached. Required when
+   * creating a version" (`project` is "Deprecated. Use `projectId`"); 201; needs Administer Projects
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-versions/#api-rest-api-3-version-post).
+   * The id is the metadata's, else the project's own (`GET /rest/api/3/project/{key}`).
+   */
+  async createVersion(projectKey: string, name: string): Promise<void> {
+    const projectId = (await this.metaCache()).projectIds[projectKey] ?? (await this.projectId(projectKey));
+    const body = { name, projectId: Number(projectId) };
+    await this.send((api) => api.asApp().requestJira(route`/rest/api/3/version`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
+  }
+
+  /** (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-projectidorkey-get) */
+  private async projectId(projectKey: string): Promise<string> {
+    const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/project/${projectKey}`, { method: 'GET', headers: READ_JSON }));
+    return this.parse(ProjectIdSchema, json, 'project').id;
   }
 
   async validateJql(jql: string): Promise<string | null> {
@@ -534,13 +796,46 @@ function localAttachment(a: JiraAttachment): LocalAttachment {
   };
 }
 
+const ProjectIdSchema = z.looseObject({ id: z.string().regex(/^\d+$/) });
+
+/** a page of a paged list is its last: Jira says so, it is empty, or everything has come */
+function lastPage(page: { values: unknown[]; isLast?: boolean | undefined; total?: number | undefined }, next: number): boolean {
+  return page.isLast === true || page.values.length === 0 || (page.total !== undefined && next >= page.total);
+}
+
+/**
+ * What of the custom fields (by name, case-insensitive) and option values (a value or a child's)
+ * a replica names the metadata lacks: null for nothing; else the ids of the known fields that lack
+ * a value (their options are to be loaded again).
+ */
+function lackingFields(fields: readonly CustomFieldMeta[], named: Record<string, string[]>): { staleOptions: Set<string> } | null {
+  let lacking = false;
+  const staleOptions = new Set<string>();
+  for (const [name, values] of Object.entries(named)) {
+    const field = fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (field === undefined) {
+      lacking = true;
+      continue;
+    }
+    if (field.options === null) continue;
+    const offered = new Set(field.options.flatMap((o) => [o.value, ...o.children]));
+    if (values.some((v) => !offered.has(v))) {
+      lacking = true;
+      staleOptions.add(field.id);
+    }
+  }
+  return lacking ? { staleOptions } : null;
+}
+
+function sortedNames(items: readonly { name: string }[] | null | undefined): string[] {
+  return (items ?? []).map((i) => i.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 const UserCacheSchema = z.strictObject({ user: z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() }).nullable() });
 
 function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
-
-const JsonOf: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonOf), z.record(z.string(), JsonOf)]));
 
 function user(u: { accountId: string; displayName?: string | undefined; emailAddress?: string | undefined } | null | undefined): UserRef | null {
   if (!u) return null;

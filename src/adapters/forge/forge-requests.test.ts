@@ -40,6 +40,8 @@ interface Answer {
 type Responder = (method: string, path: string) => Answer | Error;
 
 const ADF: AdfDoc = { type: 'doc', version: 1, content: [] };
+/** a custom field type key Jira ships */
+const TYPE = (short: string): string => `com.atlassian.jira.plugin.system.customfieldtypes:${short}`;
 const WHEN = '2026-01-01T10:00:00.000+0000';
 const ADA = { accountId: 'acc-ada', displayName: 'Ada', emailAddress: 'ada@example.com' };
 /** an item of the issue's `attachment` field, as the Attachment schema describes it */
@@ -75,9 +77,16 @@ const site: Responder = (method, path) => {
   if (method === 'GET' && path === '/rest/api/3/attachment/content/10100?redirect=false') return { status: 206, bytes: CONTENT.slice(5, 15), headers: { 'Content-Range': 'bytes 5-14/20' } };
   if (method === 'GET' && path === '/rest/api/3/attachment/content/10100') return { status: 303, headers: { Location: MEDIA_URL } };
   const answers: Record<string, unknown> = {
-    'GET /rest/api/3/field': [{ id: 'summary', name: 'Summary', custom: false }, { id: 'customfield_10000', name: 'Remote issue key', custom: true }],
+    'GET /rest/api/3/field': [{ id: 'summary', name: 'Summary', custom: false, schema: { type: 'string', system: 'summary' } }, { id: 'customfield_10000', name: 'Remote issue key', custom: true, schema: { type: 'string', custom: TYPE('textfield'), customId: 10000 } }],
     'GET /rest/api/3/project': [{ id: '1', key: 'INT' }],
-    'GET /rest/api/3/project/INT': { key: 'INT', issueTypes: [{ id: '1', name: 'Task', subtask: false }] },
+    'GET /rest/api/3/project/INT': { id: '1', key: 'INT', issueTypes: [{ id: '1', name: 'Task', subtask: false }] },
+    'GET /rest/api/3/project/NEW': { id: '10042', key: 'NEW', issueTypes: [] },
+    'GET /rest/api/3/issueLinkType': { issueLinkTypes: [{ id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks', self: 'https://int.example.net/rest/api/3/issueLinkType/10000' }] },
+    'GET /rest/api/3/user': ADA,
+    'GET /rest/api/3/project/INT/components': [{ id: '10500', name: 'Backend', project: 'INT', projectId: 1 }, { id: '10501', name: 'API', project: 'INT', projectId: 1 }],
+    'GET /rest/api/3/project/INT/versions': [{ id: '10600', name: '2.0', projectId: 1, released: false, archived: false }],
+    'POST /rest/api/3/component': { id: '10502', name: 'Web', project: 'INT', projectId: 1 },
+    'POST /rest/api/3/version': { id: '10601', name: '2.1', projectId: 1 },
     'GET /rest/api/3/priority': [{ id: '3', name: 'Medium' }],
     'GET /rest/api/3/status': [{ id: '10', name: 'To Do', statusCategory: { key: 'new' } }],
     'GET /rest/api/3/serverInfo': { baseUrl: 'https://int.example.net', serverTitle: 'INT' },
@@ -95,6 +104,7 @@ const site: Responder = (method, path) => {
   };
   const key = `${method} ${bare}`;
   if (key in answers) return { body: answers[key] };
+  if (key === 'POST /rest/api/3/issueLink') return { status: 201, text: '' };
   if (method === 'PUT' || method === 'DELETE' || key === 'POST /rest/api/3/issue/10001/transitions') return { status: 204 };
   return { status: 404, body: { errorMessages: [`no ${key}`] } };
 };
@@ -139,9 +149,8 @@ afterEach(() => {
 
 const READ = { Accept: 'application/json' };
 const WRITE = { Accept: 'application/json', 'Content-Type': 'application/json' };
-const FIELDS = 'summary,description,issuetype,project,priority,labels,status,duedate,assignee,reporter,comment,attachment,created,updated,customfield_10000';
 /** the metadata load (once per instance, then cached in KVS) */
-const META_REQUESTS = ['/rest/api/3/field', '/rest/api/3/project', '/rest/api/3/project/INT', '/rest/api/3/priority', '/rest/api/3/status', '/rest/api/3/serverInfo', '/rest/api/3/attachment/meta']
+const META_REQUESTS = ['/rest/api/3/field', '/rest/api/3/project', '/rest/api/3/project/INT', '/rest/api/3/priority', '/rest/api/3/status', '/rest/api/3/serverInfo', '/rest/api/3/attachment/meta', '/rest/api/3/issueLinkType']
   .map((path) => ({ method: 'GET', path, headers: READ, body: undefined }));
 const newStore = (): MemoryStore => new MemoryStore({ now: () => Date.parse('2026-11-26T10:00:00.000Z') });
 const ORIGIN = { connectionId: 'conn-1', remoteIssueId: '77', remoteIssueKey: 'CLOUD-7', remoteSiteUrl: 'https://ext.example.net' };
@@ -149,13 +158,13 @@ const ORIGIN = { connectionId: 'conn-1', remoteIssueId: '77', remoteIssueKey: 'C
 describe('ForgeJira: every request, as the app', () => {
   it.each<[string, (jira: ForgeJira) => Promise<unknown>, Omit<SeenRequest, 'provider'>[]]>([
     ['getIssue reads the issue with every field, then the comments it did not get', (j) => j.getIssue('10001'), [
+      { method: 'GET', path: '/rest/api/3/issue/10001?fields=*all&properties=twinSync.origin', headers: READ, body: undefined },
       ...META_REQUESTS,
-      { method: 'GET', path: `/rest/api/3/issue/10001?fields=${encodeURIComponent(FIELDS)}&properties=twinSync.origin`, headers: READ, body: undefined },
       { method: 'GET', path: '/rest/api/3/issue/10001/comment?startAt=0&maxResults=100', headers: READ, body: undefined },
     ]],
     ['getIssueInScope searches by id within the JQL', (j) => j.getIssueInScope('10001', 'project = "INT"'), [
+      { method: 'POST', path: '/rest/api/3/search/jql', headers: WRITE, body: { jql: 'id = 10001 AND (project = "INT")', fields: ['*all'], properties: ['twinSync.origin'], maxResults: 1, reconcileIssues: [10001] } },
       ...META_REQUESTS,
-      { method: 'POST', path: '/rest/api/3/search/jql', headers: WRITE, body: { jql: 'id = 10001 AND (project = "INT")', fields: FIELDS.split(','), properties: ['twinSync.origin'], maxResults: 1, reconcileIssues: [10001] } },
       { method: 'GET', path: '/rest/api/3/issue/10001/comment?startAt=0&maxResults=100', headers: READ, body: undefined },
     ]],
     ['findIssueByOrigin searches the origin property', (j) => j.findIssueByOrigin(ORIGIN), [
@@ -181,6 +190,36 @@ describe('ForgeJira: every request, as the app', () => {
     ['getMetadata looks users up by email', (j) => j.getMetadata({ userEmails: ['Ada@Example.com'] }), [
       ...META_REQUESTS,
       { method: 'GET', path: '/rest/api/3/user/search?query=ada%40example.com&maxResults=10', headers: READ, body: undefined },
+    ]],
+    ['getMetadata looks users up by account id, each once', (j) => j.getMetadata({ accountIds: ['557058:f1c2-ad0a', '557058:f1c2-ad0a'] }), [
+      ...META_REQUESTS,
+      { method: 'GET', path: '/rest/api/3/user?accountId=557058%3Af1c2-ad0a', headers: READ, body: undefined },
+    ]],
+    ['updateIssue sets the parent by id, components and fix versions by name', (j) => j.updateIssue('10001', { parent: '10000', components: ['API', 'Backend'], fixVersions: [] }), [
+      { method: 'PUT', path: '/rest/api/3/issue/10001?notifyUsers=false', headers: WRITE, body: { fields: { parent: { id: '10000' }, components: [{ name: 'API' }, { name: 'Backend' }], fixVersions: [] } } },
+    ]],
+    ['updateIssue clears the parent', (j) => j.updateIssue('10001', { parent: null }), [
+      { method: 'PUT', path: '/rest/api/3/issue/10001?notifyUsers=false', headers: WRITE, body: { fields: { parent: null } } },
+    ]],
+    ['createIssueLink: the link\'s outward issue (the one that "blocks") is the request\'s inwardIssue', (j) => j.createIssueLink({ type: 'Blocks', outwardIssueId: '10001', inwardIssueId: '10002' }), [
+      { method: 'POST', path: '/rest/api/3/issueLink', headers: WRITE, body: { type: { name: 'Blocks' }, inwardIssue: { id: '10001' }, outwardIssue: { id: '10002' } } },
+    ]],
+    ['deleteIssueLink', (j) => j.deleteIssueLink('90001'), [{ method: 'DELETE', path: '/rest/api/3/issueLink/90001', headers: READ, body: undefined }]],
+    ['getProjectParts reads the components and the versions', (j) => j.getProjectParts('INT'), [
+      { method: 'GET', path: '/rest/api/3/project/INT/components', headers: READ, body: undefined },
+      { method: 'GET', path: '/rest/api/3/project/INT/versions', headers: READ, body: undefined },
+    ]],
+    ['createComponent names the project by key', (j) => j.createComponent('INT', 'Web'), [
+      { method: 'POST', path: '/rest/api/3/component', headers: WRITE, body: { name: 'Web', project: 'INT' } },
+    ]],
+    ['createVersion names the project by id, from the metadata', (j) => j.createVersion('INT', '2.1'), [
+      ...META_REQUESTS,
+      { method: 'POST', path: '/rest/api/3/version', headers: WRITE, body: { name: '2.1', projectId: 1 } },
+    ]],
+    ['createVersion reads the id of a project the metadata does not list', (j) => j.createVersion('NEW', '1.0'), [
+      ...META_REQUESTS,
+      { method: 'GET', path: '/rest/api/3/project/NEW', headers: READ, body: undefined },
+      { method: 'POST', path: '/rest/api/3/version', headers: WRITE, body: { name: '1.0', projectId: 10042 } },
     ]],
     ['validateJql counts approximately', (j) => j.validateJql('project = "INT"'), [{ method: 'POST', path: '/rest/api/3/search/approximate-count', headers: WRITE, body: { jql: 'project = "INT"' } }]],
     ['countIssues counts approximately', (j) => j.countIssues('project = "INT"'), [{ method: 'POST', path: '/rest/api/3/search/approximate-count', headers: WRITE, body: { jql: 'project = "INT"' } }]],
@@ -209,6 +248,10 @@ describe('ForgeJira: every request, as the app', () => {
     expect((await jira.getIssue('10001'))?.attachments).toEqual([LOCAL_ATTACHMENT]);
     expect((await jira.getIssueInScope('10001', 'project = "INT"'))?.attachments).toEqual([LOCAL_ATTACHMENT]);
     expect(await jira.getAttachmentSettings()).toEqual({ enabled: true, uploadLimit: 10485760 });
+    expect(await jira.getProjectParts('INT')).toEqual({ components: ['Backend', 'API'], versions: ['2.0'] });
+    expect((await jira.getMetadata({ accountIds: ['acc-ada'] })).users).toEqual([{ accountId: 'acc-ada', displayName: 'Ada', email: 'ada@example.com' }]);
+    expect((await jira.getMetadata()).linkTypes).toEqual([{ name: 'Blocks', inward: 'is blocked by', outward: 'blocks' }]);
+    await expect(jira.createIssueLink({ type: 'Blocks', outwardIssueId: '10001', inwardIssueId: '10002' })).resolves.toBeUndefined();
     expect(await jira.readAttachment('10100', 5, 10)).toEqual(CONTENT.slice(5, 15));
     expect(await jira.attachmentMediaId('10100')).toBe(MEDIA_ID);
     await expect(jira.deleteAttachment('10100')).resolves.toBeUndefined();
@@ -421,15 +464,298 @@ describe('ForgeJira: attachments, as Jira answers them', () => {
     const first = new ForgeJira(store);
     expect(await Promise.all([first.getAttachmentSettings(), first.getAttachmentSettings()])).toEqual([{ enabled: true, uploadLimit: 10485760 }, { enabled: true, uploadLimit: 10485760 }]);
     expect(seen.map((r) => r.path)).toEqual(META_REQUESTS.map((r) => r.path));
-    expect(store.readsOf('meta:v1')).toBe(1);
+    expect(store.readsOf('meta:v2')).toBe(1);
     const second = new ForgeJira(store);
     await second.getAttachmentSettings();
     await second.getMetadata();
     expect(seen).toHaveLength(META_REQUESTS.length);
-    expect(store.readsOf('meta:v1')).toBe(2);
+    expect(store.readsOf('meta:v2')).toBe(2);
     clock.t += 601_000;
     await new ForgeJira(store).getAttachmentSettings();
     expect(seen).toHaveLength(2 * META_REQUESTS.length);
+  });
+});
+
+/**
+ * A site with custom fields of every kind and their options, for the typed reads and writes: what
+ * `GET /rest/api/3/field` lists (with `schema.custom`), each option field's contexts (the first in
+ * two pages) and their options (cascading ones after their parents, some disabled).
+ */
+const OPTION = (id: string, value: string, extra: Record<string, unknown> = {}) => ({ id, value, disabled: false, ...extra });
+const TYPED_FIELDS = [
+  { id: 'summary', name: 'Summary', custom: false, schema: { type: 'string', system: 'summary' } },
+  { id: 'customfield_10000', name: 'Remote issue key', custom: true, schema: { type: 'string', custom: TYPE('textfield'), customId: 10000 } },
+  { id: 'customfield_10001', name: 'Severity', custom: true, schema: { type: 'option', custom: TYPE('select'), customId: 10001 } },
+  { id: 'customfield_10002', name: 'Region', custom: true, schema: { type: 'option-with-child', custom: TYPE('cascadingselect'), customId: 10002 } },
+  { id: 'customfield_10003', name: 'Platforms', custom: true, schema: { type: 'array', items: 'option', custom: TYPE('multicheckboxes'), customId: 10003 } },
+  { id: 'customfield_10004', name: 'Owner', custom: true, schema: { type: 'user', custom: TYPE('userpicker'), customId: 10004 } },
+  { id: 'customfield_10005', name: 'Due at', custom: true, schema: { type: 'datetime', custom: TYPE('datetime'), customId: 10005 } },
+  { id: 'customfield_10006', name: 'Sprint', custom: true, schema: { type: 'array', items: 'json', custom: 'com.pyxis.greenhopper.jira:gh-sprint', customId: 10006 } },
+  { id: 'customfield_10007', name: 'Notes', custom: true, schema: { type: 'string', custom: TYPE('textarea'), customId: 10007 } },
+];
+const page = (values: unknown[], isLast: boolean, startAt = 0) => ({ startAt, maxResults: 50, total: values.length + startAt + (isLast ? 0 : 1), isLast, values });
+const typedAnswers: Record<string, unknown> = {
+  'GET /rest/api/3/field': TYPED_FIELDS,
+  // Severity: two contexts, the first page holding one of them
+  'GET /rest/api/3/field/customfield_10001/context?startAt=0&maxResults=50': page([{ id: '20001', name: 'Default', isGlobalContext: true, isAnyIssueType: true, description: '' }], false),
+  'GET /rest/api/3/field/customfield_10001/context?startAt=1&maxResults=50': page([{ id: '20002', name: 'CLOUD only', isGlobalContext: false, isAnyIssueType: true, description: '' }], true, 1),
+  'GET /rest/api/3/field/customfield_10001/context/20001/option?startAt=0&maxResults=100': page([OPTION('1', 'High'), OPTION('2', 'Low'), OPTION('3', 'Retired', { disabled: true })], true),
+  'GET /rest/api/3/field/customfield_10001/context/20002/option?startAt=0&maxResults=100': page([OPTION('4', 'Critical'), OPTION('5', 'High')], true),
+  'GET /rest/api/3/field/customfield_10002/context?startAt=0&maxResults=50': page([{ id: '20003', name: 'Default', isGlobalContext: true, isAnyIssueType: true, description: '' }], true),
+  'GET /rest/api/3/field/customfield_10002/context/20003/option?startAt=0&maxResults=100': page([
+    OPTION('10', 'Europe'), OPTION('11', 'America'), OPTION('12', 'Atlantis', { disabled: true }),
+    OPTION('13', 'France', { optionId: '10' }), OPTION('14', 'Spain', { optionId: '10', disabled: true }), OPTION('15', 'Texas', { optionId: '11' }), OPTION('16', 'Sunken city', { optionId: '12' }),
+  ], true),
+  'GET /rest/api/3/field/customfield_10003/context?startAt=0&maxResults=50': page([{ id: 20004, name: 'Default', isGlobalContext: true, isAnyIssueType: true, description: '' }], true),
+  'GET /rest/api/3/field/customfield_10003/context/20004/option?startAt=0&maxResults=100': page([OPTION('20', 'Linux'), OPTION('21', 'Mac')], true),
+};
+const SEVERITY_OPTION_REQUESTS = [
+  '/rest/api/3/field/customfield_10001/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10001/context?startAt=1&maxResults=50',
+  '/rest/api/3/field/customfield_10001/context/20001/option?startAt=0&maxResults=100', '/rest/api/3/field/customfield_10001/context/20002/option?startAt=0&maxResults=100',
+];
+/** the field list and the options of its three option fields */
+const TYPED_FIELD_REQUESTS = [
+  '/rest/api/3/field',
+  ...SEVERITY_OPTION_REQUESTS,
+  '/rest/api/3/field/customfield_10002/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10002/context/20003/option?startAt=0&maxResults=100',
+  '/rest/api/3/field/customfield_10003/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10003/context/20004/option?startAt=0&maxResults=100',
+];
+const TYPED_META_REQUESTS = [...TYPED_FIELD_REQUESTS, ...META_REQUESTS.slice(1).map((r) => r.path)];
+const TYPED_CUSTOM_FIELDS = [
+  { id: 'customfield_10000', name: 'Remote issue key', kind: 'text', options: null },
+  { id: 'customfield_10001', name: 'Severity', kind: 'select', options: [{ value: 'High', children: [] }, { value: 'Low', children: [] }, { value: 'Critical', children: [] }] },
+  { id: 'customfield_10002', name: 'Region', kind: 'cascading', options: [{ value: 'Europe', children: ['France'] }, { value: 'America', children: ['Texas'] }] },
+  { id: 'customfield_10003', name: 'Platforms', kind: 'checkboxes', options: [{ value: 'Linux', children: [] }, { value: 'Mac', children: [] }] },
+  { id: 'customfield_10004', name: 'Owner', kind: 'user', options: null },
+  { id: 'customfield_10005', name: 'Due at', kind: 'datetime', options: null },
+  { id: 'customfield_10006', name: 'Sprint', kind: 'other', options: null },
+  { id: 'customfield_10007', name: 'Notes', kind: 'paragraph', options: null },
+];
+const NOTES: AdfDoc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'See the runbook' }] }] };
+const linked = (id: string, key: string) => ({ id, key, self: `https://int.example.net/rest/api/3/issue/${id}`, fields: { summary: key, status: { name: 'To Do' } } });
+const TYPED_ISSUE = {
+  ...ISSUE,
+  fields: {
+    ...ISSUE.fields,
+    comment: { comments: [], total: 0 },
+    customfield_10001: { self: 'https://int.example.net/rest/api/3/customFieldOption/1', value: 'High', id: '1' },
+    customfield_10002: { value: 'Europe', id: '10', child: { value: 'France', id: '13' } },
+    customfield_10003: [{ value: 'Mac', id: '21' }, { value: 'Linux', id: '20' }],
+    customfield_10004: ADA,
+    customfield_10005: '2026-12-02T21:00:00.000+1100',
+    customfield_10006: [{ id: 7, name: 'Sprint 7', state: 'active' }],
+    customfield_10007: NOTES,
+    parent: linked('10000', 'INT-0'),
+    issuelinks: [
+      { id: '90001', self: 'https://int.example.net/rest/api/3/issueLink/90001', type: { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' }, outwardIssue: linked('10002', 'INT-2') },
+      { id: '90002', self: 'https://int.example.net/rest/api/3/issueLink/90002', type: { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' }, inwardIssue: linked('10003', 'INT-3') },
+    ],
+    components: [{ id: '10500', name: 'Backend' }, { id: '10501', name: 'API' }],
+    fixVersions: [{ id: '10600', name: '2.0' }],
+  },
+};
+const typedSite = (extra: Record<string, unknown> = {}): Responder => (method, path) => {
+  const answers: Record<string, unknown> = { ...typedAnswers, 'GET /rest/api/3/issue/10001': TYPED_ISSUE, 'POST /rest/api/3/search/jql': { issues: [TYPED_ISSUE] }, ...extra };
+  const exact = `${method} ${path}`;
+  if (exact in answers) return { body: answers[exact] };
+  const bare = `${method} ${path.replace(/\?.*$/, '')}`;
+  if (bare in answers) return { body: answers[bare] };
+  return site(method, path);
+};
+
+describe('ForgeJira: custom fields by kind, their options, parents, links, components and versions', () => {
+  it('loads each custom field\'s kind, and the enabled options of every context of the option fields, merged', async () => {
+    const seen = forgeRuntime(typedSite());
+    const metadata = await new ForgeJira(newStore()).getMetadata();
+    expect(metadata.customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual(TYPED_META_REQUESTS.map((p) => `GET ${p}`));
+  });
+
+  it('a site with issue linking disabled has no link types (404)', async () => {
+    forgeRuntime((method, path) => (path === '/rest/api/3/issueLinkType' ? { status: 404, body: { errorMessages: ['Issue linking is disabled.'] } } : site(method, path)));
+    expect((await new ForgeJira(newStore()).getMetadata()).linkTypes).toEqual([]);
+  });
+
+  it('a field whose options it may not read fails the metadata load: nothing is kept', async () => {
+    forgeRuntime((method, path) => (path.startsWith('/rest/api/3/field/customfield_10001/context') ? { status: 403, body: { errorMessages: ['Only Jira administrators can access custom field contexts.'] } } : typedSite()(method, path)));
+    const store = newStore();
+    await expect(new ForgeJira(store).getMetadata()).rejects.toMatchObject({ status: 403 });
+    expect(await store.get('meta:v2')).toBeUndefined();
+  });
+
+  it.each<[string, (jira: ForgeJira) => Promise<unknown>]>([
+    ['getIssue', (j) => j.getIssue('10001')],
+    ['getIssueInScope', (j) => j.getIssueInScope('10001', 'project = INT')],
+  ])('%s reads the parent, the links with their direction, components, versions and every custom field by its kind', async (_name, read) => {
+    forgeRuntime(typedSite());
+    const issue = await read(new ForgeJira(newStore()));
+    expect(issue).toMatchObject({
+      parent: { id: '10000', key: 'INT-0' },
+      links: [
+        { id: '90001', type: 'Blocks', direction: 'outward', issue: { id: '10002', key: 'INT-2' } },
+        { id: '90002', type: 'Blocks', direction: 'inward', issue: { id: '10003', key: 'INT-3' } },
+      ],
+      components: ['API', 'Backend'],
+      fixVersions: ['2.0'],
+      customFields: {
+        'Remote issue key': { value: 'CLOUD-1' },
+        Severity: { value: 'High' },
+        Region: { value: { value: 'Europe', child: 'France' } },
+        Platforms: { value: ['Linux', 'Mac'] },
+        Owner: { value: { accountId: 'acc-ada', displayName: 'Ada', email: 'ada@example.com' } },
+        'Due at': { value: '2026-12-02T10:00:00.000Z' },
+        Sprint: { value: [{ id: 7, name: 'Sprint 7', state: 'active' }] },
+        Notes: { value: NOTES },
+      },
+    });
+  });
+
+  it('reads an issue without a parent, links, components or versions as empty', async () => {
+    forgeRuntime(site);
+    expect(await new ForgeJira(newStore()).getIssue('10001')).toMatchObject({ parent: null, links: [], components: [], fixVersions: [] });
+  });
+
+  it('writes every custom field by its kind, and refuses a value of another kind before any write', async () => {
+    forgeRuntime(typedSite());
+    const jira = new ForgeJira(newStore());
+    await jira.siteInfo();
+    const seen = forgeRuntime(typedSite());
+    await jira.updateIssue('10001', {
+      customFields: {
+        severity: 'Low', Region: { value: 'America', child: 'Texas' }, Platforms: ['Linux'], Owner: 'acc-ada', 'Due at': '2026-12-02T10:00:00.000Z', Notes: null, 'Remote issue key': 'CLOUD-1',
+      },
+    });
+    expect(seen).toEqual([{
+      provider: 'app', method: 'PUT', path: '/rest/api/3/issue/10001?notifyUsers=false', headers: WRITE, redirect: undefined,
+      body: {
+        fields: {
+          customfield_10001: { value: 'Low' }, customfield_10002: { value: 'America', child: { value: 'Texas' } }, customfield_10003: [{ value: 'Linux' }],
+          customfield_10004: { accountId: 'acc-ada' }, customfield_10005: '2026-12-02T10:00:00.000+0000', customfield_10007: null, customfield_10000: 'CLOUD-1',
+        },
+      },
+    }]);
+    await expect(jira.updateIssue('10001', { customFields: { Severity: ['Low'] } })).rejects.toMatchObject({ status: 400, message: 'custom field "Severity": not a value of a select field: ["Low"]' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('creates an issue with typed values, leaving out the empty ones', async () => {
+    const seen = forgeRuntime(typedSite());
+    await new ForgeJira(newStore()).createIssue({ projectKey: 'INT', typeName: 'Task', fields: { summary: 'New', parent: '10000', customFields: { Severity: 'High', Owner: null } }, origin: ORIGIN });
+    expect(seen.at(-1)?.body).toEqual({
+      fields: { summary: 'New', parent: { id: '10000' }, customfield_10001: { value: 'High' }, project: { key: 'INT' }, issuetype: { name: 'Task' } },
+      properties: [{ key: 'twinSync.origin', value: ORIGIN }],
+    });
+  });
+});
+
+describe('ForgeJira: the custom fields loaded again for a field or option created since the metadata was cached', () => {
+  /** the platform's clock, the store's and the adapter's alike */
+  const NOW = (): number => Date.parse('2026-11-26T10:00:00.000Z');
+  /** a store holding the metadata of the small site (no option fields), as an earlier invocation left it */
+  const staleStore = async (now = NOW): Promise<CountingStore> => {
+    forgeRuntime(site);
+    const store = new CountingStore(now);
+    await new ForgeJira(store, now).getMetadata();
+    return store;
+  };
+
+  it.each<[string, Record<string, string[]>]>([
+    ['a field it does not know', { Severity: ['High'] }],
+    ['a field it does not know, by another case', { SEVERITY: [] }],
+  ])('getMetadata: %s has the field list loaded again (the options of the new fields with it), once per instance, and kept for the next', async (_name, customFields) => {
+    const store = await staleStore();
+    const seen = forgeRuntime(typedSite());
+    const jira = new ForgeJira(store, NOW);
+    const metadata = await jira.getMetadata({ customFields });
+    expect(metadata.customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect(metadata.priorities).toEqual([{ id: '3', name: 'Medium' }]);
+    expect(seen.map((r) => r.path)).toEqual(TYPED_FIELD_REQUESTS);
+    await jira.getMetadata({ customFields: { 'Not here at all': [] } });
+    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length);
+    expect((await new ForgeJira(store, NOW).getMetadata({ customFields })).customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length);
+  });
+
+  it('getMetadata: an option value the field does not offer has the field list and that field\'s options loaded again; values it offers, or of a field without options, do not', async () => {
+    const store = new CountingStore(NOW);
+    forgeRuntime(typedSite());
+    await new ForgeJira(store, NOW).getMetadata();
+    const seen = forgeRuntime(typedSite());
+    await new ForgeJira(store, NOW).getMetadata({ customFields: { severity: ['High', 'Critical'], Region: ['Europe', 'France'], 'Remote issue key': ['CLOUD-9'], Owner: [] } });
+    expect(seen).toEqual([]);
+    await new ForgeJira(store, NOW).getMetadata({ customFields: { Severity: ['Blocker'], Region: ['Europe'] } });
+    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/field', ...SEVERITY_OPTION_REQUESTS]);
+  });
+
+  it('getMetadata: a field the other site has and this one lacks costs the field list once per instance, never the rest of the metadata', async () => {
+    const store = await staleStore();
+    const seen = forgeRuntime(site);
+    for (let i = 0; i < 3; i++) await new ForgeJira(store, NOW).getMetadata({ customFields: { 'Story points': [], Team: ['Red'] } });
+    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/field', '/rest/api/3/field', '/rest/api/3/field']);
+  });
+
+  it('the custom fields loaded again are stored to expire with the rest of the metadata', async () => {
+    const clock = { t: Date.parse('2026-11-26T10:00:00.000Z') };
+    const now = () => clock.t;
+    const store = await staleStore(now);
+    clock.t += 400_000;
+    forgeRuntime(typedSite());
+    await new ForgeJira(store, now).getMetadata({ customFields: { Severity: [] } });
+    clock.t += 150_000;
+    const seen = forgeRuntime(typedSite());
+    expect((await new ForgeJira(store, now).getMetadata()).customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect(seen).toEqual([]);
+    clock.t += 60_000;
+    await new ForgeJira(store, now).getMetadata();
+    expect(seen.map((r) => r.path)).toEqual(TYPED_META_REQUESTS);
+  });
+
+  it('getMetadata: an instance that loaded the metadata from Jira itself does not load it again', async () => {
+    const seen = forgeRuntime(site);
+    const jira = new ForgeJira(newStore());
+    await jira.getMetadata({ customFields: { Severity: ['High'] } });
+    expect(seen).toHaveLength(META_REQUESTS.length);
+  });
+
+  it('getIssue: an issue naming a custom field the metadata does not know has the fields loaded again once, and the field read by its kind', async () => {
+    const store = await staleStore();
+    const seen = forgeRuntime(typedSite());
+    const jira = new ForgeJira(store, NOW);
+    const issue = await jira.getIssue('10001');
+    expect(issue?.customFields.Severity).toEqual({ value: 'High' });
+    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/issue/10001?fields=*all&properties=twinSync.origin', ...TYPED_FIELD_REQUESTS]);
+    await jira.getIssue('10001');
+    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length + 2);
+  });
+
+  it('getIssue: a field Jira lists on the issue but not in its field list is looked for once, then read without it', async () => {
+    const store = await staleStore();
+    const seen = forgeRuntime((method, path) => (method === 'GET' && path.startsWith('/rest/api/3/issue/10001?') ? { body: { ...ISSUE, fields: { ...ISSUE.fields, customfield_10099: 'x' } } } : site(method, path)));
+    const jira = new ForgeJira(store, NOW);
+    expect(Object.keys((await jira.getIssue('10001'))?.customFields ?? {})).toEqual(['Remote issue key']);
+    await jira.getIssue('10001');
+    expect(seen.map((r) => r.path).filter((p) => p === '/rest/api/3/field')).toHaveLength(1);
+  });
+
+  it('updateIssue: a field named that the metadata does not know has the fields loaded again; one Jira does not have either is a 400 before any write', async () => {
+    const store = await staleStore();
+    const seen = forgeRuntime(typedSite());
+    const jira = new ForgeJira(store, NOW);
+    await jira.updateIssue('10001', { customFields: { Severity: 'Critical' } });
+    expect(seen.map((r) => r.path)).toEqual([...TYPED_FIELD_REQUESTS, '/rest/api/3/issue/10001?notifyUsers=false']);
+    expect(seen.at(-1)?.body).toEqual({ fields: { customfield_10001: { value: 'Critical' } } });
+    await expect(jira.updateIssue('10001', { customFields: { Story: 'x' } })).rejects.toMatchObject({ status: 400, message: 'no custom field named "Story" on this site' });
+    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length + 1);
+  });
+
+  it('a load that fails is no load: the next call in the invocation loads again', async () => {
+    const store = await staleStore();
+    let fail = true;
+    forgeRuntime((method, path) => (fail && path.includes('/context/20002/option') ? { status: 503 } : typedSite()(method, path)));
+    const jira = new ForgeJira(store, NOW);
+    await expect(jira.getMetadata({ customFields: { Severity: [] } })).rejects.toMatchObject({ status: 503 });
+    fail = false;
+    expect((await jira.getMetadata({ customFields: { Severity: [] } })).customFields).toEqual(TYPED_CUSTOM_FIELDS);
   });
 });
 

@@ -81,6 +81,22 @@ export const MediaFileIdFromUrlSchema = z.string().min(1).transform((value, ctx)
   return id;
 });
 
+const IssueRefSchema = z.looseObject({ id: z.string().min(1), key: z.string().min(1) });
+const NamedSchema = z.looseObject({ name: z.string() });
+
+/**
+ * An item of an issue's `issuelinks` field: the link's id, its type and the issue at its other end,
+ * under `outwardIssue` or `inwardIssue` ("inwardIssue or outwardIssue: {key, … linked issue data}",
+ * https://developer.atlassian.com/cloud/jira/platform/issue-linking-model/; the `IssueLink` schema,
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-links/#api-rest-api-3-issuelink-linkid-get).
+ */
+export const JiraIssueLinkSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.looseObject({ name: z.string().min(1) }),
+  outwardIssue: IssueRefSchema.optional(),
+  inwardIssue: IssueRefSchema.optional(),
+}).refine((l) => (l.outwardIssue === undefined) !== (l.inwardIssue === undefined), { message: 'an issue link names exactly one other issue' });
+
 export const JiraIssueSchema = z.looseObject({
   id: z.string(),
   key: z.string(),
@@ -98,8 +114,13 @@ export const JiraIssueSchema = z.looseObject({
     assignee: JiraUserSchema.nullish(),
     reporter: JiraUserSchema.nullish(),
     comment: JiraCommentPageSchema.optional(),
-    /** every attachment of the issue, asked for with `fields=…,attachment` */
+    /** every attachment of the issue */
     attachment: z.array(JiraAttachmentSchema).nullish(),
+    /** the parent (an epic, or a sub-task's parent): "consume the parent field" (https://community.developer.atlassian.com/t/deprecation-of-the-epic-link-parent-link-and-other-related-fields-in-rest-apis-and-webhooks/54048) */
+    parent: IssueRefSchema.nullish(),
+    issuelinks: z.array(JiraIssueLinkSchema).nullish(),
+    components: z.array(NamedSchema).nullish(),
+    fixVersions: z.array(NamedSchema).nullish(),
     created: z.string(),
     updated: z.string(),
   }),
@@ -139,9 +160,37 @@ export const TransitionsSchema = z.looseObject({
   })),
 });
 
-export const FieldListSchema = z.array(z.looseObject({ id: z.string(), name: z.string(), custom: z.boolean().optional(), schema: z.looseObject({ type: z.string().optional() }).optional() }));
+/** `GET /rest/api/3/field`: `schema.custom` is a custom field's type key ("If the field is a custom field, the URI of the field", the `JsonTypeBean` schema) */
+export const FieldListSchema = z.array(z.looseObject({
+  id: z.string(), name: z.string(), custom: z.boolean().optional(),
+  schema: z.looseObject({ type: z.string().optional(), custom: z.string().optional() }).optional(),
+}));
+/** a page of `GET /rest/api/3/field/{fieldId}/context` (`PageBeanCustomFieldContext`) */
+export const FieldContextPageSchema = z.looseObject({
+  values: z.array(z.looseObject({ id: z.union([z.string().min(1), z.number().int()]).transform(String) })),
+  isLast: z.boolean().optional(),
+  total: z.number().int().optional(),
+});
+/** a page of `GET /rest/api/3/field/{fieldId}/context/{contextId}/option` (`PageBeanCustomFieldContextOption`; `disabled`, `id`, `value` required) */
+export const FieldOptionPageSchema = z.looseObject({
+  values: z.array(z.looseObject({
+    id: z.union([z.string().min(1), z.number().int()]).transform(String),
+    value: z.string(),
+    /** "For cascading options, the ID of the custom field option containing the cascading option." */
+    optionId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
+    disabled: z.boolean(),
+  })),
+  isLast: z.boolean().optional(),
+  total: z.number().int().optional(),
+});
+/** `GET /rest/api/3/issueLinkType` (`IssueLinkTypes`) */
+export const IssueLinkTypesSchema = z.looseObject({
+  issueLinkTypes: z.array(z.looseObject({ name: z.string().min(1), inward: z.string(), outward: z.string() })),
+});
+/** `GET /rest/api/3/project/{projectIdOrKey}/components` (`ProjectComponent[]`) and `/versions` (`Version[]`): their names */
+export const NamedListSchema = z.array(NamedSchema);
 export const ProjectListSchema = z.array(z.looseObject({ id: z.string(), key: z.string() }));
-export const ProjectSchema = z.looseObject({ key: z.string(), issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional() });
+export const ProjectSchema = z.looseObject({ id: z.string().optional(), key: z.string(), issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional() });
 export const PriorityListSchema = z.array(z.looseObject({ id: z.string(), name: z.string() }));
 export const StatusListSchema = z.array(z.looseObject({ id: z.string(), name: z.string(), statusCategory: z.looseObject({ key: z.string() }).optional() }));
 export const ServerInfoSchema = z.looseObject({ baseUrl: z.string(), serverTitle: z.string().optional() });

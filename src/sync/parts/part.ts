@@ -36,6 +36,12 @@ export interface PartContext {
   /** this site's metadata as the rules saw it (custom fields with their options, link types) */
   metadata: RulesMetadata;
   /**
+   * The fields (field-value names) whose desired value is not the remote's because this site could
+   * not hold it (a person, an option, a component it lacks, a mention written as text): not a newer
+   * value than the one it replaces, so the remote does not take it over its own.
+   */
+  held: ReadonlySet<string>;
+  /**
    * The three-way merge of the field values (the status's value among them), made once, when a
    * part first asks: after the parts before it rewrote the documents (the fields part).
    */

@@ -17,6 +17,8 @@ export interface ProjectPartsOutcome {
   writes: number;
   /** one line each: a name left out */
   notes: string[];
+  /** the fields with a name left out (their value here is not the remote's) */
+  held: ('components' | 'fixVersions')[];
 }
 
 type Kind = 'components' | 'fixVersions';
@@ -25,10 +27,10 @@ const WHAT: Record<Kind, string> = { components: 'component', fixVersions: 'fix 
 export async function provideProjectParts(deps: EngineDeps, connection: Connection, desired: RulesIssue, local: LocalIssue | null): Promise<ProjectPartsOutcome> {
   const projectKey = local?.projectKey ?? desired.projectKey;
   const wanted = (kind: Kind): string[] => [...new Set(desired[kind])].filter((name) => !(local?.[kind] ?? []).includes(name));
-  if (projectKey === null || (wanted('components').length === 0 && wanted('fixVersions').length === 0)) return { writes: 0, notes: [] };
+  if (projectKey === null || (wanted('components').length === 0 && wanted('fixVersions').length === 0)) return { writes: 0, notes: [], held: [] };
   const parts = await deps.jira.getProjectParts(projectKey);
   const mode = connection.rulesConfig.missingComponents ?? 'create';
-  const outcome: ProjectPartsOutcome = { writes: 0, notes: [] };
+  const outcome: ProjectPartsOutcome = { writes: 0, notes: [], held: [] };
   for (const kind of ['components', 'fixVersions'] as const) {
     const have = new Set((kind === 'components' ? parts.components : parts.versions).map((n) => n.toLowerCase()));
     const leftOut = new Set<string>();
@@ -54,6 +56,7 @@ export async function provideProjectParts(deps: EngineDeps, connection: Connecti
     // the name as the project spells it here
     const spelled = new Map((kind === 'components' ? parts.components : parts.versions).map((n) => [n.toLowerCase(), n]));
     desired[kind] = desired[kind].filter((n) => !leftOut.has(n)).map((n) => spelled.get(n.toLowerCase()) ?? n);
+    if (leftOut.size > 0) outcome.held.push(kind);
   }
   return outcome;
 }

@@ -4,6 +4,7 @@ import { baseFor, fieldHashes, observed } from '../../link-state';
 import { threeWayMerge, type MergeResult } from '../../merge';
 import type { FieldValues, LinkState } from '../../state/records';
 import { missingOptions, USER_KINDS, type CustomFieldMeta } from '../../../model/custom-field';
+import type { RulesIssue } from '../../../ports/rules';
 import type { PartContext, SyncedPart } from '../part';
 import { desiredValues, toFieldWrite } from './values';
 
@@ -20,17 +21,20 @@ export interface FieldsPlan {
   theirs: FieldValues;
   known: NonNullable<LinkState['known']>;
   merge: MergeResult;
-  /** values left unwritten because this site cannot hold them (an option it does not offer), one line each */
-  refused: string[];
+  /** the fields whose value here is not the remote's (it could not be held here): they keep the time of the value they replace */
+  held: ReadonlySet<string>;
   /** the custom fields (field-value names) whose values are people: written by account id, read back as users */
   peopleFields: Set<string>;
 }
+
+/** the time of a value held back here that replaced none: before any other (the remote's value stands over it) */
+export const HELD_STAMP = '1970-01-01T00:00:00.000Z';
 
 interface Done {
   writes: number;
 }
 
-export function planFields({ deps, connection, message, local, link, desired, pairing, metadata }: PartContext): FieldsPlan {
+export function planFields({ deps, connection, message, local, link, desired, pairing, metadata, held }: PartContext): FieldsPlan {
   const mine = fieldValuesOf(toRulesIssue(local, link.comments));
   const known = observed(link, mine, local.updated);
   const theirs = desiredValues(desired);
@@ -45,30 +49,38 @@ export function planFields({ deps, connection, message, local, link, desired, pa
   const keyField = connection.rulesConfig.remoteKeyField;
   const keyFieldName = paired && keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
   if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
-  const { refused, peopleFields } = refuseUnheld(merge.apply, metadata.customFields);
-  return { mine, theirs, known, merge, refused, peopleFields };
+  return { mine, theirs, known, merge, peopleFields: peopleFieldsOf(merge.apply, metadata.customFields), held };
 }
 
 /**
  * Never a wrong value: a custom field value naming an option this site's field does not offer is
- * not written (the local value stays), with a warning naming the field and the value. Takes them
- * out of `apply` (in place).
+ * not written (the local value stays; a new twin is created without it), with a warning naming the
+ * field and the value. Takes them out of the desired issue (in place), before anything is written.
+ * Returns the warnings and the fields held back (field-value names).
  */
-function refuseUnheld(apply: FieldValues, fields: readonly CustomFieldMeta[]): { refused: string[]; peopleFields: Set<string> } {
-  const refused: string[] = [];
-  const peopleFields = new Set<string>();
+export function holdUnofferedOptions(desired: RulesIssue, fields: readonly CustomFieldMeta[]): { notes: string[]; held: string[] } {
+  const notes: string[] = [];
+  const held: string[] = [];
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  for (const [name, value] of Object.entries(apply)) {
-    if (!name.startsWith(CUSTOM_FIELD_PREFIX)) continue;
-    const field = byName.get(name.slice(CUSTOM_FIELD_PREFIX.length).toLowerCase());
+  for (const [name, { value }] of Object.entries(desired.customFields)) {
+    const field = byName.get(name.toLowerCase());
     if (!field) continue;
-    if (USER_KINDS.has(field.kind)) peopleFields.add(name);
     const missing = missingOptions(field, value);
     if (missing.length === 0) continue;
-    delete apply[name];
-    refused.push(`${field.name}: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is not an option' : 'are not options'} of this field here; kept the local value`);
+    delete desired.customFields[name];
+    held.push(CUSTOM_FIELD_PREFIX + name);
+    notes.push(`${field.name}: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is not an option' : 'are not options'} of this field here; kept the local value`);
   }
-  return { refused, peopleFields };
+  return { notes, held };
+}
+
+/** the custom fields (field-value names) whose values are people: written by account id, read back as users */
+function peopleFieldsOf(apply: FieldValues, fields: readonly CustomFieldMeta[]): Set<string> {
+  const kinds = new Map(fields.map((f) => [CUSTOM_FIELD_PREFIX + f.name.toLowerCase(), f.kind]));
+  return new Set(Object.keys(apply).filter((name) => {
+    const kind = kinds.get(name.toLowerCase());
+    return kind !== undefined && USER_KINDS.has(kind);
+  }));
 }
 
 export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
@@ -97,6 +109,11 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
     link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
     const stamps = { ...known.stamps };
     for (const field of Object.keys(merge.apply)) {
+      // a value that is not the remote's (held back here) is not a newer value than the one it replaced
+      if (plan.held.has(field)) {
+        stamps[field] ??= HELD_STAMP;
+        continue;
+      }
       const stamp = message.fieldEditedAt[field] ?? message.editedAt;
       if (stamp !== null) stamps[field] = stamp;
     }
@@ -111,7 +128,7 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
       copied: 0,
       // a field we kept different: the remote does not have our value
       unsent: Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f])),
-      notes: plan.refused,
+      notes: [],
       conflicts: merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
       // the description written keeps what a part protects (an image of ours): not what they sent
       tell: kept,

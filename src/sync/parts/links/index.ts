@@ -1,6 +1,10 @@
 import type { ReplicaLink } from '../../../model/replica';
 import type { LocalIssue, LocalIssueLink } from '../../../ports/jira';
 import { Repo } from '../../state/repo';
+import { keys } from '../../state/keys';
+
+/** as long as the trigger keeps its dirty markers (src/sync/trigger.ts) */
+const DIRTY_TTL_SECONDS = 7 * 24 * 3600;
 import type { PartContext, SyncedPart } from '../part';
 
 /**
@@ -91,7 +95,7 @@ export const linksPart: SyncedPart<Set<string>, LinksPlan, Done> = {
   longRunning: () => false,
   needsCurrentIssue: (plan) => plan.remove.length > 0,
 
-  async execute({ deps, local }, plan) {
+  async execute({ deps, connection, local }, plan) {
     const removed: string[] = [];
     for (const l of plan.remove) {
       await deps.jira.deleteIssueLink(l.id);
@@ -100,6 +104,9 @@ export const linksPart: SyncedPart<Set<string>, LinksPlan, Done> = {
     for (const l of plan.add) {
       const [outwardIssueId, inwardIssueId] = l.direction === 'outward' ? [local.id, l.issue.id] : [l.issue.id, local.id];
       await deps.jira.createIssueLink({ type: l.type, outwardIssueId, inwardIssueId });
+      // the other issue has the link now too, which its kept snapshot does not show (Jira fires no
+      // issue event for it to the app's own write): its next apply reads it
+      await deps.store.set(keys.dirty(connection.id, l.issue.id), { at: deps.clock.now() }, { ttlSeconds: DIRTY_TTL_SECONDS });
     }
     return { writes: plan.add.length + plan.remove.length, added: plan.add, removed };
   },
@@ -112,7 +119,7 @@ export const linksPart: SyncedPart<Set<string>, LinksPlan, Done> = {
     return done.added.length === 0;
   },
 
-  commit(link, plan) {
+  commit(link, plan, done) {
     // bounded (a link state is one KVS value): an issue with more synced links keeps the first ones' base
     link.issueLinks = plan.theirs.map(linkKey).sort().slice(0, MAX_LINKS_KEPT);
     return {
@@ -121,6 +128,9 @@ export const linksPart: SyncedPart<Set<string>, LinksPlan, Done> = {
       unsent: false,
       notes: plan.unknownTypes.map((t) => `link type "${t}" does not exist here; links of that type not synced`),
       conflicts: [],
+      // links made here: the remote hears at once that this side has them (the base of its merge), so
+      // a removal here right after reaches it
+      tell: done.added.length > 0,
     };
   },
 };
