@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { z } from 'zod';
 import { JiraSite } from '../jira/site';
 import { proxyBody } from './installation';
 import { ForgePlatform, type Installation } from './platform';
@@ -123,6 +124,29 @@ describe('requestJira through the real @forge/api: attachments', () => {
       attachment: { id: expect.stringMatching(/^\d+$/), issueId: expect.stringMatching(/^\d+$/), fileName: expect.any(String), mimeType: 'application/octet-stream', size: expect.any(Number), createDate: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/), author: { accountId: inst.appAccountId } },
       selfGenerated: false,
     });
+  });
+
+  it('delivers avi:jira:created:issuelink and avi:jira:deleted:issuelink with their payload, even to an ignoreSelf trigger (no atlassianId to match)', async () => {
+    const headers = { authorization: `Basic ${Buffer.from(`${site.admin.email}:${site.admin.apiToken}`).toString('base64')}`, 'content-type': 'application/json' };
+    const call = (method: string, p: string, body?: unknown): Promise<Response> => fetch(`${site.baseUrl ?? ''}${p}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const issue = z.object({ id: z.string(), key: z.string() });
+    const a = issue.parse(await (await call('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'link-a' } })).json());
+    const b = issue.parse(await (await call('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, issuetype: { name: 'Task' }, summary: 'link-b' } })).json());
+    expect((await call('POST', '/rest/api/3/issueLink', { type: { name: 'Blocks' }, inwardIssue: { key: a.key }, outwardIssue: { key: b.key } })).status).toBe(201);
+    const links = z.object({ fields: z.object({ issuelinks: z.array(z.object({ id: z.string() })) }) }).parse(await (await call('GET', `/rest/api/3/issue/${a.key}?fields=issuelinks`)).json());
+    const id = links.fields.issuelinks[0]?.id ?? '';
+    expect((await call('DELETE', `/rest/api/3/issueLink/${id}`)).status).toBe(204);
+    await platform.waitForIdle();
+    for (const eventType of ['avi:jira:created:issuelink', 'avi:jira:deleted:issuelink']) {
+      expect(inst.kvsValue(`event:${eventType}:${id}`)).toEqual({
+        keys: ['context', 'destinationIssueId', 'destinationProjectId', 'eventType', 'id', 'issueLinkType', 'selfGenerated', 'sourceIssueId', 'sourceProjectId', 'timestamp'],
+        event: expect.objectContaining({
+          eventType, id, sourceIssueId: a.id, destinationIssueId: b.id, sourceProjectId: '10000', destinationProjectId: '10000',
+          issueLinkType: { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+        }),
+        selfGenerated: false,
+      });
+    }
   });
 });
 

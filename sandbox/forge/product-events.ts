@@ -323,11 +323,14 @@ export class ProductEventDelivery {
     return { kind: 'retry', reason: platform, data: undefined, afterMs: 2 ** retryCount * 1000 * this.deps.backoffScale, why: describe(e) };
   }
 
-  /** "avi:jira:created:issue INT-1", "avi:jira:created:attachment 10000 on issue 10001", for log lines */
+  /** "avi:jira:created:issue INT-1", "avi:jira:created:attachment 10000 on issue 10001", "avi:jira:created:issuelink 10000 from issue 10001 to issue 10002", for log lines */
   private eventOf(row: Row): string {
     const payload: unknown = JSON.parse(row.payload);
     const p = z.looseObject({ eventType: z.string(), issue: z.looseObject({ key: z.string() }) }).safeParse(payload);
     if (p.success) return `${p.data.eventType} ${p.data.issue.key}`;
+    // issue link events carry the link's ids, no issue (sandbox/jira/contract.ts, JiraIssueLinkProductEvent)
+    const l = z.looseObject({ eventType: z.string(), id: z.string(), sourceIssueId: z.string(), destinationIssueId: z.string() }).safeParse(payload);
+    if (l.success) return `${l.data.eventType} ${l.data.id} from issue ${l.data.sourceIssueId} to issue ${l.data.destinationIssueId}`;
     // attachment events carry no issue, only the attachment (sandbox/jira/contract.ts, JiraAttachmentProductEvent)
     const a = z.looseObject({ eventType: z.string(), attachment: z.looseObject({ id: z.string(), issueId: z.string() }) }).safeParse(payload);
     return a.success ? `${a.data.eventType} ${a.data.attachment.id} on issue ${a.data.attachment.issueId}` : 'an event';

@@ -56,7 +56,7 @@ const cases: BadCase[] = [
   { name: 'comment update: unknown comment', method: 'PUT', path: '/rest/api/3/issue/INT-1/comment/77777', body: { body: adf('x') }, status: 404, expected: { errorMessages: [expect.stringContaining('77777')] } },
   { name: 'property: invalid JSON value', method: 'PUT', path: '/rest/api/3/issue/INT-1/properties/p2', rawBody: '{oops', status: 400, expected: { errorMessages: [expect.stringContaining('not valid JSON')] } },
   { name: 'property: delete unknown key', method: 'DELETE', path: '/rest/api/3/issue/INT-1/properties/nope', status: 404, expected: { errorMessages: ["The property with key 'nope' does not exist."] } },
-  { name: 'custom field of an unsupported type', method: 'POST', path: '/rest/api/3/field', body: { name: 'Size', type: 'com.atlassian.jira.plugin.system.customfieldtypes:float' }, status: 400, expected: { errors: { type: expect.stringContaining('not available') } } },
+  { name: 'custom field of an unsupported type', method: 'POST', path: '/rest/api/3/field', body: { name: 'Team', type: 'com.atlassian.jira.plugin.system.customfieldtypes:grouppicker' }, status: 400, expected: { errors: { type: expect.stringContaining('not available') } } },
   { name: 'custom field without a name', method: 'POST', path: '/rest/api/3/field', body: { type: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' }, status: 400, expected: { errors: { name: expect.any(String) } } },
   { name: 'unknown REST resource', method: 'GET', path: '/rest/api/3/nothing-here', status: 404, expected: { errorMessages: [expect.stringContaining('No REST resource')] } },
 ];

@@ -88,7 +88,7 @@ export interface JiraAccountCredentials {
 }
 
 /** A Forge-shaped product event (the shape Forge delivers to `trigger` modules). */
-export type JiraProductEvent = JiraIssueProductEvent | JiraAttachmentProductEvent;
+export type JiraProductEvent = JiraIssueProductEvent | JiraAttachmentProductEvent | JiraIssueLinkProductEvent;
 
 /** issue and comment events: `avi:jira:created|updated|deleted:issue`, `avi:jira:commented:issue`, `avi:jira:deleted:comment` */
 export interface JiraIssueProductEvent {
@@ -128,6 +128,30 @@ export interface JiraAttachmentProductEvent {
   changelog?: undefined;
   comment?: undefined;
   associatedUsers?: undefined;
+  /** ISO timestamp */
+  timestamp: string;
+}
+
+/**
+ * `avi:jira:created:issuelink` / `avi:jira:deleted:issuelink`: the link and its two ends, no
+ * `atlassianId` and no `issue` (sandbox/jira/issue-links.ts, `issueLinkEvent`). The source is the
+ * link's inward issue (the one the type's `outward` description speaks for: "source blocks destination").
+ */
+export interface JiraIssueLinkProductEvent {
+  eventType: 'avi:jira:created:issuelink' | 'avi:jira:deleted:issuelink';
+  /** the issue link's id */
+  id: string;
+  sourceIssueId: string;
+  destinationIssueId: string;
+  sourceProjectId: string;
+  destinationProjectId: string;
+  issueLinkType: { id: string; name: string; inward: string; outward: string };
+  atlassianId?: undefined;
+  issue?: undefined;
+  changelog?: undefined;
+  comment?: undefined;
+  associatedUsers?: undefined;
+  attachment?: undefined;
   /** ISO timestamp */
   timestamp: string;
 }
@@ -184,6 +208,8 @@ export interface JiraSiteApi {
   readonly admin: JiraAccountCredentials;
   /** the seeded non-admin user's credentials (user@<name>.test / sandbox-token): browses and edits every project, no ADMINISTER */
   readonly user: JiraAccountCredentials;
+  /** every seeded person, admin and user first, with display name and email visibility (sandbox/jira/README.md, "Seed") */
+  readonly people: readonly (JiraAccountCredentials & { displayName: string; emailVisibility: 'public' | 'private' })[];
   /**
    * the credentials of the active person (accountType 'atlassian') with this account id, so the
    * Forge platform can act as that user (`asUser()`); null for an unknown or inactive account and for app accounts

@@ -176,7 +176,7 @@ describe('issues', () => {
     expect(await fields(h, story.key, 'parent')).toEqual({});
     const events = await h.eventsReached(4);
     expect(events.slice(2).map((e) => [e.eventType, e.issue?.key])).toEqual([['avi:jira:updated:issue', story.key], ['avi:jira:deleted:issue', epic.key]]);
-    expect(events[2]?.changelog?.items).toEqual([{ field: 'parent', fieldId: 'parent', fieldtype: 'jira', from: epic.id, fromString: epic.key, to: null, toString: null }]);
+    expect(events[2]?.changelog?.items).toEqual([{ field: 'IssueParentAssociation', fieldId: 'parent', fieldtype: 'jira', from: epic.id, fromString: epic.key, to: null, toString: null }]);
   });
 
   it('answers editmeta and the paged changelog of an issue', async () => {

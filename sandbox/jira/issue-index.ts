@@ -1,4 +1,5 @@
 import { adfText } from './adf';
+import { jqlCustomFieldValues } from './custom-field-values';
 import type { JqlIssue } from './jql/types';
 import type { Catalog } from './storage/catalog';
 import type { IssueStore } from './storage/issue-store';
@@ -162,7 +163,7 @@ export class IssueIndex {
       priorityName: priority ? priority.name : null, labels: [...i.labels], summary: i.summary,
       descriptionText: i.description === null ? '' : adfText(i.description), commentTexts, created: i.created,
       updated: i.updated, dueDate: i.dueDate, reporterAccountId: i.reporter, assigneeAccountId: i.assignee,
-      customFields: { ...i.custom }, properties,
+      customFields: jqlCustomFieldValues(this.catalog, i.custom), properties,
     };
   }
 }

@@ -17,6 +17,9 @@ import type { Catalog } from './storage/catalog';
 import type { Db } from './storage/db';
 import type { IssueStore } from './storage/issue-store';
 import type { AccountRecord, AttachmentRecord, ChangeItem, CommentRecord, IssueRecord } from './storage/records';
+import { findLinkType, issueLinkEvent, linkChangeItems, MAX_LINKS_PER_ISSUE, parseLinkRequest } from './issue-links';
+import type { IssueLinkStore } from './storage/link-store';
+import type { ProjectPartsStore } from './storage/project-parts-store';
 
 const record = z.record(z.string(), z.unknown());
 const propertyInput = z.object({ key: z.string(), value: z.unknown() });
@@ -82,8 +85,10 @@ export class IssueService {
     private readonly now: () => number,
     private readonly journal: EventJournal,
     private readonly attachments: AttachmentStore,
+    private readonly links: IssueLinkStore,
+    parts: ProjectPartsStore,
   ) {
-    this.fields = new IssueFields(catalog, accounts, store);
+    this.fields = new IssueFields(catalog, accounts, store, parts);
   }
 
   /**
@@ -145,13 +150,15 @@ export class IssueService {
         id: 0, key: '', projectId: project?.id ?? 0, number: 0, issueTypeId: this.catalog.issueTypes[0]?.id ?? 0,
         statusId: this.catalog.initialStatus().id, priorityId: this.catalog.defaultPriority()?.id ?? null, parentId: null,
         summary: '', description: null, labels: [], dueDate: null, reporter: actor.accountId, assignee: null,
-        creator: actor.accountId, created: at, updated: at, statusChanged: at, custom: {},
+        creator: actor.accountId, created: at, updated: at, statusChanged: at, custom: {}, components: [], fixVersions: [],
       },
       newComments: [],
     };
     const { project: _project, ...rest } = fields;
     this.fields.apply(draft, rest, update, 'create', errors);
     if (project && !errors.issuetype && !errors.parent) this.fields.finish(draft.issue, errors);
+    // no assignee asked for: the one its components name (ProjectComponent.assigneeType)
+    if (fields.assignee === undefined && !('assignee' in update)) draft.issue.assignee = this.fields.componentAssignee(draft.issue) ?? draft.issue.assignee;
     const properties = input.properties ?? [];
     for (const p of properties) {
       const problem = propertyKeyProblem(p.key) ?? propertyValueProblem(p.value);
@@ -431,6 +438,69 @@ export class IssueService {
       const issue = this.find(idOrKey);
       if (!this.store.deleteProperty(issue.id, key)) throw JiraError.notFound(`The property with key '${key}' does not exist.`);
       return { value: undefined, events: [], touched: [issue.id] };
+    });
+  }
+
+  /**
+   * POST /issueLink (the route checked the permissions): the link, a `Link` changelog entry on each
+   * issue and `avi:jira:created:issuelink`; neither issue's `updated` moves and no
+   * `avi:jira:updated:issue` fires (sandbox/jira/README.md, "Issue links": the harsher reading). A
+   * link that exists already (same type, same direction) is not made again ("If the link request
+   * duplicates a link, the response indicates that the issue link was created"); the comment is added
+   * to the outward issue either way ("optionally add a comment to the from (outward) issue … If the
+   * request included a comment, the comment is added", linkIssues). An invalid comment: nothing at
+   * all ("The issue link is also not created").
+   */
+  linkIssues(actor: AccountRecord, body: unknown): void {
+    const req = parseLinkRequest(body);
+    const commentBody = req.comment === undefined ? undefined : this.commentBody(req.comment);
+    this.run(() => {
+      const inward = this.find(req.inwardIssue);
+      const outward = this.find(req.outwardIssue);
+      const type = findLinkType(this.links, req.type);
+      // the pages do not say whether an issue may be linked to itself: the harsher reading refuses it
+      if (inward.id === outward.id) throw JiraError.badRequest(`You cannot link the issue ${inward.key} to itself.`);
+      const at = this.now();
+      const events: JiraProductEvent[] = [];
+      const touched: number[] = [];
+      if (!this.links.same(type.id, inward.id, outward.id)) {
+        for (const issue of [inward, outward]) {
+          if (this.links.countOfIssue(issue.id) >= MAX_LINKS_PER_ISSUE) {
+            throw new JiraError(413, [`The issue ${issue.key} has ${MAX_LINKS_PER_ISSUE} issue links: adding one would pass the limit of ${MAX_LINKS_PER_ISSUE} issue links per issue.`]);
+          }
+        }
+        const link = this.links.insert(type.id, inward.id, outward.id, at);
+        for (const { issue, item } of linkChangeItems(type, inward, outward, 'added')) this.store.insertChangelog(issue.id, actor.accountId, at, [item]);
+        events.push(issueLinkEvent('avi:jira:created:issuelink', link, type, inward, outward, at));
+      }
+      if (commentBody !== undefined) {
+        const c = this.store.insertComment(outward.id, actor.accountId, commentBody, at);
+        outward.updated = at;
+        this.store.updateIssue(outward);
+        events.push(this.commentEvent('avi:jira:commented:issue', actor, outward, c, at));
+        touched.push(outward.id);
+      }
+      return { value: undefined, events, touched };
+    });
+  }
+
+  /**
+   * DELETE /issueLink/{linkId} (the route checked the permissions): a `Link` changelog entry on each
+   * issue and `avi:jira:deleted:issuelink`, nothing else (as for creating one). 400 for an id that is
+   * not a number ("the issue link ID is invalid"), 404 for an unknown one.
+   */
+  deleteIssueLink(actor: AccountRecord, linkId: string): void {
+    if (!/^\d+$/.test(linkId)) throw JiraError.badRequest(`The issue link id '${linkId}' is not valid.`);
+    this.run(() => {
+      const link = this.links.link(Number(linkId));
+      const type = link ? this.links.typeById(link.typeId) : undefined;
+      const inward = link ? this.store.issueById(link.inwardIssueId) : undefined;
+      const outward = link ? this.store.issueById(link.outwardIssueId) : undefined;
+      if (!link || !type || !inward || !outward) throw JiraError.notFound(`No issue link with id '${linkId}' exists.`);
+      const at = this.now();
+      this.links.delete(link.id);
+      for (const { issue, item } of linkChangeItems(type, inward, outward, 'removed')) this.store.insertChangelog(issue.id, actor.accountId, at, [item]);
+      return { value: undefined, events: [issueLinkEvent('avi:jira:deleted:issuelink', link, type, inward, outward, at)], touched: [] };
     });
   }
 

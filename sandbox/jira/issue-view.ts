@@ -1,7 +1,11 @@
 import { adfHtml } from './adf';
+import { customFieldType } from './custom-field-types';
+import { renderCustomFieldValue } from './custom-field-values';
 import { jiraDate } from './jira-date';
 import type { Json, Renderer } from './render';
 import { SYSTEM_FIELDS } from './render';
+import type { IssueLinkView } from './issue-links';
+import type { ProjectPartsView } from './project-parts';
 import type { AttachmentStore } from './storage/attachment-store';
 import type { Catalog } from './storage/catalog';
 import type { IssueStore } from './storage/issue-store';
@@ -53,7 +57,10 @@ export function parseExpand(raw: readonly string[]): Set<string> {
 
 /** Renders issues as Jira Cloud's IssueBean. */
 export class IssueView {
-  constructor(private readonly store: IssueStore, private readonly catalog: Catalog, private readonly render: Renderer, private readonly attachments: AttachmentStore) {}
+  constructor(
+    private readonly store: IssueStore, private readonly catalog: Catalog, private readonly render: Renderer, private readonly attachments: AttachmentStore,
+    private readonly linkView: IssueLinkView, private readonly partsView: ProjectPartsView,
+  ) {}
 
   /** every field of the issue, keyed by field id, with navigability; values are computed only when asked for */
   private fieldValues(i: IssueRecord): Map<string, { value: () => unknown; navigable: boolean }> {
@@ -80,7 +87,9 @@ export class IssueView {
     put('statuscategorychangedate', () => jiraDate(i.statusChanged));
     put('resolution', () => null);
     put('resolutiondate', () => (status.categoryKey === 'done' ? jiraDate(i.statusChanged) : null));
-    put('issuelinks', () => []);
+    put('issuelinks', () => this.linkView.issueLinks(i.id));
+    put('components', () => this.partsView.issueComponents(i.components));
+    put('fixVersions', () => this.partsView.issueFixVersions(i.fixVersions));
     put('subtasks', () => this.store.childIds(i.id).map((id) => this.store.issueById(id)).filter((c): c is IssueRecord => c !== undefined).map((c) => this.issueLink(c)));
     if (i.parentId !== null) {
       const parent = this.store.issueById(i.parentId);
@@ -95,7 +104,7 @@ export class IssueView {
     }, false);
     // not navigable, as in Jira Cloud's field list: in `*all` and when named, not in `*navigable`
     put('attachment', () => this.attachments.ofIssue(i.id).map((a) => r.attachment(a)), false);
-    for (const f of this.catalog.customFields) put(customFieldId(f.id), () => i.custom[customFieldId(f.id)] ?? null);
+    for (const f of this.catalog.customFields) put(customFieldId(f.id), () => renderCustomFieldValue(r, this.catalog, f, i.custom[customFieldId(f.id)]));
     return values;
   }
 
@@ -124,7 +133,8 @@ export class IssueView {
       const custom = this.catalog.customField(id);
       if (system) schema[id] = system;
       else if (custom) schema[id] = this.render.customFieldSchema(custom);
-      rendered[id] = id === 'description' ? (i.description === null ? null : adfHtml(i.description)) : null;
+      rendered[id] = id === 'description' ? (i.description === null ? null : adfHtml(i.description))
+        : custom && customFieldType(custom.type)?.value === 'textarea' && i.custom[id] !== undefined ? adfHtml(i.custom[id]) : null;
     }
     const bean: Json = { expand: ISSUE_EXPAND, id: String(i.id), self: `${this.render.api}/issue/${i.id}`, key: i.key };
     if (expand.has('renderedFields')) bean.renderedFields = rendered;

@@ -3,6 +3,7 @@ import type { Accounts } from './storage/accounts';
 import { visibleEmail } from './storage/accounts';
 import type { Catalog } from './storage/catalog';
 import { THUMBNAIL_MIME_TYPES } from './attachments';
+import { customFieldType } from './custom-field-types';
 import type { AccountRecord, AttachmentRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusCategoryKey, StatusRecord } from './storage/records';
 import { customFieldId } from './storage/records';
 
@@ -104,8 +105,10 @@ export class Renderer {
     };
   }
 
+  /** JsonTypeBean of a custom field: its type's schema (custom-field-types.ts), `custom` the type key, `customId` */
   customFieldSchema(f: CustomFieldRecord): Json {
-    return { type: 'string', custom: f.type, customId: f.id };
+    const schema = customFieldType(f.type)?.schema ?? { type: 'string' };
+    return { type: schema.type, ...(schema.items !== undefined ? { items: schema.items } : {}), custom: f.type, customId: f.id };
   }
 
   comment(issueId: number, c: CommentRecord): Json {
@@ -163,7 +166,8 @@ export class Renderer {
   customFieldDetails(f: CustomFieldRecord): Json {
     const id = customFieldId(f.id);
     return {
-      id, key: id, name: f.name, custom: true, orderable: true, navigable: true, searchable: true,
+      // "If no searcher is provided, the field isn't searchable" (createCustomField's searcherKey)
+      id, key: id, name: f.name, custom: true, orderable: true, navigable: true, searchable: f.searcherKey !== '',
       clauseNames: [`cf[${f.id}]`, f.name], schema: this.customFieldSchema(f),
     };
   }
@@ -194,7 +198,6 @@ const sys = (id: string, name: string, type: string | null, opts: Partial<System
 const UNLISTED_FIELD_NAMES: Readonly<Record<string, string>> = {
   resolution: 'Resolution',
   resolutiondate: 'Resolved',
-  issuelinks: 'Linked Issues',
 };
 
 /** The system fields this site supports. */
@@ -220,4 +223,8 @@ export const SYSTEM_FIELDS: readonly SystemField[] = [
   // as Jira Cloud's GET /field lists it: not navigable (so `*navigable` leaves it out), clause `attachments`
   sys('attachment', 'Attachment', 'array', { navigable: false, items: 'attachment', clauses: ['attachments'] }),
   sys('subtasks', 'Sub-tasks', 'array', { orderable: false, items: 'issuelinks', clauses: ['subtasks'] }),
+  // as Jira Cloud's GET /field lists them (issue-links.ts, project-parts.ts); not searchable by the sandbox's JQL (README)
+  sys('issuelinks', 'Linked Issues', 'array', { items: 'issuelinks', clauses: ['issueLink'] }),
+  sys('components', 'Components', 'array', { editable: true, items: 'component', clauses: ['component'] }),
+  sys('fixVersions', 'Fix versions', 'array', { editable: true, items: 'version', clauses: ['fixVersion'] }),
 ];

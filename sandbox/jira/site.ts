@@ -17,8 +17,16 @@ import { MEDIA_PATH_PREFIX, MediaTokens, serveMedia } from './media';
 import { Renderer } from './render';
 import { RateLimiter, type RateLimitedRequest } from './rate-limits/rate-limiter';
 import { attachmentRoutes } from './rest/attachment-routes';
+import { componentRoutes } from './rest/component-routes';
+import { linkRoutes } from './rest/link-routes';
+import { versionRoutes } from './rest/version-routes';
+import { IssueLinkView } from './issue-links';
+import { ProjectPartsView } from './project-parts';
+import { IssueLinkStore } from './storage/link-store';
+import { ProjectPartsStore } from './storage/project-parts-store';
 import { issueRoutes } from './rest/issue-routes';
 import { metaRoutes } from './rest/meta-routes';
+import { customFieldRoutes } from './rest/custom-field-routes';
 import { permissionRoutes } from './rest/permission-routes';
 import { remoteLinkRoutes } from './rest/remote-link-routes';
 import { searchRoutes } from './rest/search-routes';
@@ -91,7 +99,7 @@ export class JiraSite implements JiraSiteApi {
     this.db = openDb(opts.db);
     this.counters = new Counters(this.db);
     this.accounts = new Accounts(this.db);
-    this.catalog = new Catalog(this.db, this.counters);
+    this.catalog = new Catalog(this.db, this.counters, opts.name);
     const [admin, user, people] = this.db.transaction(() => {
       const a = ensureAdmin(opts.name, this.accounts);
       const u = ensureUser(opts.name, this.accounts);
@@ -107,27 +115,39 @@ export class JiraSite implements JiraSiteApi {
     this.admin = { accountId: admin.accountId, email: admin.email, apiToken: admin.apiToken };
     this.user = { accountId: user.accountId, email: user.email, apiToken: user.apiToken };
     this.store = new IssueStore(this.db, this.counters);
+    // issue link types and links, components and versions (issue-links.ts, project-parts.ts); Jira Cloud's
+    // default link types are on every site, also with seed 'none' and on older files (README, "Issue links")
+    const links = new IssueLinkStore(this.db, this.counters);
+    this.db.transaction(() => links.ensureDefaultLinkTypes())();
+    const parts = new ProjectPartsStore(this.db, this.counters);
     this.index = new IssueIndex(this.store, this.catalog, this.now, opts.searchIndexLagMs ?? DEFAULT_SEARCH_INDEX_LAG_MS);
     this.index.load();
     const render = new Renderer(() => this.origin(), this.catalog, this.accounts);
     this.attachments = new AttachmentStore(this.db, this.counters);
     this.attachmentSettingsStore = new AttachmentSettingsStore(this.db, opts.attachments);
     this.media = new MediaTokens(this.db, this.now);
-    const view = new IssueView(this.store, this.catalog, render, this.attachments);
+    const linkView = new IssueLinkView(render, this.catalog, this.store, links);
+    const partsView = new ProjectPartsView(render, this.catalog, this.accounts, parts, this.now);
+    const view = new IssueView(this.store, this.catalog, render, this.attachments, linkView, partsView);
     this.journal = new EventJournal(this.db, this.now);
-    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now, this.journal, this.attachments);
+    const issues = new IssueService(this.db, this.store, this.catalog, this.accounts, this.index, this.bus, render, this.now, this.journal, this.attachments, links, parts);
     this.services = {
       siteName: this.name, adminAccountId: admin.accountId, baseUrl: () => this.origin(), now: this.now,
       db: this.db, catalog: this.catalog, accounts: this.accounts, store: this.store, index: this.index, issues, view, render,
       attachments: this.attachments, attachmentSettings: this.attachmentSettingsStore, media: this.media,
+      links, linkView, parts, partsView,
       compileJql,
     };
     issueRoutes(this.router, this.services);
     metaRoutes(this.router, this.services);
+    customFieldRoutes(this.router, this.services);
     searchRoutes(this.router, this.services);
     permissionRoutes(this.router, this.services);
     remoteLinkRoutes(this.router, this.services, new RemoteLinkStore(this.db, this.counters));
     attachmentRoutes(this.router, this.services);
+    linkRoutes(this.router, this.services);
+    componentRoutes(this.router, this.services);
+    versionRoutes(this.router, this.services);
     // the site's own routes beside the REST API: the media host and the sandbox's attachment settings
     this.mount(MEDIA_PATH_PREFIX, async (req, res, url) => {
       serveMedia(req, res, url, this.media, this.attachments);

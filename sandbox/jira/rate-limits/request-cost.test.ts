@@ -53,6 +53,7 @@ describe('the points a request costs (rate-limiting page, "How points work")', (
     ['an array', [1, 2, 3], 3],
     ['one entity with a list inside', { id: '1', self: 'x', comments: [{}, {}] }, 1],
     ['a list wrapper', { values: [{}, {}, {}, {}] }, 4],
+    ['the issue link types', { issueLinkTypes: [{}, {}, {}, {}] }, 4],
     ['a plain object', { count: 3 }, 1],
   ])('counts %s as %i objects', (_name, body, n) => {
     expect(objectCount(body)).toBe(n);

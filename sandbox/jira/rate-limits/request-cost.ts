@@ -23,7 +23,8 @@
  * - a request the site refuses with an error status still costs the base point;
  * - the objects of a response are its top-level items: an array's elements, `issues` of a search,
  *   `values` of a page, `comments`, `transitions`, `keys` (properties), `issueTypes`/`fields` of
- *   createmeta, `queries` of JQL parse, each permission of `mypermissions`; any other body is one object.
+ *   createmeta, `queries` of JQL parse, `issueLinkTypes` of the link type list, each permission of
+ *   `mypermissions`; any other body is one object.
  */
 
 /** the POST operations that read and write nothing */
@@ -36,7 +37,7 @@ export const READ_ONLY_POSTS: ReadonlySet<string> = new Set([
 /** identity & access objects: 2 points each */
 const IDENTITY_PREFIXES = ['/rest/api/3/user', '/rest/api/3/users', '/rest/api/3/myself', '/rest/api/3/mypermissions', '/rest/api/3/group', '/rest/api/3/permissions', '/rest/api/3/role'];
 
-const LIST_KEYS = ['issues', 'values', 'comments', 'transitions', 'keys', 'issueTypes', 'fields', 'queries'] as const;
+const LIST_KEYS = ['issues', 'values', 'comments', 'transitions', 'keys', 'issueTypes', 'fields', 'queries', 'issueLinkTypes'] as const;
 
 export interface CostedRequest {
   method: string;

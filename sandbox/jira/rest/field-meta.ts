@@ -1,3 +1,4 @@
+import { customFieldMeta } from '../custom-field-values';
 import type { Json } from '../render';
 import { SYSTEM_FIELDS } from '../render';
 import type { ProjectRecord } from '../storage/records';
@@ -27,7 +28,18 @@ export function fieldMetadata(s: Services, p: ProjectRecord, issueTypeId: number
     f('labels', 'Labels', false, sys('labels'), { autoCompleteUrl: `${api}/label/suggest?query=`, operations: ['add', 'set', 'remove'] }),
     f('duedate', 'Due date', false, sys('duedate')),
     f('parent', 'Parent', type.subtask, sys('parent')),
-    ...s.catalog.customFields.map((cf) => f(customFieldId(cf.id), cf.name, false, s.render.customFieldSchema(cf))),
+    // the project's components and versions to choose from, set, added or removed (project-parts.ts)
+    f('components', 'Components', false, sys('components'), {
+      allowedValues: s.parts.components(p.id).map((c) => s.partsView.componentRef(c)), operations: ['add', 'set', 'remove'],
+    }),
+    f('fixVersions', 'Fix versions', false, sys('fixVersions'), {
+      allowedValues: s.parts.versions(p.id).map((v) => s.partsView.versionRef(v)), operations: ['set', 'add', 'remove'],
+    }),
+    // only the custom fields a context puts on this project and issue type, option types with their allowedValues
+    ...s.catalog.customFields.flatMap((cf) => {
+      const meta = customFieldMeta(s.render, s.catalog, s.issues.fields.customValues, cf, p.id, issueTypeId);
+      return meta === undefined ? [] : [f(customFieldId(cf.id), cf.name, false, s.render.customFieldSchema(cf), meta)];
+    }),
   ];
   return fields;
 }

@@ -4,7 +4,8 @@ import type { Router } from '../http/router';
 import { jiraDate } from '../jira-date';
 import type { Json } from '../render';
 import { SYSTEM_FIELDS } from '../render';
-import { TEXT_FIELD_TYPE, TEXT_SEARCHER } from '../seed';
+import { CUSTOM_FIELD_TYPE_PREFIX, CUSTOM_FIELD_TYPES, customFieldType } from '../custom-field-types';
+import { mayConfigureFields } from './custom-field-routes';
 import type { ProjectRecord } from '../storage/records';
 import { customFieldId } from '../storage/records';
 import { fieldMetadata } from './field-meta';
@@ -33,21 +34,28 @@ export function metaRoutes(router: Router, s: Services): void {
 
   router.add('GET', '/rest/api/3/field', () => ({ status: 200, body: s.render.fieldDetails() }));
 
+  // createCustomField (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-fields/#api-rest-api-3-field-post):
+  // "Administer Jira" global permission (mayConfigureFields); the spec answers 400 "if the user does not have permission to create custom fields"
   router.add('POST', '/rest/api/3/field', (ctx) => {
+    if (!mayConfigureFields(ctx.actor, s.adminAccountId)) throw JiraError.badRequest('Only Jira administrators can create custom fields.');
     const input = customFieldInput.safeParse(ctx.body());
     if (!input.success) {
       const errors: Record<string, string> = {};
       for (const issue of input.error.issues) errors[String(issue.path[0] ?? 'body')] = `The ${String(issue.path[0] ?? 'body')} is required and must be a string.`;
       throw JiraError.fields(errors);
     }
-    const { name, type, description = '', searcherKey = TEXT_SEARCHER } = input.data;
+    const { name, type, description = '', searcherKey } = input.data;
     if (name.trim() === '') throw JiraError.fields({ name: 'The custom field name must not be empty.' });
     if (name.length > 255) throw JiraError.fields({ name: 'The custom field name must not be longer than 255 characters.' });
-    if (type !== TEXT_FIELD_TYPE) throw JiraError.fields({ type: `Custom field type '${type}' is not available in this sandbox; supported: ${TEXT_FIELD_TYPE}.` });
-    if (searcherKey !== TEXT_SEARCHER && searcherKey !== 'com.atlassian.jira.plugin.system.customfieldtypes:exacttextsearcher') {
-      throw JiraError.fields({ searcherKey: `The searcher '${searcherKey}' does not fit a text field.` });
+    const fieldType = customFieldType(type);
+    if (!fieldType) {
+      throw JiraError.fields({ type: `Custom field type '${type}' is not available in this sandbox; supported: ${CUSTOM_FIELD_TYPES.map((t) => t.short).join(', ')} (prefixed ${CUSTOM_FIELD_TYPE_PREFIX}).` });
     }
-    const field = s.db.transaction(() => s.catalog.insertCustomField(name.trim(), description, type, searcherKey))();
+    // "You must specify a searcher that is valid for the field type … If no searcher is provided, the field isn't searchable."
+    if (searcherKey !== undefined && !fieldType.searchers.includes(searcherKey)) {
+      throw JiraError.fields({ searcherKey: `The searcher '${searcherKey}' is not valid for the field type '${fieldType.short}'; valid: ${fieldType.searchers.join(', ')}.` });
+    }
+    const field = s.db.transaction(() => s.catalog.insertCustomField(name.trim(), description, type, searcherKey ?? ''))();
     s.catalog.reload();
     return { status: 201, body: s.render.customFieldDetails(field) };
   });
@@ -57,7 +65,7 @@ export function metaRoutes(router: Router, s: Services): void {
     const types = ctx.query.getAll('type').flatMap((t) => t.split(','));
     const ids = ctx.query.getAll('id').flatMap((t) => t.split(','));
     const system = SYSTEM_FIELDS.filter((f) => f.schema).map((f) => ({ id: f.id, key: f.id, name: f.name, schema: f.schema, custom: false, searcherKey: undefined, description: undefined }));
-    const custom = s.catalog.customFields.map((f) => ({ id: customFieldId(f.id), key: customFieldId(f.id), name: f.name, schema: s.render.customFieldSchema(f), custom: true, searcherKey: f.searcherKey, description: f.description }));
+    const custom = s.catalog.customFields.map((f) => ({ id: customFieldId(f.id), key: customFieldId(f.id), name: f.name, schema: s.render.customFieldSchema(f), custom: true, searcherKey: f.searcherKey === '' ? undefined : f.searcherKey, description: f.description }));
     const all = [...system, ...custom].filter((f) =>
       (query === '' || f.name.toLowerCase().includes(query) || f.id.toLowerCase().includes(query))
       && (types.length === 0 || types.includes(f.custom ? 'custom' : 'system'))
@@ -95,7 +103,11 @@ export function metaRoutes(router: Router, s: Services): void {
     const values = all.map((p) => ({ expand: 'description,lead,issueTypes,url,projectKeys,permissions,insight', ...s.render.projectRef(p), style: 'classic', isPrivate: false, properties: {} }));
     return { status: 200, body: page(values, intParam(ctx.query, 'startAt', 0), Math.min(intParam(ctx.query, 'maxResults', 50), 100), `${api()}/project/search`) };
   });
-  router.add('GET', '/rest/api/3/project/{projectIdOrKey}', (ctx) => ({ status: 200, body: s.render.project(project(ctx.params.projectIdOrKey ?? '')) }));
+  router.add('GET', '/rest/api/3/project/{projectIdOrKey}', (ctx) => {
+    const p = project(ctx.params.projectIdOrKey ?? '');
+    // with its components and versions (project-parts.ts): the spec's Project lists both
+    return { status: 200, body: { ...s.render.project(p), ...s.partsView.ofProject(p) } };
+  });
   router.add('GET', '/rest/api/3/project/{projectIdOrKey}/statuses', (ctx) => {
     project(ctx.params.projectIdOrKey ?? '');
     const statuses = s.catalog.statuses.map((st) => s.render.status(st));

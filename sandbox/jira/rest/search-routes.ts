@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { customFieldType } from '../custom-field-types';
 import { JiraError } from '../http/jira-error';
 import type { RouteContext, Router } from '../http/router';
 import { FieldSelection, parseExpand } from '../issue-view';
@@ -78,7 +79,9 @@ export function searchRoutes(router: Router, s: Services): void {
     try {
       return s.compileJql(jql, {
         now: s.now(), currentAccountId: ctx.actor.accountId,
-        customFields: s.catalog.customFields.map((f) => ({ id: customFieldId(f.id), name: f.name, type: 'string' })),
+        // a field created without a searcher "isn't searchable" (createCustomField's searcherKey): JQL does not know it
+        customFields: s.catalog.customFields.filter((f) => f.searcherKey !== '')
+          .map((f) => ({ id: customFieldId(f.id), name: f.name, type: customFieldType(f.type)?.schema.type ?? 'string' })),
         catalog: jqlCatalog(),
       });
     } catch (e) {

@@ -10,6 +10,10 @@ import type { AttachmentStore } from '../storage/attachment-store';
 import type { Catalog } from '../storage/catalog';
 import type { Db } from '../storage/db';
 import type { IssueStore } from '../storage/issue-store';
+import type { IssueLinkView } from '../issue-links';
+import type { ProjectPartsView } from '../project-parts';
+import type { IssueLinkStore } from '../storage/link-store';
+import type { ProjectPartsStore } from '../storage/project-parts-store';
 
 /** What the REST route modules work with. */
 export interface Services {
@@ -29,6 +33,12 @@ export interface Services {
   attachments: AttachmentStore;
   attachmentSettings: AttachmentSettingsStore;
   media: MediaTokens;
+  /** issue link types and links (rest/link-routes.ts) */
+  links: IssueLinkStore;
+  linkView: IssueLinkView;
+  /** project components and versions (rest/component-routes.ts, rest/version-routes.ts) */
+  parts: ProjectPartsStore;
+  partsView: ProjectPartsView;
   compileJql(jql: string, ctx: JqlContext): CompiledJql;
 }
 

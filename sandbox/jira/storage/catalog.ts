@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Counters, Db } from './db';
 import type { CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusRecord } from './records';
 import { customFieldId } from './records';
+import { FieldConfigStore } from './field-config-store';
 
 const projectRow = z.object({ id: z.number(), key: z.string(), name: z.string(), lead_account_id: z.string() });
 const issueTypeRow = z.object({ id: z.number(), name: z.string(), description: z.string(), subtask: z.number(), hierarchy_level: z.number() });
@@ -20,11 +21,14 @@ export class Catalog {
   priorities: PriorityRecord[] = [];
   statuses: StatusRecord[] = [];
   customFields: CustomFieldRecord[] = [];
+  /** custom field contexts and options; ids numbered from a base of the site's name */
+  readonly fieldConfig: FieldConfigStore;
 
   private readonly readIssueNumber;
   private readonly writeIssueNumber;
 
-  constructor(private readonly db: Db, private readonly counters: Counters) {
+  constructor(private readonly db: Db, private readonly counters: Counters, siteName = '') {
+    this.fieldConfig = new FieldConfigStore(db, counters, siteName);
     this.readIssueNumber = db.prepare('SELECT next_issue_number AS n FROM projects WHERE id = ?');
     this.writeIssueNumber = db.prepare('UPDATE projects SET next_issue_number = ? WHERE id = ?');
     this.reload();
@@ -51,6 +55,7 @@ export class Catalog {
       const f = fieldRow.parse(r);
       return { id: f.id, name: f.name, description: f.description, type: f.type, searcherKey: f.searcher_key };
     });
+    this.fieldConfig.reload();
   }
 
   project(idOrKey: string): ProjectRecord | undefined {

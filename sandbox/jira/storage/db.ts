@@ -20,12 +20,23 @@ CREATE TABLE IF NOT EXISTS statuses (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, category_key TEXT NOT NULL, transition_id INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS custom_fields (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, type TEXT NOT NULL, searcher_key TEXT NOT NULL);
+-- custom field contexts and options (storage/field-config-store.ts); project/issue type ids as JSON arrays,
+-- empty for a global context / every issue type; parent_id names a cascading option's parent
+CREATE TABLE IF NOT EXISTS field_contexts (
+  id INTEGER PRIMARY KEY, field_id INTEGER NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+  project_ids TEXT NOT NULL, issue_type_ids TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS field_options (
+  id INTEGER PRIMARY KEY, context_id INTEGER NOT NULL REFERENCES field_contexts(id), parent_id INTEGER REFERENCES field_options(id),
+  value TEXT NOT NULL, disabled INTEGER NOT NULL, position INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS field_options_by_context ON field_options(context_id, parent_id, position);
 CREATE TABLE IF NOT EXISTS issues (
   id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, project_id INTEGER NOT NULL REFERENCES projects(id),
   number INTEGER NOT NULL, issue_type_id INTEGER NOT NULL, status_id INTEGER NOT NULL, priority_id INTEGER,
   parent_id INTEGER, summary TEXT NOT NULL, description TEXT, labels TEXT NOT NULL, due_date TEXT,
   reporter TEXT, assignee TEXT, creator TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
-  status_changed INTEGER NOT NULL, custom TEXT NOT NULL);
+  status_changed INTEGER NOT NULL, custom TEXT NOT NULL,
+  -- component and fix version ids (storage/project-parts-store.ts) as JSON arrays
+  components TEXT NOT NULL DEFAULT '[]', fix_versions TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX IF NOT EXISTS issues_by_parent ON issues(parent_id) WHERE parent_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS comments (
   id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
@@ -75,6 +86,10 @@ function migrate(db: Db): void {
   const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(accounts)').all().map((c) => c.name));
   // the people of older files keep the visibility they had then: their email was always answered
   if (!columns.has('email_visibility')) db.exec("ALTER TABLE accounts ADD COLUMN email_visibility TEXT NOT NULL DEFAULT 'public'");
+  // issues of older files have no components and no fix versions
+  const issueColumns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(issues)').all().map((c) => c.name));
+  if (!issueColumns.has('components')) db.exec("ALTER TABLE issues ADD COLUMN components TEXT NOT NULL DEFAULT '[]'");
+  if (!issueColumns.has('fix_versions')) db.exec("ALTER TABLE issues ADD COLUMN fix_versions TEXT NOT NULL DEFAULT '[]'");
 }
 
 /** Jira ids are never reused: each kind of entity draws from its own counter, starting at `first`. */

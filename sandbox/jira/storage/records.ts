@@ -86,6 +86,10 @@ export interface IssueRecord {
   statusChanged: number;
   /** custom field values by field id (customfield_NNNNN) */
   custom: Record<string, unknown>;
+  /** ids of the issue's components (storage/project-parts-store.ts), in component name order */
+  components: number[];
+  /** ids of the issue's fix versions, in version order */
+  fixVersions: number[];
 }
 
 export interface CommentRecord {

@@ -74,4 +74,23 @@ describe('the issue view’s Details list', () => {
       dom.window.close();
     }
   });
+
+  it('shows the parent, links, components and fix versions a line each', async () => {
+    const make = async (fields: Record<string, unknown>): Promise<string> =>
+      z.object({ key: z.string() }).parse((await h.call('POST', '/rest/api/3/issue', { fields: { project: { key: 'INT' }, summary: 'Related', issuetype: { name: 'Task' }, ...fields } })).body).key;
+    expect((await h.call('POST', '/rest/api/3/component', { project: 'INT', name: 'UI' })).status).toBe(201);
+    expect((await h.call('POST', '/rest/api/3/version', { projectId: 10000, name: '1.0' })).status).toBe(201);
+    const epic = await make({ issuetype: { name: 'Epic' } });
+    const key = await make({ issuetype: { name: 'Story' }, parent: { key: epic }, components: [{ name: 'UI' }], fixVersions: [{ name: '1.0' }] });
+    const blocked = await make({});
+    expect((await h.call('POST', '/rest/api/3/issueLink', { type: { name: 'Blocks' }, inwardIssue: { key }, outwardIssue: { key: blocked } })).status).toBe(201);
+    const dom = await openIssue(key);
+    try {
+      const value = (id: string): string | null | undefined => dom.window.document.querySelector(`[data-testid=field-${id}] dd`)?.textContent;
+      expect([value('parent'), value('issuelinks'), value('components'), value('fixVersions')]).toEqual([epic, `blocks ${blocked}`, 'UI', '1.0']);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      dom.window.close();
+    }
+  });
 });

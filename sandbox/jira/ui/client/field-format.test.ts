@@ -25,6 +25,11 @@ describe('valueText', () => {
     ['a linked issue', { id: '1', key: 'INT-2' }, 'INT-2'],
     ['labels', ['a', 'b'], 'a, b'],
     ['components', [{ name: 'UI' }, { name: 'API' }], 'UI, API'],
+    ['issue links', [
+      { id: '1', type: { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' }, outwardIssue: { id: '2', key: 'INT-2' } },
+      { id: '3', type: { name: 'Blocks', inward: 'is blocked by', outward: 'blocks' }, inwardIssue: { id: '4', key: 'INT-4' } },
+    ], 'blocks INT-2, is blocked by INT-4'],
+    ['fix versions', [{ self: 'x', id: '10000', name: '1.0', archived: false, released: false }], '1.0'],
     ['an unknown object', { progress: 0, total: 0 }, '{"progress":0,"total":0}'],
   ])('%s', (_name, input, expected) => {
     expect(valueText(input)).toBe(expected);

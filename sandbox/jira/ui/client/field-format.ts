@@ -1,5 +1,5 @@
 import { adfToRenderModel, isAdfDoc, type RenderNode } from './adf-render';
-import { isRecord, str } from './guards';
+import { isRecord, rec, str } from './guards';
 
 /** How the issue view shows one field value. */
 export type FieldDisplay =
@@ -31,6 +31,13 @@ export function valueText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(valueText).filter((t) => t !== '').join(', ');
   if (isRecord(value)) {
+    // an issue link of the `issuelinks` field: its description seen from this issue, then the other issue ("blocks INT-2")
+    const type = rec(value, 'type');
+    const other = rec(value, 'outwardIssue') ?? rec(value, 'inwardIssue');
+    if (type !== undefined && other !== undefined) {
+      const description = rec(value, 'outwardIssue') !== undefined ? str(type, 'outward') : str(type, 'inward');
+      return [description ?? str(type, 'name'), str(other, 'key')].filter((t) => t !== undefined).join(' ');
+    }
     const key = str(value, 'key');
     const name = str(value, 'displayName') ?? str(value, 'name') ?? str(value, 'value');
     if (name !== undefined && key !== undefined && str(value, 'projectTypeKey') !== undefined) return `${name} (${key})`;
@@ -53,7 +60,7 @@ export function formatFieldValue(value: unknown): FieldDisplay {
 /** Fields the issue view shows elsewhere (heading, description, comments). */
 const SHOWN_ELSEWHERE = new Set(['summary', 'description', 'comment']);
 /** System fields first, in Jira's order; then everything else by name. */
-const LEADING = ['issuetype', 'status', 'priority', 'project', 'labels', 'assignee', 'reporter', 'resolution', 'created', 'updated'];
+const LEADING = ['issuetype', 'status', 'priority', 'project', 'parent', 'labels', 'components', 'fixVersions', 'issuelinks', 'assignee', 'reporter', 'resolution', 'created', 'updated'];
 
 /**
  * The rows of the issue view's details list: every field of the issue (custom fields by their

@@ -4,6 +4,7 @@
  * `buffer`, `arraybuffer`, `dataview`, `blob`, `stream`, `string`, `no-xsrf`), then reads the bytes
  * back and follows the media link itself; it records everything under `result:<kind>` in KVS.
  * `onAttachment` records each attachment event under `event:<eventType>:<attachment id>`.
+ * `onLink` records each issue link event under `event:<eventType>:<link id>`.
  */
 import api, { route } from '@forge/api';
 import { kvs } from '@forge/kvs';
@@ -96,4 +97,14 @@ export async function onIssue(event: IssueEvent): Promise<void> {
 
 export async function onAttachment(event: AttachmentEvent): Promise<void> {
   await kvs.set(`event:${event.eventType}:${event.attachment.id}`, { keys: Object.keys(event).sort(), attachment: event.attachment, selfGenerated: event.selfGenerated });
+}
+
+interface IssueLinkEvent {
+  eventType: string;
+  id: string;
+  selfGenerated?: boolean;
+}
+
+export async function onLink(event: IssueLinkEvent): Promise<void> {
+  await kvs.set(`event:${event.eventType}:${event.id}`, { keys: Object.keys(event).sort(), event, selfGenerated: event.selfGenerated });
 }
