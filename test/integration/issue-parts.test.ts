@@ -99,15 +99,34 @@ describe('hierarchy, links, components, versions, typed fields and people betwee
     expect((await parts(ext, bTwin.key)).issuelinks ?? []).toEqual([]);
   });
 
-  it('a component and a fix version by name: missing on the other side, they are created there', async () => {
-    const project = z.looseObject({ id: z.string() }).parse((await int('GET', '/rest/api/3/project/INT')).json);
-    expect((await int('POST', '/rest/api/3/component', { name: 'Payments', project: 'INT' })).status).toBe(201);
-    expect((await int('POST', '/rest/api/3/version', { name: '7.0', projectId: Number(project.id) })).status).toBe(201);
-    const issue = await createIssue(int, { summary: 'Card fees', components: [{ name: 'Payments' }], fixVersions: [{ name: '7.0' }] });
+  async function panelWarnings(issue: { id: string; key: string }): Promise<string[]> {
+    // the panel on the twin, as the UI calls it (over HTTP, with the issue in its context)
+    const answer = await fetch(`${sandbox.urls.external}/_sandbox/invoke`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ moduleKey: 'twin-sync-panel', functionKey: 'getTwin', payload: {}, context: { accountId: sandbox.sites.external.admin.accountId, extension: { issue } } }),
+    });
+    const panel = z.looseObject({ result: z.looseObject({ twins: z.array(z.looseObject({ warnings: z.array(z.string()) })) }) }).parse(await answer.json()).result;
+    return panel.twins[0]?.warnings ?? [];
+  }
+
+  it('a component and a fix version by name (other ids on the two sites); a component the other project lacks is reported there, as the app may not create it', async () => {
+    for (const [api, key] of [[int, 'INT'], [ext, 'CLOUD']] as const) {
+      const project = z.looseObject({ id: z.string() }).parse((await api('GET', `/rest/api/3/project/${key}`)).json);
+      if (key === 'CLOUD') expect((await api('POST', '/rest/api/3/component', { name: 'Unrelated', project: key })).status).toBe(201);
+      expect((await api('POST', '/rest/api/3/component', { name: 'Payments', project: key })).status).toBe(201);
+      expect((await api('POST', '/rest/api/3/version', { name: '7.0', projectId: Number(project.id) })).status).toBe(201);
+    }
+    expect((await int('POST', '/rest/api/3/component', { name: 'Ledger', project: 'INT' })).status).toBe(201);
+    const issue = await createIssue(int, { summary: 'Card fees', components: [{ name: 'Payments' }, { name: 'Ledger' }], fixVersions: [{ name: '7.0' }] });
     await quiet();
-    const there = await parts(ext, (await onlyTwin(issue.id)).key);
+    const twin = await onlyTwin(issue.id);
+    const there = await parts(ext, twin.key);
     expect((there.components ?? []).map((c) => c.name)).toEqual(['Payments']);
     expect((there.fixVersions ?? []).map((v) => v.name)).toEqual(['7.0']);
+    // creating a component needs Administer Projects, which the sandbox's app account lacks (the harsher reading)
+    expect((await panelWarnings(twin)).join('\n')).toMatch(/component "Ledger" could not be created in CLOUD/);
+    // and INT keeps both
+    expect(((await parts(int, issue.key)).components ?? []).map((c) => c.name).sort()).toEqual(['Ledger', 'Payments']);
   });
 
   it('a select, a multi select, a number and a date field by value, with different option ids on the two sites', async () => {
@@ -156,13 +175,7 @@ describe('hierarchy, links, components, versions, typed fields and people betwee
     const after = (await getIssue(ext, twin.key)).fields;
     expect(after.summary).toBe('Typed fields, S0');
     expect(OptionSchema.parse(after[sevExt.id]).value).toBe('S2');
-    // the panel on the twin, as the UI calls it (over HTTP, with the issue in its context)
-    const answer = await fetch(`${sandbox.urls.external}/_sandbox/invoke`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ moduleKey: 'twin-sync-panel', functionKey: 'getTwin', payload: {}, context: { accountId: sandbox.sites.external.admin.accountId, extension: { issue: { id: twin.id, key: twin.key } } } }),
-    });
-    const panel = z.looseObject({ result: z.looseObject({ twins: z.array(z.looseObject({ warnings: z.array(z.string()) })) }) }).parse(await answer.json()).result;
-    expect(panel.twins[0]?.warnings.join('\n')).toMatch(/Severity: "S0" is not an option/);
+    expect((await panelWarnings(twin)).join('\n')).toMatch(/Severity: "S0" is not an option/);
   });
 
   it('the person both sites share is the assignee on both sides although the app cannot see their email; a mention of them stays a mention, one of a person of this site only becomes text', async () => {

@@ -4,6 +4,7 @@ import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
 import { SelectField } from '../../../shared/src/ui/select-field';
+import { TextField } from '../../../shared/src/ui/text-field';
 import type { Resource } from '../../../shared/src/ui/use-resource';
 import { ScopeField } from './scope-field';
 
@@ -40,6 +41,8 @@ export function ConnectionEditor({ api, connection, projects, onDone }: {
   const [direction, setDirection] = useState<Direction>(connection.direction);
   const [scopeJql, setScopeJql] = useState(connection.scopeJql ?? '');
   const [policy, setPolicy] = useState<ConflictPolicy>(connection.conflictPolicy);
+  const [missingComponents, setMissingComponents] = useState<'create' | 'report'>(connection.rulesConfig.missingComponents ?? 'create');
+  const [unmappedUser, setUnmappedUser] = useState(connection.rulesConfig.unmappedUser ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -48,7 +51,11 @@ export function ConnectionEditor({ api, connection, projects, onDone }: {
     setError(null);
     try {
       // an empty scope: only issues already linked are synced
-      onDone(await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim() === '' ? null : scopeJql.trim(), conflictPolicy: policy }));
+      // the rules configuration is sent only when one of its settings here changed
+      const fallback = unmappedUser.trim() === '' ? null : unmappedUser.trim();
+      const changed = missingComponents !== (connection.rulesConfig.missingComponents ?? 'create') || fallback !== (connection.rulesConfig.unmappedUser ?? null);
+      const rulesConfig = changed ? { rulesConfig: { ...connection.rulesConfig, missingComponents, unmappedUser: fallback } } : {};
+      onDone(await api.updateConnection({ id: connection.id, direction, scopeJql: scopeJql.trim() === '' ? null : scopeJql.trim(), conflictPolicy: policy, ...rulesConfig }));
     } catch (e) {
       setError(readableMessage(e));
     } finally {
@@ -88,6 +95,20 @@ export function ConnectionEditor({ api, connection, projects, onDone }: {
         helper="Issues matching this query are synced (empty: only issues already linked); the site checks the query when you save."
         invalid={error !== null}
       />
+      <div className="ts-grid-2">
+        <SelectField
+          label="Components and versions this project lacks"
+          value={missingComponents}
+          options={[{ value: 'create', label: 'Create them here' }, { value: 'report', label: 'Leave them out, with a warning' }]}
+          onChange={(v) => { if (v === 'create' || v === 'report') setMissingComponents(v); }}
+        />
+        <TextField
+          label="Who takes a person nobody here matches (account id)"
+          value={unmappedUser}
+          onChange={setUnmappedUser}
+          helper="Empty: nobody (the field is left empty). Either way the issue shows a warning naming the person."
+        />
+      </div>
       <div className="ts-row">
         <Button type="submit" appearance="primary" isLoading={busy}>Save settings</Button>
         <Button appearance="subtle" onClick={() => onDone(null)}>Cancel</Button>

@@ -244,6 +244,19 @@ describe('Connections', () => {
     expect(bridge.callsOf('updateConnection')).toEqual([{ id: 'c1', direction: 'both', scopeJql: null, conflictPolicy: 'later-wins' }]);
   });
 
+  it('sets what happens to components and versions this project lacks, and who takes an unmapped person', async () => {
+    const bridge = renderAdmin({ listConnections: () => [makeConnection()], updateConnection: () => makeConnection() });
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit External' }));
+    await userEvent.selectOptions(screen.getByLabelText('Components and versions this project lacks'), 'report');
+    await userEvent.type(screen.getByLabelText('Who takes a person nobody here matches (account id)'), 'acc-bot');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(bridge.callsOf('updateConnection')).toHaveLength(1));
+    expect(bridge.callsOf('updateConnection')[0]).toEqual({
+      id: 'c1', direction: 'both', scopeJql: 'project = INT', conflictPolicy: 'later-wins',
+      rulesConfig: { ...makeConnection().rulesConfig, missingComponents: 'report', unmappedUser: 'acc-bot' },
+    });
+  });
+
   it('says when the other site ended a connection', async () => {
     renderAdmin({ listConnections: () => [makeConnection({ status: 'closed', closedAt: new Date(Date.now() - 3 * 60_000).toISOString() })] });
     const row = await screen.findByTestId('connection-c1');

@@ -30,7 +30,7 @@ type AdminPayloads = { [K in keyof typeof adminPayloads]: z.input<(typeof adminP
 type RulesPayloads = { [K in keyof typeof rulesPayloads]: z.input<(typeof rulesPayloads)[K]> };
 
 /** The settings the connection editor saves. */
-export type ConnectionUpdate = Required<Pick<AdminPayloads['updateConnection'], 'id' | 'direction' | 'scopeJql' | 'conflictPolicy'>>;
+export type ConnectionUpdate = Required<Pick<AdminPayloads['updateConnection'], 'id' | 'direction' | 'scopeJql' | 'conflictPolicy'>> & Pick<AdminPayloads['updateConnection'], 'rulesConfig'>;
 
 export function createAdminApi(invoke: InvokeFn) {
   const admin = resolverClient<AdminPayloads, typeof adminResults>(invoke, adminResults);

@@ -125,7 +125,7 @@ export function makeSaveRules(version: number, errors: RulesResults['saveRules']
 export function makeReplica(over: Partial<Replica> = {}): Replica {
   return z.parse(ReplicaSchema, {
     key: 'INT-1', id: '10001', projectKey: 'INT', summary: 'Printer on fire', description: null, type: { name: 'Task' }, priority: { name: 'Medium' }, labels: [],
-    status: { name: 'Open', category: 'new' }, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], customFields: {},
+    status: { name: 'Open', category: 'new' }, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], parent: null, links: [], components: [], fixVersions: [], customFields: {},
     created: '2026-11-26T09:00:00.000+0000', updated: '2026-11-26T10:00:00.000+0000',
     ...over,
   });
