@@ -73,17 +73,23 @@ describe('npm run forge:lint: forge lint\'s client-side linters, offline', () =>
   }, LINT_TIMEOUT);
 
   it.each([
-    ['read:jira-user', ['GET /rest/api/3/user/search']],
+    ['read:jira-user', ['GET /rest/api/3/user', 'GET /rest/api/3/user/search']],
     ['write:jira-work', [
       'DELETE /rest/api/3/attachment/{id}',
       'DELETE /rest/api/3/issue/{issueIdOrKey}/comment/{id}',
+      'DELETE /rest/api/3/issueLink/{linkId}',
       'POST /rest/api/3/issue',
       'POST /rest/api/3/issue/{issueIdOrKey}/attachments',
       'POST /rest/api/3/issue/{issueIdOrKey}/comment',
       'POST /rest/api/3/issue/{issueIdOrKey}/transitions',
+      'POST /rest/api/3/issueLink',
       'PUT /rest/api/3/issue/{issueIdOrKey}',
       'PUT /rest/api/3/issue/{issueIdOrKey}/comment/{id}',
     ]],
+    // the options of the option fields (Administer Jira)
+    ['manage:jira-configuration', ['GET /rest/api/3/field/{fieldId}/context', 'GET /rest/api/3/field/{fieldId}/context/{contextId}/option']],
+    // components and versions a twin needs (Administer Projects)
+    ['manage:jira-project', ['POST /rest/api/3/component', 'POST /rest/api/3/version']],
   ])('fails when manifest.yml does not grant %s, naming the scope and each operation that needs it', async (scope, operations) => {
     const app = appWithout(scope);
     try {

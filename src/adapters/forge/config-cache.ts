@@ -15,7 +15,7 @@ export const CONFIG_VERSION_KEY = keys.configVersion;
 
 /** what counts as configuration */
 export function isConfigKey(key: string): boolean {
-  return key.startsWith('connection:') || (key.startsWith('rules:') && key.endsWith(':current')) || key === 'meta:v1';
+  return key.startsWith('connection:') || (key.startsWith('rules:') && key.endsWith(':current')) || key === keys.siteMeta;
 }
 export function isConfigSecret(key: string): boolean {
   return key.startsWith('conn-secret:');
@@ -36,7 +36,7 @@ const isVersioned = (key: string): boolean => isConfigKey(key) || key.startsWith
  * already allows.
  */
 export function isProcessCached(key: string): boolean {
-  return key.startsWith('user-email:');
+  return key.startsWith('user-email:') || key.startsWith('user-id:');
 }
 
 /** a cached record is trusted at most this long even if the version never moves (e.g. TTL'd metadata) */
