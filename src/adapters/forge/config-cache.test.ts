@@ -1,5 +1,6 @@
 import { CountingStore } from '../../sync/testing/counting-store';
 import { clearConfigCache, CONFIG_VERSION_KEY, ConfigCachingStore } from './config-cache';
+import { keys } from '../../sync/state/keys';
 
 describe('ConfigCachingStore: configuration read once per warm process, trusted while its version holds', () => {
   let clock = 0;
@@ -37,12 +38,12 @@ describe('ConfigCachingStore: configuration read once per warm process, trusted 
 
   it('a write that bypassed the cache (no version bump) is still seen once the cached copy is a minute old', async () => {
     const inner = new CountingStore(now);
-    await inner.set('meta:v1', { n: 1 });
-    expect(await new ConfigCachingStore(inner, 'site-a', now).get('meta:v1')).toEqual({ n: 1 });
-    await inner.set('meta:v1', { n: 2 });
-    expect(await new ConfigCachingStore(inner, 'site-a', now).get('meta:v1')).toEqual({ n: 1 });
+    await inner.set(keys.siteMeta, { n: 1 });
+    expect(await new ConfigCachingStore(inner, 'site-a', now).get(keys.siteMeta)).toEqual({ n: 1 });
+    await inner.set(keys.siteMeta, { n: 2 });
+    expect(await new ConfigCachingStore(inner, 'site-a', now).get(keys.siteMeta)).toEqual({ n: 1 });
     clock += 60_000;
-    expect(await new ConfigCachingStore(inner, 'site-a', now).get('meta:v1')).toEqual({ n: 2 });
+    expect(await new ConfigCachingStore(inner, 'site-a', now).get(keys.siteMeta)).toEqual({ n: 2 });
   });
 
   it('keeps installations apart, and caches secrets and the connection list alike', async () => {

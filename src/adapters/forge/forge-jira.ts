@@ -650,7 +650,8 @@ export class ForgeJira implements JiraPort {
     const cached = UserCacheSchema.safeParse(await this.store.get(key));
     if (cached.success) return cached.data.user;
     const result = await lookUp();
-    await this.store.set(key, { user: result }, { ttlSeconds: USER_TTL_SECONDS });
+    // a cache, not a record: a write refused (the storage quota) costs the next lookup, not this answer
+    await this.store.set(key, { user: result }, { ttlSeconds: USER_TTL_SECONDS }).catch(() => undefined);
     return result;
   }
 
