@@ -1,4 +1,5 @@
 import { runAttachmentBench } from '../../bench/attachment-bench';
+import { runPartsBench } from '../../bench/parts-bench';
 import { runSyncBench } from '../../bench/sync-bench';
 
 /**
@@ -72,5 +73,34 @@ describe('costs per sync on the sandbox (exact counts)', () => {
     });
     expect(f.threeMb.invocations).toEqual({ ...f.small.invocations, 'internal replica-inbox': 3 });
     expect(f.threeMb.kvsOps).toBe(30);
+  });
+
+  it('a link between two synced issues: 8 REST calls (two of them the link made once per issue\'s apply), 14 invocations; a parent moved: 2 and 3; a child created under a synced parent: 4 and 4', async () => {
+    const f = await runPartsBench();
+    // the source reads both issues (its link event names both); the other site makes the link in
+    // the apply of each issue's replica (Jira keeps one), reads each issue again before and after;
+    // its own link event (it carries no account to filter on) and the links' tell send both issues
+    // back, where nothing changes
+    expect(f.link.routes).toEqual({
+      'internal GET /rest/api/3/issue/{issueIdOrKey}': 2,
+      'external POST /rest/api/3/issueLink': 2,
+      'external GET /rest/api/3/issue/{issueIdOrKey}': 4,
+    });
+    expect(f.link.invocations).toEqual({
+      'internal issue-events': 1, 'internal sync-consumer': 2, 'internal replica-inbox': 2,
+      'external replica-inbox': 4, 'external issue-events': 1, 'external sync-consumer': 4,
+    });
+    expect(f.link.kvsOps).toBe(88);
+    // like any field update: the parent is a field, written by the parent's id there
+    expect(f.parentMove.routes).toEqual({ 'internal GET /rest/api/3/issue/{issueIdOrKey}': 1, 'external PUT /rest/api/3/issue/{issueIdOrKey}': 1 });
+    expect(f.parentMove.invocations).toEqual({ 'internal issue-events': 1, 'internal sync-consumer': 1, 'external replica-inbox': 1 });
+    expect(f.parentMove.kvsOps).toBe(17);
+    // like any create with its sync back, plus one storage read (the parent's link, to bring it along when unsynced)
+    expect(f.childCreate.routes).toEqual({
+      'internal POST /rest/api/3/search/jql': 1, 'internal PUT /rest/api/3/issue/{issueIdOrKey}': 1,
+      'external POST /rest/api/3/issue': 1, 'external GET /rest/api/3/issue/{issueIdOrKey}': 1,
+    });
+    expect(f.childCreate.invocations).toEqual({ 'internal issue-events': 1, 'internal sync-consumer': 1, 'external replica-inbox': 2 });
+    expect(f.childCreate.kvsOps).toBe(21);
   });
 });
