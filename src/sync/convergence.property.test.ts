@@ -281,6 +281,11 @@ describe('convergence of two sites (property)', () => {
       1, [{ kind: 'create', text: 'alpha' }, { kind: 'run', steps: 2 }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: true }, { kind: 'attach', side: 'b', issue: 0, text: 'alpha', inline: true }, { kind: 'status', side: 'a', issue: 0, value: 'Open' }],
       {},
     ],
+    [
+      'a person syncs the twin again and unlinks it while the first sync is under way: the twin\'s "Remote issue key" is written from the replica whatever the times of the field say',
+      1, [{ kind: 'create', text: 'alpha' }, { kind: 'status', side: 'a', issue: 0, value: 'Done' }, { kind: 'run', steps: 2 }, { kind: 'resync', side: 'b', issue: 0 }, { kind: 'unlink', side: 'b', issue: 0 }],
+      { crashRate: 0.01 },
+    ],
   ])('found by a soak: %s', async (_name, seed, actions, faults) => {
     const world = new World({ seed, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0, crashRate: 0, lostEventRate: 0, sweeper: true, ...faults });
     furnish(world);

@@ -45,9 +45,10 @@ export function planFields({ deps, connection, message, local, link, desired, pa
     mineEditedAt: known.editedAt, theirsEditedAt: message.editedAt, mineFieldEditedAt: known.stamps, theirsFieldEditedAt: message.fieldEditedAt,
     mySiteId: deps.site.cloudId, theirSiteId: message.from.cloudId,
   });
-  // Paired: the field holding the other side's key is ours to write, whatever the merge decided.
+  // The field holding the other side's key is ours to write, whatever the merge decided: its value is
+  // made here from the replica's key, not a value of the remote's (its times say nothing of it).
   const keyField = connection.rulesConfig.remoteKeyField;
-  const keyFieldName = paired && keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
+  const keyFieldName = keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
   if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
   return { mine, theirs, known, merge, peopleFields: peopleFieldsOf(merge.apply, metadata.customFields), held };
 }
