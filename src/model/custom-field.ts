@@ -40,7 +40,7 @@ export const CustomFieldMetaSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
   kind: CustomFieldKindSchema,
-  /** for the option kinds: the options of the field's contexts (null: not an option field) */
+  /** for the option kinds: the options of the field's contexts (null: not an option field, or its options not loaded: the adapter loads those of the fields a replica or the rules name) */
   options: z.array(FieldOptionSchema).nullable(),
 });
 export type CustomFieldMeta = z.infer<typeof CustomFieldMetaSchema>;

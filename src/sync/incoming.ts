@@ -313,7 +313,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (mentionsIn(desired.description).length < mentionsIn(described).length) held.add('description');
   desired.comments = desired.comments.map((c) => ({ ...c, body: rewriteMentions(c.body, mapped) ?? c.body }));
   // an option a field here does not offer: the field is left as it is
-  const options = holdUnofferedOptions(desired, metadata.customFields);
+  // (the options of the fields the rules chose, also under another name than the replica's, loaded)
+  const chosen = await deps.jira.getMetadata({ customFields: Object.fromEntries(Object.entries(desired.customFields).map(([name, f]) => [name, optionTexts(f.value)])) });
+  const options = holdUnofferedOptions(desired, chosen.customFields);
   for (const f of options.held) held.add(f);
   // components and versions the project lacks: created, or left out with a warning, before any write
   const projectParts = await provideProjectParts(deps, connection, desired, local);

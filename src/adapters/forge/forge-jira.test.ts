@@ -16,6 +16,8 @@ const META = {
   },
   projectIds: { INT: '10000' },
   loadedAt: Date.parse('2026-11-26T09:59:00.000Z'),
+  /** Severity's options were loaded (a replica named it): no field's options are read again */
+  optionsLoaded: ['customfield_10001'],
   baseUrl: 'https://int.example.net',
   siteTitle: 'INT',
   attachments: { enabled: true, uploadLimit: 10_485_760 },

@@ -41,7 +41,10 @@ const MetaCacheSchema = z.strictObject({
     priorities: z.array(z.strictObject({ id: z.string(), name: z.string() })),
     statuses: z.array(z.strictObject({ id: z.string(), name: z.string(), category: z.string() })),
     users: z.array(z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() })),
-    /** each custom field with its kind and, for the option kinds, the options of its contexts */
+    /**
+     * each custom field with its kind and, for the option kinds whose options were loaded (the
+     * fields a replica named, see `optionsLoaded`), the options of its contexts; null otherwise
+     */
     customFields: z.array(CustomFieldMetaSchema),
     linkTypes: z.array(z.strictObject({ name: z.string(), inward: z.string(), outward: z.string() })),
   }),
@@ -49,6 +52,12 @@ const MetaCacheSchema = z.strictObject({
   projectIds: z.record(z.string(), z.string()),
   /** when all of it was loaded from Jira (epoch ms): a refresh of the custom fields keeps its expiry */
   loadedAt: z.number(),
+  /**
+   * The option fields whose options are loaded: only those a replica named. A site may have
+   * hundreds of select fields, each two calls or more (contexts, then options): loaded on demand,
+   * kept with the rest.
+   */
+  optionsLoaded: z.array(z.string()),
   baseUrl: z.string(),
   siteTitle: z.string(),
   /** the site's attachment settings (GET /rest/api/3/attachment/meta), loaded and kept with the rest */
@@ -204,9 +213,11 @@ export class ForgeJira implements JiraPort {
       const refreshing = (async (): Promise<MetaState> => {
         const customFields = await this.loadCustomFields((id, kind) => {
           const known = before.get(id);
-          return known !== undefined && known.kind === kind && !staleOptions.has(id) ? known.options : undefined;
+          return known !== undefined && known.kind === kind && !staleOptions.has(id) ? known.options : null;
         });
-        const cache: MetaCache = { ...current.cache, metadata: { ...current.cache.metadata, customFields } };
+        // stale options, new fields and fields of another kind are loaded again when named (withOptionsOf)
+        const optionsLoaded = customFields.filter((f) => f.options !== null).map((f) => f.id);
+        const cache: MetaCache = { ...current.cache, metadata: { ...current.cache.metadata, customFields }, optionsLoaded };
         const ttlSeconds = Math.ceil((current.cache.loadedAt + META_TTL_SECONDS * 1000 - this.now()) / 1000);
         if (ttlSeconds > 0) await this.store.set(META_KEY, cache, { ttlSeconds: Math.min(ttlSeconds, META_TTL_SECONDS) });
         return { cache, fieldsFresh: true };
@@ -232,7 +243,7 @@ export class ForgeJira implements JiraPort {
   /** loads the metadata from Jira and stores it for 10 minutes */
   private async fetchMeta(): Promise<MetaCache> {
     const loadedAt = this.now();
-    const customFields = await this.loadCustomFields(() => undefined);
+    const customFields = await this.loadCustomFields(() => null);
     const projects = this.parse(ProjectListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/project`, { method: 'GET', headers: READ_JSON }))).json, 'project list');
     const issueTypes: MetaCache['metadata']['issueTypes'] = {};
     const projectIds: MetaCache['projectIds'] = {};
@@ -258,6 +269,7 @@ export class ForgeJira implements JiraPort {
       },
       projectIds,
       loadedAt,
+      optionsLoaded: [],
       baseUrl: server.baseUrl,
       siteTitle: server.serverTitle ?? new URL(server.baseUrl).host,
       attachments: { enabled: attachments.enabled, uploadLimit: attachments.uploadLimit ?? 0 },
@@ -271,15 +283,46 @@ export class ForgeJira implements JiraPort {
    * JsonTypeBean schema, https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-fields/#api-rest-api-3-field-get)
    * and, for the option kinds, their options: `known(id, kind)` when it gives them, else loaded.
    */
-  private async loadCustomFields(known: (id: string, kind: CustomFieldMeta['kind']) => FieldOption[] | null | undefined): Promise<CustomFieldMeta[]> {
+  private async loadCustomFields(known: (id: string, kind: CustomFieldMeta['kind']) => FieldOption[] | null): Promise<CustomFieldMeta[]> {
     const fields = this.parse(FieldListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/field`, { method: 'GET', headers: READ_JSON }))).json, 'field list');
     const customFields: CustomFieldMeta[] = [];
     for (const f of fields) {
       if (f.custom !== true) continue;
       const kind = kindOfType(f.schema?.custom);
-      customFields.push({ id: f.id, name: f.name, kind, options: OPTION_KINDS.has(kind) ? (known(f.id, kind) ?? (await this.fieldOptions(f.id))) : null });
+      customFields.push({ id: f.id, name: f.name, kind, options: OPTION_KINDS.has(kind) ? known(f.id, kind) : null });
     }
     return customFields;
+  }
+
+  /**
+   * The metadata with the options of the named option fields (by name, case-insensitive) loaded:
+   * those not loaded yet are read from Jira (fieldOptions) and the whole is stored again, expiring
+   * when it would have.
+   */
+  private withOptionsOf(names: readonly string[]): Promise<MetaCache> {
+    // one at a time in an instance, each from the metadata as the one before left it (none loses
+    // another's options, nor a refresh of the field list)
+    const next = this.optionsQueue.then(async () => this.loadOptionsOf((await this.metaState()).cache, names));
+    this.optionsQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** the options chain of withOptionsOf */
+  private optionsQueue: Promise<unknown> = Promise.resolve();
+
+  private async loadOptionsOf(meta: MetaCache, names: readonly string[]): Promise<MetaCache> {
+    const wanted = new Set(names.map((n) => n.toLowerCase()));
+    const loaded = new Set(meta.optionsLoaded);
+    const missing = meta.metadata.customFields.filter((f) => OPTION_KINDS.has(f.kind) && wanted.has(f.name.toLowerCase()) && !loaded.has(f.id));
+    if (missing.length === 0) return meta;
+    const options = new Map<string, FieldOption[]>();
+    for (const f of missing) options.set(f.id, await this.fieldOptions(f.id));
+    const customFields = meta.metadata.customFields.map((f) => ({ ...f, options: options.get(f.id) ?? f.options }));
+    const cache: MetaCache = { ...meta, metadata: { ...meta.metadata, customFields }, optionsLoaded: [...loaded, ...options.keys()] };
+    const ttlSeconds = Math.ceil((meta.loadedAt + META_TTL_SECONDS * 1000 - this.now()) / 1000);
+    if (ttlSeconds > 0) await this.store.set(META_KEY, cache, { ttlSeconds: Math.min(ttlSeconds, META_TTL_SECONDS) });
+    this.meta = Promise.resolve({ cache, fieldsFresh: (await this.metaState()).fieldsFresh });
+    return cache;
   }
 
   /**
@@ -611,8 +654,9 @@ export class ForgeJira implements JiraPort {
 
   async getMetadata(options?: { userEmails?: string[]; accountIds?: string[]; customFields?: Record<string, string[]> }): Promise<RulesMetadata> {
     let meta = await this.metaCache();
-    const lacking = options?.customFields === undefined ? null : lackingFields(meta.metadata.customFields, options.customFields);
+    const lacking = options?.customFields === undefined ? null : lackingFields(meta, options.customFields);
     if (lacking !== null) meta = await this.refreshedFields(lacking.staleOptions);
+    if (options?.customFields !== undefined) meta = await this.withOptionsOf(Object.keys(options.customFields));
     const metadata = meta.metadata;
     const emails = [...new Set((options?.userEmails ?? []).map((e) => e.toLowerCase()))].slice(0, MAX_EMAIL_LOOKUPS);
     const accountIds = [...new Set(options?.accountIds ?? [])].filter((id) => id !== '').slice(0, MAX_ACCOUNT_LOOKUPS);
@@ -809,16 +853,18 @@ function lastPage(page: { values: unknown[]; isLast?: boolean | undefined; total
  * a replica names the metadata lacks: null for nothing; else the ids of the known fields that lack
  * a value (their options are to be loaded again).
  */
-function lackingFields(fields: readonly CustomFieldMeta[], named: Record<string, string[]>): { staleOptions: Set<string> } | null {
+function lackingFields(meta: MetaCache, named: Record<string, string[]>): { staleOptions: Set<string> } | null {
   let lacking = false;
   const staleOptions = new Set<string>();
+  const loaded = new Set(meta.optionsLoaded);
   for (const [name, values] of Object.entries(named)) {
-    const field = fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    const field = meta.metadata.customFields.find((f) => f.name.toLowerCase() === name.toLowerCase());
     if (field === undefined) {
       lacking = true;
       continue;
     }
-    if (field.options === null) continue;
+    // options not loaded yet are loaded as they are now (withOptionsOf): nothing stale
+    if (field.options === null || !loaded.has(field.id)) continue;
     const offered = new Set(field.options.flatMap((o) => [o.value, ...o.children]));
     if (values.some((v) => !offered.has(v))) {
       lacking = true;

@@ -513,14 +513,11 @@ const SEVERITY_OPTION_REQUESTS = [
   '/rest/api/3/field/customfield_10001/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10001/context?startAt=1&maxResults=50',
   '/rest/api/3/field/customfield_10001/context/20001/option?startAt=0&maxResults=100', '/rest/api/3/field/customfield_10001/context/20002/option?startAt=0&maxResults=100',
 ];
-/** the field list and the options of its three option fields */
-const TYPED_FIELD_REQUESTS = [
-  '/rest/api/3/field',
-  ...SEVERITY_OPTION_REQUESTS,
-  '/rest/api/3/field/customfield_10002/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10002/context/20003/option?startAt=0&maxResults=100',
-  '/rest/api/3/field/customfield_10003/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10003/context/20004/option?startAt=0&maxResults=100',
-];
-const TYPED_META_REQUESTS = [...TYPED_FIELD_REQUESTS, ...META_REQUESTS.slice(1).map((r) => r.path)];
+const REGION_OPTION_REQUESTS = ['/rest/api/3/field/customfield_10002/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10002/context/20003/option?startAt=0&maxResults=100'];
+const PLATFORMS_OPTION_REQUESTS = ['/rest/api/3/field/customfield_10003/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10003/context/20004/option?startAt=0&maxResults=100'];
+/** the metadata load: the field list (no contexts or options, loaded when a replica names the field) and the rest */
+const TYPED_META_REQUESTS = META_REQUESTS.map((r) => r.path);
+/** every custom field with the options of its three option fields loaded */
 const TYPED_CUSTOM_FIELDS = [
   { id: 'customfield_10000', name: 'Remote issue key', kind: 'text', options: null },
   { id: 'customfield_10001', name: 'Severity', kind: 'select', options: [{ value: 'High', children: [] }, { value: 'Low', children: [] }, { value: 'Critical', children: [] }] },
@@ -531,6 +528,8 @@ const TYPED_CUSTOM_FIELDS = [
   { id: 'customfield_10006', name: 'Sprint', kind: 'other', options: null },
   { id: 'customfield_10007', name: 'Notes', kind: 'paragraph', options: null },
 ];
+/** TYPED_CUSTOM_FIELDS with the options of only the named option fields loaded (the others null: not loaded) */
+const withOptionsOf = (...names: string[]) => TYPED_CUSTOM_FIELDS.map((f) => (f.options === null || names.includes(f.name) ? f : { ...f, options: null }));
 const NOTES: AdfDoc = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'See the runbook' }] }] };
 const linked = (id: string, key: string) => ({ id, key, self: `https://int.example.net/rest/api/3/issue/${id}`, fields: { summary: key, status: { name: 'To Do' } } });
 const TYPED_ISSUE = {
@@ -564,11 +563,15 @@ const typedSite = (extra: Record<string, unknown> = {}): Responder => (method, p
 };
 
 describe('ForgeJira: custom fields by kind, their options, parents, links, components and versions', () => {
-  it('loads each custom field\'s kind, and the enabled options of every context of the option fields, merged', async () => {
+  it('loads each custom field\'s kind with the metadata, and the enabled options of every context of the option fields named, merged', async () => {
     const seen = forgeRuntime(typedSite());
-    const metadata = await new ForgeJira(newStore()).getMetadata();
-    expect(metadata.customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    const jira = new ForgeJira(newStore());
+    expect((await jira.getMetadata()).customFields).toEqual(withOptionsOf());
     expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual(TYPED_META_REQUESTS.map((p) => `GET ${p}`));
+    const metadata = await jira.getMetadata({ customFields: { Severity: [], Region: [], Platforms: [] } });
+    expect(metadata.customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([...TYPED_META_REQUESTS, ...SEVERITY_OPTION_REQUESTS, ...REGION_OPTION_REQUESTS, ...PLATFORMS_OPTION_REQUESTS].map((p) => `GET ${p}`));
+    expect(jira.counter.calls).toBe(seen.length);
   });
 
   it('a site with issue linking disabled has no link types (404)', async () => {
@@ -576,11 +579,22 @@ describe('ForgeJira: custom fields by kind, their options, parents, links, compo
     expect((await new ForgeJira(newStore()).getMetadata()).linkTypes).toEqual([]);
   });
 
-  it('a field whose options it may not read fails the metadata load: nothing is kept', async () => {
-    forgeRuntime((method, path) => (path.startsWith('/rest/api/3/field/customfield_10001/context') ? { status: 403, body: { errorMessages: ['Only Jira administrators can access custom field contexts.'] } } : typedSite()(method, path)));
+  it('a field whose options it may not read fails the getMetadata naming it, not the metadata load: none of the options it read are kept', async () => {
+    let denied = true;
+    const seen = forgeRuntime((method, path) => (denied && path.startsWith('/rest/api/3/field/customfield_10002/context') ? { status: 403, body: { errorMessages: ['Only Jira administrators can access custom field contexts.'] } } : typedSite()(method, path)));
     const store = newStore();
-    await expect(new ForgeJira(store).getMetadata()).rejects.toMatchObject({ status: 403 });
-    expect(await store.get('meta:v2')).toBeUndefined();
+    const jira = new ForgeJira(store);
+    expect((await jira.getMetadata()).customFields).toEqual(withOptionsOf());
+    await expect(jira.getMetadata({ customFields: { Severity: ['High'], Region: [] } })).rejects.toMatchObject({ status: 403 });
+    expect(seen.slice(TYPED_META_REQUESTS.length).map((r) => r.path)).toEqual([...SEVERITY_OPTION_REQUESTS, REGION_OPTION_REQUESTS[0]]);
+    // Severity's options, read before Region's failed, are not kept: the stored metadata is the load's
+    expect(await store.get('meta:v2')).toMatchObject({ optionsLoaded: [], metadata: { customFields: withOptionsOf() } });
+    expect((await jira.getMetadata()).customFields).toEqual(withOptionsOf());
+    // the failure is not remembered: the next getMetadata naming the field reads its options again
+    denied = false;
+    const before = seen.length;
+    expect((await jira.getMetadata({ customFields: { Region: [] } })).customFields).toEqual(withOptionsOf('Region'));
+    expect(seen.slice(before).map((r) => r.path)).toEqual(REGION_OPTION_REQUESTS);
   });
 
   it.each<[string, (jira: ForgeJira) => Promise<unknown>]>([
@@ -662,29 +676,43 @@ describe('ForgeJira: the custom fields loaded again for a field or option create
   it.each<[string, Record<string, string[]>]>([
     ['a field it does not know', { Severity: ['High'] }],
     ['a field it does not know, by another case', { SEVERITY: [] }],
-  ])('getMetadata: %s has the field list loaded again (the options of the new fields with it), once per instance, and kept for the next', async (_name, customFields) => {
+  ])('getMetadata: %s has the field list loaded again (the options of the new field named with it, not of the others), once per instance, and kept for the next', async (_name, customFields) => {
     const store = await staleStore();
     const seen = forgeRuntime(typedSite());
     const jira = new ForgeJira(store, NOW);
     const metadata = await jira.getMetadata({ customFields });
-    expect(metadata.customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect(metadata.customFields).toEqual(withOptionsOf('Severity'));
     expect(metadata.priorities).toEqual([{ id: '3', name: 'Medium' }]);
-    expect(seen.map((r) => r.path)).toEqual(TYPED_FIELD_REQUESTS);
+    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/field', ...SEVERITY_OPTION_REQUESTS]);
     await jira.getMetadata({ customFields: { 'Not here at all': [] } });
-    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length);
-    expect((await new ForgeJira(store, NOW).getMetadata({ customFields })).customFields).toEqual(TYPED_CUSTOM_FIELDS);
-    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length);
+    await jira.getMetadata({ customFields });
+    expect(seen).toHaveLength(1 + SEVERITY_OPTION_REQUESTS.length);
+    expect((await new ForgeJira(store, NOW).getMetadata({ customFields })).customFields).toEqual(withOptionsOf('Severity'));
+    expect(seen).toHaveLength(1 + SEVERITY_OPTION_REQUESTS.length);
   });
 
   it('getMetadata: an option value the field does not offer has the field list and that field\'s options loaded again; values it offers, or of a field without options, do not', async () => {
     const store = new CountingStore(NOW);
     forgeRuntime(typedSite());
-    await new ForgeJira(store, NOW).getMetadata();
+    await new ForgeJira(store, NOW).getMetadata({ customFields: { Severity: [], Region: [] } });
     const seen = forgeRuntime(typedSite());
     await new ForgeJira(store, NOW).getMetadata({ customFields: { severity: ['High', 'Critical'], Region: ['Europe', 'France'], 'Remote issue key': ['CLOUD-9'], Owner: [] } });
     expect(seen).toEqual([]);
-    await new ForgeJira(store, NOW).getMetadata({ customFields: { Severity: ['Blocker'], Region: ['Europe'] } });
+    const metadata = await new ForgeJira(store, NOW).getMetadata({ customFields: { Severity: ['Blocker'], Region: ['Europe'] } });
     expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/field', ...SEVERITY_OPTION_REQUESTS]);
+    // Region's options kept through the refresh, Severity's loaded again, Platforms' never named
+    expect(metadata.customFields).toEqual(withOptionsOf('Severity', 'Region'));
+    expect(await store.get('meta:v2')).toMatchObject({ optionsLoaded: expect.arrayContaining(['customfield_10001', 'customfield_10002']), metadata: { customFields: withOptionsOf('Severity', 'Region') } });
+    expect(((await store.get('meta:v2')) as { optionsLoaded: string[] }).optionsLoaded).toHaveLength(2);
+  });
+
+  it('getMetadata: a value of an option field whose options are not loaded yet has only its options read (they are as Jira has them now), not the field list', async () => {
+    const store = new CountingStore(NOW);
+    forgeRuntime(typedSite());
+    await new ForgeJira(store, NOW).getMetadata();
+    const seen = forgeRuntime(typedSite());
+    expect((await new ForgeJira(store, NOW).getMetadata({ customFields: { Severity: ['Critical'] } })).customFields).toEqual(withOptionsOf('Severity'));
+    expect(seen.map((r) => r.path)).toEqual(SEVERITY_OPTION_REQUESTS);
   });
 
   it('getMetadata: a field the other site has and this one lacks costs the field list once per instance, never the rest of the metadata', async () => {
@@ -703,11 +731,29 @@ describe('ForgeJira: the custom fields loaded again for a field or option create
     await new ForgeJira(store, now).getMetadata({ customFields: { Severity: [] } });
     clock.t += 150_000;
     const seen = forgeRuntime(typedSite());
-    expect((await new ForgeJira(store, now).getMetadata()).customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect((await new ForgeJira(store, now).getMetadata({ customFields: { Severity: [] } })).customFields).toEqual(withOptionsOf('Severity'));
     expect(seen).toEqual([]);
     clock.t += 60_000;
+    await new ForgeJira(store, now).getMetadata({ customFields: { Severity: [] } });
+    expect(seen.map((r) => r.path)).toEqual([...TYPED_META_REQUESTS, ...SEVERITY_OPTION_REQUESTS]);
+  });
+
+  it('the options loaded when a field is named are stored to expire with the rest of the metadata', async () => {
+    const clock = { t: Date.parse('2026-11-26T10:00:00.000Z') };
+    const now = () => clock.t;
+    const store = new CountingStore(now);
+    forgeRuntime(typedSite());
     await new ForgeJira(store, now).getMetadata();
-    expect(seen.map((r) => r.path)).toEqual(TYPED_META_REQUESTS);
+    clock.t += 400_000;
+    const seen = forgeRuntime(typedSite());
+    await new ForgeJira(store, now).getMetadata({ customFields: { Region: ['Europe', 'France'] } });
+    expect(seen.map((r) => r.path)).toEqual(REGION_OPTION_REQUESTS);
+    clock.t += 150_000;
+    expect((await new ForgeJira(store, now).getMetadata({ customFields: { Region: ['Europe'] } })).customFields).toEqual(withOptionsOf('Region'));
+    expect(seen).toHaveLength(REGION_OPTION_REQUESTS.length);
+    clock.t += 60_000;
+    expect((await new ForgeJira(store, now).getMetadata()).customFields).toEqual(withOptionsOf());
+    expect(seen.map((r) => r.path)).toEqual([...REGION_OPTION_REQUESTS, ...TYPED_META_REQUESTS]);
   });
 
   it('getMetadata: an instance that loaded the metadata from Jira itself does not load it again', async () => {
@@ -723,9 +769,9 @@ describe('ForgeJira: the custom fields loaded again for a field or option create
     const jira = new ForgeJira(store, NOW);
     const issue = await jira.getIssue('10001');
     expect(issue?.customFields.Severity).toEqual({ value: 'High' });
-    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/issue/10001?fields=*all&properties=twinSync.origin', ...TYPED_FIELD_REQUESTS]);
+    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/issue/10001?fields=*all&properties=twinSync.origin', '/rest/api/3/field']);
     await jira.getIssue('10001');
-    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length + 2);
+    expect(seen).toHaveLength(3);
   });
 
   it('getIssue: a field Jira lists on the issue but not in its field list is looked for once, then read without it', async () => {
@@ -742,20 +788,91 @@ describe('ForgeJira: the custom fields loaded again for a field or option create
     const seen = forgeRuntime(typedSite());
     const jira = new ForgeJira(store, NOW);
     await jira.updateIssue('10001', { customFields: { Severity: 'Critical' } });
-    expect(seen.map((r) => r.path)).toEqual([...TYPED_FIELD_REQUESTS, '/rest/api/3/issue/10001?notifyUsers=false']);
+    expect(seen.map((r) => r.path)).toEqual(['/rest/api/3/field', '/rest/api/3/issue/10001?notifyUsers=false']);
     expect(seen.at(-1)?.body).toEqual({ fields: { customfield_10001: { value: 'Critical' } } });
     await expect(jira.updateIssue('10001', { customFields: { Story: 'x' } })).rejects.toMatchObject({ status: 400, message: 'no custom field named "Story" on this site' });
-    expect(seen).toHaveLength(TYPED_FIELD_REQUESTS.length + 1);
+    expect(seen).toHaveLength(2);
   });
 
-  it('a load that fails is no load: the next call in the invocation loads again', async () => {
+  it.each<[string, (path: string) => boolean, string[]]>([
+    ['of the field list', (path) => path === '/rest/api/3/field', ['/rest/api/3/field', '/rest/api/3/field', ...SEVERITY_OPTION_REQUESTS]],
+    ['of the options named', (path) => path.includes('/context/20002/option'), ['/rest/api/3/field', ...SEVERITY_OPTION_REQUESTS, ...SEVERITY_OPTION_REQUESTS]],
+  ])('a load %s that fails is no load: the next call in the invocation loads again', async (_name, failing, expected) => {
     const store = await staleStore();
     let fail = true;
-    forgeRuntime((method, path) => (fail && path.includes('/context/20002/option') ? { status: 503 } : typedSite()(method, path)));
+    const seen = forgeRuntime((method, path) => (fail && failing(path) ? { status: 503 } : typedSite()(method, path)));
     const jira = new ForgeJira(store, NOW);
     await expect(jira.getMetadata({ customFields: { Severity: [] } })).rejects.toMatchObject({ status: 503 });
     fail = false;
-    expect((await jira.getMetadata({ customFields: { Severity: [] } })).customFields).toEqual(TYPED_CUSTOM_FIELDS);
+    expect((await jira.getMetadata({ customFields: { Severity: [] } })).customFields).toEqual(withOptionsOf('Severity'));
+    expect(seen.map((r) => r.path)).toEqual(expected);
+    expect(await store.get('meta:v2')).toMatchObject({ optionsLoaded: ['customfield_10001'], metadata: { customFields: withOptionsOf('Severity') } });
+  });
+});
+
+describe('ForgeJira: the options of an option field, loaded when a replica names it', () => {
+  const NOW = (): number => Date.parse('2026-11-26T10:00:00.000Z');
+  /** the typed site with a second select field, Impact */
+  const IMPACT = { id: 'customfield_10008', name: 'Impact', custom: true, schema: { type: 'option', custom: TYPE('select'), customId: 10008 } };
+  const IMPACT_OPTION_REQUESTS = ['/rest/api/3/field/customfield_10008/context?startAt=0&maxResults=50', '/rest/api/3/field/customfield_10008/context/20008/option?startAt=0&maxResults=100'];
+  const twoSelectSite = typedSite({
+    'GET /rest/api/3/field': [...TYPED_FIELDS, IMPACT],
+    [`GET ${IMPACT_OPTION_REQUESTS[0] ?? ''}`]: page([{ id: '20008', name: 'Default', isGlobalContext: true, isAnyIssueType: true, description: '' }], true),
+    [`GET ${IMPACT_OPTION_REQUESTS[1] ?? ''}`]: page([OPTION('30', 'Minor'), OPTION('31', 'Major')], true),
+  });
+  const IMPACT_META = { id: 'customfield_10008', name: 'Impact', kind: 'select', options: null };
+  const IMPACT_LOADED = { ...IMPACT_META, options: [{ value: 'Minor', children: [] }, { value: 'Major', children: [] }] };
+  const optionRequests = (seen: SeenRequest[]) => seen.map((r) => r.path).filter((p) => p.includes('/context'));
+
+  it('a site with two select fields, the replica naming one: only that field\'s contexts and options are read, once per instance', async () => {
+    const seen = forgeRuntime(twoSelectSite);
+    const jira = new ForgeJira(new CountingStore(NOW), NOW);
+    const metadata = await jira.getMetadata({ customFields: { IMPACT: ['Minor'], 'Remote issue key': ['CLOUD-1'] } });
+    expect(metadata.customFields).toEqual([...withOptionsOf(), IMPACT_LOADED]);
+    expect(seen.map((r) => r.path)).toEqual([...TYPED_META_REQUESTS, ...IMPACT_OPTION_REQUESTS]);
+    await jira.getMetadata({ customFields: { Impact: ['Major'] } });
+    await jira.getMetadata({ customFields: { impact: [] } });
+    expect(seen).toHaveLength(TYPED_META_REQUESTS.length + IMPACT_OPTION_REQUESTS.length);
+    expect(jira.counter.calls).toBe(seen.length);
+  });
+
+  it('a site with two select fields, its metadata cached: naming one reads only that field\'s options, not the field list', async () => {
+    const store = new CountingStore(NOW);
+    forgeRuntime(twoSelectSite);
+    await new ForgeJira(store, NOW).getMetadata();
+    const seen = forgeRuntime(twoSelectSite);
+    const metadata = await new ForgeJira(store, NOW).getMetadata({ customFields: { Severity: ['High'] } });
+    expect(metadata.customFields).toEqual([...withOptionsOf('Severity'), IMPACT_META]);
+    expect(seen.map((r) => r.path)).toEqual(SEVERITY_OPTION_REQUESTS);
+  });
+
+  it('the options loaded are stored: a new instance naming the same field makes no call, and one naming another reads only that one\'s', async () => {
+    const store = new CountingStore(NOW);
+    forgeRuntime(twoSelectSite);
+    await new ForgeJira(store, NOW).getMetadata({ customFields: { Impact: ['Minor'] } });
+    expect(await store.get('meta:v2')).toMatchObject({ optionsLoaded: ['customfield_10008'], metadata: { customFields: [...withOptionsOf(), IMPACT_LOADED] } });
+    const seen = forgeRuntime(twoSelectSite);
+    const next = new ForgeJira(store, NOW);
+    expect((await next.getMetadata({ customFields: { impact: ['Minor', 'Major'] } })).customFields).toEqual([...withOptionsOf(), IMPACT_LOADED]);
+    expect(seen).toEqual([]);
+    expect(next.counter.calls).toBe(0);
+    const third = new ForgeJira(store, NOW);
+    expect((await third.getMetadata({ customFields: { Impact: ['Major'], Severity: ['Low'] } })).customFields).toEqual([...withOptionsOf('Severity'), IMPACT_LOADED]);
+    expect(seen.map((r) => r.path)).toEqual(SEVERITY_OPTION_REQUESTS);
+    expect(await store.get('meta:v2')).toMatchObject({ optionsLoaded: ['customfield_10008', 'customfield_10001'], metadata: { customFields: [...withOptionsOf('Severity'), IMPACT_LOADED] } });
+  });
+
+  it('a field not named keeps options: null in the answer, and no call is made for it', async () => {
+    const seen = forgeRuntime(twoSelectSite);
+    const jira = new ForgeJira(new CountingStore(NOW), NOW);
+    expect((await jira.getMetadata()).customFields).toEqual([...withOptionsOf(), IMPACT_META]);
+    expect((await jira.getMetadata({ userEmails: ['ada@example.com'] })).customFields).toEqual([...withOptionsOf(), IMPACT_META]);
+    expect((await jira.getMetadata({ customFields: { 'Remote issue key': ['CLOUD-1'], Owner: [], 'Not a field here': ['x'] } })).customFields).toEqual([...withOptionsOf(), IMPACT_META]);
+    expect(optionRequests(seen)).toEqual([]);
+    await jira.getMetadata({ customFields: { Platforms: ['Linux'] } });
+    // loaded ones stay in the answers that do not name them; the others stay null
+    expect((await jira.getMetadata()).customFields).toEqual([...withOptionsOf('Platforms'), IMPACT_META]);
+    expect(optionRequests(seen)).toEqual(PLATFORMS_OPTION_REQUESTS);
   });
 });
 
