@@ -61,7 +61,7 @@ export const ReplicaAttachmentSchema = z.object({
 export type ReplicaAttachment = z.infer<typeof ReplicaAttachmentSchema>;
 
 /** An issue of the sender's, named by its id and key (a parent, the other end of a link). */
-export const IssueRefSchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
+export const IssueRefSchema = z.object({ id: z.string().regex(/^[0-9]{1,18}$/, 'a Jira issue id (digits)'), key: z.string().min(1).max(255) });
 export type IssueRef = z.infer<typeof IssueRefSchema>;
 
 /**

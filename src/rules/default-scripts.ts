@@ -74,13 +74,16 @@ if (firstSync) {
   if (syncBackOnFirstSync) syncHelper.syncBackAfterProcessing();
 }
 
-// the parent's twin here; a child waits until its parent is synced (never created without it)
+// the parent's twin here; a new child waits until its parent is synced (never created without it);
+// a twin whose new parent is not synced here keeps its parent (it may never be: out of scope)
 if (replica.parent === null) {
   issue.parent = null;
 } else if (nodeHelper.getLocalIssue(replica.parent)) {
   issue.parent = nodeHelper.getLocalIssue(replica.parent);
-} else {
+} else if (firstSync) {
   syncHelper.waitFor(replica.parent.key, \`its parent \${replica.parent.key} is not synced here yet\`);
+} else {
+  console.warn(\`the parent \${replica.parent.key} is not synced here; kept the local parent\`);
 }
 
 // links to the other synced issues; links to issues this connection does not sync stay as they are

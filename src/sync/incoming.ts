@@ -22,6 +22,7 @@ import { keys, safePart } from './state/keys';
 import type { ExecutedPart, PartContext, PlannedPart } from './parts/part';
 import { PARTS } from './parts/registry';
 import { provideProjectParts } from './parts/components';
+import { onlySyncedLinks } from './parts/links/outgoing';
 import { accountIdsToLookUp, emailsToLookUp, mapPeople, mentionsIn, peopleOf, rewriteMentions } from './people';
 import { HELD_STAMP, holdUnofferedOptions } from './parts/fields';
 import { CUSTOM_FIELD_PREFIX } from './field-values';
@@ -300,8 +301,11 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // a child before its parent (syncHelper.waitFor): nothing is written until the parent is synced
   // here; the retry comes back (the sender brings the parent along when it is in scope)
   if (result.waitFor && result.waitFor.length > 0) {
-    throw new TransientError(`waiting: ${result.waitFor.map((w) => w.reason).join('; ')}`, WAIT_FOR_ISSUE_SECONDS);
+    throw new TransientError(`waiting: ${result.waitFor.map((w) => w.reason).join('; ')}`);
   }
+  // A parent and the other ends of links are issues this connection syncs (their twins here), or
+  // what the issue has already: never another issue of this site a rule or a replica names by id.
+  const guardNotes = keepToTwins(desired, local, metadata);
   // What this site cannot hold is not written, or not as it came (a person, an option, a component
   // it lacks, a mention written as text): such a field keeps the time of the value it replaced, so
   // the remote does not take it for a newer value of its own (src/sync/merge.ts).
@@ -320,7 +324,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // components and versions the project lacks: created, or left out with a warning, before any write
   const projectParts = await provideProjectParts(deps, connection, desired, local);
   for (const f of projectParts.held) held.add(f);
-  const warnings = [...(result.warnings ?? []), ...options.notes, ...projectParts.notes];
+  const warnings = [...(result.warnings ?? []), ...guardNotes, ...options.notes, ...projectParts.notes];
   let syncBack = false;
   // A pairing, or a sender pairing again that knows no twin (it unlinked; still linked here): the
   // other side learns our issue, our values and comments (and the merge's decisions) at once.
@@ -463,7 +467,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (writes > 0) {
     // (and when the remote has not yet seen all our sends: those are still on their way to it)
     const pendingHere_ = createdCopies || partsUnsent || message.ack < link.outSeq;
-    link.lastSentHash = after && !pendingHere_ ? await postApplyHash(rules, after, links, link.attachments ?? [], connection) : null;
+    link.lastSentHash = after && !pendingHere_ ? await postApplyHash(repo, rules, after, links, link.attachments ?? [], connection) : null;
   }
   const previousOps = await repo.keepPrevious(link, message.replica);
   const bookkeeping: StoreOp[] = [
@@ -701,8 +705,6 @@ async function findOrCreateTwin(deps: EngineDeps, connection: Connection, messag
 }
 
 const MARKER_TTL_SECONDS = 30 * 24 * 3600;
-/** a replica waiting for another issue (a parent) to be synced first is tried again after this long, then with the queue's backoff */
-export const WAIT_FOR_ISSUE_SECONDS = 10;
 /** the issues a replica names (its parent, its links' other ends) looked up for twins here, at most */
 const MAX_TWIN_LOOKUPS = 100;
 
@@ -723,6 +725,24 @@ async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection,
     if (twin) twins[remoteId] = { id: twin.localIssueId, key: twin.localKey };
   }
   return { ...metadata, twins, mappedPeople: mapPeople(people, metadata, settings) };
+}
+
+/** the desired parent and links restricted to twins of this connection and to what the issue has (in place); one note each refused */
+function keepToTwins(desired: RulesIssue, local: LocalIssue | null, metadata: RulesMetadata): string[] {
+  const twins = new Set(Object.values(metadata.twins ?? {}).map((t) => t.id));
+  const notes: string[] = [];
+  const current = local?.parent?.id ?? null;
+  if (desired.parent !== null && desired.parent.id !== current && !twins.has(desired.parent.id)) {
+    notes.push(`parent ${desired.parent.key} is not an issue this connection syncs; kept the local parent`);
+    desired.parent = local?.parent ?? null;
+  }
+  const linked = new Set((local?.links ?? []).map((l) => l.issue.id));
+  const refused = desired.links.filter((l) => !twins.has(l.issue.id) && !linked.has(l.issue.id));
+  if (refused.length > 0) {
+    notes.push(`${refused.length} link(s) to issues this connection does not sync left out`);
+    desired.links = desired.links.filter((l) => !refused.includes(l));
+  }
+  return notes;
 }
 
 /** the field-value names of what the rules' helpers could not carry (their labels: "assignee", a custom field's name) */
@@ -754,11 +774,11 @@ export const INDEX_SETTLE_MS = 5 * 60 * 1000;
  * this apply, when it has every file that replica names (a copy of it there, or a copy here of its
  * own); null when it has not (a file added here whose send never happened: it must be sent).
  */
-async function postApplyHash(rules: RulesEngine, issue: LocalIssue, links: CommentLink[], attachmentLinks: AttachmentLink[], connection: Connection): Promise<string | null> {
+async function postApplyHash(repo: Repo, rules: RulesEngine, issue: LocalIssue, links: CommentLink[], attachmentLinks: AttachmentLink[], connection: Connection): Promise<string | null> {
   const output = await rules.outgoing({ issue: toRulesIssue(issue, links, attachmentLinks), connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) return null;
-  const replica = offeredReplica(replicaToSend(parsed.data), issue, attachmentLinks);
+  const replica = offeredReplica(await onlySyncedLinks(repo, connection.id, replicaToSend(parsed.data)), issue, attachmentLinks);
   const there = new Set(attachmentLinks.filter((l) => l.remoteId !== null).map((l) => l.localId));
   return replica.attachments.every((a) => there.has(a.id)) ? replicaHash(replica) : null;
 }

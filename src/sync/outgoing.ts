@@ -23,6 +23,7 @@ import { withoutAttribution } from './parts/comments/comment-attribution';
 import type { RulesEngine } from '../ports/rules';
 import { offerAttachments } from './parts/attachments/outgoing';
 import { bringParentAlong } from './parts/hierarchy';
+import { onlySyncedLinks } from './parts/links/outgoing';
 
 /** `updated`/`created` move with every write, including the app's own: not part of "changed". */
 /**
@@ -174,7 +175,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const replica = await offerAttachments(deps.jira, replicaToSend(parsed.data), issue, link);
+  const replica = await offerAttachments(deps.jira, await onlySyncedLinks(repo, connection.id, replicaToSend(parsed.data)), issue, link);
   // a child brings its parent along when the connection does not sync the parent yet (the other side waits for the parent's twin)
   await bringParentAlong(deps, repo, connection, replica);
   const hash = replicaHash(replica);

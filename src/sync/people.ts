@@ -39,7 +39,10 @@ function usersIn(value: JsonValue): UserRef[] {
 
 /** the account ids to look up here before mapping: the people named, and the table's and fallback's local accounts */
 export function accountIdsToLookUp(people: readonly UserRef[], settings: PeopleSettings): string[] {
-  return [...new Set([...people.map((p) => p.accountId), ...settings.userMappings.map((m) => m.local), ...(settings.fallbackAccountId ? [settings.fallbackAccountId] : [])])];
+  // the fallback and the table's rows for the people named first (the adapter looks up a bounded number)
+  const named = new Set(people.map((p) => p.accountId));
+  const rows = settings.userMappings.filter((m) => named.has(m.remote)).map((m) => m.local);
+  return [...new Set([...(settings.fallbackAccountId ? [settings.fallbackAccountId] : []), ...rows, ...people.map((p) => p.accountId)])];
 }
 
 /** the emails to look up (visible ones only) */

@@ -32,6 +32,10 @@ const USER_TTL_SECONDS = 24 * 3600;
 /** at most this many people looked up per getMetadata, by email and by account id */
 const MAX_EMAIL_LOOKUPS = 10;
 const MAX_ACCOUNT_LOOKUPS = 50;
+/** the metadata kept in KVS at most this large (a value holds 240 KiB; room for the envelope) */
+const META_MAX_BYTES = 200 * 1024;
+/** a field offering more options than this is not checked (its options would crowd the metadata out of KVS) */
+const MAX_OPTIONS_KEPT = 1000;
 /** a paged read (field contexts, options) stops after this many pages */
 const MAX_PAGES = 100;
 
@@ -219,7 +223,7 @@ export class ForgeJira implements JiraPort {
         const optionsLoaded = customFields.filter((f) => f.options !== null).map((f) => f.id);
         const cache: MetaCache = { ...current.cache, metadata: { ...current.cache.metadata, customFields }, optionsLoaded };
         const ttlSeconds = Math.ceil((current.cache.loadedAt + META_TTL_SECONDS * 1000 - this.now()) / 1000);
-        if (ttlSeconds > 0) await this.store.set(META_KEY, cache, { ttlSeconds: Math.min(ttlSeconds, META_TTL_SECONDS) });
+        if (ttlSeconds > 0) await this.storeMeta(cache, Math.min(ttlSeconds, META_TTL_SECONDS));
         return { cache, fieldsFresh: true };
       })();
       this.refreshing = refreshing;
@@ -274,7 +278,7 @@ export class ForgeJira implements JiraPort {
       siteTitle: server.serverTitle ?? new URL(server.baseUrl).host,
       attachments: { enabled: attachments.enabled, uploadLimit: attachments.uploadLimit ?? 0 },
     };
-    await this.store.set(META_KEY, meta, { ttlSeconds: META_TTL_SECONDS });
+    await this.storeMeta(meta, META_TTL_SECONDS);
     return meta;
   }
 
@@ -299,6 +303,17 @@ export class ForgeJira implements JiraPort {
    * those not loaded yet are read from Jira (fieldOptions) and the whole is stored again, expiring
    * when it would have.
    */
+  /**
+   * Keeps the metadata for the next invocations: a cache, not a record. Over the room a KVS value
+   * has (240 KiB, https://developer.atlassian.com/platform/forge/limits-kvs-ce: "Value size 240 KiB") it is
+   * not kept (each invocation loads it), and a write refused (the storage quota) costs the next
+   * invocation a load, not this one its work.
+   */
+  private async storeMeta(cache: MetaCache, ttlSeconds: number): Promise<void> {
+    if (Buffer.byteLength(JSON.stringify(cache), 'utf8') > META_MAX_BYTES) return;
+    await this.store.set(META_KEY, cache, { ttlSeconds }).catch(() => undefined);
+  }
+
   private withOptionsOf(names: readonly string[]): Promise<MetaCache> {
     // one at a time in an instance, each from the metadata as the one before left it (none loses
     // another's options, nor a refresh of the field list)
@@ -315,12 +330,16 @@ export class ForgeJira implements JiraPort {
     const loaded = new Set(meta.optionsLoaded);
     const missing = meta.metadata.customFields.filter((f) => OPTION_KINDS.has(f.kind) && wanted.has(f.name.toLowerCase()) && !loaded.has(f.id));
     if (missing.length === 0) return meta;
-    const options = new Map<string, FieldOption[]>();
-    for (const f of missing) options.set(f.id, await this.fieldOptions(f.id));
-    const customFields = meta.metadata.customFields.map((f) => ({ ...f, options: options.get(f.id) ?? f.options }));
+    const options = new Map<string, FieldOption[] | null>();
+    for (const f of missing) {
+      const offered = await this.fieldOptions(f.id);
+      // a field with very many options (a customer list) is not checked: Jira's answer to a write decides
+      options.set(f.id, offered.length > MAX_OPTIONS_KEPT ? null : offered);
+    }
+    const customFields = meta.metadata.customFields.map((f) => ({ ...f, options: options.has(f.id) ? (options.get(f.id) ?? null) : f.options }));
     const cache: MetaCache = { ...meta, metadata: { ...meta.metadata, customFields }, optionsLoaded: [...loaded, ...options.keys()] };
     const ttlSeconds = Math.ceil((meta.loadedAt + META_TTL_SECONDS * 1000 - this.now()) / 1000);
-    if (ttlSeconds > 0) await this.store.set(META_KEY, cache, { ttlSeconds: Math.min(ttlSeconds, META_TTL_SECONDS) });
+    if (ttlSeconds > 0) await this.storeMeta(cache, Math.min(ttlSeconds, META_TTL_SECONDS));
     this.meta = Promise.resolve({ cache, fieldsFresh: (await this.metaState()).fieldsFresh });
     return cache;
   }

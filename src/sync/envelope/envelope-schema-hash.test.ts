@@ -12,7 +12,7 @@ const RECORDED: Record<number, string> = {
   // (was 59f9a9c3…b01f78) and when issue ids and keys got Jira's shapes (was 8ba14de0…ec1a9):
   // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
   // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7).
-  1: 'acbe617cb3a3d32888966679c74c1b0f4cfcf4b0b33322f895e7325d89328af5',
+  1: '7a28ff933d71abbf5af844a9eca93ecc345b1cd6920d8dd4f199bbb9b5b75966',
 };
 
 describe('envelope schema', () => {

@@ -22,6 +22,8 @@ export interface ProjectPartsOutcome {
 }
 
 type Kind = 'components' | 'fixVersions';
+/** components and versions created in one apply, at most */
+const MAX_CREATED_PER_APPLY = 10;
 const WHAT: Record<Kind, string> = { components: 'component', fixVersions: 'fix version' };
 
 export async function provideProjectParts(deps: EngineDeps, connection: Connection, desired: RulesIssue, local: LocalIssue | null): Promise<ProjectPartsOutcome> {
@@ -31,20 +33,23 @@ export async function provideProjectParts(deps: EngineDeps, connection: Connecti
   const parts = await deps.jira.getProjectParts(projectKey);
   const mode = connection.rulesConfig.missingComponents ?? 'create';
   const outcome: ProjectPartsOutcome = { writes: 0, notes: [], held: [] };
+  let created = 0;
   for (const kind of ['components', 'fixVersions'] as const) {
     const have = new Set((kind === 'components' ? parts.components : parts.versions).map((n) => n.toLowerCase()));
     const leftOut = new Set<string>();
     for (const name of wanted(kind)) {
       if (have.has(name.toLowerCase())) continue;
-      if (mode === 'report') {
+      // bounded per apply (the names come from the other site), and as long as Jira takes a name
+      if (mode === 'report' || created >= MAX_CREATED_PER_APPLY || name.length > 255) {
         leftOut.add(name);
-        outcome.notes.push(`${WHAT[kind]} "${name}" does not exist in ${projectKey} here; left out (the connection reports missing names)`);
+        outcome.notes.push(`${WHAT[kind]} "${name.slice(0, 100)}" does not exist in ${projectKey} here; left out (${mode === 'report' ? 'the connection reports missing names' : name.length > 255 ? 'the name is too long' : `at most ${MAX_CREATED_PER_APPLY} are created per sync`})`);
         continue;
       }
       try {
         if (kind === 'components') await deps.jira.createComponent(projectKey, name);
         else await deps.jira.createVersion(projectKey, name);
         outcome.writes += 1;
+        created += 1;
         have.add(name.toLowerCase());
       } catch (error) {
         // refused (no permission, a name Jira does not take): reported, the rest goes on; anything else is retried

@@ -21,7 +21,7 @@ describe('planLinks: the three-way merge of an issue\'s links', () => {
     ['a link named twice is added once', [], [theirs('Blocks', 'outward', '2'), theirs('Blocks', 'outward', '2')], [], { add: [key('Blocks', 'outward', '2')], remove: [] }],
   ];
   it.each(cases)('%s', (_name, local, wanted, base, expected) => {
-    const plan = planLinks(local, wanted, base, TYPES, (id) => id !== '5');
+    const plan = planLinks(local, wanted, base, TYPES, (l) => l.issue.id !== '5');
     expect(plan.add.map(linkKey)).toEqual(expected.add);
     expect(plan.remove.map((l) => l.id)).toEqual(expected.remove);
     expect(plan.unknownTypes).toEqual(expected.unknown ?? []);
