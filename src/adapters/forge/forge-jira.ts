@@ -332,7 +332,15 @@ export class ForgeJira implements JiraPort {
     if (missing.length === 0) return meta;
     const options = new Map<string, FieldOption[] | null>();
     for (const f of missing) {
-      const offered = await this.fieldOptions(f.id);
+      // options the app may not read (403) or a field gone since (404): not checked, Jira's answer to a write decides
+      const offered = await this.fieldOptions(f.id).catch((error: unknown) => {
+        if (error instanceof JiraError && (error.status === 403 || error.status === 404)) return null;
+        throw error;
+      });
+      if (offered === null) {
+        options.set(f.id, null);
+        continue;
+      }
       // a field with very many options (a customer list) is not checked: Jira's answer to a write decides
       options.set(f.id, offered.length > MAX_OPTIONS_KEPT ? null : offered);
     }
@@ -731,7 +739,9 @@ export class ForgeJira implements JiraPort {
   private async lookUpUserById(accountId: string): Promise<UserRef | null> {
     try {
       const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'GET', headers: READ_JSON }));
-      return user(this.parse(JiraUserSchema, json, 'user'));
+      const found = this.parse(JiraUserSchema, json, 'user');
+      // a deactivated account is nobody to give an issue to (Jira refuses it as an assignee)
+      return found.active === false ? null : user(found);
     } catch (error) {
       if (error instanceof JiraError && error.status === 404) return null;
       throw error;

@@ -6,6 +6,8 @@ export const JiraUserSchema = z.looseObject({
   accountId: z.string(),
   displayName: z.string().optional(),
   emailAddress: z.string().optional(),
+  /** "Whether the user is active" (User, https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get) */
+  active: z.boolean().optional(),
 });
 
 export const JiraCommentSchema = z.looseObject({
