@@ -1,6 +1,6 @@
 import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
-import type { RulesEngine, RulesIssue } from '../ports/rules';
+import type { IncomingRulesResult, RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
@@ -28,6 +28,7 @@ import { HELD_STAMP, holdUnofferedOptions } from './parts/fields';
 import { CUSTOM_FIELD_PREFIX } from './field-values';
 import type { PeopleSettings, RulesMetadata } from '../ports/rules';
 import type { Replica } from '../model/replica';
+import { CascadingValueSchema } from '../model/custom-field';
 import { offeredReplica } from './parts/attachments/outgoing';
 import { CreatingMarkerSchema, DirtySchema, type AttachmentLink, type CommentLink, type Connection, type FieldValues, type LinkState, type Unlinked } from './state/records';
 import { Repo } from './state/repo';
@@ -303,28 +304,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (result.waitFor && result.waitFor.length > 0) {
     throw new TransientError(`waiting: ${result.waitFor.map((w) => w.reason).join('; ')}`);
   }
-  // A parent and the other ends of links are issues this connection syncs (their twins here), or
-  // what the issue has already: never another issue of this site a rule or a replica names by id.
-  const guardNotes = keepToTwins(desired, local, metadata);
-  // What this site cannot hold is not written, or not as it came (a person, an option, a component
-  // it lacks, a mention written as text): such a field keeps the time of the value it replaced, so
-  // the remote does not take it for a newer value of its own (src/sync/merge.ts).
-  const held = new Set(heldFields(result.held ?? [], metadata));
-  // mentions name people here, or become plain text (nobody is notified by mistake)
-  const mapped = metadata.mappedPeople ?? {};
-  const described = desired.description;
-  desired.description = rewriteMentions(desired.description, mapped);
-  if (mentionsIn(desired.description).length < mentionsIn(described).length) held.add('description');
-  desired.comments = desired.comments.map((c) => ({ ...c, body: rewriteMentions(c.body, mapped) ?? c.body }));
-  // an option a field here does not offer: the field is left as it is
-  // (the options of the fields the rules chose, also under another name than the replica's, loaded)
-  const chosen = await deps.jira.getMetadata({ customFields: Object.fromEntries(Object.entries(desired.customFields).map(([name, f]) => [name, optionTexts(f.value)])) });
-  const options = holdUnofferedOptions(desired, chosen.customFields);
-  for (const f of options.held) held.add(f);
-  // components and versions the project lacks: created, or left out with a warning, before any write
-  const projectParts = await provideProjectParts(deps, connection, desired, local);
-  for (const f of projectParts.held) held.add(f);
-  const warnings = [...(result.warnings ?? []), ...guardNotes, ...options.notes, ...projectParts.notes];
+  const { held, warnings, writes: projectWrites } = await holdWhatCannotBeHeld(deps, connection, desired, local, metadata, result);
   let syncBack = false;
   // A pairing, or a sender pairing again that knows no twin (it unlinked; still linked here): the
   // other side learns our issue, our values and comments (and the merge's decisions) at once.
@@ -419,7 +399,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
     throw error;
   }
-  const writes = executed.reduce((n, p) => n + p.writes, 0) + projectParts.writes;
+  const writes = executed.reduce((n, p) => n + p.writes, 0) + projectWrites;
   // the local issue after the app's own writes, without reading it again: null when a write's
   // effect cannot be known exactly (an assignee: only the account id is known), so the next sync reads
   const now = structuredClone(local);
@@ -709,6 +689,32 @@ const MARKER_TTL_SECONDS = 30 * 24 * 3600;
 const MAX_TWIN_LOOKUPS = 100;
 
 /**
+ * The desired issue brought to what this site can hold (in place), before anything is written:
+ * a parent and the other ends of links only among this connection's twins (or what the issue has:
+ * never another issue of this site a rule or a replica names by id); mentions naming people here
+ * or written as text (nobody notified by mistake); an option a field here does not offer left out
+ * (the field stays as it is); components and versions the project lacks created, or left out.
+ * What is not written as it came (a person, an option, a component, a mention written as text) is
+ * `held`: such a field keeps the time of the value it replaced, so the remote does not take it for
+ * a newer value of its own (src/sync/merge.ts). `warnings`: one line each, for the issue.
+ */
+async function holdWhatCannotBeHeld(deps: EngineDeps, connection: Connection, desired: RulesIssue, local: LocalIssue | null, metadata: RulesMetadata, result: IncomingRulesResult): Promise<{ held: Set<string>; warnings: string[]; writes: number }> {
+  const guardNotes = keepToTwins(desired, local, metadata);
+  const held = new Set(heldFields(result.held ?? [], metadata));
+  const mapped = metadata.mappedPeople ?? {};
+  const described = desired.description;
+  desired.description = rewriteMentions(desired.description, mapped);
+  if (mentionsIn(desired.description).length < mentionsIn(described).length) held.add('description');
+  desired.comments = desired.comments.map((c) => ({ ...c, body: rewriteMentions(c.body, mapped) ?? c.body }));
+  // the options of the fields the rules chose (a cache hit, unless the rules named a field the replica did not)
+  const chosen = await deps.jira.getMetadata({ customFields: optionsNamed(desired.customFields) });
+  const options = holdUnofferedOptions(desired, chosen.customFields);
+  const projectParts = await provideProjectParts(deps, connection, desired, local);
+  for (const f of [...options.held, ...projectParts.held]) held.add(f);
+  return { held, warnings: [...(result.warnings ?? []), ...guardNotes, ...options.notes, ...projectParts.notes], writes: projectParts.writes };
+}
+
+/**
  * The site's metadata for an apply of `replica`: the people it names looked up and mapped here
  * (src/sync/people.ts), the fields and options it names (loaded again when one is new), and the
  * twins here of the issues it names (its parent, its links' other ends), for the rules' helpers.
@@ -716,8 +722,7 @@ const MAX_TWIN_LOOKUPS = 100;
 async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection, replica: Replica): Promise<RulesMetadata> {
   const people = peopleOf(replica);
   const settings: PeopleSettings = { userMappings: connection.rulesConfig.userMappings ?? [], fallbackAccountId: connection.rulesConfig.unmappedUser ?? null };
-  const customFields = Object.fromEntries(Object.entries(replica.customFields).map(([name, f]) => [name, optionTexts(f.value)]));
-  const metadata = await deps.jira.getMetadata({ userEmails: emailsToLookUp(people), accountIds: accountIdsToLookUp(people, settings), customFields });
+  const metadata = await deps.jira.getMetadata({ userEmails: emailsToLookUp(people), accountIds: accountIdsToLookUp(people, settings), customFields: optionsNamed(replica.customFields) });
   const named = [...new Set([...(replica.parent ? [replica.parent.id] : []), ...replica.links.map((l) => l.issue.id)])].slice(0, MAX_TWIN_LOOKUPS);
   const twins: Record<string, { id: string; key: string }> = {};
   for (const remoteId of named) {
@@ -754,11 +759,17 @@ function heldFields(labels: readonly string[], metadata: RulesMetadata): string[
   });
 }
 
+/** custom fields by name with the texts their values may name as options: what getMetadata loads the options of */
+function optionsNamed(fields: Record<string, { value: unknown }>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, optionTexts(f.value)]));
+}
+
 /** the texts a custom field value may name as options (strings, and a cascading value's parts) */
 function optionTexts(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  if (value !== null && typeof value === 'object' && 'value' in value && typeof value.value === 'string') return [value.value];
+  const cascading = CascadingValueSchema.safeParse(value);
+  if (cascading.success) return [cascading.data.value, ...(cascading.data.child !== null ? [cascading.data.child] : [])];
   return [];
 }
 /**
