@@ -298,6 +298,10 @@ export class IssueFields {
       const name = (id: number | null): string | null => (id === null ? null : this.catalog.priorityById(id).name);
       jira('priority', before.priorityId === null ? null : String(before.priorityId), name(before.priorityId), after.priorityId === null ? null : String(after.priorityId), name(after.priorityId));
     }
+    if (before.resolutionId !== after.resolutionId) {
+      const name = (id: number | null): string | null => (id === null ? null : this.catalog.resolutionById(id).name);
+      jira('resolution', before.resolutionId === null ? null : String(before.resolutionId), name(before.resolutionId), after.resolutionId === null ? null : String(after.resolutionId), name(after.resolutionId));
+    }
     if (before.labels.join(' ') !== after.labels.join(' ')) jira('labels', null, before.labels.join(' '), null, after.labels.join(' '));
     if (before.dueDate !== after.dueDate) jira('duedate', before.dueDate, before.dueDate, after.dueDate, after.dueDate);
     for (const who of ['assignee', 'reporter'] as const) {

@@ -16,7 +16,7 @@ import type { AttachmentStore } from './storage/attachment-store';
 import type { Catalog } from './storage/catalog';
 import type { Db } from './storage/db';
 import type { IssueStore } from './storage/issue-store';
-import type { AccountRecord, AttachmentRecord, ChangeItem, CommentRecord, IssueRecord } from './storage/records';
+import type { AccountRecord, AttachmentRecord, ChangeItem, CommentRecord, IssueRecord, StatusRecord } from './storage/records';
 import { findLinkType, issueLinkEvent, linkChangeItems, MAX_LINKS_PER_ISSUE, parseLinkRequest } from './issue-links';
 import type { IssueLinkStore } from './storage/link-store';
 import type { ProjectPartsStore } from './storage/project-parts-store';
@@ -35,6 +35,7 @@ export type IssueInput = z.infer<typeof issueInput>;
 const bulkInput = z.object({ issueUpdates: z.array(z.unknown()) });
 const projectRefInput = z.object({ id: z.union([z.string(), z.number()]).optional(), key: z.string().optional() });
 const commentInput = z.object({ body: z.unknown() }).passthrough();
+const resolutionRef = z.object({ id: z.union([z.string(), z.number()]).optional(), name: z.string().optional() }).passthrough();
 
 const INVALID_PAYLOAD = 'Invalid request payload. Refer to the REST API documentation and try again.';
 const MAX_PROPERTY_BYTES = 32768;
@@ -148,7 +149,7 @@ export class IssueService {
     const draft: IssueDraft = {
       issue: {
         id: 0, key: '', projectId: project?.id ?? 0, number: 0, issueTypeId: this.catalog.issueTypes[0]?.id ?? 0,
-        statusId: this.catalog.initialStatus().id, priorityId: this.catalog.defaultPriority()?.id ?? null, parentId: null,
+        statusId: this.catalog.initialStatus().id, priorityId: this.catalog.defaultPriority()?.id ?? null, resolutionId: null, parentId: null,
         summary: '', description: null, labels: [], dueDate: null, reporter: actor.accountId, assignee: null,
         creator: actor.accountId, created: at, updated: at, statusChanged: at, custom: {}, components: [], fixVersions: [],
       },
@@ -169,7 +170,11 @@ export class IssueService {
       // an initial transition: the issue is created straight into the transition's target status
       const target = this.catalog.statuses.find((st) => String(st.transitionId) === String(transitionId));
       if (!target) errors.transition = `Transition id '${String(transitionId)}' is not valid for this issue.`;
-      else if (target.id !== draft.issue.statusId) draft.issue.statusId = target.id;
+      else if (target.id !== draft.issue.statusId) {
+        draft.issue.statusId = target.id;
+        // straight into a done status: the workflow's resolution (as a transition there without one sets)
+        if (target.categoryKey === 'done') draft.issue.resolutionId = this.catalog.doneResolution()?.id ?? null;
+      }
     }
     if (Object.keys(errors).length > 0 || !project) throw JiraError.fields(errors);
 
@@ -203,11 +208,29 @@ export class IssueService {
       if (id === undefined) throw JiraError.badRequest("Missing 'transition' identifier");
       const target = this.catalog.statuses.find((s) => String(s.transitionId) === String(id));
       if (!target || target.id === before.statusId) throw JiraError.badRequest(`Transition id '${String(id)}' is not valid for this issue.`);
-      return this.change(actor, before, input, target.id);
+      const { fields, resolutionId } = this.transitionResolution(before, target, input.fields ?? {});
+      return this.change(actor, before, { ...input, fields }, target.id, resolutionId);
     });
   }
 
-  private change(actor: AccountRecord, before: IssueRecord, input: IssueInput, statusId: number | null): TxResult<IssueRecord> {
+  /**
+   * The resolution a transition leaves, as the default workflows here read it (README, "Resolution"):
+   * into a done status, the transition's screen takes `fields.resolution` (by id or name), and
+   * without it the issue keeps its resolution, or gets the site's done resolution (a post function's);
+   * into another status the resolution is cleared, and that transition has no screen for it (a
+   * `fields.resolution` is refused as an edit's is: it is left in the fields, which refuse it).
+   */
+  private transitionResolution(before: IssueRecord, target: StatusRecord, fields: Record<string, unknown>): { fields: Record<string, unknown>; resolutionId: number | null } {
+    if (target.categoryKey !== 'done') return { fields, resolutionId: null };
+    if (!('resolution' in fields)) return { fields, resolutionId: before.resolutionId ?? this.catalog.doneResolution()?.id ?? null };
+    const { resolution: given, ...rest } = fields;
+    const ref = resolutionRef.safeParse(given);
+    const found = ref.success ? this.catalog.resolution(String(ref.data.id ?? ref.data.name ?? '')) : undefined;
+    if (!found) throw JiraError.fields({ resolution: given === null ? 'Resolution is required.' : 'The resolution selected is invalid.' });
+    return { fields: rest, resolutionId: found.id };
+  }
+
+  private change(actor: AccountRecord, before: IssueRecord, input: IssueInput, statusId: number | null, resolutionId: number | null = before.resolutionId): TxResult<IssueRecord> {
     const draft: IssueDraft = { issue: structuredClone(before), newComments: [] };
     const errors: FieldErrors = {};
     this.fields.apply(draft, input.fields ?? {}, input.update ?? {}, 'edit', errors);
@@ -223,6 +246,7 @@ export class IssueService {
     if (statusId !== null) {
       if (this.catalog.statusById(statusId).categoryKey !== this.catalog.statusById(before.statusId).categoryKey) after.statusChanged = at;
       after.statusId = statusId;
+      after.resolutionId = resolutionId;
     }
     const items = this.fields.diff(before, after);
     for (const p of properties) this.store.setProperty(after.id, p.key, p.value);

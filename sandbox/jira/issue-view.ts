@@ -85,8 +85,8 @@ export class IssueView {
     put('created', () => jiraDate(i.created));
     put('updated', () => jiraDate(i.updated));
     put('statuscategorychangedate', () => jiraDate(i.statusChanged));
-    put('resolution', () => null);
-    put('resolutiondate', () => (status.categoryKey === 'done' ? jiraDate(i.statusChanged) : null));
+    put('resolution', () => (i.resolutionId === null ? null : r.resolution(this.catalog.resolutionById(i.resolutionId))));
+    put('resolutiondate', () => (i.resolutionId !== null ? jiraDate(i.statusChanged) : null));
     put('issuelinks', () => this.linkView.issueLinks(i.id));
     put('components', () => this.partsView.issueComponents(i.components));
     put('fixVersions', () => this.partsView.issueFixVersions(i.fixVersions));

@@ -4,7 +4,7 @@ import { visibleEmail } from './storage/accounts';
 import type { Catalog } from './storage/catalog';
 import { THUMBNAIL_MIME_TYPES } from './attachments';
 import { customFieldType } from './custom-field-types';
-import type { AccountRecord, AttachmentRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusCategoryKey, StatusRecord } from './storage/records';
+import type { AccountRecord, AttachmentRecord, CommentRecord, CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, ResolutionRecord, StatusCategoryKey, StatusRecord } from './storage/records';
 import { customFieldId } from './storage/records';
 
 export const STATUS_CATEGORIES: Record<StatusCategoryKey | 'undefined', { id: number; key: string; colorName: string; name: string }> = {
@@ -87,6 +87,14 @@ export class Renderer {
   /** priority as embedded in an issue */
   priorityRef(p: PriorityRecord): Json {
     return { self: `${this.api}/priority/${p.id}`, iconUrl: `${this.base()}/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: String(p.id) };
+  }
+  /** a resolution (`Resolution`: GET /rest/api/3/resolution, /resolution/{id}, and embedded in an issue) */
+  resolution(r: ResolutionRecord): Json {
+    return { self: `${this.api}/resolution/${r.id}`, id: String(r.id), description: r.description, name: r.name };
+  }
+  /** a resolution as /resolution/search lists it (`ResolutionJsonBean`) */
+  resolutionBean(r: ResolutionRecord): Json {
+    return { self: `${this.api}/resolution/${r.id}`, id: String(r.id), description: r.description, name: r.name, default: r.isDefault };
   }
   /** project as embedded in an issue or listed by /project/search */
   projectRef(p: ProjectRecord): Json {

@@ -105,6 +105,7 @@ export class JiraSite implements JiraSiteApi {
       const u = ensureUser(opts.name, this.accounts);
       const others = ensurePeople(opts.name, this.accounts);
       if ((opts.seed ?? 'default') === 'default') seedDefault(opts.name, this.db, this.counters, this.catalog, a);
+      this.catalog.ensureDefaultResolutions();
       return [a, u, others] as const;
     })();
     this.seededPeople = [admin, user, ...people].map((p) => ({

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DryRunPayloadSchema, GetRulesPayloadSchema, SaveRulesPayloadSchema, ValidateRulesPayloadSchema } from '../rules/rules-admin';
+import { DryRunPayloadSchema, GetRulesPayloadSchema, RestoreRulesPayloadSchema, SaveRulesPayloadSchema, ValidateRulesPayloadSchema } from '../rules/rules-admin';
+import { GetMappingsPayloadSchema, ListMappingValuesPayloadSchema, ListUnmappedValuesPayloadSchema, SaveMappingsPayloadSchema, SearchPeoplePayloadSchema } from '../rules/mappings-admin';
+import { DiffRulesPayloadSchema, PreviewRulesPayloadSchema } from '../rules/rules-preview';
 import { UnlinkSchema } from '../sync/admin-api';
 import { UpdateConnectionSchema } from '../sync/connections';
 import { JiraIssueKeySchema } from '../sync/envelope/common';
@@ -56,4 +58,12 @@ export const rulesPayloads = {
   validateRules: ValidateRulesPayloadSchema,
   saveRules: SaveRulesPayloadSchema,
   dryRun: DryRunPayloadSchema,
+  getMappings: GetMappingsPayloadSchema,
+  saveMappings: SaveMappingsPayloadSchema,
+  listMappingValues: ListMappingValuesPayloadSchema,
+  listUnmappedValues: ListUnmappedValuesPayloadSchema,
+  searchPeople: SearchPeoplePayloadSchema,
+  previewRulesChange: PreviewRulesPayloadSchema,
+  restoreRules: RestoreRulesPayloadSchema,
+  diffRules: DiffRulesPayloadSchema,
 };

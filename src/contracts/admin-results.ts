@@ -18,8 +18,6 @@ export const RulesConfigSchema = z.strictObject({
   remoteKeyField: z.nullable(z.string()),
   /** copied comments start with "Ana Silva on external wrote:" (absent: on) */
   commentAttribution: z.optional(z.boolean()),
-  /** people of the other site (remote account id) → the account here, tried first */
-  userMappings: z.optional(z.array(z.strictObject({ remote: z.string(), local: z.string() }))),
   /** who takes a person who could not be mapped; null or absent: nobody */
   unmappedUser: z.optional(z.nullable(z.string())),
   /** a component or fix version the project here lacks: 'create' (absent) or 'report' */

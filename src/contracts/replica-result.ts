@@ -59,6 +59,8 @@ export const ReplicaSchema = z.strictObject({
   priority: z.nullable(NamedSchema),
   labels: z.array(z.string()),
   status: z.strictObject({ name: z.string().check(z.minLength(1)), category: z.nullable(z.string()) }),
+  /** the resolution by name, null when unresolved */
+  resolution: z.nullable(NamedSchema),
   /** 'YYYY-MM-DD' */
   dueDate: z.nullable(z.string()),
   assignee: z.nullable(UserRefSchema),

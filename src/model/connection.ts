@@ -21,12 +21,6 @@ export const DefaultRulesConfigSchema = z.strictObject({
    * external wrote:", src/sync/parts/comments/comment-attribution.ts). Absent: on.
    */
   commentAttribution: z.boolean().optional(),
-  /**
-   * People of the other site, by their account id there → the account id here, tried first
-   * (nodeHelper.mapUser: then the same account id, then the email where visible, then the fallback).
-   * Absent: none.
-   */
-  userMappings: z.array(z.strictObject({ remote: z.string().min(1), local: z.string().min(1) })).max(1000).optional(),
   /** who takes a person who could not be mapped (an account id here); null or absent: nobody (unassigned), with a warning */
   unmappedUser: z.string().min(1).nullable().optional(),
   /**

@@ -94,6 +94,8 @@ export const ReplicaSchema = z.object({
   priority: NamedSchema.nullable(),
   labels: z.array(z.string()),
   status: z.object({ name: z.string().min(1), category: z.string().nullable() }),
+  /** the issue's resolution by name (Jira's `resolution` field), null when unresolved */
+  resolution: NamedSchema.nullable(),
   /** 'YYYY-MM-DD' */
   dueDate: z.string().nullable(),
   assignee: UserRefSchema.nullable(),

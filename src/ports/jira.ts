@@ -51,6 +51,8 @@ export interface LocalIssue {
   priority: string | null;
   labels: string[];
   status: { name: string; category: string | null };
+  /** the resolution's name (Jira's `resolution` field), null when unresolved */
+  resolution: string | null;
   dueDate: string | null;
   assignee: UserRef | null;
   reporter: UserRef | null;
@@ -97,6 +99,12 @@ export interface IssueFieldWrite {
   description?: AdfDoc | null;
   typeName?: string;
   priority?: string | null;
+  /**
+   * The resolution by name. Jira Cloud takes it in an edit only when the edit screen has the field
+   * (rarely): the sync writes it with a transition (`TransitionFields`) and tries an edit only when
+   * the status stays; a refusal is a `JiraError` whose `fieldErrors` name `resolution`.
+   */
+  resolution?: string | null;
   labels?: string[];
   dueDate?: string | null;
   /** account id, or null to clear */
@@ -132,6 +140,12 @@ export interface Transition {
   to: { name: string; category: string | null };
 }
 
+/** Fields a transition sets from its screen (`POST /rest/api/3/issue/{id}/transitions`). */
+export interface TransitionFields {
+  /** the resolution by name: taken when the transition's screen has the field, else a 400 naming it */
+  resolution?: string;
+}
+
 export interface JiraPort {
   /** the issue, or null when it does not exist (or is not visible) */
   getIssue(issueId: string): Promise<LocalIssue | null>;
@@ -142,7 +156,8 @@ export interface JiraPort {
   createIssue(input: CreateIssueInput): Promise<IssueRef>;
   updateIssue(issueId: string, fields: IssueFieldWrite): Promise<void>;
   getTransitions(issueId: string): Promise<Transition[]>;
-  transitionIssue(issueId: string, transitionId: string): Promise<void>;
+  /** makes a transition, with the fields its screen takes (`fields`, when given) */
+  transitionIssue(issueId: string, transitionId: string, fields?: TransitionFields): Promise<void>;
   addComment(issueId: string, body: AdfDoc): Promise<LocalComment>;
   updateComment(issueId: string, commentId: string, body: AdfDoc): Promise<void>;
   deleteComment(issueId: string, commentId: string): Promise<void>;
@@ -195,6 +210,8 @@ export interface JiraPort {
   validateJql(jql: string): Promise<string | null>;
   /** base URL of the site, for links shown to users */
   siteUrl(): Promise<string | null>;
+  /** active people whose name or email matches `query` (at most 20), for the admin's people table */
+  searchUsers(query: string): Promise<UserRef[]>;
 }
 
 /** A Jira call failed. `status` 0 = network failure. */
@@ -204,6 +221,8 @@ export class JiraError extends Error {
     readonly status: number,
     /** seconds, from a 429/503 Retry-After header */
     readonly retryAfterSeconds: number | null = null,
+    /** the answer's `errors`: a message per field Jira refused (`{ resolution: "Field 'resolution' cannot be set…" }`) */
+    readonly fieldErrors: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'JiraError';

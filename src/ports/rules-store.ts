@@ -1,6 +1,10 @@
+import type { Mappings } from '../model/mappings';
+
 /**
- * Where each connection's sync rule scripts are kept, versioned (the last RULES_VERSIONS_KEPT
- * versions). A connection without saved rules runs the default rules.
+ * Where each connection's sync rules are kept, versioned (the last RULES_VERSIONS_KEPT versions):
+ * the scripts and the value mappings (src/model/mappings.ts) together, so that saving either makes
+ * a version and restoring one brings both back. A connection without saved rules runs the default
+ * scripts with no mappings.
  */
 
 /** Resource limits of one script run, per connection; absent fields take the defaults. */
@@ -10,14 +14,21 @@ export interface RulesLimits {
 }
 
 export interface RulesDraft {
-  outgoing: string;
-  incoming: string;
+  /** null: the default scripts for the connection's configuration (src/rules/default-scripts.ts), whatever it is when they run */
+  outgoing: string | null;
+  incoming: string | null;
+  mappings: Mappings;
   limits: RulesLimits | null;
   /** account id of the admin who saved, when known */
   savedBy: string | null;
   /** ISO timestamp */
   savedAt: string;
+  /** what this version changed, in a few words (null: not told) */
+  summary: string | null;
 }
+
+/** A draft as a caller gives it: no mappings = none, no summary = not told. */
+export type RulesDraftInput = Omit<RulesDraft, 'mappings' | 'summary'> & Partial<Pick<RulesDraft, 'mappings' | 'summary'>>;
 
 export interface StoredRules extends RulesDraft {
   connectionId: string;
@@ -29,6 +40,8 @@ export interface RulesVersionInfo {
   version: number;
   savedAt: string;
   savedBy: string | null;
+  /** what the version changed, as the admin page lists it ("mappings", "outgoing script", "restored version 3") */
+  summary: string | null;
 }
 
 export const RULES_VERSIONS_KEPT = 10;
@@ -58,7 +71,7 @@ export interface RulesStore {
    * based on (0 when there was none); when it is no longer the latest, nothing is written and the
    * call rejects with RulesVersionConflictError.
    */
-  save(connectionId: string, draft: RulesDraft, expectedVersion: number): Promise<StoredRules>;
+  save(connectionId: string, draft: RulesDraftInput, expectedVersion: number): Promise<StoredRules>;
   /** forgets every version (the connection was deleted) */
   deleteAll(connectionId: string): Promise<void>;
 }

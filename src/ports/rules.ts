@@ -1,4 +1,5 @@
 import type { CustomFieldMeta } from '../model/custom-field';
+import type { Mappings, UnmappedValue } from '../model/mappings';
 import type { AdfDoc, IssueRef, JsonValue, Replica, ReplicaLink, UserRef } from '../model/replica';
 import type { LocalAttachment } from './jira';
 
@@ -39,6 +40,8 @@ export interface RulesIssue {
   priority: string | null;
   labels: string[];
   status: string | null;
+  /** the resolution's name, null when unresolved */
+  resolution: string | null;
   dueDate: string | null;
   assignee: UserRef | null;
   reporter: UserRef | null;
@@ -68,6 +71,8 @@ export interface RulesMetadata {
   /** issue type names per project key */
   issueTypes: Record<string, { id: string; name: string; subtask: boolean }[]>;
   priorities: { id: string; name: string }[];
+  /** the site's resolutions */
+  resolutions: { id: string; name: string }[];
   statuses: { id: string; name: string; category: string }[];
   users: UserRef[];
   /** custom fields available on this site, by display name, with their kinds and options */
@@ -158,6 +163,8 @@ export interface IncomingRulesResult {
    * keeps the time of the value it replaced (the remote's value is not overwritten by it).
    */
   held?: string[];
+  /** values of the other site no mapping row maps and that do not exist here (src/model/mappings.ts); absent: none */
+  unmapped?: UnmappedValue[];
   logs: RulesLog[];
 }
 
@@ -177,6 +184,8 @@ export class RulesError extends Error {
 }
 
 export interface RulesEngine {
+  /** the value mappings the scripts see (`mappings`); absent: none */
+  readonly mappings?: Mappings;
   outgoing(input: OutgoingRulesInput): Promise<OutgoingRulesResult>;
   incoming(input: IncomingRulesInput): Promise<IncomingRulesResult>;
 }

@@ -1,3 +1,5 @@
+import { EMPTY_MAPPINGS, type Mappings } from '../model/mappings';
+import type { UnmappedValue } from '../model/mappings';
 import type { IncomingRulesInput, IncomingRulesResult, OutgoingRulesInput, RulesAttachment, RulesComment, RulesIssue, RulesLog, RulesMetadata } from '../ports/rules';
 import type { IssueRef, Replica, ReplicaLink } from '../model/replica';
 import { DEFAULT_RULES_CONFIG, type Connection } from '../model/connection';
@@ -100,7 +102,7 @@ function created(over: Partial<RulesIssue> = {}): RulesIssue {
 
 const result = (
   desired: RulesIssue,
-  over: { syncBack?: boolean; logs?: RulesLog[]; waitFor?: IncomingRulesResult['waitFor']; warnings?: string[] } = {},
+  over: { syncBack?: boolean; logs?: RulesLog[]; waitFor?: IncomingRulesResult['waitFor']; warnings?: string[]; unmapped?: UnmappedValue[] } = {},
 ): IncomingRulesResult => ({
   desired,
   syncBack: over.syncBack ?? false,
@@ -109,10 +111,29 @@ const result = (
   warnings: over.warnings ?? [],
   // every person mapUser could not map (or gave the fallback) holds its field: the label before the warning's colon
   held: [...new Set((over.warnings ?? []).filter((w) => / could not be mapped | is nobody here; /.test(w)).map((w) => w.slice(0, w.indexOf(': '))))],
+  unmapped: over.unmapped ?? unmappedIn(over.warnings ?? []),
   logs: over.logs ?? [],
 });
+
+/** the sample people of the other site, by the name a warning gives */
+const REMOTE_PEOPLE: Record<string, string> = { 'Remote Rita': 'acc-remote', Hidden: 'acc-hidden' };
+const TABLE_OF_LABEL: Record<string, UnmappedValue['table']> = { 'issue type': 'issueType', priority: 'priority', status: 'status', 'custom field': 'fields' };
+/** what the warnings name unplaced, once each, as the Mappings tab lists them */
+function unmappedIn(warnings: readonly string[]): UnmappedValue[] {
+  const out: UnmappedValue[] = [];
+  for (const w of warnings) {
+    const person = / could not be mapped | is nobody here; /.test(w) ? w.slice(w.indexOf(': ') + 2).replace(/ (could not be mapped|is nobody here;).*$/, '') : null;
+    const value = /^([^:]+): "([^"]+)" of the other site is not mapped/.exec(w);
+    const entry: UnmappedValue | null = person !== null ? { table: 'users', field: null, value: REMOTE_PEOPLE[person] ?? person, label: person }
+      : value ? { table: TABLE_OF_LABEL[value[1]!] ?? 'options', field: null, value: value[2]!, label: null } : null;
+    if (entry && !out.some((u) => u.table === entry.table && u.value === entry.value)) out.push(entry);
+  }
+  return out;
+}
 const warn = (message: string): RulesLog => ({ level: 'warn', message });
 /** the sample replica's reporter (Rita, her email hidden) is nobody here: a first sync says so */
+/** a first sync of a type this site lacks: a Task, with a warning */
+const typeAsTask = (name: string) => `issue type: "${name}" of the other site is not mapped and does not exist here; created as Task`;
 const RITA_UNMAPPED = 'reporter: Remote Rita could not be mapped to anyone here; left empty';
 /** a first sync of the sample replica: its reporter could not be mapped */
 const firstResult = (desired: RulesIssue, over: Parameters<typeof result>[1] = {}): IncomingRulesResult => result(desired, { warnings: [RITA_UNMAPPED], ...over });
@@ -123,18 +144,18 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
   ['first sync, internal role', INTERNAL, first(), firstResult(created(), { syncBack: true })],
   ['first sync, external role: project CLOUD', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP' }) }), firstResult(created(), { syncBack: true })],
   ['first sync, no sync back and no key field configured', BARE, first(), firstResult(created({ customFields: {} }))],
-  ['first sync into the target SUP: a type SUP lacks becomes Task; the key field named in another case', SUP_LOWER_KEY, first(), firstResult(created({ projectKey: 'SUP', typeName: 'Task' }), { syncBack: true })],
+  ['first sync into the target SUP: a type SUP lacks becomes Task; the key field named in another case', SUP_LOWER_KEY, first(), firstResult(created({ projectKey: 'SUP', typeName: 'Task' }), { syncBack: true, warnings: [typeAsTask('Bug'), RITA_UNMAPPED] })],
   ['first sync from a project that exists here: that project, the type matched case-insensitively', DEFAULT, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), firstResult(created({ projectKey: 'SUP', typeName: 'Incident' }), { syncBack: true })],
-  ['first sync from a project that exists here, external role: still CLOUD, type missing there → Task', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true })],
-  ['first sync of a type nobody has → Task', DEFAULT, first({ replica: sampleReplica({ type: { name: 'Epic' } }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true })],
+  ['first sync from a project that exists here, external role: still CLOUD, type missing there → Task', EXTERNAL, first({ replica: sampleReplica({ projectKey: 'SUP', type: { name: 'incident' } }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true, warnings: [typeAsTask('incident'), RITA_UNMAPPED] })],
+  ['first sync of a type nobody has → Task', DEFAULT, first({ replica: sampleReplica({ type: { name: 'Epic' } }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true, warnings: [typeAsTask('Epic'), RITA_UNMAPPED] })],
   [
     'first sync into a project without Task: the name "Task" all the same',
     DEFAULT,
     first({ replica: sampleReplica({ type: { name: 'Epic' } }), metadata: sampleMetadata({ issueTypes: { OPS: [{ id: '1', name: 'Job', subtask: false }] } }) }),
-    firstResult(created({ projectKey: 'OPS', typeName: 'Task' }), { syncBack: true }),
+    firstResult(created({ projectKey: 'OPS', typeName: 'Task' }), { syncBack: true, warnings: [typeAsTask('Epic'), RITA_UNMAPPED] }),
   ],
-  ['first sync with no projects known: the remote project key', DEFAULT, first({ metadata: sampleMetadata({ issueTypes: {} }) }), firstResult(created({ projectKey: 'EXT', typeName: 'Task' }), { syncBack: true })],
-  ['first sync with no projects known, external role', EXTERNAL, first({ metadata: sampleMetadata({ issueTypes: {} }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true })],
+  ['first sync with no projects known: the remote project key', DEFAULT, first({ metadata: sampleMetadata({ issueTypes: {} }) }), firstResult(created({ projectKey: 'EXT', typeName: 'Task' }), { syncBack: true, warnings: [typeAsTask('Bug'), RITA_UNMAPPED] })],
+  ['first sync with no projects known, external role', EXTERNAL, first({ metadata: sampleMetadata({ issueTypes: {} }) }), firstResult(created({ typeName: 'Task' }), { syncBack: true, warnings: [typeAsTask('Bug'), RITA_UNMAPPED] })],
   ['first sync with a reporter known by email', DEFAULT, first({ replica: sampleReplica({ reporter: remoteAlice }) }), result(created({ reporter: alice }), { syncBack: true })],
   ['first sync of a sync-back message: the rules ask all the same (the engine ignores it)', DEFAULT, first({ syncBackMessage: true }), firstResult(created(), { syncBack: true })],
 
@@ -152,7 +173,7 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
     DEFAULT,
     incoming({ replica: sampleReplica({ priority: { name: 'Blocker' }, status: { name: 'Closed', category: 'done' } }) }),
     result(updated({ status: 'To Do' }), {
-      logs: [warn('priority "Blocker" does not exist here; kept the local one'), warn('status "Closed" does not exist here; kept the local one')],
+      warnings: ['priority: "Blocker" of the other site is not mapped and does not exist here; kept the local value', 'status: "Closed" of the other site is not mapped and does not exist here; kept the local value'],
     }),
   ],
   ['no priority clears the local one', DEFAULT, incoming({ replica: sampleReplica({ priority: null }) }), result(updated({ priority: null }))],
@@ -247,10 +268,10 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
 
   // custom fields and the remote key
   [
-    'custom fields: known ones by any case under the local name, unknown ones skipped, the key field overwritten',
+    'custom fields: known ones by any case under the local name, unknown ones skipped (with a warning), the key field overwritten',
     DEFAULT,
     incoming({ replica: sampleReplica({ customFields: { severity: { value: { level: 3 } }, Unknown: { value: 1 }, 'REMOTE issue key': { value: 'bogus' } } }) }),
-    result(updated({ customFields: { ...KEY, Severity: { value: { level: 3 } } } })),
+    result(updated({ customFields: { ...KEY, Severity: { value: { level: 3 } } } }), { warnings: ['custom field: "Unknown" of the other site is not mapped and does not exist here; not synced (map it to a field here, or to none)'] }),
   ],
   [
     'custom fields with the key field named in another case',
@@ -389,6 +410,7 @@ function sent(over: Partial<Replica> = {}): Replica {
     priority: { name: 'High' },
     labels: ['hardware'],
     status: { name: 'To Do', category: null },
+    resolution: null,
     dueDate: null,
     assignee: null,
     reporter: alice,
@@ -459,7 +481,75 @@ describe('the default rules (the default scripts, in QuickJS)', () => {
       rulesConfig: { ...DEFAULT_RULES_CONFIG, targetProjectKey: 'SUP', syncBackOnFirstSync: false, commentAttribution: false },
     };
     const engine = await new BuiltinRulesProvider().forConnection(connection);
-    expect(await engine.incoming(first())).toEqual(firstResult(created({ projectKey: 'SUP', typeName: 'Task' })));
+    expect(await engine.incoming(first())).toEqual(firstResult(created({ projectKey: 'SUP', typeName: 'Task' }), { warnings: [typeAsTask('Bug'), RITA_UNMAPPED] }));
+  });
+});
+
+describe('the default rules with the Mappings tab\'s tables', () => {
+  const rows = (...pairs: [string, string, ('both' | 'incoming' | 'outgoing')?][]) => pairs.map(([local, remote, direction]) => ({ local, remote, direction: direction ?? ('both' as const) }));
+  const tables = (over: Partial<Mappings>): Mappings => ({ ...EMPTY_MAPPINGS, ...over });
+
+  it('maps the project, type, status and priority of a replica received, before the values of the same name', async () => {
+    const mappings = tables({ project: rows(['OPS', 'EXT']), issueType: rows(['Job', 'Bug']), status: rows(['Done', 'In Progress', 'incoming']), priority: rows(['Low', 'highest']) });
+    const metadata = sampleMetadata({ issueTypes: { SUP: [{ id: '1', name: 'Task', subtask: false }], OPS: [{ id: '2', name: 'Job', subtask: false }] } });
+    const input = first({ metadata, replica: sampleReplica({ status: { name: 'in progress', category: 'indeterminate' }, priority: { name: 'Highest' } }) });
+    const out = await defaultRulesEngine(DEFAULT, { mappings }).incoming(input);
+    expect(out.desired).toMatchObject({ projectKey: 'OPS', typeName: 'Job', status: 'Done', priority: 'Low' });
+    expect(out.unmapped).toEqual([{ table: 'users', field: null, value: 'acc-remote', label: 'Remote Rita' }]);
+  });
+
+  it('sends the outgoing rows\' values, and leaves the incoming-only rows out of a replica sent', async () => {
+    const mappings = tables({ status: rows(['To Do', 'Backlog', 'outgoing'], ['Done', 'Closed', 'incoming']), priority: rows(['High', 'P1']), issueType: rows(['Bug', 'Defect']), project: rows(['SUP', 'SERVICE']) });
+    const issue = { ...sampleIssue({ priority: 'High', typeName: 'Bug', status: 'To Do' }), key: 'SUP-1', id: '1', projectKey: 'SUP' };
+    const { replica } = await defaultRulesEngine(DEFAULT, { mappings }).outgoing({ issue, connection: sampleConnection() });
+    expect({ project: replica.projectKey, type: replica.type.name, status: replica.status.name, priority: replica.priority?.name }).toEqual({ project: 'SERVICE', type: 'Defect', status: 'Backlog', priority: 'P1' });
+  });
+
+  it('an unmapped status and priority keep the local ones, named in a warning and in the unmapped values', async () => {
+    const input = incoming({ replica: sampleReplica({ status: { name: 'Parked', category: 'new' }, priority: { name: 'P0' } }) });
+    const out = await defaultRulesEngine(DEFAULT, { mappings: tables({ status: rows(['Done', 'Closed']) }) }).incoming(input);
+    expect(out.desired).toMatchObject({ status: 'To Do', priority: 'High' });
+    expect(out.unmapped).toEqual([{ table: 'priority', field: null, value: 'P0', label: null }, { table: 'status', field: null, value: 'Parked', label: null }]);
+    expect(out.warnings).toEqual(['priority: "P0" of the other site is not mapped and does not exist here; kept the local value', 'status: "Parked" of the other site is not mapped and does not exist here; kept the local value']);
+  });
+
+  it('a field row takes the other site\'s field into another one here, and a row to none leaves a field out', async () => {
+    const mappings = tables({ fields: [{ local: 'Severity', remote: 'Impact', direction: 'both' }, { local: null, remote: 'Internal notes', direction: 'incoming' }] });
+    const input = incoming({ replica: sampleReplica({ customFields: { Impact: { value: 4 }, 'Internal notes': { value: 'secret' } } }) });
+    const out = await defaultRulesEngine(DEFAULT, { mappings }).incoming(input);
+    expect(out.desired.customFields['Severity']).toEqual({ value: 4 });
+    expect(out.warnings).toEqual([]);
+    const issue = { ...sampleIssue({ customFields: { Severity: { value: 2 } } }), key: 'SUP-1', id: '1', projectKey: 'SUP' };
+    const sent = await defaultRulesEngine(DEFAULT, { mappings: tables({ fields: [{ local: 'Severity', remote: 'Impact', direction: 'both' }] }) }).outgoing({ issue, connection: sampleConnection() });
+    expect(sent.replica.customFields).toEqual({ Impact: { value: 2 } });
+    const notSent = await defaultRulesEngine(DEFAULT, { mappings: tables({ fields: [{ local: 'Severity', remote: null, direction: 'outgoing' }] }) }).outgoing({ issue, connection: sampleConnection() });
+    expect(notSent.replica.customFields).toEqual({});
+  });
+
+  it('option rows map a select, a multi select and a cascading value, by the local field', async () => {
+    const options = { Tier: rows(['Gold', 'T1']), Areas: rows(['Back end', 'Server']), Region: rows(['Europe', 'EMEA']) };
+    const fields = [
+      { id: 'customfield_1', name: 'Tier', kind: 'select' as const, options: null },
+      { id: 'customfield_2', name: 'Areas', kind: 'multiselect' as const, options: null },
+      { id: 'customfield_3', name: 'Region', kind: 'cascading' as const, options: null },
+    ];
+    const input = incoming({
+      metadata: sampleMetadata({ customFields: fields }),
+      issue: sampleIssue({ customFields: {} }),
+      replica: sampleReplica({ customFields: { tier: { value: 't1' }, Areas: { value: ['Server', 'UI'] }, Region: { value: { value: 'EMEA', child: 'Paris' } } } }),
+    });
+    const out = await defaultRulesEngine(DEFAULT, { mappings: tables({ options }) }).incoming(input);
+    expect(out.desired.customFields).toMatchObject({ Tier: { value: 'Gold' }, Areas: { value: ['Back end', 'UI'] }, Region: { value: { value: 'Europe', child: 'Paris' } } });
+  });
+
+  it('a person row maps a person of the other site, and the outgoing row sends the other site\'s account', async () => {
+    const mappings = tables({ users: rows(['acc-alice', 'acc-hidden']) });
+    const metadata = { ...sampleMetadata(), mappedPeople: { 'acc-hidden': { local: alice, how: 'table' as const } } };
+    const out = await defaultRulesEngine(DEFAULT, { mappings }).incoming(incoming({ metadata, replica: sampleReplica({ assignee: { accountId: 'acc-hidden', displayName: 'Hidden', email: null } }) }));
+    expect(out.desired.assignee?.accountId).toBe('acc-alice');
+    const issue = { ...sampleIssue({ assignee: alice }), key: 'SUP-1', id: '1', projectKey: 'SUP' };
+    const sent = await defaultRulesEngine(DEFAULT, { mappings }).outgoing({ issue, connection: sampleConnection() });
+    expect(sent.replica.assignee?.accountId).toBe('acc-hidden');
   });
 });
 

@@ -34,16 +34,21 @@ const literal = (value: string | boolean | null): string => JSON.stringify(value
 export function defaultOutgoingScript(config: DefaultScriptsConfig = DEFAULT_SCRIPTS_CONFIG): string {
   return `// Outgoing rules: fill the replica sent to the other site from the local issue.
 const remoteKeyField = ${literal(config.remoteKeyField)}; // not sent: it holds the other site's key
+// the Mappings tab's outgoing rows: a value here sent as the other site's value (unmapped: as it is)
+const send = (table, value) => (value == null ? value : mappings[table].toRemote(value) ?? value);
+const sendPerson = (u) => (u == null ? u : { ...u, accountId: mappings.users.toRemote(u.accountId) ?? u.accountId });
 
+replica.projectKey = send("project", issue.projectKey);
 replica.summary = issue.summary;
 replica.description = issue.description;
-replica.type = issue.typeName ?? "Task";
-replica.priority = issue.priority;
+replica.type = send("issueType", issue.typeName ?? "Task");
+replica.priority = send("priority", issue.priority?.name);
 replica.labels = issue.labels;
-replica.status = { name: issue.status?.name ?? "Open", category: null };
+replica.status = { name: send("status", issue.status?.name ?? "Open"), category: null };
+replica.resolution = send("resolution", issue.resolution?.name);
 replica.dueDate = issue.dueDate;
-replica.assignee = issue.assignee;
-replica.reporter = issue.reporter;
+replica.assignee = sendPerson(issue.assignee);
+replica.reporter = sendPerson(issue.reporter);
 replica.comments = issue.comments;
 replica.attachments = issue.attachments; // the files travel in parts, fetched by the other site
 replica.parent = issue.parent;
@@ -52,7 +57,13 @@ replica.components = issue.components;
 replica.fixVersions = issue.fixVersions;
 for (const [name, field] of Object.entries(issue.customFields)) {
   if (remoteKeyField !== null && name.toLowerCase() === remoteKeyField.toLowerCase()) continue;
-  replica.customFields[name] = { value: field.value };
+  const sentAs = mappings.fields.toRemote(name); // null: not sent; undefined: by its own name
+  if (sentAs === null) continue;
+  const isPerson = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.accountId === "string";
+  let value = mappings.options(name).toRemoteValue(field.value);
+  if (isPerson(value)) value = sendPerson(value);
+  else if (Array.isArray(value) && value.every(isPerson)) value = value.map(sendPerson);
+  replica.customFields[sentAs ?? name] = { value };
 }
 `;
 }
@@ -63,13 +74,20 @@ const targetProjectKey = ${literal(config.targetProjectKey)}; // null: the remot
 const syncBackOnFirstSync = ${literal(config.syncBackOnFirstSync)};
 const remoteKeyField = ${literal(config.remoteKeyField)}; // receives the remote issue key; null: none
 const sameName = (a, b) => a != null && b != null && a.toLowerCase() === b.toLowerCase();
+// the Mappings tab's incoming rows first (a row's value that is gone here counts for nothing), then
+// the value of the same name here; null: neither
+const receive = (table, value, find) => {
+  const mapped = mappings[table].toLocal(value);
+  return (mapped ? find(mapped)?.name : null) ?? find(value)?.name ?? null;
+};
 
 if (firstSync) {
   const projects = nodeHelper.getProjects();
-  issue.projectKey = targetProjectKey ?? projects.find((p) => p === replica.projectKey) ?? projects[0] ?? replica.projectKey;
-  issue.typeName = nodeHelper.getIssueType(replica.type.name, issue.projectKey)?.name
-    ?? nodeHelper.getIssueType("Task", issue.projectKey)?.name
-    ?? "Task";
+  // the Mappings tab's project row, then the connection's target project, then the remote's own key
+  issue.projectKey = mappings.project.toLocal(replica.projectKey) ?? targetProjectKey ?? projects.find((p) => p === replica.projectKey) ?? projects[0] ?? replica.projectKey;
+  const type = receive("issueType", replica.type.name, (name) => nodeHelper.getIssueType(name, issue.projectKey));
+  issue.typeName = type ?? nodeHelper.getIssueType("Task", issue.projectKey)?.name ?? "Task";
+  if (!type) mappings.unmapped("issueType", replica.type.name, { note: \`created as \${issue.typeName}\` });
   issue.reporter = nodeHelper.mapUser(replica.reporter, "reporter");
   if (syncBackOnFirstSync) syncHelper.syncBackAfterProcessing();
 }
@@ -98,20 +116,27 @@ issue.fixVersions = [...replica.fixVersions];
 issue.summary = replica.summary;
 issue.description = replica.description;
 
+// a value neither mapped nor found here keeps the local one (a warning on the issue, listed on the Mappings tab)
 if (replica.priority === null) {
   issue.priority = null;
-} else if (nodeHelper.getPriority(replica.priority.name)) {
-  issue.priority = nodeHelper.getPriority(replica.priority.name).name;
 } else {
-  console.warn(\`priority "\${replica.priority.name}" does not exist here; kept the local one\`);
+  const priority = receive("priority", replica.priority.name, nodeHelper.getPriority);
+  if (priority) issue.priority = priority;
+  else mappings.unmapped("priority", replica.priority.name);
 }
 
 issue.labels = [...replica.labels];
 
-if (nodeHelper.getStatus(replica.status.name)) {
-  issue.status = nodeHelper.getStatus(replica.status.name).name;
+const status = receive("status", replica.status.name, nodeHelper.getStatus);
+if (status) issue.status = status;
+else mappings.unmapped("status", replica.status.name);
+
+if (replica.resolution == null) {
+  issue.resolution = null;
 } else {
-  console.warn(\`status "\${replica.status.name}" does not exist here; kept the local one\`);
+  const resolution = receive("resolution", replica.resolution.name, nodeHelper.getResolution);
+  if (resolution) issue.resolution = resolution;
+  else mappings.unmapped("resolution", replica.resolution.name);
 }
 
 issue.dueDate = replica.dueDate;
@@ -119,12 +144,19 @@ issue.dueDate = replica.dueDate;
 // people: the mapping table, the same account, the visible email, then the connection's fallback
 issue.assignee = nodeHelper.mapUser(replica.assignee, "assignee");
 
-// custom fields by name, values by value (an option the field here lacks is a warning, not a write)
+// custom fields by name (the Mappings tab's field rows first), values by value (its option rows
+// first; an option the field here lacks is a warning, not a write)
 for (const [name, field] of Object.entries(replica.customFields)) {
   if (sameName(name, remoteKeyField)) continue;
-  const local = nodeHelper.getCustomField(name);
-  if (!local) continue;
-  let value = field.value;
+  const target = mappings.fields.toLocal(name); // null: not synced here; undefined: the field of the same name
+  if (target === null) continue;
+  const local = nodeHelper.getCustomField(target ?? name);
+  if (!local) {
+    const empty = field.value === null || (Array.isArray(field.value) && field.value.length === 0);
+    if (!empty) mappings.unmapped("fields", name, { note: "not synced (map it to a field here, or to none)" });
+    continue;
+  }
+  let value = mappings.options(local.name).toLocalValue(field.value);
   const isUser = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.accountId === "string";
   if ((local.kind === "user" && value !== null && !isUser(value)) || (local.kind === "users" && value !== null && !Array.isArray(value))) {
     console.warn(\`\${local.name}: the other site's value is not a person here; kept the local one\`);

@@ -233,6 +233,7 @@ function localIssue(s, writable) {
     priority: checked('priority', md.priorities, 'priority', 'priorities'),
     labels: w('labels', strings),
     status: checked('status', md.statuses, 'status', 'statuses'),
+    resolution: checked('resolution', md.resolutions || [], 'resolution', 'resolutions'),
     dueDate: w('dueDate', date),
     assignee: w('assignee', user),
     reporter: w('reporter', user),
@@ -259,6 +260,7 @@ function outgoingReplica(r) {
     priority: w('priority', (v, p) => { const n = nameOf(v, p); return n === null ? null : { name: n }; }),
     labels: w('labels', strings),
     status: w('status', (v, p) => { const n = nameOf(v, p); return n === null ? null : { name: n, category: v && typeof v.category === 'string' ? v.category : null }; }),
+    resolution: w('resolution', (v, p) => { const n = nameOf(v, p); return n === null ? null : { name: n }; }),
     dueDate: w('dueDate', date),
     assignee: w('assignee', user),
     reporter: w('reporter', user),
@@ -503,6 +505,94 @@ function mergeAttachments(target, source, options) {
   return out;
 }
 
+// The connection's value mappings (src/model/mappings.ts) as the scripts read them:
+// mappings.status.toLocal("Closed"), mappings.fields.toLocal("Sev"), mappings.options("Severity").toLocal("S1").
+const NO_ROWS = [];
+const applies = (r, way) => r.direction === 'both' || r.direction === way;
+function rowsOf(list, what) {
+  return (isArray(list) ? list : NO_ROWS).map((r) => freeze({ local: r.local, remote: r.remote, direction: r.direction }));
+}
+function valueTable(list, what) {
+  const rows = freeze(rowsOf(list, what));
+  const pick = (v, way, from, to) => {
+    if (v === null || v === undefined) return null;
+    const n = lower(nameOf(v, 'mappings.' + what + (way === 'incoming' ? '.toLocal' : '.toRemote')));
+    const r = rows.find((x) => applies(x, way) && x[from] !== null && lower(x[from]) === n);
+    return r ? r[to] : null;
+  };
+  const toLocal = (v) => pick(v, 'incoming', 'remote', 'local');
+  const toRemote = (v) => pick(v, 'outgoing', 'local', 'remote');
+  // a field's value by its shape: an option (string), options (string[]), a cascading {value, child}
+  const mapValue = (v, one) => {
+    if (typeof v === 'string') { const m = one(v); return m === null ? v : m; }
+    if (isArray(v)) return v.map((x) => mapValue(x, one));
+    if (v !== null && typeof v === 'object' && typeof v.value === 'string') return O.assign({}, copy(v, 'value'), { value: mapValue(v.value, one) });
+    return v;
+  };
+  return freeze({
+    rows: rows,
+    // the row's value here for the other site's value; null when no row maps it
+    toLocal: toLocal,
+    // the row's value of the other site for the value here; null when no row maps it
+    toRemote: toRemote,
+    // a whole field value (an option, a list of options, a cascading value): mapped values replaced, others kept
+    toLocalValue: (v) => mapValue(v, toLocal),
+    toRemoteValue: (v) => mapValue(v, toRemote),
+  });
+}
+function fieldTable(list) {
+  const rows = freeze(rowsOf(list, 'fields'));
+  const pick = (name, way, from, to) => {
+    const n = lower(str(name, 'mappings.fields.' + (way === 'incoming' ? 'toLocal' : 'toRemote') + ' name', false));
+    const r = rows.find((x) => applies(x, way) && x[from] !== null && lower(x[from]) === n);
+    return r ? r[to] : undefined;
+  };
+  return freeze({
+    rows: rows,
+    // the field here receiving the other site's field; null: not synced here; undefined: no row (same name)
+    toLocal: (name) => pick(name, 'incoming', 'remote', 'local'),
+    // the other site's field receiving this one; null: not sent; undefined: no row (same name)
+    toRemote: (name) => pick(name, 'outgoing', 'local', 'remote'),
+  });
+}
+// a person nobody here matches, for the Mappings tab's unmapped values (by account id, with the name)
+function unmappedPerson(u) {
+  if (!incoming || run.unmapped.some((x) => x.table === 'users' && x.value === u.accountId)) return;
+  if (run.unmapped.length < 50) run.unmapped.push({ table: 'users', field: null, value: u.accountId, label: u.displayName || null });
+}
+const TABLE_LABEL = { project: 'project', issueType: 'issue type', status: 'status', priority: 'priority', resolution: 'resolution', users: 'person', fields: 'custom field', options: 'option' };
+function mappingsApi() {
+  const m = input.mappings || {};
+  const tables = {};
+  for (const t of ['project', 'issueType', 'status', 'priority', 'resolution', 'users']) tables[t] = valueTable(m[t], t);
+  const optionFields = m.options && typeof m.options === 'object' ? m.options : {};
+  const optionTables = {};
+  return freeze(O.assign(tables, {
+    fields: fieldTable(m.fields),
+    options: (field) => {
+      const n = lower(str(field, 'mappings.options field name', false));
+      const name = keys(optionFields).find((k) => lower(k) === n);
+      const k = name === undefined ? '' : name;
+      if (!hasOwn(optionTables, k)) optionTables[k] = valueTable(name === undefined ? NO_ROWS : optionFields[name], 'options("' + field + '")');
+      return optionTables[k];
+    },
+    // a value of the other site that no row maps and that does not exist here: a warning on the
+    // issue, and a line in the Mappings tab's "unmapped values" (in the incoming script only)
+    // options: the local field (for option values), the end of the warning (default: "kept the local value")
+    unmapped: incoming ? (table, value, options) => {
+      if (!hasOwn(TABLE_LABEL, table)) throw new TypeError('mappings.unmapped: table must be one of ' + quoteList(keys(TABLE_LABEL)) + '; got ' + stringify(table));
+      const v = nameOf(value, 'mappings.unmapped value');
+      if (v === null) return;
+      const o = options === undefined || options === null ? {} : typeof options === 'string' ? { field: options } : options;
+      const f = o.field === undefined || o.field === null ? null : str(o.field, 'mappings.unmapped field', false);
+      const note = o.note === undefined ? 'kept the local value' : str(o.note, 'mappings.unmapped note', false);
+      if (run.unmapped.some((u) => u.table === table && u.value === v && u.field === f)) return;
+      if (run.unmapped.length < 50) run.unmapped.push({ table: table, field: f, value: v, label: null });
+      run.warnings.push((f === null ? TABLE_LABEL[table] : f) + ': "' + v + '" of the other site is not mapped and does not exist here; ' + note);
+    } : only('mappings.unmapped()'),
+  }));
+}
+
 function makeApi() {
 const replicaState = incoming ? null : input.replica;
 ownFiles = (copy(input.issue.attachments, 'issue.attachments') || []).map(fileFields);
@@ -523,6 +613,7 @@ const api = {
     getCustomField: (name) => { const f = find(md.customFields, name); return f ? O.assign({}, f) : null; },
     getPriority: (name) => { const p = find(md.priorities, name); return p ? O.assign({}, p) : null; },
     getStatus: (name) => { const s = find(md.statuses, name); return s ? O.assign({}, s) : null; },
+    getResolution: (name) => { const r = find(md.resolutions || [], name); return r ? O.assign({}, r) : null; },
     getUser: (id) => { const u = md.users.find((x) => x.accountId === id); return u ? O.assign({}, u) : null; },
     getUserByEmail: (email) => { const u = typeof email === 'string' ? md.users.find((x) => x.email !== null && lower(x.email) === lower(email)) : undefined; return u ? O.assign({}, u) : null; },
     // the local twin of a remote issue (its id, or {id, key}), when the connection syncs it: else null
@@ -542,6 +633,7 @@ const api = {
       const name = u.displayName || u.accountId;
       if (m && m.local) {
         if (m.how === 'fallback') {
+          unmappedPerson(u);
           run.warnings.push(label + ': ' + name + ' is nobody here; set to ' + (m.local.displayName || m.local.accountId) + ' (the connection\'s fallback)');
           if (run.held.indexOf(label) < 0) run.held.push(label);
         }
@@ -551,6 +643,7 @@ const api = {
         const same = md.users.find((x) => x.accountId === u.accountId) || (u.email ? md.users.find((x) => x.email !== null && lower(x.email) === lower(u.email)) : undefined);
         if (same) return O.assign({}, same);
       }
+      unmappedPerson(u);
       run.warnings.push(label + ': ' + name + ' could not be mapped to anyone here; left empty');
       if (run.held.indexOf(label) < 0) run.held.push(label);
       return null;
@@ -564,6 +657,7 @@ const api = {
     // apply this replica only once the remote issue (its key) is synced here: nothing is written meanwhile
     waitFor: incoming ? (key, reason) => { run.waitFor.push({ key: str(key, 'syncHelper.waitFor key', false), reason: typeof reason === 'string' ? reason : 'waiting for ' + key }); } : only('syncHelper.waitFor()'),
   }),
+  mappings: mappingsApi(),
   commentHelper: freeze({ mergeComments: mergeComments }),
   attachmentHelper: freeze({ mergeAttachments: mergeAttachments, filter: filterFiles }),
   console: freeze({ log: log('log'), info: log('log'), debug: log('log'), warn: log('warn'), error: log('error') }),
@@ -573,7 +667,7 @@ return { api: api, replicaState: replicaState };
 }
 
 // The API globals read the current run's objects; assigning them is an error.
-const API_NAMES = ['issue', 'replica', 'previous', 'firstSync', 'nodeHelper', 'syncHelper', 'commentHelper', 'attachmentHelper', 'console', 'syncBackAfterProcessing'];
+const API_NAMES = ['issue', 'replica', 'previous', 'firstSync', 'nodeHelper', 'syncHelper', 'mappings', 'commentHelper', 'attachmentHelper', 'console', 'syncBackAfterProcessing'];
 for (const k of API_NAMES) {
   def(G, k, {
     get: () => (current ? current.api[k] : undefined),
@@ -590,7 +684,7 @@ return function begin(inputJson) {
   input = JSON.parse(inputJson);
   incoming = input.mode === 'incoming';
   md = input.metadata;
-  run = { syncBack: false, unlink: false, waitFor: [], warnings: [], held: [], logs: [], dropped: 0 };
+  run = { syncBack: false, unlink: false, waitFor: [], warnings: [], held: [], unmapped: [], logs: [], dropped: 0 };
   current = makeApi();
   const replicaState = current.replicaState;
   const logs = () => {
@@ -604,7 +698,7 @@ return function begin(inputJson) {
       if (incoming) input.issue.attachments = desiredFiles(input.issue.attachments, 'issue.attachments');
       else replicaState.attachments = sentFiles(replicaState.attachments, 'replica.attachments');
       return stringify(incoming
-        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, waitFor: run.waitFor, held: run.held.slice(0, 200), warnings: run.warnings.length > 50 ? run.warnings.slice(0, 49).concat([(run.warnings.length - 49) + ' more warnings']) : run.warnings, logs: logs() }
+        ? { issue: copy(input.issue, 'issue'), syncBack: run.syncBack, unlink: run.unlink, waitFor: run.waitFor, held: run.held.slice(0, 200), unmapped: run.unmapped, warnings: run.warnings.length > 50 ? run.warnings.slice(0, 49).concat([(run.warnings.length - 49) + ' more warnings']) : run.warnings, logs: logs() }
         : { replica: copy(replicaState, 'replica'), logs: logs() });
     },
     logs: () => stringify(logs()),

@@ -1,7 +1,7 @@
 import {
   RULES_VERSIONS_KEPT,
   RulesVersionConflictError,
-  type RulesDraft,
+  type RulesDraftInput,
   type RulesStore,
   type RulesVersionInfo,
   type StoredRules,
@@ -47,10 +47,10 @@ export class KvRulesStore implements RulesStore {
 
   async listVersions(connectionId: string): Promise<RulesVersionInfo[]> {
     const all = await this.allVersions(connectionId);
-    return all.map((v) => ({ version: v.version, savedAt: v.savedAt, savedBy: v.savedBy })).reverse();
+    return all.map((v) => ({ version: v.version, savedAt: v.savedAt, savedBy: v.savedBy, summary: v.summary })).reverse();
   }
 
-  async save(connectionId: string, draft: RulesDraft, expectedVersion: number): Promise<StoredRules> {
+  async save(connectionId: string, draft: RulesDraftInput, expectedVersion: number): Promise<StoredRules> {
     const existing = await this.allVersions(connectionId);
     const latest = existing[existing.length - 1]?.version ?? 0;
     if (latest !== expectedVersion) throw new RulesVersionConflictError(connectionId, expectedVersion, latest);

@@ -2,6 +2,7 @@ import type { OutgoingRulesInput } from '../ports/rules';
 import type { Replica } from '../model/replica';
 import { DEFAULT_SCRIPTS_CONFIG, defaultScripts, roleScripts } from './default-scripts';
 import { MemoryRulesStore } from './memory-rules-store';
+import { EMPTY_MAPPINGS } from '../model/mappings';
 import { RulesAdminError, changesBetween, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from './rules-admin';
 import { adfText, sampleAttachment, sampleComment, sampleConnection, sampleIssue, sampleMetadata, sampleReplica, sampleReplicaComment } from './sample-data';
 
@@ -16,6 +17,10 @@ function setup(over: { issue?: OutgoingRulesInput['issue'] | null; lastReceived?
     readIssue: async (_c, key) => (issue !== null && key === issue.key ? structuredClone(issue) : null),
     lastReceived: async () => over.lastReceived ?? null,
     getMetadata: async () => sampleMetadata(),
+    listSynced: async () => ({ issues: [], cursor: null }),
+    seenValues: async () => [],
+    searchUsers: async () => [],
+    clockMs: () => 0,
     now: () => '2026-11-26T12:00:00.000Z',
     actorAccountId: 'acc-admin',
   };
@@ -31,9 +36,11 @@ describe('getRules', () => {
       isDefault: true,
       ...defaultScripts(),
       limits: null,
+      mappings: EMPTY_MAPPINGS,
       savedAt: null,
       savedBy: null,
       versions: [],
+      currentVersion: 0,
     });
   });
 
@@ -67,7 +74,8 @@ describe('saveRules', () => {
     const validation = await validateRulesFor(deps, { outgoing: bad.outgoing, incoming: bad.incoming, connectionId: 'conn-1' });
     expect(result).toEqual({ ok: false, version: 1, errors: validation.errors });
     expect(result.errors[0]).toMatchObject({ script: 'incoming', line: 1, message: expect.stringMatching(/Unknown status "Nope"/) });
-    expect((await store.getCurrent('conn-1'))?.incoming).toBe(roleScripts('internal').incoming);
+    // the default scripts' own text is kept as the defaults (they follow the connection's configuration)
+    expect(await store.getCurrent('conn-1')).toMatchObject({ outgoing: null, incoming: null, summary: 'the default scripts' });
     expect(await store.listVersions('conn-1')).toHaveLength(1);
   });
 
@@ -80,8 +88,10 @@ describe('saveRules', () => {
       outgoing: OK_OUT,
       incoming: '',
       limits: null,
+      mappings: EMPTY_MAPPINGS,
       savedBy: 'acc-admin',
       savedAt: '2026-11-26T12:00:00.000Z',
+      summary: 'outgoing script and incoming script',
     });
   });
 
@@ -144,7 +154,7 @@ describe('dryRun', () => {
   it('reports script errors with their position and logs', async () => {
     const { deps } = setup();
     const result = await dryRun(deps, { connectionId: 'conn-1', issueKey: 'CLOUD-12', outgoing: 'console.log("out")\nnull.x', incoming: 'console.log("in"); throw new Error("no")' });
-    expect(result.outgoing).toEqual({ replica: null, logs: [{ level: 'log', message: 'out' }], error: expect.objectContaining({ script: 'outgoing', line: 2 }) });
+    expect(result.outgoing).toEqual({ replica: null, changes: [], logs: [{ level: 'log', message: 'out' }], error: expect.objectContaining({ script: 'outgoing', line: 2 }) });
     expect(result.incoming.error).toEqual({ script: 'incoming', line: null, column: null, message: expect.stringMatching(/nothing to apply/) });
   });
 

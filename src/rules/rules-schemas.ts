@@ -45,6 +45,7 @@ export const RulesIssueSchema = z.object({
   priority: z.string().min(1).nullable(),
   labels: z.array(z.string()),
   status: z.string().min(1).nullable(),
+  resolution: z.string().min(1).nullable(),
   dueDate: z.string().nullable(),
   assignee: UserRefSchema.nullable(),
   reporter: UserRefSchema.nullable(),
@@ -62,6 +63,7 @@ export const RulesIssueSchema = z.object({
 export const RulesMetadataSchema = z.object({
   issueTypes: z.record(z.string(), z.array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean() }))),
   priorities: z.array(z.object({ id: z.string(), name: z.string() })),
+  resolutions: z.array(z.object({ id: z.string(), name: z.string() })),
   statuses: z.array(z.object({ id: z.string(), name: z.string(), category: z.string() })),
   users: z.array(UserRefSchema),
   customFields: z.array(CustomFieldMetaSchema),
@@ -84,7 +86,7 @@ export const RulesLogSchema = z.object({
 });
 
 /** An empty metadata set: helpers answer null for everything. */
-export const EMPTY_METADATA: RulesMetadata = { issueTypes: {}, priorities: [], statuses: [], users: [], customFields: [], linkTypes: [] };
+export const EMPTY_METADATA: RulesMetadata = { issueTypes: {}, priorities: [], resolutions: [], statuses: [], users: [], customFields: [], linkTypes: [] };
 
 // Compile-time proof that the schemas describe exactly the port's interfaces.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

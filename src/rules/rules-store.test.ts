@@ -1,12 +1,16 @@
-import { RULES_VERSIONS_KEPT, RulesVersionConflictError, type RulesDraft, type RulesStore } from '../ports/rules-store';
+import { RULES_VERSIONS_KEPT, RulesVersionConflictError, type RulesDraftInput, type RulesStore } from '../ports/rules-store';
 import { MemoryStore } from '../sync/testing/memory-store';
 import { classifyKey, keys, UnsafeKeyPartError } from '../sync/state/keys';
 import { KvRulesStore } from './kv-rules-store';
 import { MemoryRulesStore } from './memory-rules-store';
+import { EMPTY_MAPPINGS } from '../model/mappings';
 
 /** The same contract for the in-memory fake and the store on key-value storage. */
 
-const draft = (n: number, over: Partial<RulesDraft> = {}): RulesDraft => ({
+/** a version as stored: absent tables are none, an absent summary null */
+const asStored = (d: RulesDraftInput, connectionId: string, version: number) => ({ ...d, mappings: d.mappings ?? EMPTY_MAPPINGS, summary: d.summary ?? null, connectionId, version });
+
+const draft = (n: number, over: Partial<RulesDraftInput> = {}): RulesDraftInput => ({
   outgoing: `// out ${n}`,
   incoming: `// in ${n}`,
   limits: null,
@@ -33,11 +37,11 @@ describe.each(stores)('%s', (_name, make) => {
     const v1 = await store.save('c1', draft(1, { limits: { cpuMs: 50 } }), 0);
     const v2 = await store.save('c1', draft(2), 1);
     expect([v1.version, v2.version]).toEqual([1, 2]);
-    expect(await store.getCurrent('c1')).toEqual({ ...draft(2), connectionId: 'c1', version: 2 });
-    expect(await store.getVersion('c1', 1)).toEqual({ ...draft(1, { limits: { cpuMs: 50 } }), connectionId: 'c1', version: 1 });
+    expect(await store.getCurrent('c1')).toEqual(asStored(draft(2), 'c1', 2));
+    expect(await store.getVersion('c1', 1)).toEqual(asStored(draft(1, { limits: { cpuMs: 50 } }), 'c1', 1));
     expect(await store.listVersions('c1')).toEqual([
-      { version: 2, savedAt: draft(2).savedAt, savedBy: 'acc-admin' },
-      { version: 1, savedAt: draft(1).savedAt, savedBy: 'acc-admin' },
+      { version: 2, savedAt: draft(2).savedAt, savedBy: 'acc-admin', summary: null },
+      { version: 1, savedAt: draft(1).savedAt, savedBy: 'acc-admin', summary: null },
     ]);
   });
 

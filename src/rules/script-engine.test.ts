@@ -535,6 +535,7 @@ describe('outgoing script', () => {
       priority: null,
       labels: [],
       status: { name: 'To Do', category: null },
+      resolution: null,
       dueDate: null,
       assignee: null,
       reporter: null,

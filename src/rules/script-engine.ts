@@ -7,6 +7,7 @@ import type {
   RulesEngine,
 } from '../ports/rules';
 import { ReplicaSchema } from '../model/replica';
+import { EMPTY_MAPPINGS, UnmappedValueSchema, type Mappings } from '../model/mappings';
 import { EMPTY_METADATA, RulesIssueSchema, RulesLogSchema } from './rules-schemas';
 import { ScriptRulesError, type ScriptName } from './script-errors';
 import { DEFAULT_LIMITS, ScriptSandbox, type ScriptLimits } from './script-sandbox';
@@ -15,6 +16,8 @@ export interface ScriptRules {
   outgoing: string;
   incoming: string;
   limits?: Partial<ScriptLimits>;
+  /** the connection's value mappings, the scripts' `mappings` global; absent: none */
+  mappings?: Mappings;
 }
 
 /** created/updated of a replica whose issue did not tell them */
@@ -28,6 +31,7 @@ const IncomingOutputSchema = z.object({
   waitFor: z.array(z.object({ key: z.string(), reason: z.string() })),
   warnings: z.array(z.string()),
   held: z.array(z.string()),
+  unmapped: z.array(UnmappedValueSchema),
   logs: z.array(RulesLogSchema),
 });
 
@@ -77,7 +81,9 @@ export function resolveLimits(limits: Partial<ScriptLimits> | undefined): Script
 export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
   const limits = resolveLimits(rules.limits);
   const sandbox = sandboxFor(limits);
+  const mappings = rules.mappings ?? EMPTY_MAPPINGS;
   return {
+    mappings,
     async outgoing(input: OutgoingRulesInput): Promise<OutgoingRulesResult> {
       const issue = input.issue;
       const start = {
@@ -90,6 +96,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         priority: null,
         labels: [],
         status: null,
+        resolution: null,
         dueDate: null,
         assignee: null,
         reporter: null,
@@ -111,6 +118,7 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         firstSync: false,
         connection: input.connection,
         metadata: EMPTY_METADATA,
+        mappings,
       }, limits.cpuMs);
       const out = checkOutput('outgoing', OutgoingOutputSchema, raw);
       return { replica: out.replica, logs: out.logs };
@@ -125,9 +133,10 @@ export function createScriptRulesEngine(rules: ScriptRules): RulesEngine {
         firstSync: input.firstSync,
         connection: input.connection,
         metadata: input.metadata,
+        mappings,
       }, limits.cpuMs);
       const out = checkOutput('incoming', IncomingOutputSchema, raw);
-      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, waitFor: out.waitFor, warnings: out.warnings, held: out.held, logs: out.logs };
+      return { desired: out.issue, syncBack: out.syncBack, unlink: out.unlink, waitFor: out.waitFor, warnings: out.warnings, held: out.held, unmapped: out.unmapped, logs: out.logs };
     },
   };
 }

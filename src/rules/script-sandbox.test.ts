@@ -132,6 +132,7 @@ describe('no way out of the sandbox', () => {
       'isFinite',
       'isNaN',
       'issue',
+      'mappings',
       'nodeHelper',
       'parseFloat',
       'parseInt',

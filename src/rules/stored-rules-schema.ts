@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StoredRules } from '../ports/rules-store';
+import { EMPTY_MAPPINGS, MappingsSchema } from '../model/mappings';
 
 /**
  * CPU time one script run may take at most. Runs are synchronous in the invocation (QuickJS in the
@@ -21,11 +22,15 @@ const StoredLimitsSchema = RulesLimitsSchema.extend({ cpuMs: z.number().int().mi
 export const StoredRulesSchema = z.strictObject({
   connectionId: z.string().min(1),
   version: z.number().int().min(1),
-  outgoing: z.string(),
-  incoming: z.string(),
+  /** null: the default scripts (records from before mappings always hold text) */
+  outgoing: z.string().nullable(),
+  incoming: z.string().nullable(),
+  /** absent on records from before mappings: none */
+  mappings: MappingsSchema.default(EMPTY_MAPPINGS),
   limits: StoredLimitsSchema.nullable(),
   savedBy: z.string().nullable(),
   savedAt: z.string(),
+  summary: z.string().max(500).nullable().default(null),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -13,7 +13,7 @@ describe('validateRules', () => {
   });
 
   it('accepts the default scripts on a site with no metadata at all', async () => {
-    const empty = { issueTypes: {}, priorities: [], statuses: [], users: [], customFields: [], linkTypes: [] };
+    const empty = { issueTypes: {}, priorities: [], resolutions: [], statuses: [], users: [], customFields: [], linkTypes: [] };
     expect(await validateRules(defaultScripts(), { metadata: empty })).toEqual({ ok: true, errors: [] });
   });
 

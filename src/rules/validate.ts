@@ -1,5 +1,6 @@
 import { RulesError, type RulesConnection, type RulesMetadata } from '../ports/rules';
 import type { RulesScripts } from './default-scripts';
+import type { Mappings } from '../model/mappings';
 import { blankIssue, sampleConnection, sampleIssueFor, sampleMetadata, sampleReplicaFor } from './sample-data';
 import { createScriptRulesEngine, resolveLimits } from './script-engine';
 import type { ScriptLimits } from './script-sandbox';
@@ -21,6 +22,8 @@ export interface ValidateOptions {
   metadata?: RulesMetadata;
   connection?: RulesConnection;
   limits?: Partial<ScriptLimits>;
+  /** the value mappings the scripts run with */
+  mappings?: Mappings;
 }
 
 /** Each script must fit, with the other, in one stored value (240 KiB). */
@@ -42,7 +45,7 @@ export async function validateRules(scripts: RulesScripts, options: ValidateOpti
 
   const metadata = options.metadata ?? sampleMetadata();
   const connection = options.connection ?? sampleConnection();
-  const engine = createScriptRulesEngine({ ...scripts, limits: resolveLimits(options.limits) });
+  const engine = createScriptRulesEngine({ ...scripts, limits: resolveLimits(options.limits), ...(options.mappings ? { mappings: options.mappings } : {}) });
   const issue = sampleIssueFor(metadata);
   const replica = sampleReplicaFor(metadata);
 

@@ -16,6 +16,8 @@ export function fieldValuesOf(issue: RulesIssue): FieldValues {
     priority: issue.priority,
     labels: [...issue.labels].sort(),
     status: issue.status,
+    // by name, like the priority; written with a transition (src/sync/parts/status)
+    resolution: issue.resolution,
     dueDate: issue.dueDate,
     assignee: issue.assignee?.accountId ?? null,
     // the parent by its id here; components and versions by name
@@ -58,6 +60,7 @@ export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[], a
     priority: issue.priority,
     labels: [...issue.labels],
     status: issue.status.name,
+    resolution: issue.resolution,
     dueDate: issue.dueDate,
     assignee: issue.assignee,
     reporter: issue.reporter,
@@ -77,7 +80,7 @@ export function toRulesIssue(issue: LocalIssue, links: readonly CommentLink[], a
 export function blankIssue(): RulesIssue {
   return {
     key: null, id: null, projectKey: null, summary: '', description: null, typeName: null, priority: null,
-    labels: [], status: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [],
+    labels: [], status: null, resolution: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [],
     parent: null, links: [], components: [], fixVersions: [], customFields: {},
   };
 }

@@ -1,3 +1,5 @@
+import { EMPTY_MAPPINGS, incomingUserRows, type Mappings, type UnmappedValue } from '../model/mappings';
+import { mappingValuesOfApply, valuesIn } from './mapping-values';
 import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { IncomingRulesResult, RulesEngine, RulesIssue } from '../ports/rules';
@@ -258,7 +260,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   const firstSync = link === undefined;
   const previous = link ? await repo.getPrevious(connection.id, link.localIssueId, link) : null;
   const rules = await deps.rules.forConnection(connection);
-  const metadata = await metadataFor(deps, repo, connection, message.replica);
+  const metadata = await metadataFor(deps, repo, connection, message.replica, rules.mappings ?? EMPTY_MAPPINGS);
   let basisAt = deps.clock.now();
   let local: LocalIssue | null = null;
   let usedSnapshot = false;
@@ -304,7 +306,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   if (result.waitFor && result.waitFor.length > 0) {
     throw new TransientError(`waiting: ${result.waitFor.map((w) => w.reason).join('; ')}`);
   }
-  const { held, warnings, writes: projectWrites } = await holdWhatCannotBeHeld(deps, connection, desired, local, metadata, result);
+  const { held, warnings, writes: projectWrites, unmapped } = await holdWhatCannotBeHeld(deps, connection, desired, local, metadata, result);
   let syncBack = false;
   // A pairing, or a sender pairing again that knows no twin (it unlinked; still linked here): the
   // other side learns our issue, our values and comments (and the merge's decisions) at once.
@@ -449,6 +451,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     const pendingHere_ = createdCopies || partsUnsent || message.ack < link.outSeq;
     link.lastSentHash = after && !pendingHere_ ? await postApplyHash(repo, rules, after, links, link.attachments ?? [], connection) : null;
   }
+  // the other site's values this apply met, and those it could not place: the Mappings tab's lists
+  link.mappingValues = mappingValuesOfApply(valuesIn(message.replica, rules.mappings ?? EMPTY_MAPPINGS, metadata.customFields), unmapped);
   const previousOps = await repo.keepPrevious(link, message.replica);
   const bookkeeping: StoreOp[] = [
     ...repo.linkOps(structuredClone(link)),
@@ -698,7 +702,7 @@ const MAX_TWIN_LOOKUPS = 100;
  * `held`: such a field keeps the time of the value it replaced, so the remote does not take it for
  * a newer value of its own (src/sync/merge.ts). `warnings`: one line each, for the issue.
  */
-async function holdWhatCannotBeHeld(deps: EngineDeps, connection: Connection, desired: RulesIssue, local: LocalIssue | null, metadata: RulesMetadata, result: IncomingRulesResult): Promise<{ held: Set<string>; warnings: string[]; writes: number }> {
+async function holdWhatCannotBeHeld(deps: EngineDeps, connection: Connection, desired: RulesIssue, local: LocalIssue | null, metadata: RulesMetadata, result: IncomingRulesResult): Promise<{ held: Set<string>; warnings: string[]; writes: number; unmapped: UnmappedValue[] }> {
   const guardNotes = keepToTwins(desired, local, metadata);
   const held = new Set(heldFields(result.held ?? [], metadata));
   const mapped = metadata.mappedPeople ?? {};
@@ -711,7 +715,9 @@ async function holdWhatCannotBeHeld(deps: EngineDeps, connection: Connection, de
   const options = holdUnofferedOptions(desired, chosen.customFields);
   const projectParts = await provideProjectParts(deps, connection, desired, local);
   for (const f of [...options.held, ...projectParts.held]) held.add(f);
-  return { held, warnings: [...(result.warnings ?? []), ...guardNotes, ...options.notes, ...projectParts.notes], writes: projectParts.writes };
+  // an option the field here lacks is a value the Mappings tab lists (an option row may place it)
+  const unmapped = [...(result.unmapped ?? []), ...options.unmapped.map((o) => ({ table: 'options' as const, field: o.field, value: o.value, label: null }))];
+  return { held, warnings: [...(result.warnings ?? []), ...guardNotes, ...options.notes, ...projectParts.notes], writes: projectParts.writes, unmapped };
 }
 
 /**
@@ -719,9 +725,9 @@ async function holdWhatCannotBeHeld(deps: EngineDeps, connection: Connection, de
  * (src/sync/people.ts), the fields and options it names (loaded again when one is new), and the
  * twins here of the issues it names (its parent, its links' other ends), for the rules' helpers.
  */
-async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection, replica: Replica): Promise<RulesMetadata> {
+async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection, replica: Replica, mappings: Mappings): Promise<RulesMetadata> {
   const people = peopleOf(replica);
-  const settings: PeopleSettings = { userMappings: connection.rulesConfig.userMappings ?? [], fallbackAccountId: connection.rulesConfig.unmappedUser ?? null };
+  const settings: PeopleSettings = { userMappings: incomingUserRows(mappings), fallbackAccountId: connection.rulesConfig.unmappedUser ?? null };
   const metadata = await deps.jira.getMetadata({ userEmails: emailsToLookUp(people), accountIds: accountIdsToLookUp(people, settings), customFields: optionsNamed(replica.customFields) });
   const named = [...new Set([...(replica.parent ? [replica.parent.id] : []), ...replica.links.map((l) => l.issue.id)])].slice(0, MAX_TWIN_LOOKUPS);
   const twins: Record<string, { id: string; key: string }> = {};

@@ -1,3 +1,4 @@
+import { EMPTY_MAPPINGS, type Mappings } from '../model/mappings';
 import type { AdfDoc, UserRef } from '../model/replica';
 import type { DefaultRulesConfig } from '../model/connection';
 import { getTwins, listActivity, unlink } from './admin-api';
@@ -6,7 +7,7 @@ import { keys } from './state/keys';
 import { Repo } from './state/repo';
 import type { MemoryIssue } from './testing/memory-jira';
 import { World, type WorldSite } from './testing/world';
-import { BuiltinRulesProvider } from '../rules/builtin/provider';
+import { BuiltinRulesProvider, defaultRulesEngine } from '../rules/builtin/provider';
 import type { RulesProvider } from '../ports/rules-provider';
 
 /**
@@ -46,8 +47,11 @@ function watched(seen: Seen[]): RulesProvider {
  * Two sites connected, calm. The person acting on a (`user-internal`, every issue's reporter there)
  * is a person of b too, so that a twin's reporter maps and no warning but the case's shows.
  */
-async function connected(seed = 14, seen?: Seen[]): Promise<{ world: World; connectionId: string }> {
-  const world = new World({ seed, ...calm, ...(seen ? { rules: { b: watched(seen) } } : {}) });
+async function connected(seed = 14, seen?: Seen[], people?: { a: Mappings['users']; b: Mappings['users'] }): Promise<{ world: World; connectionId: string }> {
+  // the people tables (the Mappings tab's), with the default scripts
+  const mapped = (users: Mappings['users']): RulesProvider => ({ forConnection: async (c) => defaultRulesEngine(c.rulesConfig, { mappings: { ...EMPTY_MAPPINGS, users } }) });
+  const rules = people ? { a: mapped(people.a), b: mapped(people.b) } : seen ? { b: watched(seen) } : undefined;
+  const world = new World({ seed, ...calm, ...(rules ? { rules } : {}) });
   world.b.jira.addPerson({ accountId: 'user-internal', displayName: 'User', email: null, emailVisible: false });
   const connectionId = await world.connect();
   return { world, connectionId };
@@ -398,8 +402,8 @@ describe('people', () => {
     a: Parameters<WorldSite['jira']['addPerson']>[0][];
     b: Parameters<WorldSite['jira']['addPerson']>[0][];
     config?: Partial<DefaultRulesConfig>;
-    /** a's own configuration (the table back, so that the way back maps too) */
-    aConfig?: Partial<DefaultRulesConfig>;
+    /** the people tables of a and b (b's maps a's people; a's the way back) */
+    people?: { a: Mappings['users']; b: Mappings['users'] };
     assignee: string;
     expected: string | null;
     warning: RegExp | null;
@@ -418,8 +422,7 @@ describe('people', () => {
     ['the table, before the same account', {
       a: [{ accountId: 'lee-1', displayName: 'Lee', email: null, emailVisible: false }],
       b: [{ accountId: 'lee-1', displayName: 'Lee', email: null, emailVisible: false }, { accountId: 'b-lee', displayName: 'Lee (external)', email: null, emailVisible: false }],
-      config: { userMappings: [{ remote: 'lee-1', local: 'b-lee' }] },
-      aConfig: { userMappings: [{ remote: 'b-lee', local: 'lee-1' }] },
+      people: { b: [{ remote: 'lee-1', local: 'b-lee', direction: 'both' }], a: [{ remote: 'b-lee', local: 'lee-1', direction: 'both' }] },
       assignee: 'lee-1', expected: 'b-lee', warning: null,
     }],
     ['nobody: unassigned, with a warning', {
@@ -436,11 +439,10 @@ describe('people', () => {
   ];
 
   it.each(cases)('the assignee by %s', async (_name, c) => {
-    const { world, connectionId } = await connected();
+    const { world, connectionId } = await connected(14, undefined, c.people);
     for (const p of c.a) world.a.jira.addPerson(p);
     for (const p of c.b) world.b.jira.addPerson(p);
     if (c.config) await configure(world.b, connectionId, c.config);
-    if (c.aConfig) await configure(world.a, connectionId, c.aConfig);
     const made = world.a.jira.userCreate('INT', 'Who does it', { assignee: c.assignee });
     await world.quiesce();
     const twin = twinOf(world, made.id);

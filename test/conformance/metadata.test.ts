@@ -126,6 +126,27 @@ describeConformance('site metadata', (spec) => {
     for (const p of z.array(z.unknown()).parse(res.body)) expect(priorityShape.safeParse(p).error).toBeUndefined();
   });
 
+  it("lists the site's resolutions: all (deprecated), by page, and one by id", async () => {
+    const all = await site.jira.get('/rest/api/3/resolution');
+    expectConforming(all, 200);
+    const names = z.array(z.object({ id: z.string(), name: z.string() })).parse(all.body);
+    expect(names.map((r) => r.name)).toEqual(['Done', "Won't Do", 'Duplicate', 'Cannot Reproduce']);
+    const first = await site.jira.get('/rest/api/3/resolution/search', { query: { startAt: '0', maxResults: '3' } });
+    expectConforming(first, 200);
+    const page1 = z.object({ isLast: z.boolean(), values: z.array(z.object({ name: z.string() })) }).parse(first.body);
+    expect(page1).toMatchObject({ isLast: false });
+    const rest = await site.jira.get('/rest/api/3/resolution/search', { query: { startAt: '3', maxResults: '3' } });
+    expectConforming(rest, 200);
+    const page2 = z.object({ isLast: z.boolean(), values: z.array(z.object({ name: z.string() })) }).parse(rest.body);
+    expect([...page1.values, ...page2.values].map((r) => r.name)).toEqual(names.map((r) => r.name));
+    expect(page2.isLast).toBe(true);
+    const id = names[1]?.id ?? '';
+    const one = await site.jira.get(`/rest/api/3/resolution/${id}`);
+    expectConforming(one, 200);
+    expect(z.object({ name: z.string() }).parse(one.body).name).toBe("Won't Do");
+    expectConforming(await site.jira.get('/rest/api/3/resolution/999999'), 404);
+  });
+
   it('lists the statuses with their categories', async () => {
     const res = await site.jira.get('/rest/api/3/status');
     expectConforming(res, 200);
@@ -185,6 +206,9 @@ describeConformance('site metadata', (spec) => {
         'searchProjects',
         'getProject',
         'getPriorities',
+        'getResolutions',
+        'searchResolutions',
+        'getResolution',
         'getStatuses',
         'getCreateIssueMetaIssueTypes',
         'getCurrentUser',

@@ -79,6 +79,38 @@ describeConformance('transitions', (spec) => {
     expectConforming(await site.jira.send(method, '/rest/api/3/issue/INT-999999/transitions', json === undefined ? {} : { json }), 404);
   });
 
+  it('sets the resolution from a transition into Done, clears it on the way out, and refuses it in an edit', async () => {
+    const key = await createIssue(site.jira);
+    const resolutionOf = async (): Promise<string | null> => {
+      const res = await site.jira.get(`/rest/api/3/issue/${key}`, { query: { fields: 'resolution' } });
+      expectConforming(res, 200);
+      const field = z.object({ resolution: z.object({ name: z.string() }).nullable() }).parse(issueBean.parse(res.body).fields);
+      return field.resolution?.name ?? null;
+    };
+    const to = async (target: string): Promise<string> => {
+      const transition = (await available(site.jira, key)).find((t) => t.to === target);
+      if (transition === undefined) throw new Error(`no transition to ${target}`);
+      return transition.id;
+    };
+    expect(await resolutionOf()).toBeNull();
+    const refused = await site.jira.put(`/rest/api/3/issue/${key}`, { fields: { resolution: { name: 'Done' } } });
+    expectConforming(refused, 400);
+    expect(errorCollection.parse(refused.body).errors).toEqual({ resolution: "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown." });
+    const unknown = await site.jira.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: await to('Done') }, fields: { resolution: { name: 'Fixed' } } });
+    expectConforming(unknown, 400);
+    expect(Object.keys(errorCollection.parse(unknown.body).errors)).toEqual(['resolution']);
+    expect(await statusOf(site.jira, key)).toEqual({ name: 'Open', category: 'new' });
+    expectConforming(await site.jira.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: await to('Done') }, fields: { resolution: { name: "Won't Do" } } }), 204);
+    expect(await resolutionOf()).toBe("Won't Do");
+    const out = await site.jira.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: await to('In Progress') }, fields: { resolution: { name: 'Done' } } });
+    expectConforming(out, 400);
+    expectConforming(await site.jira.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: await to('In Progress') } }), 204);
+    expect(await resolutionOf()).toBeNull();
+    // into Done without one: the workflow's post function sets the site's first resolution
+    expectConforming(await site.jira.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: await to('Done') } }), 204);
+    expect(await resolutionOf()).toBe('Done');
+  });
+
   it('got only responses that match the spec, including the ones no test asserted on', () => {
     expect(site.specFailures()).toEqual([]);
   });

@@ -60,6 +60,14 @@ describe('authorization of the resolvers (admin page and issue panel)', () => {
     validateRules: { outgoing: '', incoming: '' },
     saveRules: { connectionId: connection, outgoing: 'replica.summary = "x"', incoming: '' },
     dryRun: { connectionId: connection, issueKey: issue.key },
+    getMappings: { connectionId: connection },
+    saveMappings: { connectionId: connection, mappings: { priority: [{ local: 'Low', remote: 'Highest' }] } },
+    listMappingValues: { connectionId: connection },
+    listUnmappedValues: { connectionId: connection },
+    searchPeople: { query: 'a' },
+    previewRulesChange: { connectionId: connection },
+    restoreRules: { connectionId: connection, version: 0 },
+    diffRules: { connectionId: connection, version: 0 },
   });
 
   it('covers every admin function', () => {

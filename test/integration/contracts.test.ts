@@ -114,6 +114,28 @@ const cases: Case[] = [
   admin('dryRun', 'a draft whose outgoing script throws', (c) => ({ connectionId: c.connection, issueKey: c.synced.key, outgoing: 'throw new Error("draft")' })),
   admin('dryRun', 'an issue that does not exist', (c) => ({ connectionId: c.connection, issueKey: 'INT-999999' }), { expect: 'not-found' }),
 
+  // mappings: the tables, the values to pick from, the unmapped ones, a preview, the history
+  admin('getMappings', 'the tables of the current version', (c) => ({ connectionId: c.connection })),
+  admin('saveMappings', 'a status this site lacks: refused with its row', (c) => ({ connectionId: c.connection, mappings: { status: [{ local: 'Nowhere', remote: 'Closed' }] } }), {
+    check: (a) => expect(z.parse(rulesResults.saveMappings, a)).toMatchObject({ ok: false, errors: [{ table: 'status', row: 0, side: 'local' }] }),
+  }),
+  admin('listMappingValues', 'this site\'s values and the other site\'s seen', (c) => ({ connectionId: c.connection, optionsOf: ['Remote issue key'] }), {
+    check: (a) => expect(z.parse(rulesResults.listMappingValues, a).local.status).toEqual(expect.arrayContaining(['Open', 'Done'])),
+  }),
+  admin('listUnmappedValues', 'nothing unplaced', (c) => ({ connectionId: c.connection })),
+  admin('searchPeople', 'a name', () => ({ query: 'a' })),
+  admin('previewRulesChange', 'a draft priority row', (c) => ({ connectionId: c.connection, mappings: { priority: [{ local: 'Low', remote: 'Medium' }] } })),
+  admin('previewRulesChange', 'a cursor it did not give', (c) => ({ connectionId: c.connection, cursor: 'forged' }), { expect: 'not-found' }),
+  admin('saveMappings', 'a priority row', (c) => ({ connectionId: c.connection, mappings: { priority: [{ local: 'Low', remote: 'Lowest', direction: 'incoming' }] } }), {
+    check: (a) => expect(z.parse(rulesResults.saveMappings, a)).toMatchObject({ ok: true, errors: [] }),
+  }),
+  admin('diffRules', 'what the tables\' version changed', (c) => ({ connectionId: c.connection, version: 2 }), {
+    check: (a) => expect(z.parse(rulesResults.diffRules, a).mappings).toEqual([{ table: 'priority', field: null, op: '+', local: 'Low', remote: 'Lowest', direction: 'incoming' }]),
+  }),
+  admin('diffRules', 'a version not kept', (c) => ({ connectionId: c.connection, version: 7 }), { expect: 'not-found' }),
+  admin('restoreRules', 'version 1 again', (c) => ({ connectionId: c.connection, version: 1 })),
+  admin('restoreRules', 'a version not kept', (c) => ({ connectionId: c.connection, version: 7 }), { expect: 'not-found' }),
+
   // an error: the twin's summary changed to "boom" on the other site, the incoming rules here throw
   admin('listErrors', 'an error present', () => ({}), {
     before: async (c, sandbox) => {

@@ -128,6 +128,21 @@ export function metaRoutes(router: Router, s: Services): void {
     return { status: 200, body: s.render.priority(p) };
   });
 
+  // resolutions (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-resolutions/):
+  // GET /resolution is deprecated for /resolution/search, "a paginated list of resolutions"
+  router.add('GET', '/rest/api/3/resolution', () => ({ status: 200, body: s.catalog.resolutions.map((r) => s.render.resolution(r)) }));
+  router.add('GET', '/rest/api/3/resolution/search', (ctx) => {
+    const ids = ctx.query.getAll('id').flatMap((k) => k.split(',')).filter((k) => k !== '');
+    const onlyDefault = ctx.query.get('onlyDefault') === 'true';
+    const all = s.catalog.resolutions.filter((r) => (ids.length === 0 || ids.includes(String(r.id))) && (!onlyDefault || r.isDefault));
+    return { status: 200, body: page(all.map((r) => s.render.resolutionBean(r)), intParam(ctx.query, 'startAt', 0), Math.min(intParam(ctx.query, 'maxResults', 50), 100), `${api()}/resolution/search`) };
+  });
+  router.add('GET', '/rest/api/3/resolution/{id}', (ctx) => {
+    const r = s.catalog.resolutions.find((x) => String(x.id) === ctx.params.id);
+    if (!r) throw JiraError.notFound(`The resolution with ID '${ctx.params.id ?? ''}' does not exist.`);
+    return { status: 200, body: s.render.resolution(r) };
+  });
+
   router.add('GET', '/rest/api/3/status', () => ({ status: 200, body: s.catalog.statuses.map((st) => s.render.status(st)) }));
   router.add('GET', '/rest/api/3/status/{idOrName}', (ctx) => {
     const st = s.catalog.status(ctx.params.idOrName ?? '');

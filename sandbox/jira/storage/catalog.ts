@@ -1,15 +1,28 @@
 import { z } from 'zod';
 import type { Counters, Db } from './db';
-import type { CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusRecord } from './records';
+import type { CustomFieldRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, ResolutionRecord, StatusRecord } from './records';
 import { customFieldId } from './records';
 import { FieldConfigStore } from './field-config-store';
 
 const projectRow = z.object({ id: z.number(), key: z.string(), name: z.string(), lead_account_id: z.string() });
 const issueTypeRow = z.object({ id: z.number(), name: z.string(), description: z.string(), subtask: z.number(), hierarchy_level: z.number() });
 const priorityRow = z.object({ id: z.number(), name: z.string(), description: z.string(), status_color: z.string(), is_default: z.number() });
+const resolutionRow = z.object({ id: z.number(), name: z.string(), description: z.string(), is_default: z.number() });
 const statusRow = z.object({ id: z.number(), name: z.string(), description: z.string(), category_key: z.enum(['new', 'indeterminate', 'done']), transition_id: z.number() });
 const numberRow = z.object({ n: z.number() });
 const fieldRow = z.object({ id: z.number(), name: z.string(), description: z.string(), type: z.string(), searcher_key: z.string() });
+
+/**
+ * A new Jira Cloud site's resolutions, in order (the sandbox's reading: Atlassian's pages found do
+ * not list them; "Done", "Won't Do", "Duplicate" and "Cannot Reproduce" are what new Cloud sites
+ * show). None is the default: a transition into a done status without one sets the first (README).
+ */
+const DEFAULT_RESOLUTIONS: [string, string][] = [
+  ['Done', 'Work has been completed on this issue.'],
+  ["Won't Do", 'This issue won\'t be actioned.'],
+  ['Duplicate', 'The problem is a duplicate of an existing issue.'],
+  ['Cannot Reproduce', 'All attempts at reproducing this issue failed, or not enough information was available to reproduce the issue. Reading the code produces no clues as to why this behavior would occur. If more information appears later, please reopen the issue.'],
+];
 
 /**
  * The site's configuration: projects, issue types, priorities, statuses (one global workflow) and
@@ -19,6 +32,7 @@ export class Catalog {
   projects: ProjectRecord[] = [];
   issueTypes: IssueTypeRecord[] = [];
   priorities: PriorityRecord[] = [];
+  resolutions: ResolutionRecord[] = [];
   statuses: StatusRecord[] = [];
   customFields: CustomFieldRecord[] = [];
   /** custom field contexts and options; ids numbered from a base of the site's name */
@@ -46,6 +60,10 @@ export class Catalog {
     this.priorities = this.db.prepare('SELECT * FROM priorities ORDER BY id').all().map((r) => {
       const p = priorityRow.parse(r);
       return { id: p.id, name: p.name, description: p.description, statusColor: p.status_color, isDefault: p.is_default === 1 };
+    });
+    this.resolutions = this.db.prepare('SELECT * FROM resolutions ORDER BY id').all().map((r) => {
+      const x = resolutionRow.parse(r);
+      return { id: x.id, name: x.name, description: x.description, isDefault: x.is_default === 1 };
     });
     this.statuses = this.db.prepare('SELECT * FROM statuses ORDER BY id').all().map((r) => {
       const s = statusRow.parse(r);
@@ -88,6 +106,22 @@ export class Catalog {
   defaultPriority(): PriorityRecord | undefined {
     return this.priorities.find((p) => p.isDefault);
   }
+  resolution(idOrName: string): ResolutionRecord | undefined {
+    const lower = idOrName.toLowerCase();
+    return this.resolutions.find((r) => String(r.id) === idOrName || r.name.toLowerCase() === lower);
+  }
+  resolutionById(id: number): ResolutionRecord {
+    const r = this.resolutions.find((x) => x.id === id);
+    if (!r) throw new Error(`resolution ${id} missing from the catalog`);
+    return r;
+  }
+  /**
+   * What the workflow's transition into a done status sets when its screen gave none: the site's
+   * default resolution, else its first ("Done" on a new site).
+   */
+  doneResolution(): ResolutionRecord | undefined {
+    return this.resolutions.find((r) => r.isDefault) ?? this.resolutions[0];
+  }
   status(idOrName: string): StatusRecord | undefined {
     const lower = idOrName.toLowerCase();
     return this.statuses.find((s) => String(s.id) === idOrName || s.name.toLowerCase() === lower);
@@ -118,6 +152,16 @@ export class Catalog {
   insertPriority(p: PriorityRecord): void {
     this.db.prepare('INSERT INTO priorities (id, name, description, status_color, is_default) VALUES (?, ?, ?, ?, ?)')
       .run(p.id, p.name, p.description, p.statusColor, p.isDefault ? 1 : 0);
+  }
+  /**
+   * Jira Cloud's resolutions of a new site, when the site has none (every open: older files and
+   * sites seeded 'none' gain them). Inside a transaction.
+   */
+  ensureDefaultResolutions(): void {
+    const count = numberRow.parse(this.db.prepare('SELECT COUNT(*) AS n FROM resolutions').get()).n;
+    if (count > 0) return;
+    const insert = this.db.prepare('INSERT INTO resolutions (id, name, description, is_default) VALUES (?, ?, ?, ?)');
+    DEFAULT_RESOLUTIONS.forEach(([name, description], i) => insert.run(10000 + i, name, description, 0));
   }
   insertStatus(s: StatusRecord): void {
     this.db.prepare('INSERT INTO statuses (id, name, description, category_key, transition_id) VALUES (?, ?, ?, ?, ?)')

@@ -16,6 +16,9 @@ CREATE TABLE IF NOT EXISTS issue_types (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, subtask INTEGER NOT NULL, hierarchy_level INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS priorities (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, status_color TEXT NOT NULL, is_default INTEGER NOT NULL);
+-- the site's resolutions (storage/catalog.ts): Jira Cloud's defaults on every site, older files too
+CREATE TABLE IF NOT EXISTS resolutions (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, is_default INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS statuses (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, category_key TEXT NOT NULL, transition_id INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS custom_fields (
@@ -36,7 +39,9 @@ CREATE TABLE IF NOT EXISTS issues (
   reporter TEXT, assignee TEXT, creator TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
   status_changed INTEGER NOT NULL, custom TEXT NOT NULL,
   -- component and fix version ids (storage/project-parts-store.ts) as JSON arrays
-  components TEXT NOT NULL DEFAULT '[]', fix_versions TEXT NOT NULL DEFAULT '[]');
+  components TEXT NOT NULL DEFAULT '[]', fix_versions TEXT NOT NULL DEFAULT '[]',
+  -- the resolution's id (resolutions), null while unresolved
+  resolution_id INTEGER);
 CREATE INDEX IF NOT EXISTS issues_by_parent ON issues(parent_id) WHERE parent_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS comments (
   id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE, author TEXT NOT NULL,
@@ -90,6 +95,8 @@ function migrate(db: Db): void {
   const issueColumns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(issues)').all().map((c) => c.name));
   if (!issueColumns.has('components')) db.exec("ALTER TABLE issues ADD COLUMN components TEXT NOT NULL DEFAULT '[]'");
   if (!issueColumns.has('fix_versions')) db.exec("ALTER TABLE issues ADD COLUMN fix_versions TEXT NOT NULL DEFAULT '[]'");
+  // issues of older files are unresolved
+  if (!issueColumns.has('resolution_id')) db.exec('ALTER TABLE issues ADD COLUMN resolution_id INTEGER');
 }
 
 /** Jira ids are never reused: each kind of entity draws from its own counter, starting at `first`. */

@@ -7,7 +7,7 @@ const issueRow = z.object({
   status_id: z.number(), priority_id: z.number().nullable(), parent_id: z.number().nullable(), summary: z.string(),
   description: z.string().nullable(), labels: z.string(), due_date: z.string().nullable(), reporter: z.string().nullable(),
   assignee: z.string().nullable(), creator: z.string(), created: z.number(), updated: z.number(),
-  status_changed: z.number(), custom: z.string(), components: z.string(), fix_versions: z.string(),
+  status_changed: z.number(), custom: z.string(), components: z.string(), fix_versions: z.string(), resolution_id: z.number().nullable(),
 });
 const commentRow = z.object({
   id: z.number(), issue_id: z.number(), author: z.string(), update_author: z.string(), body: z.string(),
@@ -36,6 +36,7 @@ function toIssue(r: unknown): IssueRecord {
     assignee: i.assignee, creator: i.creator, created: i.created, updated: i.updated,
     statusChanged: i.status_changed, custom: customJson.parse(JSON.parse(i.custom)),
     components: idsJson.parse(JSON.parse(i.components)), fixVersions: idsJson.parse(JSON.parse(i.fix_versions)),
+    resolutionId: i.resolution_id,
   };
 }
 
@@ -48,7 +49,7 @@ function issueParams(i: IssueRecord): unknown[] {
   return [i.key, i.projectId, i.number, i.issueTypeId, i.statusId, i.priorityId, i.parentId, i.summary,
     i.description === null ? null : JSON.stringify(i.description), JSON.stringify(i.labels), i.dueDate,
     i.reporter, i.assignee, i.creator, i.created, i.updated, i.statusChanged, JSON.stringify(i.custom),
-    JSON.stringify(i.components), JSON.stringify(i.fixVersions), i.id];
+    JSON.stringify(i.components), JSON.stringify(i.fixVersions), i.resolutionId, i.id];
 }
 
 /** Issues, comments, entity properties and change history, through prepared statements. */
@@ -56,7 +57,7 @@ export class IssueStore {
   private readonly s;
 
   constructor(db: Db, private readonly counters: Counters) {
-    const cols = 'key, project_id, number, issue_type_id, status_id, priority_id, parent_id, summary, description, labels, due_date, reporter, assignee, creator, created, updated, status_changed, custom, components, fix_versions, id';
+    const cols = 'key, project_id, number, issue_type_id, status_id, priority_id, parent_id, summary, description, labels, due_date, reporter, assignee, creator, created, updated, status_changed, custom, components, fix_versions, resolution_id, id';
     this.s = {
       insertIssue: db.prepare(`INSERT INTO issues (${cols}) VALUES (${cols.split(',').map(() => '?').join(', ')})`),
       updateIssue: db.prepare(`UPDATE issues SET ${cols.split(', ').filter((c) => c !== 'id').map((c) => `${c} = ?`).join(', ')} WHERE id = ?`),

@@ -45,6 +45,13 @@ export interface PriorityRecord {
   isDefault: boolean;
 }
 
+export interface ResolutionRecord {
+  id: number;
+  name: string;
+  description: string;
+  isDefault: boolean;
+}
+
 export interface StatusRecord {
   id: number;
   name: string;
@@ -72,6 +79,8 @@ export interface IssueRecord {
   issueTypeId: number;
   statusId: number;
   priorityId: number | null;
+  /** null while unresolved: set by a transition into a done status, cleared by one out of it (issue-service.ts) */
+  resolutionId: number | null;
   parentId: number | null;
   summary: string;
   /** ADF document or null */

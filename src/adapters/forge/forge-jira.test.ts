@@ -6,6 +6,7 @@ const META = {
   metadata: {
     issueTypes: { INT: [{ id: '1', name: 'Task', subtask: false }] },
     priorities: [{ id: '3', name: 'Medium' }],
+    resolutions: [{ id: '10000', name: 'Done' }],
     statuses: [{ id: '10', name: 'To Do', category: 'new' }],
     users: [],
     customFields: [

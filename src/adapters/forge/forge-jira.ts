@@ -3,7 +3,7 @@ import forgeApi, { route, type APIResponse, type RequestInit, type Route } from 
 import { z } from 'zod';
 import {
   JiraError, type AttachmentSettings, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalAttachment, type LocalComment,
-  type LocalIssue, type LocalIssueLink, type ProjectParts, type Transition,
+  type LocalIssue, type LocalIssueLink, type ProjectParts, type Transition, type TransitionFields,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import type { StorePort } from '../../ports/store';
@@ -13,7 +13,7 @@ import { keys } from '../../sync/state/keys';
 import { CustomFieldValueError, fromJira, kindOfType, toJira } from './custom-field-values';
 import {
   AddedAttachmentsSchema, AttachmentSettingsSchema, ContentRangeStartSchema, CreatedIssueSchema, MediaFileIdFromUrlSchema, FieldContextPageSchema, FieldListSchema, FieldOptionPageSchema, IssueLinkTypesSchema,
-  JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, NamedListSchema, PriorityListSchema, ProjectListSchema,
+  JiraCommentPageSchema, JiraCommentSchema, JiraErrorBodySchema, JiraIssueSchema, JiraUserSchema, NamedListSchema, PriorityListSchema, ProjectListSchema, ResolutionPageSchema,
   ChangedPageSchema, ProjectSchema, SearchPageSchema, SearchRefsSchema, SearchResultSchema, ServerInfoSchema, StatusListSchema, TransitionsSchema, type JiraAttachment, type JiraIssue,
 } from './jira-schemas';
 
@@ -43,6 +43,7 @@ const MetaCacheSchema = z.strictObject({
   metadata: z.strictObject({
     issueTypes: z.record(z.string(), z.array(z.strictObject({ id: z.string(), name: z.string(), subtask: z.boolean() }))),
     priorities: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+    resolutions: z.array(z.strictObject({ id: z.string(), name: z.string() })),
     statuses: z.array(z.strictObject({ id: z.string(), name: z.string(), category: z.string() })),
     users: z.array(z.strictObject({ accountId: z.string(), displayName: z.string(), email: z.string().nullable() })),
     /**
@@ -180,7 +181,7 @@ export class ForgeJira implements JiraPort {
     const retryAfter = Number(response.headers.get('retry-after') ?? '');
     const body = JiraErrorBodySchema.safeParse(json);
     const messages = body.success ? [...(body.data.errorMessages ?? []), ...Object.entries(body.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`)] : [];
-    throw new JiraError(`${requestLine} → ${response.status}${messages.length > 0 ? `: ${messages.join('; ')}` : ''}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    throw new JiraError(`${requestLine} → ${response.status}${messages.length > 0 ? `: ${messages.join('; ')}` : ''}`, response.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, body.success ? body.data.errors ?? {} : {});
   }
 
   private parse<T extends z.ZodType>(schema: T, json: unknown, what: string): z.infer<T> {
@@ -257,6 +258,7 @@ export class ForgeJira implements JiraPort {
       projectIds[p.key] = p.id;
     }
     const priorities = this.parse(PriorityListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/priority`, { method: 'GET', headers: READ_JSON }))).json, 'priority list');
+    const resolutions = await this.loadResolutions();
     const statuses = this.parse(StatusListSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/status`, { method: 'GET', headers: READ_JSON }))).json, 'status list');
     const server = this.parse(ServerInfoSchema, (await this.send((api) => api.asApp().requestJira(route`/rest/api/3/serverInfo`, { method: 'GET', headers: READ_JSON }))).json, 'server info');
     // "whether attachments are enabled and the maximum attachment size allowed"; permissions: none
@@ -266,6 +268,7 @@ export class ForgeJira implements JiraPort {
       metadata: {
         issueTypes,
         priorities: priorities.map((p) => ({ id: p.id, name: p.name })),
+        resolutions,
         statuses: dedupeByName(statuses.map((s) => ({ id: s.id, name: s.name, category: s.statusCategory?.key ?? 'undefined' }))),
         users: [],
         customFields,
@@ -280,6 +283,27 @@ export class ForgeJira implements JiraPort {
     };
     await this.storeMeta(meta, META_TTL_SECONDS);
     return meta;
+  }
+
+  /**
+   * The site's resolutions, every page of `GET /rest/api/3/resolution/search` ("Returns a paginated
+   * list of resolutions"; `GET /rest/api/3/resolution` is deprecated in its favour:
+   * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-resolutions/),
+   * at most MAX_PAGES pages.
+   */
+  private async loadResolutions(): Promise<{ id: string; name: string }[]> {
+    const all: { id: string; name: string }[] = [];
+    let startAt = 0;
+    for (let pages = 0; pages < MAX_PAGES; pages += 1) {
+      const at = String(startAt);
+      const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/resolution/search?startAt=${at}&maxResults=100`, { method: 'GET', headers: READ_JSON }));
+      const page = this.parse(ResolutionPageSchema, json, 'resolution search');
+      const values = page.values ?? [];
+      all.push(...values.map((r) => ({ id: r.id, name: r.name })));
+      if (page.isLast !== false || values.length === 0) break;
+      startAt += values.length;
+    }
+    return all;
   }
 
   /**
@@ -438,6 +462,7 @@ export class ForgeJira implements JiraPort {
     return {
       id: issue.id, key: issue.key, projectKey: f.project.key, summary: f.summary ?? '', description: f.description ?? null, typeName: f.issuetype.name,
       priority: f.priority?.name ?? null, labels: f.labels ?? [], status: { name: f.status.name, category: f.status.statusCategory?.key ?? null },
+      resolution: f.resolution?.name ?? null,
       dueDate: f.duedate ?? null, assignee: user(f.assignee), reporter: user(f.reporter),
       comments: comments.map((c) => ({ id: c.id, author: user(c.author), body: c.body, created: isoDate(c.created), updated: isoDate(c.updated) })),
       attachments: (f.attachment ?? []).map(localAttachment),
@@ -515,6 +540,8 @@ export class ForgeJira implements JiraPort {
     if (fields.summary !== undefined) body.summary = fields.summary;
     if (fields.description !== undefined) body.description = fields.description;
     if (fields.priority !== undefined) body.priority = fields.priority === null ? null : { name: fields.priority };
+    // by name, like the priority; Jira refuses it unless the edit screen has the field (the caller's to handle)
+    if (fields.resolution !== undefined) body.resolution = fields.resolution === null ? null : { name: fields.resolution };
     if (fields.labels !== undefined) body.labels = fields.labels;
     if (fields.dueDate !== undefined) body.duedate = fields.dueDate;
     if (fields.assignee !== undefined) body.assignee = fields.assignee === null ? null : { accountId: fields.assignee };
@@ -565,8 +592,14 @@ export class ForgeJira implements JiraPort {
     return this.parse(TransitionsSchema, json, 'transitions').transitions.map((t) => ({ id: t.id, name: t.name, to: { name: t.to.name, category: t.to.statusCategory?.key ?? null } }));
   }
 
-  async transitionIssue(issueId: string, transitionId: string): Promise<void> {
-    const body = { transition: { id: transitionId } };
+  /**
+   * "Performs an issue transition and, if the transition has a screen, updates the fields from the
+   * transition screen" (`fields`): the resolution by name, which a transition to a done status sets
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-transitions-post).
+   * A field the transition has no screen for is a 400 naming it in `errors`.
+   */
+  async transitionIssue(issueId: string, transitionId: string, fields?: TransitionFields): Promise<void> {
+    const body = { transition: { id: transitionId }, ...(fields?.resolution !== undefined ? { fields: { resolution: { name: fields.resolution } } } : {}) };
     await this.send((api) => api.asApp().requestJira(route`/rest/api/3/issue/${issueId}/transitions`, { method: 'POST', headers: SEND_JSON, body: JSON.stringify(body) }));
   }
 
@@ -825,6 +858,16 @@ export class ForgeJira implements JiraPort {
 
   async siteUrl(): Promise<string | null> {
     return (await this.metaCache()).baseUrl;
+  }
+
+  /**
+   * "Returns a list of active users that match the search string and property" (GET
+   * /rest/api/3/user/search, https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-search-get):
+   * `query` matches the display name and the email address (where the person's privacy settings show it).
+   */
+  async searchUsers(query: string): Promise<UserRef[]> {
+    const { json } = await this.send((api) => api.asApp().requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=20`, { method: 'GET', headers: READ_JSON }));
+    return this.parse(z.array(JiraUserSchema), json, 'user search').filter((u) => u.active !== false).flatMap((u) => { const found = user(u); return found ? [found] : []; });
   }
 }
 

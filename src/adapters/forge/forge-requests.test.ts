@@ -88,6 +88,7 @@ const site: Responder = (method, path) => {
     'POST /rest/api/3/component': { id: '10502', name: 'Web', project: 'INT', projectId: 1 },
     'POST /rest/api/3/version': { id: '10601', name: '2.1', projectId: 1 },
     'GET /rest/api/3/priority': [{ id: '3', name: 'Medium' }],
+    'GET /rest/api/3/resolution/search': { startAt: 0, maxResults: 100, total: 1, isLast: true, values: [{ id: '10000', name: 'Done', description: 'Work has been completed on this issue.', default: false }] },
     'GET /rest/api/3/status': [{ id: '10', name: 'To Do', statusCategory: { key: 'new' } }],
     'GET /rest/api/3/serverInfo': { baseUrl: 'https://int.example.net', serverTitle: 'INT' },
     'GET /rest/api/3/attachment/meta': { enabled: true, uploadLimit: 10485760 },
@@ -150,7 +151,7 @@ afterEach(() => {
 const READ = { Accept: 'application/json' };
 const WRITE = { Accept: 'application/json', 'Content-Type': 'application/json' };
 /** the metadata load (once per instance, then cached in KVS) */
-const META_REQUESTS = ['/rest/api/3/field', '/rest/api/3/project', '/rest/api/3/project/INT', '/rest/api/3/priority', '/rest/api/3/status', '/rest/api/3/serverInfo', '/rest/api/3/attachment/meta', '/rest/api/3/issueLinkType']
+const META_REQUESTS = ['/rest/api/3/field', '/rest/api/3/project', '/rest/api/3/project/INT', '/rest/api/3/priority', '/rest/api/3/resolution/search?startAt=0&maxResults=100', '/rest/api/3/status', '/rest/api/3/serverInfo', '/rest/api/3/attachment/meta', '/rest/api/3/issueLinkType']
   .map((path) => ({ method: 'GET', path, headers: READ, body: undefined }));
 const newStore = (): MemoryStore => new MemoryStore({ now: () => Date.parse('2026-11-26T10:00:00.000Z') });
 const ORIGIN = { connectionId: 'conn-1', remoteIssueId: '77', remoteIssueKey: 'CLOUD-7', remoteSiteUrl: 'https://ext.example.net' };
@@ -182,6 +183,13 @@ describe('ForgeJira: every request, as the app', () => {
     ]],
     ['getTransitions', (j) => j.getTransitions('10001'), [{ method: 'GET', path: '/rest/api/3/issue/10001/transitions', headers: READ, body: undefined }]],
     ['transitionIssue', (j) => j.transitionIssue('10001', '31'), [{ method: 'POST', path: '/rest/api/3/issue/10001/transitions', headers: WRITE, body: { transition: { id: '31' } } }]],
+    ['transitionIssue sets the resolution from the transition screen, by name', (j) => j.transitionIssue('10001', '31', { resolution: "Won't Do" }), [
+      { method: 'POST', path: '/rest/api/3/issue/10001/transitions', headers: WRITE, body: { transition: { id: '31' }, fields: { resolution: { name: "Won't Do" } } } },
+    ]],
+    ['updateIssue names the resolution by name, and clears it with null', (j) => j.updateIssue('10001', { resolution: 'Done' }).then(() => j.updateIssue('10001', { resolution: null })), [
+      { method: 'PUT', path: '/rest/api/3/issue/10001?notifyUsers=false', headers: WRITE, body: { fields: { resolution: { name: 'Done' } } } },
+      { method: 'PUT', path: '/rest/api/3/issue/10001?notifyUsers=false', headers: WRITE, body: { fields: { resolution: null } } },
+    ]],
     ['addComment', (j) => j.addComment('10001', ADF), [{ method: 'POST', path: '/rest/api/3/issue/10001/comment', headers: WRITE, body: { body: ADF } }]],
     ['updateComment edits without notifying', (j) => j.updateComment('10001', '20001', ADF), [
       { method: 'PUT', path: '/rest/api/3/issue/10001/comment/20001?notifyUsers=false', headers: WRITE, body: { body: ADF } },
@@ -278,6 +286,30 @@ describe('ForgeJira: every request, as the app', () => {
     const error: unknown = await jira.transitionIssue('10001', '31').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JiraError);
     expect(error).toMatchObject(expected);
+  });
+
+  it("keeps the answer's field errors: a resolution the transition's screen lacks is told by its field, not its text", async () => {
+    const jira = await warm();
+    const refused = "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown.";
+    forgeRuntime(() => ({ status: 400, body: { errorMessages: [], errors: { resolution: refused } } }));
+    const error: unknown = await jira.transitionIssue('10001', '31', { resolution: 'Done' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, fieldErrors: { resolution: refused } });
+  });
+
+  it('reads the resolution of an issue, and every page of the site\'s resolutions (GET /rest/api/3/resolution is deprecated)', async () => {
+    const pages: Record<string, unknown> = {
+      '0': { startAt: 0, maxResults: 2, total: 3, isLast: false, values: [{ id: '1', name: 'Done' }, { id: '2', name: "Won't Do" }] },
+      '2': { startAt: 2, maxResults: 2, total: 3, isLast: true, values: [{ id: '3', name: 'Duplicate' }] },
+    };
+    const seen = forgeRuntime((method, path) => {
+      if (path.startsWith('/rest/api/3/resolution/search')) return { body: pages[new URLSearchParams(path.split('?')[1]).get('startAt') ?? ''] };
+      if (path.startsWith('/rest/api/3/issue/10001?')) return { body: { ...ISSUE, fields: { ...ISSUE.fields, resolution: { id: '2', name: "Won't Do" } } } };
+      return site(method, path);
+    });
+    const jira = new ForgeJira(newStore());
+    expect((await jira.getMetadata()).resolutions).toEqual([{ id: '1', name: 'Done' }, { id: '2', name: "Won't Do" }, { id: '3', name: 'Duplicate' }]);
+    expect(seen.filter((r) => r.path.startsWith('/rest/api/3/resolution')).map((r) => r.path)).toEqual(['/rest/api/3/resolution/search?startAt=0&maxResults=100', '/rest/api/3/resolution/search?startAt=2&maxResults=100']);
+    expect((await jira.getIssue('10001'))?.resolution).toBe("Won't Do");
   });
 
   it('reports an answer that does not fit the schema as a 502, and one that is not JSON too', async () => {

@@ -110,6 +110,8 @@ export const JiraIssueSchema = z.looseObject({
     issuetype: z.looseObject({ name: z.string() }),
     project: z.looseObject({ key: z.string() }),
     priority: z.looseObject({ name: z.string() }).nullish(),
+    /** the resolution, null while unresolved (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-resolutions/) */
+    resolution: z.looseObject({ name: z.string() }).nullish(),
     labels: z.array(z.string()).nullish(),
     status: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }).nullish() }),
     duedate: z.string().nullish(),
@@ -194,6 +196,13 @@ export const NamedListSchema = z.array(NamedSchema);
 export const ProjectListSchema = z.array(z.looseObject({ id: z.string(), key: z.string() }));
 export const ProjectSchema = z.looseObject({ id: z.string().optional(), key: z.string(), issueTypes: z.array(z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).optional() });
 export const PriorityListSchema = z.array(z.looseObject({ id: z.string(), name: z.string() }));
+/** `GET /rest/api/3/resolution/search` (`PageBeanResolutionJsonBean`): one page of the site's resolutions */
+export const ResolutionPageSchema = z.looseObject({
+  values: z.array(z.looseObject({ id: z.string(), name: z.string() })).optional(),
+  isLast: z.boolean().optional(),
+  startAt: z.number().optional(),
+  maxResults: z.number().optional(),
+});
 export const StatusListSchema = z.array(z.looseObject({ id: z.string(), name: z.string(), statusCategory: z.looseObject({ key: z.string() }).optional() }));
 export const ServerInfoSchema = z.looseObject({ baseUrl: z.string(), serverTitle: z.string().optional() });
 export const JiraErrorBodySchema = z.looseObject({ errorMessages: z.array(z.string()).optional(), errors: z.record(z.string(), z.string()).optional() });

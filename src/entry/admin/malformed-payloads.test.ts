@@ -33,7 +33,7 @@ type Bad = readonly [label: string, value: unknown];
 
 type Kind =
   | 'storage-id' | 'issue-key' | 'issue-id' | 'name' | 'field-name' | 'project-key' | 'jql' | 'script' | 'code' | 'boolean'
-  | 'direction' | 'conflict-policy' | 'limits' | 'rules-config' | { int: readonly [min: number, max: number] };
+  | 'direction' | 'conflict-policy' | 'limits' | 'rules-config' | 'mappings' | 'field-names' | 'cursor' | 'query' | { int: readonly [min: number, max: number] };
 
 interface FieldSpec {
   kind: Kind;
@@ -60,7 +60,8 @@ const wrongTypes = (kind: Kind): Bad[] => {
   const asString: Bad[] = [['a number', 42], ['a boolean', true], ['an array', ['a']], ['a nested object', nested]];
   if (typeof kind === 'object') return [['a numeric string', '5'], ['a boolean', true], ['an array', [1]], ['a nested object', nested]];
   if (kind === 'boolean') return [['a string', 'true'], ['a number', 1], ['a nested object', nested]];
-  if (kind === 'limits' || kind === 'rules-config') return [['a string', 'x'], ['a number', 7], ['an array', []]];
+  if (kind === 'limits' || kind === 'rules-config' || kind === 'mappings') return [['a string', 'x'], ['a number', 7], ['an array', []]];
+  if (kind === 'field-names') return [['a string', 'Severity'], ['a number', 7], ['a nested object', nested]];
   return asString;
 };
 
@@ -118,6 +119,22 @@ const badValues = (kind: Kind): Bad[] => {
         ['cpuMs 0', { cpuMs: 0 }], ['cpuMs above 1 s', { cpuMs: 10_001 }], ['cpuMs a fraction', { cpuMs: 1.5 }], ['memoryBytes negative', { memoryBytes: -1 }],
         ['an unknown limit', { wallMs: 5 }], ['a nested object', { cpuMs: nested }],
       ];
+    case 'mappings': {
+      const row = { local: 'Done', remote: 'Closed' };
+      return [
+        ['an unknown table', { states: [row] }], ['a row without its remote side', { status: [{ local: 'Done' }] }], ['an empty value', { status: [{ local: '', remote: 'x' }] }],
+        ['a blank value', { priority: [{ local: '  ', remote: 'x' }] }], ['a 10,000-character value', { status: [{ local: LONG, remote: 'x' }] }],
+        ['a control character', { status: [{ local: 'Do\u0007ne', remote: 'x' }] }], ['an unknown direction', { status: [{ ...row, direction: 'sideways' }] }],
+        ['501 rows', { status: Array.from({ length: 501 }, (_, i) => ({ local: 'Done', remote: `r${i}` })) }], ['a field row naming no field', { fields: [{ local: null, remote: null }] }],
+        ['options not by field', { options: [row] }], ['an extra field on a row', { status: [{ ...row, extra: nested }] }],
+      ];
+    }
+    case 'field-names':
+      return [['an empty name', ['']], ['21 names', Array.from({ length: 21 }, (_, i) => `f${i}`)], ['a 10,000-character name', [LONG]], ['a number in the list', [7]]];
+    case 'cursor':
+      return [['empty', ''], ['10,000 characters', LONG]];
+    case 'query':
+      return [['empty', ''], ['blank', '   '], ['101 characters', 'x'.repeat(101)]];
     case 'rules-config': {
       const config = { targetProjectKey: 'INT', syncBackOnFirstSync: false, remoteKeyField: 'Remote issue key' };
       return [
@@ -171,7 +188,30 @@ const specs: Record<string, Spec> = {
   },
   'admin.dryRun': {
     valid: (ctx) => ({ connectionId: ctx.connectionId, issueKey: ctx.issue.key }),
-    fields: { connectionId: { kind: 'storage-id', required: true }, issueKey: { kind: 'issue-key', required: true }, outgoing: { kind: 'script' }, incoming: { kind: 'script' } },
+    fields: { connectionId: { kind: 'storage-id', required: true }, issueKey: { kind: 'issue-key', required: true }, outgoing: { kind: 'script' }, incoming: { kind: 'script' }, mappings: { kind: 'mappings' } },
+  },
+  'admin.getMappings': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true }, version: { kind: { int: [0, 99_999_999] } } } },
+  'admin.saveMappings': {
+    valid: (ctx) => ({ connectionId: ctx.connectionId, mappings: {} }),
+    fields: { connectionId: { kind: 'storage-id', required: true }, mappings: { kind: 'mappings', required: true }, baseVersion: { kind: { int: [0, 99_999_999] } } },
+  },
+  'admin.listMappingValues': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true }, optionsOf: { kind: 'field-names' } } },
+  'admin.listUnmappedValues': { valid: connection, fields: { connectionId: { kind: 'storage-id', required: true } } },
+  'admin.searchPeople': { valid: () => ({ query: 'ana' }), fields: { query: { kind: 'query', required: true } } },
+  'admin.previewRulesChange': {
+    valid: connection,
+    fields: {
+      connectionId: { kind: 'storage-id', required: true }, outgoing: { kind: 'script' }, incoming: { kind: 'script' }, mappings: { kind: 'mappings' },
+      limit: { kind: { int: [1, 50] } }, cursor: { kind: 'cursor' },
+    },
+  },
+  'admin.restoreRules': {
+    valid: (ctx) => ({ connectionId: ctx.connectionId, version: 0 }),
+    fields: { connectionId: { kind: 'storage-id', required: true }, version: { kind: { int: [0, 99_999_999] }, required: true }, baseVersion: { kind: { int: [0, 99_999_999] } } },
+  },
+  'admin.diffRules': {
+    valid: (ctx) => ({ connectionId: ctx.connectionId, version: 0 }),
+    fields: { connectionId: { kind: 'storage-id', required: true }, version: { kind: { int: [0, 99_999_999] }, required: true }, against: { kind: { int: [0, 99_999_999] } } },
   },
   'panel.getTwin': none,
   'panel.syncNow': optionalConnection,
@@ -262,7 +302,7 @@ describe('the malformed-payload table', () => {
       expect(Object.keys(m.definitions).sort()).toEqual(Object.keys(m.onForge).sort());
       expect(Object.keys(m.contracts).sort()).toEqual(Object.keys(m.definitions).sort());
     }
-    expect(resolvers.length).toBe(25);
+    expect(resolvers.length).toBe(33);
   });
 
   it.each(resolvers)('has a spec for %s naming exactly its payload fields', (resolver) => {
@@ -334,6 +374,12 @@ const deeper: [resolver: string, what: string, payload: Payload, answer: unknown
   ['admin.saveRules', 'a script over the length the rules take', (c) => ({ connectionId: c.connectionId, outgoing: 'x'.repeat(200_000), incoming: '' }), expect.objectContaining({ ok: false, version: 0 })],
   ['admin.dryRun', 'an unknown issue', (c) => ({ connectionId: c.connectionId, issueKey: 'INT-999999' }), { error: { code: 'not-found', message: expect.any(String) } }],
   ['admin.dryRun', 'an unknown connection', (c) => ({ connectionId: 'no-such-connection', issueKey: c.issue.key }), { error: { code: 'not-found', message: expect.any(String) } }],
+  ['admin.saveMappings', 'a status this site lacks', (c) => ({ connectionId: c.connectionId, mappings: { status: [{ local: 'Nowhere', remote: 'Closed' }] } }), expect.objectContaining({ ok: false, version: 0, errors: [expect.objectContaining({ table: 'status', row: 0, side: 'local' })] })],
+  ['admin.saveMappings', 'an unknown connection', () => ({ connectionId: 'no-such-connection', mappings: {} }), { error: { code: 'not-found', message: expect.any(String) } }],
+  ['admin.getMappings', 'a version not kept', (c) => ({ connectionId: c.connectionId, version: 99_999_999 }), { error: { code: 'not-found', message: expect.any(String) } }],
+  ['admin.restoreRules', 'a version not kept', (c) => ({ connectionId: c.connectionId, version: 99_999_999 }), { error: { code: 'not-found', message: expect.any(String) } }],
+  ['admin.diffRules', 'a version not kept', (c) => ({ connectionId: c.connectionId, version: 99_999_999 }), { error: { code: 'not-found', message: expect.any(String) } }],
+  ['admin.previewRulesChange', 'a cursor the preview did not give', (c) => ({ connectionId: c.connectionId, cursor: 'forged' }), { error: { code: 'not-found', message: expect.any(String) } }],
   ['panel.getTwin', 'a context without an issue', () => ({}), { error: { code: 'no-issue', message: expect.any(String) } }, {}],
   ['panel.syncNow', 'a context issue id with a path', () => ({}), { error: { code: 'no-issue', message: expect.any(String) } }, { issue: { id: '../1' } }],
   ['panel.syncNow', 'an unknown connection', () => ({ connectionId: 'no-such-connection' }), { queued: 0 }],

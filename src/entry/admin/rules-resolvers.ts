@@ -9,15 +9,23 @@ import { toRulesIssue } from '../../sync/field-values';
 import { rulesConnection } from '../../sync/rules-connection';
 import { Repo } from '../../sync/state/repo';
 import { KvRulesStore } from '../../rules/kv-rules-store';
-import { RulesAdminError, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from '../../rules/rules-admin';
+import { RulesAdminError, dryRun, getRules, restoreRules, saveRules, validateRulesFor, type RulesAdminDeps } from '../../rules/rules-admin';
+import { getMappings, listMappingValues, listUnmappedValues, saveMappings, searchPeople } from '../../rules/mappings-admin';
+import { diffRules, previewRulesChange } from '../../rules/rules-preview';
+import { gatherMappingValues } from '../../sync/mapping-values';
+import type { LinkState } from '../../sync/state/records';
 import { engineFor, type DepsFor } from '../resolver-context';
 import { defineResolver, parsePayload, type ContractDefinition, type InexactAnswers } from '../resolver-support';
 
 /**
  * Resolver functions of `twin-sync-admin` for the sync rules: getRules, validateRules, saveRules,
- * dryRun. Payloads are parsed with zod (a bad one changes nothing); the logic is in
+ * dryRun, the Mappings tab's (getMappings, saveMappings, listMappingValues, listUnmappedValues,
+ * searchPeople), previewRulesChange and the history's (restoreRules, diffRules). Payloads are parsed with zod (a bad one changes nothing); the logic is in
  * src/rules/rules-admin.ts over injected deps.
  */
+
+/** the Mappings tab gathers the values of at most this many links (100 per storage page) */
+const MAX_LINKS_GATHERED = 2000;
 
 /** The rules admin's deps on top of the engine's (storage, Jira, clock) for one call. */
 export function rulesAdminDeps(deps: EngineDeps, actorAccountId: string | null): RulesAdminDeps {
@@ -40,7 +48,24 @@ export function rulesAdminDeps(deps: EngineDeps, actorAccountId: string | null):
       const previous = await repo.getPreviousRecord(connectionId, localIssueId);
       return previous?.commentBodies === true ? previous.replica : null;
     },
-    getMetadata: () => deps.jira.getMetadata(),
+    getMetadata: (options) => deps.jira.getMetadata(options),
+    async listSynced(connectionId, cursor, limit) {
+      const page = await repo.listLinksPage(connectionId, cursor, limit);
+      return { issues: page.links.map((l) => ({ localIssueId: l.localIssueId, localKey: l.localKey, remoteKey: l.remoteKey })), cursor: page.cursor };
+    },
+    async seenValues(connectionId) {
+      // the values of the last applies of the connection's links, a bounded number of them
+      const links: LinkState[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await repo.listLinksPage(connectionId, cursor, 100);
+        links.push(...page.links);
+        cursor = page.cursor;
+      } while (cursor !== null && links.length < MAX_LINKS_GATHERED);
+      return gatherMappingValues(links);
+    },
+    searchUsers: (query) => deps.jira.searchUsers(query),
+    clockMs: () => deps.clock.now(),
     now: () => new Date(deps.clock.now()).toISOString(),
     actorAccountId,
   };
@@ -55,6 +80,14 @@ const handlers = {
   validateRules: handler(rulesPayloads.validateRules, rulesResults.validateRules, validateRulesFor),
   saveRules: handler(rulesPayloads.saveRules, rulesResults.saveRules, saveRules),
   dryRun: handler(rulesPayloads.dryRun, rulesResults.dryRun, dryRun),
+  getMappings: handler(rulesPayloads.getMappings, rulesResults.getMappings, getMappings),
+  saveMappings: handler(rulesPayloads.saveMappings, rulesResults.saveMappings, saveMappings),
+  listMappingValues: handler(rulesPayloads.listMappingValues, rulesResults.listMappingValues, listMappingValues),
+  listUnmappedValues: handler(rulesPayloads.listUnmappedValues, rulesResults.listUnmappedValues, listUnmappedValues),
+  searchPeople: handler(rulesPayloads.searchPeople, rulesResults.searchPeople, searchPeople),
+  previewRulesChange: handler(rulesPayloads.previewRulesChange, rulesResults.previewRulesChange, previewRulesChange),
+  restoreRules: handler(rulesPayloads.restoreRules, rulesResults.restoreRules, restoreRules),
+  diffRules: handler(rulesPayloads.diffRules, rulesResults.diffRules, diffRules),
 };
 
 /** Expected failures of the rules admin become the resolvers' `{error: {code, message}}` answers. */
@@ -76,6 +109,14 @@ export const rulesResolverHandlers: { [K in keyof typeof handlers]: (payload: un
   validateRules: (payload, deps) => runParsed(handlers.validateRules, payload, deps),
   saveRules: (payload, deps) => runParsed(handlers.saveRules, payload, deps),
   dryRun: (payload, deps) => runParsed(handlers.dryRun, payload, deps),
+  getMappings: (payload, deps) => runParsed(handlers.getMappings, payload, deps),
+  saveMappings: (payload, deps) => runParsed(handlers.saveMappings, payload, deps),
+  listMappingValues: (payload, deps) => runParsed(handlers.listMappingValues, payload, deps),
+  listUnmappedValues: (payload, deps) => runParsed(handlers.listUnmappedValues, payload, deps),
+  searchPeople: (payload, deps) => runParsed(handlers.searchPeople, payload, deps),
+  previewRulesChange: (payload, deps) => runParsed(handlers.previewRulesChange, payload, deps),
+  restoreRules: (payload, deps) => runParsed(handlers.restoreRules, payload, deps),
+  diffRules: (payload, deps) => runParsed(handlers.diffRules, payload, deps),
 };
 
 async function runParsed<S extends z.ZodType, R extends z.core.$ZodType, T extends z.output<R>>(h: Handler<S, R, T>, payload: unknown, deps: RulesAdminDeps): Promise<T | ResolverFailure> {
@@ -100,6 +141,14 @@ export function rulesResolverDefinitionsOver(depsFor: DepsFor) {
     validateRules: definition(handlers.validateRules, depsFor),
     saveRules: definition(handlers.saveRules, depsFor),
     dryRun: definition(handlers.dryRun, depsFor),
+    getMappings: definition(handlers.getMappings, depsFor),
+    saveMappings: definition(handlers.saveMappings, depsFor),
+    listMappingValues: definition(handlers.listMappingValues, depsFor),
+    listUnmappedValues: definition(handlers.listUnmappedValues, depsFor),
+    searchPeople: definition(handlers.searchPeople, depsFor),
+    previewRulesChange: definition(handlers.previewRulesChange, depsFor),
+    restoreRules: definition(handlers.restoreRules, depsFor),
+    diffRules: definition(handlers.diffRules, depsFor),
   } satisfies { [K in keyof typeof rulesPayloads]: ContractDefinition<(typeof rulesResults)[K]> };
 }
 

@@ -1,5 +1,7 @@
 import type { DefaultRulesConfig } from '../../model/connection';
 import type { RulesEngine } from '../../ports/rules';
+import type { Mappings } from '../../model/mappings';
+import type { RulesLimits } from '../../ports/rules-store';
 import type { RulesProvider } from '../../ports/rules-provider';
 import type { Connection } from '../../sync/state/records';
 import { defaultScripts } from '../default-scripts';
@@ -17,8 +19,12 @@ import { MAX_CPU_MS } from '../stored-rules-schema';
  * the comments: about 100 ms for 200 comments of 2,000 characters and a 100 KB description), and
  * a busy machine must not turn a large issue into a sync error.
  */
-export function defaultRulesEngine(config: DefaultRulesConfig): RulesEngine {
-  return createScriptRulesEngine({ ...defaultScripts(config), limits: { cpuMs: MAX_CPU_MS } });
+export function defaultRulesEngine(config: DefaultRulesConfig, saved: { mappings?: Mappings; limits?: RulesLimits } = {}): RulesEngine {
+  return createScriptRulesEngine({
+    ...defaultScripts(config),
+    limits: { cpuMs: MAX_CPU_MS, ...saved.limits },
+    ...(saved.mappings ? { mappings: saved.mappings } : {}),
+  });
 }
 
 /** Rules provider that always answers with the default rules, configured per connection (`rulesConfig`). */

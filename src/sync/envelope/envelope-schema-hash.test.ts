@@ -11,8 +11,9 @@ const RECORDED: Record<number, string> = {
   // Re-recorded in place when `goodbye` was added (was 06cbf029…ed9b4), when `part` was added
   // (was 59f9a9c3…b01f78) and when issue ids and keys got Jira's shapes (was 8ba14de0…ec1a9):
   // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
-  // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7).
-  1: '7a28ff933d71abbf5af844a9eca93ecc345b1cd6920d8dd4f199bbb9b5b75966',
+  // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7),
+  // and when the replica's `resolution` was added (was 7a28ff93…75966).
+  1: '3fed6a557c9aeb4a8efc0612229d67118e89953c579e0763d0d3206789d85cd7',
 };
 
 describe('envelope schema', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MappingValuesOfLinkSchema } from '../mapping-values';
 import { AdfDocSchema, IssueRefSchema, JsonValueSchema, ReplicaSchema, UserRefSchema } from '../../model/replica';
 import { QueueEventSchema } from '../../model/queue-event';
 
@@ -64,6 +65,7 @@ export type AttachmentFailure = z.infer<typeof AttachmentFailureSchema>;
 export const LocalIssueSchema = z.strictObject({
   id: z.string(), key: z.string(), projectKey: z.string(), summary: z.string(), description: AdfDocSchema.nullable(), typeName: z.string(),
   priority: z.string().nullable(), labels: z.array(z.string()), status: z.strictObject({ name: z.string(), category: z.string().nullable() }),
+  resolution: z.string().nullable(),
   dueDate: z.string().nullable(), assignee: UserRefSchema.nullable(), reporter: UserRefSchema.nullable(), comments: z.array(LocalCommentSchema),
   /** absent on snapshots from before attachments were synced: such a snapshot is read again */
   attachments: z.array(LocalAttachmentSchema).optional(),
@@ -140,6 +142,12 @@ export const LinkStateSchema = z.strictObject({
   issueLinks: z.array(z.string()).optional(),
   /** what the last apply could not carry (a person, an option, a component), one line each: shown on the issue. Absent: none */
   warnings: z.array(z.string()).optional(),
+  /**
+   * The other site's mappable values the last apply met, and those it could not place (no mapping
+   * row, nothing of that name here): what the Mappings tab lists, gathered over the links
+   * (src/sync/mapping-values.ts). Absent: none yet.
+   */
+  mappingValues: MappingValuesOfLinkSchema.optional(),
   lastSyncAt: z.string().nullable(),
   /**
    * Every change of the local issue up to this time is known to the engine (sent, or the basis of an
@@ -153,7 +161,11 @@ export const LinkStateSchema = z.strictObject({
    * writes. An incoming message uses it instead of reading Jira again unless the trigger has seen a
    * person change the issue since (`dirty` marker newer than `at`).
    */
-  snapshot: z.strictObject({ issue: LocalIssueSchema, at: z.number() }).nullable(),
+  snapshot: z.preprocess(
+    // a snapshot from before the resolution was synced does not say it: dropped, the issue is read again
+    (s) => (s !== null && typeof s === 'object' && 'issue' in s && s.issue !== null && typeof s.issue === 'object' && !('resolution' in s.issue) ? null : s),
+    z.strictObject({ issue: LocalIssueSchema, at: z.number() }).nullable(),
+  ),
   /**
    * Our last message when it went as a reply in an answer (src/sync/outgoing.ts): counted as sent
    * once the remote acknowledges `seq`, when `hash` becomes `lastSentHash`.

@@ -112,6 +112,17 @@ export class Repo {
     if (only && only.op === 'set' && only.ttlSeconds === undefined) await this.store.set(only.key, only.value);
     else await this.store.transact(ops);
   }
+  /** one page of a connection's links (at most `limit`), in key order, and where the next starts */
+  async listLinksPage(connectionId: string, cursor: string | null, limit: number): Promise<{ links: LinkState[]; cursor: string | null }> {
+    const page = await this.store.list(keys.linkPrefix(connectionId), cursor === null ? { limit } : { cursor, limit });
+    const links: LinkState[] = [];
+    for (const entry of page.entries) {
+      const parsed = LinkStateSchema.safeParse(await joinSplit(this.store, entry.key, entry.value, this.split));
+      if (!parsed.success) throw new Error(`stored record ${entry.key} is invalid`);
+      links.push(parsed.data);
+    }
+    return { links, cursor: page.cursor };
+  }
   listLinks(connectionId: string): Promise<LinkState[]> {
     return this.listParsed(keys.linkPrefix(connectionId), LinkStateSchema);
   }

@@ -11,7 +11,7 @@ export function replicaEnvelope(over: Omit<Partial<ReplicaMessage>, 'replica'> &
   const issue = rest.issue ?? { id: '1', key: 'INT-1' };
   const replica: Replica = {
     key: issue.key, id: issue.id, projectKey: issue.key.replace(/-\d+$/, ''), summary: 's', description: null, type: { name: 'Task' }, priority: null, labels: [],
-    status: { name: 'Open', category: null }, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], parent: null, links: [], components: [], fixVersions: [], customFields: {},
+    status: { name: 'Open', category: null }, resolution: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], parent: null, links: [], components: [], fixVersions: [], customFields: {},
     created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z',
     ...replicaOver,
   };

@@ -4,7 +4,7 @@ import { withoutAttribution } from '../parts/comments/comment-attribution';
 import type { Clock } from '../../ports/clock';
 import {
   JiraError, type AttachmentSettings, type ChangedIssue, type CreateIssueInput, type IssueFieldWrite, type IssueOrigin, type IssueRef, type JiraPort, type LocalAttachment,
-  type LocalComment, type LocalIssue, type ProjectParts, type Transition,
+  type LocalComment, type LocalIssue, type ProjectParts, type Transition, type TransitionFields,
 } from '../../ports/jira';
 import type { RulesMetadata } from '../../ports/rules';
 import { AdfDocSchema, type AdfDoc, type JsonValue, type UserRef } from '../../model/replica';
@@ -68,6 +68,12 @@ export const STATUSES = [
   { name: 'In Progress', category: 'indeterminate' },
   { name: 'Done', category: 'done' },
 ];
+
+/** a new Jira Cloud site's resolutions (the sandbox's too: sandbox/jira/seed.ts) */
+export const RESOLUTIONS = ['Done', "Won't Do", 'Duplicate', 'Cannot Reproduce'];
+
+/** Jira Cloud's answer to a field the screen lacks (an edit or a create naming `resolution`, mostly) */
+export const NOT_ON_SCREEN = (field: string): string => `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
 
 /** an attachment's content and its Media Services file id, beside its issue's `attachments` entry */
 interface StoredFile {
@@ -153,6 +159,14 @@ export class MemoryJira implements JiraPort {
   revealMediaIds = true;
   /** how often the app asked for the attachment settings (not a REST call: the adapter caches them) */
   attachmentSettingsReads = 0;
+  /**
+   * The resolution (by name, `RESOLUTIONS`), as Jira's default workflows read here: an edit or a create
+   * naming it is refused (400, errors.resolution: the edit screen lacks it) unless `resolutionOnEditScreen`;
+   * a transition to a done status takes it from `fields` (unless `resolutionOnTransitionScreen` is
+   * false: the same 400), one without it leaves it as it was; a transition to another status clears it.
+   */
+  resolutionOnEditScreen = false;
+  resolutionOnTransitionScreen = true;
   private readonly keyCounter = new Map<string, number>();
   private readonly listeners: ((event: JiraEventOut) => void)[] = [];
   /** called after each app call with its name; throw from it to simulate a failure after the work was done */
@@ -275,12 +289,13 @@ export class MemoryJira implements JiraPort {
     return [{ id: `to-${next.name}`, name: `Move to ${next.name}`, to: { ...next } }];
   }
 
-  async transitionIssue(issueId: string, transitionId: string): Promise<void> {
+  async transitionIssue(issueId: string, transitionId: string, fields: TransitionFields = {}): Promise<void> {
     this.count('transitionIssue');
     const issue = this.must(issueId);
     const index = STATUSES.findIndex((s) => s.name === issue.status.name);
     const next = STATUSES[(index + 1) % STATUSES.length];
     if (!next || transitionId !== `to-${next.name}`) throw new JiraError(`transition ${transitionId} is not available`, 400);
+    issue.resolution = this.resolutionAfter(issue, next.category, fields.resolution);
     issue.status = { ...next };
     issue.updated = this.now();
     this.afterCall('transitionIssue');
@@ -370,6 +385,7 @@ export class MemoryJira implements JiraPort {
     return {
       issueTypes: Object.fromEntries(this.projects.map((p) => [p, types.map((t) => ({ ...t }))])),
       priorities: ['Highest', 'High', 'Medium', 'Low', 'Lowest'].map((name, i) => ({ id: String(i + 1), name })),
+      resolutions: RESOLUTIONS.map((name, i) => ({ id: String(10000 + i), name })),
       statuses: STATUSES.map((s, i) => ({ id: String(i + 1), name: s.name, category: s.category })),
       users,
       customFields: [...this.fields.values()].map((f) => structuredClone(f)),
@@ -463,6 +479,14 @@ export class MemoryJira implements JiraPort {
     return `https://${this.siteName}.test`;
   }
 
+  async searchUsers(query: string): Promise<UserRef[]> {
+    const q = query.toLowerCase();
+    return [...this.people.values()]
+      .filter((p) => p.displayName.toLowerCase().includes(q) || (p.emailVisible && p.email !== null && p.email.toLowerCase().includes(q)))
+      .slice(0, 20)
+      .map((p) => this.userRef(p));
+  }
+
   // ---- helpers ----
   private must(idOrKey: string): MemoryIssue {
     const issue = this.find(idOrKey);
@@ -522,10 +546,28 @@ export class MemoryJira implements JiraPort {
     const now = this.now();
     return {
       id: String(this.nextId++), key: `${projectKey}-${n}`, projectKey, summary: '', description: null, typeName, priority: 'Medium', labels: [],
-      status: { name: 'Open', category: 'new' }, dueDate: null, assignee: null, reporter, comments: [], attachments: [],
+      status: { name: 'Open', category: 'new' }, resolution: null, dueDate: null, assignee: null, reporter, comments: [], attachments: [],
       parent: null, links: [], components: [], fixVersions: [],
       customFields: Object.fromEntries([...this.fields.values()].map((f) => [f.name, { value: emptyValue(f.kind) }])), created: now, updated: now, properties: {},
     };
+  }
+
+  /** the resolution a transition to a status of `category` leaves (`given`: its screen's), or a 400 naming it */
+  private resolutionAfter(issue: MemoryIssue, category: string, given: string | undefined): string | null {
+    if (category !== 'done') {
+      if (given !== undefined) throw new JiraError(`resolution: ${NOT_ON_SCREEN('resolution')}`, 400, null, { resolution: NOT_ON_SCREEN('resolution') });
+      return null;
+    }
+    if (given === undefined) return issue.resolution;
+    if (!this.resolutionOnTransitionScreen) throw new JiraError(`resolution: ${NOT_ON_SCREEN('resolution')}`, 400, null, { resolution: NOT_ON_SCREEN('resolution') });
+    return this.mustResolution(given);
+  }
+
+  /** the site's resolution of this name (case-insensitive), or a 400 naming the field */
+  private mustResolution(name: string): string {
+    const found = RESOLUTIONS.find((r) => r.toLowerCase() === name.toLowerCase());
+    if (found === undefined) throw new JiraError(`resolution: the resolution '${name}' is not valid`, 400, null, { resolution: `The resolution '${name}' is not valid.` });
+    return found;
   }
 
   /** checks `fields` for the issue and writes them, or writes nothing (a 400) */
@@ -539,6 +581,11 @@ export class MemoryJira implements JiraPort {
    */
   private check(target: { id: string | null; projectKey: string; typeName: string; parentId: string | null }, fields: IssueFieldWrite): CheckedWrite {
     const checked: CheckedWrite = { fields, custom: {} };
+    if (fields.resolution !== undefined) {
+      if (!this.resolutionOnEditScreen || target.id === null) throw new JiraError(`resolution: ${NOT_ON_SCREEN('resolution')}`, 400, null, { resolution: NOT_ON_SCREEN('resolution') });
+      if (fields.resolution !== null) checked.resolution = this.mustResolution(fields.resolution);
+      else checked.resolution = null;
+    }
     const level = issueTypeLevel(target.typeName);
     if (fields.parent !== undefined && fields.parent !== null) {
       const parent = this.find(fields.parent);
@@ -568,6 +615,7 @@ export class MemoryJira implements JiraPort {
     if (fields.summary !== undefined) issue.summary = fields.summary;
     if (fields.description !== undefined) issue.description = structuredClone(fields.description);
     if (fields.priority !== undefined) issue.priority = fields.priority;
+    if (checked.resolution !== undefined) issue.resolution = checked.resolution;
     if (fields.labels !== undefined) issue.labels = [...fields.labels];
     if (fields.dueDate !== undefined) issue.dueDate = fields.dueDate;
     if (checked.assignee !== undefined) issue.assignee = checked.assignee;
@@ -814,11 +862,13 @@ export class MemoryJira implements JiraPort {
     if (link) for (const issueId of [link.outwardId, link.inwardId]) this.emit({ eventType: 'avi:jira:deleted:issuelink', issueId, changedFields: null });
   }
 
-  userSetStatus(idOrKey: string, status: string): void {
+  /** a person moves the issue (with a resolution, when the status is done: the transition screen's) */
+  userSetStatus(idOrKey: string, status: string, resolution?: string): void {
     this.beforeUserAction();
     const issue = this.must(idOrKey);
     const target = STATUSES.find((s) => s.name === status);
     if (!target || issue.status.name === status) return;
+    issue.resolution = target.category === 'done' ? (resolution !== undefined ? this.mustResolution(resolution) : issue.resolution) : null;
     issue.status = { ...target };
     issue.updated = this.now();
     this.emit({ eventType: 'avi:jira:updated:issue', issueId: issue.id, changedFields: ['status'] });
@@ -921,6 +971,7 @@ export class MemoryJira implements JiraPort {
 interface CheckedWrite {
   fields: IssueFieldWrite;
   parent?: IssueRef | null;
+  resolution?: string | null;
   assignee?: UserRef | null;
   reporter?: UserRef | null;
   components?: string[];

@@ -2,10 +2,11 @@ import '@testing-library/jest-dom';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createAdminApi } from '../../shared/src/api/admin-api';
-import { makeBulkCount, makeBulkProgress, makeConnection, makeProjects } from '../../shared/src/testing/builders';
+import { makeBulkCount, makeBulkProgress, makeConnection, makeMappings, makeMappingValues, makeProjects, makeUnmapped } from '../../shared/src/testing/builders';
 import { fakeBridge } from '../../shared/src/testing/fake-invoke';
 import { storageTabMemory } from '../../shared/src/ui/tab-memory';
 import { AdminApp } from './admin-app';
+import { MappingsView } from './mappings/mappings-view';
 
 const KEY = 'twin-sync:admin-tab';
 
@@ -49,5 +50,19 @@ describe('the admin page’s tabs', () => {
     renderAdmin();
     expect(screen.getByRole('tab', { name: 'Connections' })).toHaveAttribute('aria-selected', 'true');
     expect(await screen.findByRole('heading', { name: 'Connections' })).toBeInTheDocument();
+  });
+
+  it('shows the Mappings tab with the connection picker when there are several connections', async () => {
+    const bridge = fakeBridge({
+      listConnections: () => [makeConnection(), makeConnection({ id: 'c2', name: 'Partner', remoteSiteName: 'partner' })], listErrors: () => [],
+      getMappings: (p) => makeMappings({ connectionId: String(p['connectionId']) }), listMappingValues: () => makeMappingValues(), listUnmappedValues: () => makeUnmapped(),
+    });
+    // the page loads the tab on demand (jest has no dynamic import: the test gives it)
+    render(<AdminApp api={createAdminApi(bridge.invoke)} pollMs={60_000} mappingsView={MappingsView} />);
+    await userEvent.click(await screen.findByRole('tab', { name: 'Mappings' }));
+    expect(await screen.findByRole('heading', { name: 'Status' })).toBeInTheDocument();
+    await userEvent.selectOptions(screen.getByLabelText('Connection'), 'c2');
+    await screen.findByRole('heading', { name: 'Status' });
+    expect(bridge.callsOf('getMappings')).toEqual([{ connectionId: 'c1' }, { connectionId: 'c2' }]);
   });
 });

@@ -9,14 +9,17 @@ import { useResource } from '../../shared/src/ui/use-resource';
 import { ActivityView } from './activity/activity-view';
 import { BulkSyncView } from './bulk/bulk-sync-view';
 import { ConnectionsView } from './connections/connections-view';
+import type { MappingsViewProps } from './mappings/mappings-view-props';
 import type { RulesViewProps } from './rules/rules-view-props';
 
 // The rules editor (CodeMirror) is the heaviest part: it loads when the Rules tab is opened.
 const LazyRulesView = lazy(() => import('./rules/rules-view.js').then((m) => ({ default: m.RulesView })));
+const LazyMappingsView = lazy(() => import('./mappings/mappings-view.js').then((m) => ({ default: m.MappingsView })));
 
 const tabs = [
   { id: 'connections', label: 'Connections' },
   { id: 'rules', label: 'Rules' },
+  { id: 'mappings', label: 'Mappings' },
   { id: 'activity', label: 'Activity and errors' },
   { id: 'bulk', label: 'Bulk sync' },
 ] as const;
@@ -37,12 +40,14 @@ export interface AdminAppOptions {
   links?: LinkHost;
   /** the Rules tab's view; loaded on demand unless given (component tests give it directly) */
   rulesView?: ComponentType<RulesViewProps>;
+  /** the Mappings tab's view; loaded on demand unless given */
+  mappingsView?: ComponentType<MappingsViewProps>;
 }
 
 const NO_LINK_HOST: LinkHost = { siteUrl: null };
 
 /** The Twin Sync admin page. All data comes through `api` (the typed `twin-sync-admin` client). */
-export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', tabMemory, links = NO_LINK_HOST, rulesView: RulesView = LazyRulesView }: { api: AdminApi } & AdminAppOptions) {
+export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', tabMemory, links = NO_LINK_HOST, rulesView: RulesView = LazyRulesView, mappingsView: MappingsView = LazyMappingsView }: { api: AdminApi } & AdminAppOptions) {
   const [tab, setTab] = useState<TabId>(() => {
     const remembered = tabMemory?.read() ?? null;
     return remembered !== null && isTab(remembered) ? remembered : initialTab;
@@ -62,7 +67,7 @@ export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', tabMe
     if (selected !== null && selected.id !== selectedId) setSelectedId(selected.id);
   }, [selected, selectedId]);
 
-  const needsConnection = tab === 'rules' || tab === 'bulk';
+  const needsConnection = tab === 'rules' || tab === 'mappings' || tab === 'bulk';
   return (
     <LinkHostProvider host={links}>
       <main className="ts-page">
@@ -87,6 +92,11 @@ export function AdminApp({ api, pollMs = 5000, initialTab = 'connections', tabMe
           {tab === 'rules' && selected !== null ? (
             <Suspense fallback={<p className="ts-subtle">Loading the rules editor…</p>}>
               <RulesView key={selected.id} api={api} connection={selected} />
+            </Suspense>
+          ) : null}
+          {tab === 'mappings' && selected !== null ? (
+            <Suspense fallback={<p className="ts-subtle">Loading the mappings…</p>}>
+              <MappingsView key={selected.id} api={api} connection={selected} />
             </Suspense>
           ) : null}
           {tab === 'activity' ? <ActivityView api={api} connections={list} errors={errors} pollMs={pollMs} /> : null}

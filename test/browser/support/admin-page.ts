@@ -17,7 +17,7 @@ export async function openAdmin(page: Page, siteUrl: string, timingName?: string
   return frame;
 }
 
-export async function openTab(frame: FrameLocator, name: 'Connections' | 'Rules' | 'Activity and errors' | 'Bulk sync'): Promise<void> {
+export async function openTab(frame: FrameLocator, name: 'Connections' | 'Rules' | 'Mappings' | 'Activity and errors' | 'Bulk sync'): Promise<void> {
   await frame.getByRole('tab', { name }).click();
 }
 

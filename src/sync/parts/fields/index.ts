@@ -6,6 +6,7 @@ import type { FieldValues, LinkState } from '../../state/records';
 import { missingOptions, USER_KINDS, type CustomFieldMeta } from '../../../model/custom-field';
 import type { RulesIssue } from '../../../ports/rules';
 import type { PartContext, SyncedPart } from '../part';
+import { editResolution, planResolution, resolutionNote, type ResolutionWrite } from './resolution';
 import { desiredValues, toFieldWrite } from './values';
 
 /**
@@ -25,6 +26,8 @@ export interface FieldsPlan {
   held: ReadonlySet<string>;
   /** the custom fields (field-value names) whose values are people: written by account id, read back as users */
   peopleFields: Set<string>;
+  /** the resolution the merge changes, and how it is written (resolution.ts), or null */
+  resolution: ResolutionWrite | null;
 }
 
 /** the time of a value held back here that replaced none: before any other (the remote's value stands over it) */
@@ -32,6 +35,8 @@ export const HELD_STAMP = '1970-01-01T00:00:00.000Z';
 
 interface Done {
   writes: number;
+  /** Jira refused the resolution in the edit (the edit was made without it) */
+  resolutionRefused: boolean;
 }
 
 export function planFields({ deps, connection, message, local, link, desired, pairing, metadata, held }: PartContext): FieldsPlan {
@@ -50,7 +55,7 @@ export function planFields({ deps, connection, message, local, link, desired, pa
   const keyField = connection.rulesConfig.remoteKeyField;
   const keyFieldName = keyField !== null ? Object.keys(theirs).find((f) => f.toLowerCase() === `${CUSTOM_FIELD_PREFIX}${keyField}`.toLowerCase()) : undefined;
   if (keyFieldName !== undefined && !sameValue(mine[keyFieldName], theirs[keyFieldName])) merge.apply[keyFieldName] = theirs[keyFieldName] ?? null;
-  return { mine, theirs, known, merge, peopleFields: peopleFieldsOf(merge.apply, metadata.customFields), held };
+  return { mine, theirs, known, merge, peopleFields: peopleFieldsOf(merge.apply, metadata.customFields), held, resolution: planResolution(merge, metadata) };
 }
 
 /**
@@ -59,9 +64,10 @@ export function planFields({ deps, connection, message, local, link, desired, pa
  * field and the value. Takes them out of the desired issue (in place), before anything is written.
  * Returns the warnings and the fields held back (field-value names).
  */
-export function holdUnofferedOptions(desired: RulesIssue, fields: readonly CustomFieldMeta[]): { notes: string[]; held: string[] } {
+export function holdUnofferedOptions(desired: RulesIssue, fields: readonly CustomFieldMeta[]): { notes: string[]; held: string[]; unmapped: { field: string; value: string }[] } {
   const notes: string[] = [];
   const held: string[] = [];
+  const unmapped: { field: string; value: string }[] = [];
   const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
   for (const [name, { value }] of Object.entries(desired.customFields)) {
     const field = byName.get(name.toLowerCase());
@@ -71,8 +77,19 @@ export function holdUnofferedOptions(desired: RulesIssue, fields: readonly Custo
     delete desired.customFields[name];
     held.push(CUSTOM_FIELD_PREFIX + name);
     notes.push(`${field.name}: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is not an option' : 'are not options'} of this field here; kept the local value`);
+    for (const value of missing) unmapped.push({ field: field.name, value });
   }
-  return { notes, held };
+  return { notes, held, unmapped };
+}
+
+function withoutField(values: FieldValues, field: string): FieldValues {
+  const rest = { ...values };
+  delete rest[field];
+  return rest;
+}
+
+function localResolution(values: FieldValues): string | null {
+  return typeof values.resolution === 'string' ? values.resolution : null;
 }
 
 /** the custom fields (field-value names) whose values are people: written by account id, read back as users */
@@ -92,22 +109,35 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
   rewrite: () => (doc) => doc,
   protect: () => (doc) => doc,
   resettle: () => undefined,
-  writes: (plan) => (Object.keys(toFieldWrite(plan.merge.apply)).length > 0 ? 1 : 0),
+  writes: (plan) => (Object.keys(toFieldWrite(plan.merge.apply)).length > 0 || plan.resolution?.how === 'edit' ? 1 : 0),
   longRunning: () => false,
   needsCurrentIssue: () => false,
 
   async execute({ deps, local }, plan) {
     const fields = toFieldWrite(plan.merge.apply);
-    if (Object.keys(fields).length === 0) return { writes: 0 };
+    // the status stays: the resolution is tried in the edit, alone when nothing else changes
+    // (one call); refused, the rest is written without it (resolution.ts)
+    if (plan.resolution?.how === 'edit') {
+      const accepted = await editResolution(deps.jira, local.id, plan.resolution.value, fields);
+      if (accepted || Object.keys(fields).length === 0) return { writes: 1, resolutionRefused: !accepted };
+      await deps.jira.updateIssue(local.id, fields);
+      return { writes: 1, resolutionRefused: true };
+    }
+    if (Object.keys(fields).length === 0) return { writes: 0, resolutionRefused: false };
     await deps.jira.updateIssue(local.id, fields);
-    return { writes: 1 };
+    return { writes: 1, resolutionRefused: false };
   },
 
   settle: () => (doc) => doc,
 
-  commit(link, plan, _done, after, message) {
-    const { mine, theirs, known, merge } = plan;
+  commit(link, plan, done, after, message) {
+    const { mine, theirs, known } = plan;
     link.applied = { version: link.version, hashes: fieldHashes(theirs), stamps: message.fieldEditedAt };
+    // the remote's resolution not written (a name this site lacks, or refused in the edit): the
+    // local one stays with its own time, and is not a difference to send back (resolution.ts)
+    const resolutionHeld = plan.resolution !== null && (plan.resolution.how === 'unknown' || done.resolutionRefused);
+    const merge = resolutionHeld ? { ...plan.merge, apply: withoutField(plan.merge.apply, 'resolution') } : plan.merge;
+    const notes = resolutionHeld && plan.resolution ? [resolutionNote(plan.resolution, localResolution(mine), plan.resolution.how === 'unknown' ? 'unknown' : 'edit')] : [];
     const stamps = { ...known.stamps };
     for (const field of Object.keys(merge.apply)) {
       // a value that is not the remote's (held back here) is not a newer value than the one it replaced
@@ -123,20 +153,23 @@ export const fieldsPart: SyncedPart<null, FieldsPlan, Done> = {
     const kept = 'description' in merge.apply && !sameValue(merge.apply.description, theirs.description);
     if (kept) stamps.description = after.updated;
     const values = { ...mine, ...merge.apply };
+    // written in this site's spelling of the name
+    if (!resolutionHeld && plan.resolution) values.resolution = plan.resolution.value;
     link.known = { hashes: fieldHashes(values), editedAt: known.editedAt, stamps };
     return {
       writes: 0,
       copied: 0,
-      // a field we kept different: the remote does not have our value
-      unsent: Object.keys(theirs).some((f) => !sameValue(values[f], theirs[f])),
-      notes: [],
+      // a field we kept different: the remote does not have our value (a resolution held here is not ours to send)
+      unsent: Object.keys(theirs).some((f) => !(resolutionHeld && f === 'resolution') && !sameValue(values[f], theirs[f])),
+      notes,
       conflicts: merge.conflicts.map((c) => `${c.field} → ${c.winner === 'mine' ? 'kept local' : 'took remote'}`),
       // the description written keeps what a part protects (an image of ours): not what they sent
       tell: kept,
     };
   },
 
-  after(issue, plan) {
+  after(issue, plan, done) {
+    if (plan.resolution?.how === 'edit' && !done.resolutionRefused) issue.resolution = plan.resolution.value;
     // an assignee is written by account id: what Jira shows then is not known exactly (read again)
     if ('assignee' in plan.merge.apply) return false;
     // a parent is written by id, a person in a custom field by account id: the same

@@ -11,7 +11,7 @@ export function desiredValues(desired: RulesIssue): FieldValues {
   return values;
 }
 
-/** Field values as a Jira write (the status is not a field: the status part walks the workflow). */
+/** Field values as a Jira write (the status is not a field: the status part walks the workflow; nor the resolution: resolution.ts). */
 export function toFieldWrite(values: FieldValues): IssueFieldWrite {
   const write: IssueFieldWrite = {};
   const custom: Record<string, JsonValue> = {};
@@ -28,6 +28,8 @@ export function toFieldWrite(values: FieldValues): IssueFieldWrite {
       case 'dueDate': if (typeof value === 'string' || value === null) write.dueDate = value; break;
       case 'assignee': if (typeof value === 'string' || value === null) write.assignee = value; break;
       case 'status': break;
+      // not an edit's field in Jira Cloud (src/sync/parts/fields/resolution.ts): the fields and status parts write it
+      case 'resolution': break;
       case 'parent': if (typeof value === 'string' || value === null) write.parent = value; break;
       case 'components': if (Array.isArray(value)) write.components = value.filter((c): c is string => typeof c === 'string'); break;
       case 'fixVersions': if (Array.isArray(value)) write.fixVersions = value.filter((c): c is string => typeof c === 'string'); break;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { JiraPort } from '../../../ports/jira';
+import type { JiraPort, TransitionFields } from '../../../ports/jira';
 import { JiraError } from '../../../ports/jira';
 import type { StorePort } from '../../../ports/store';
 import { hashOf } from '../../canonical-json';
 import { PermanentError } from '../../errors';
+import { refusedField } from '../fields/resolution';
 import { keys } from '../../state/keys';
 import { shortestPath, statusKey, stepTowardsUnexplored, type WorkflowGraph } from './status-path';
 
@@ -18,6 +19,8 @@ const graphKey = (projectKey: string, typeName: string) => keys.workflowGraph(ha
  * Moves an issue to a status by name, through several transitions when no direct one exists.
  * The workflow graph learned from each status's transitions is cached per project and issue type,
  * so a known path costs one call per transition. Unreachable → PermanentError naming both statuses.
+ * `arrival`: the fields the last transition (the one into `target`) sets from its screen; when Jira
+ * refuses one of them (a 400 naming it), that transition is made without them (`refused`).
  * Returns the number of transitions made.
  */
 export async function moveToStatus(
@@ -25,7 +28,8 @@ export async function moveToStatus(
   store: StorePort,
   issue: { id: string; key: string; projectKey: string; typeName: string; status: string },
   target: string,
-): Promise<number> {
+  arrival: TransitionFields = {},
+): Promise<{ steps: number; refused: boolean }> {
   const cacheKey = graphKey(issue.projectKey, issue.typeName);
   const cached = GraphSchema.safeParse(await store.get(cacheKey));
   const graph: WorkflowGraph = cached.success ? cached.data : {};
@@ -33,6 +37,7 @@ export async function moveToStatus(
   let steps = 0;
   let learned = false;
   let refreshed = false;
+  let refused = false;
   while (statusKey(current) !== statusKey(target)) {
     if (steps >= MAX_STEPS) throw new PermanentError(`${issue.key}: gave up moving from "${issue.status}" to "${target}" after ${MAX_STEPS} transitions`);
     if (graph[statusKey(current)] === undefined) {
@@ -51,9 +56,17 @@ export async function moveToStatus(
       const known = Object.keys(graph).join(', ');
       throw new PermanentError(`${issue.key}: status "${target}" cannot be reached from "${current}" in this issue's workflow (statuses reachable: ${known})`);
     }
+    const last = statusKey(step.to) === statusKey(target);
+    const fields = last && !refused && Object.keys(arrival).length > 0 ? arrival : null;
     try {
-      await jira.transitionIssue(issue.id, step.transitionId);
+      if (fields) await jira.transitionIssue(issue.id, step.transitionId, fields);
+      else await jira.transitionIssue(issue.id, step.transitionId);
     } catch (error) {
+      if (fields && Object.keys(fields).some((f) => refusedField(error, f))) {
+        // the transition's screen does not take them: the same transition without them
+        refused = true;
+        continue;
+      }
       if (error instanceof JiraError && (error.status === 400 || error.status === 404) && !refreshed) {
         // A cached transition that no longer exists: relearn from the current status.
         delete graph[statusKey(current)];
@@ -66,7 +79,7 @@ export async function moveToStatus(
     steps += 1;
   }
   if (learned || refreshed) await store.set(cacheKey, graph, { ttlSeconds: GRAPH_TTL_SECONDS });
-  return steps;
+  return { steps, refused };
 }
 
 async function learn(jira: JiraPort, issueId: string, status: string, graph: WorkflowGraph): Promise<void> {

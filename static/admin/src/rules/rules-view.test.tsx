@@ -2,7 +2,7 @@ import '@testing-library/jest-dom';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createAdminApi } from '../../../shared/src/api/admin-api';
-import { makeConnection, makeDryRun, makeReplica, makeRules, makeSaveRules, makeValidation } from '../../../shared/src/testing/builders';
+import { makeConnection, makeDryRun, makePreview, makeReplica, makeRestoreRules, makeRules, makeRulesDiff, makeRulesVersion, makeSaveRules, makeValidation } from '../../../shared/src/testing/builders';
 import { fakeBridge, type FakeHandlers } from '../../../shared/src/testing/fake-invoke';
 import { AdminApp } from '../admin-app';
 import { RulesView } from './rules-view';
@@ -29,7 +29,8 @@ function renderRules(handlers: FakeHandlers) {
       savedAt: '2026-11-26T10:00:00.000Z',
       savedBy: 'acc-admin',
       // newest first, as the resolver lists them
-      versions: [{ version: 2, savedAt: '2026-11-26T10:00:00.000Z', savedBy: 'acc-admin' }, { version: 1, savedAt: '2026-11-25T10:00:00.000Z', savedBy: 'acc-admin' }],
+      currentVersion: 2,
+      versions: [makeRulesVersion(2, { summary: 'incoming script' }), makeRulesVersion(1, { savedAt: '2026-11-25T10:00:00.000Z', summary: 'outgoing script' })],
     }),
     ...handlers,
   });
@@ -76,7 +77,7 @@ describe('Rules', () => {
       validateRules: () => makeValidation(),
       saveRules: () => {
         const savedAt = new Date().toISOString();
-        bridge.set({ getRules: () => makeRules({ outgoing, incoming, version: 3, isDefault: false, savedAt, savedBy: 'acc-admin', versions: [{ version: 3, savedAt, savedBy: 'acc-admin' }] }) });
+        bridge.set({ getRules: () => makeRules({ outgoing, incoming, version: 3, isDefault: false, savedAt, savedBy: 'acc-admin', versions: [makeRulesVersion(3, { savedAt })] }) });
         return makeSaveRules(3);
       },
     });
@@ -99,19 +100,34 @@ describe('Rules', () => {
     expect(bridge.callsOf('saveRules')).toHaveLength(1);
   });
 
-  it('runs a dry run of the editors’ scripts against an issue key and shows the replica and the local changes', async () => {
+  it('runs a dry run of the editors’ scripts against an issue key and shows the changes readably, the replica on demand', async () => {
     const bridge = renderRules({
       dryRun: () => makeDryRun({
-        outgoing: { replica: makeReplica({ summary: 'Hello' }), logs: [{ level: 'log', message: 'built' }, { level: 'warn', message: 'no priority' }] },
-        incoming: { changes: [{ field: 'summary', from: 'Old', to: 'Hello' }], error: { script: 'incoming', line: 4, column: 1, message: 'no such status' } },
+        outgoing: {
+          replica: makeReplica({ summary: 'Hello' }),
+          changes: [{ field: 'priority', from: { name: 'High' }, to: { name: 'Low' } }],
+          logs: [{ level: 'log', message: 'built' }, { level: 'warn', message: 'no priority' }],
+        },
+        incoming: {
+          changes: [{ field: 'summary', from: 'Old', to: 'Hello' }, { field: 'labels', from: [], to: ['a', 'b'] }, { field: 'assignee', from: null, to: { accountId: 'acc-1', displayName: 'Ana Silva', email: null } }],
+          warnings: ['status "Blocked" of the other site is not mapped here'],
+          error: { script: 'incoming', line: 4, column: 1, message: 'no such status' },
+        },
       }),
     });
     await userEvent.click(await screen.findByRole('button', { name: 'Dry run' }));
     expect(await screen.findByText('Enter an issue key, for example INT-1.')).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText('Issue key'), 'int-1');
     await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
-    expect(await screen.findByTestId('dry-run-replica')).toHaveTextContent('"summary": "Hello"');
-    expect(screen.getByTestId('dry-run-changes')).toHaveTextContent('"from": "Old"');
+    const local = await screen.findByRole('list', { name: 'Local changes' });
+    expect(within(local).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['summary: Old → Hello', 'labels: (none) → a, b', 'assignee: (none) → Ana Silva']);
+    expect(screen.getByRole('list', { name: 'Replica differences' })).toHaveTextContent('priority: High → Low');
+    expect(screen.getByRole('list', { name: 'Dry run warnings' })).toHaveTextContent('status "Blocked" of the other site is not mapped here');
+    // the raw replica only behind the disclosure
+    expect(screen.getByTestId('dry-run-replica')).not.toBeVisible();
+    await userEvent.click(screen.getByText('Show the replica'));
+    expect(screen.getByTestId('dry-run-replica')).toBeVisible();
+    expect(screen.getByTestId('dry-run-replica')).toHaveTextContent('"summary": "Hello"');
     expect(screen.getByText(/^built\s+warn: no priority$/)).toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'Dry run errors' })).toHaveTextContent('incoming script, line 4: no such status');
     expect(bridge.callsOf('dryRun')).toEqual([{ connectionId: 'c1', issueKey: 'INT-1', outgoing, incoming }]);
@@ -126,8 +142,26 @@ describe('Rules', () => {
     });
     await userEvent.type(await screen.findByLabelText('Issue key'), 'INT-1');
     await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
-    expect(await screen.findByTestId('dry-run-replica')).toHaveTextContent('—');
+    expect(await screen.findByText('No replica: the outgoing script failed.')).toBeInTheDocument();
+    expect(screen.queryByText('Show the replica')).not.toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'Dry run errors' })).toHaveTextContent('outgoing script, line 1: boomincoming script: nothing to apply');
+  });
+
+  it('previews the editors’ scripts against the synced issues, a page at a time', async () => {
+    const bridge = renderRules({
+      previewRulesChange: (p) => p['cursor'] === undefined
+        ? makePreview({ checked: 20, cursor: 'next', issues: [{ issueKey: 'INT-1', remoteIssueKey: 'CLOUD-7', remote: [{ field: 'summary', from: 'a', to: 'b' }] }] })
+        : makePreview({ checked: 3, issues: [{ issueKey: 'INT-30', remoteIssueKey: null, error: { script: 'outgoing', line: 2, column: 1, message: 'boom' } }] }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Preview changes' }));
+    const first = await screen.findByRole('table', { name: 'Changes to INT-1' });
+    expect(within(first).getAllByRole('row')[1]).toHaveTextContent('other sitesummarya → b');
+    expect(screen.getByText(/Checked 20 issues so far/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    expect(await screen.findByRole('table', { name: 'Changes to INT-30' })).toHaveTextContent('outgoing script, line 2: boom');
+    expect(screen.getByText(/Checked 23 issues: 2 would change/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+    expect(bridge.callsOf('previewRulesChange')).toEqual([{ connectionId: 'c1', outgoing, incoming }, { connectionId: 'c1', outgoing, incoming, cursor: 'next' }]);
   });
 
   it('saves on top of the defaults as version 0 when nothing was saved yet', async () => {
@@ -137,11 +171,67 @@ describe('Rules', () => {
     await waitFor(() => expect(bridge.callsOf('saveRules')).toEqual([{ connectionId: 'c1', outgoing, incoming, baseVersion: 0 }]));
   });
 
-  it('restores an older version into the editors', async () => {
+  it('opens an older version in the editors', async () => {
     const bridge = renderRules({});
-    await userEvent.click(await screen.findByRole('button', { name: 'Restore version 1' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Open version 1 in the editors' }));
     expect(await screen.findByText('Version 1 is in the editors')).toBeInTheDocument();
     await waitFor(() => expect(editorText('outgoing')).toBe('// version 1'));
     expect(bridge.callsOf('getRules')).toContainEqual({ connectionId: 'c1', version: 1 });
+  });
+
+  it('lists the versions with author, summary and the current one marked', async () => {
+    renderRules({});
+    const table = await screen.findByRole('table', { name: 'Rule versions' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell').slice(0, 4).map((c, i) => (i === 1 ? '' : c.textContent)))).toEqual([
+      ['2 (current)', '', 'acc-admin', 'incoming script'],
+      ['1', '', 'acc-admin', 'outgoing script'],
+    ]);
+    expect(within(rows[0]!).getByRole('button', { name: 'Restore version 2' })).toBeDisabled();
+  });
+
+  it('shows what a version changed as a unified diff with the mapping rows', async () => {
+    const bridge = renderRules({
+      diffRules: () => makeRulesDiff({
+        version: 2, against: 1,
+        incoming: [{ op: ' ', text: 'issue.summary = replica.summary;' }, { op: '-', text: 'issue.labels = [];' }, { op: '+', text: 'issue.labels = replica.labels;' }],
+        mappings: [{ table: 'status', field: null, op: '+', local: 'Done', remote: 'Closed', direction: 'both' }],
+      }),
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Show changes of version 2' }));
+    const diff = await screen.findByLabelText('incoming script diff');
+    expect(diff.querySelector('[data-op="-"]')).toHaveTextContent('- issue.labels = [];');
+    expect(diff.querySelector('[data-op="-"]')).toHaveClass('ts-diff-line--del');
+    expect(diff.querySelector('[data-op="+"]')).toHaveClass('ts-diff-line--add');
+    expect(screen.queryByLabelText('outgoing script diff')).not.toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Mapping rows changed in version 2' })).toHaveTextContent('+ addedstatusDoneClosedboth');
+    expect(bridge.callsOf('diffRules')).toEqual([{ connectionId: 'c1', version: 2 }]);
+  });
+
+  it('restores a version after confirming, as a new version, and reloads', async () => {
+    const bridge = renderRules({
+      restoreRules: () => {
+        bridge.set({ getRules: () => makeRules({ outgoing: '// version 1\n', incoming, version: 3, isDefault: false, currentVersion: 3, versions: [makeRulesVersion(3, { summary: 'restored version 1' }), makeRulesVersion(2), makeRulesVersion(1)] }) });
+        return makeRestoreRules(3);
+      },
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore version 1' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Restore version 1?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(bridge.callsOf('restoreRules')).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: 'Restore version 1' }));
+    await userEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Restore version 1' }));
+    expect(await screen.findByText('3 (current)')).toBeInTheDocument();
+    expect(screen.getByText('Version 1 is in force again, as version 3.')).toBeInTheDocument();
+    await waitFor(() => expect(editorText('outgoing')).toBe('// version 1'));
+    expect(bridge.callsOf('restoreRules')).toEqual([{ connectionId: 'c1', version: 1, baseVersion: 2 }]);
+  });
+
+  it('restores the defaults as version 0', async () => {
+    const bridge = renderRules({ restoreRules: () => makeRestoreRules(3) });
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore defaults' }));
+    await userEvent.click(within(screen.getByRole('alertdialog', { name: 'Restore the default rules?' })).getByRole('button', { name: 'Restore defaults' }));
+    await screen.findByText('The default rules are in force again, as version 3.');
+    expect(bridge.callsOf('restoreRules')).toEqual([{ connectionId: 'c1', version: 0, baseVersion: 2 }]);
   });
 });

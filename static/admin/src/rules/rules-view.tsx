@@ -1,13 +1,15 @@
 import { useRef, useState } from 'react';
-import type { AdminApi, Connection, DryRun, RuleError, Rules, RulesLog } from '../../../shared/src/api/admin-api';
+import type { AdminApi, Connection, DryRun, RuleError, Rules } from '../../../shared/src/api/admin-api';
 import { readableMessage } from '../../../shared/src/api/resolver-error';
 import { Button } from '../../../shared/src/ui/button';
 import { SectionMessage } from '../../../shared/src/ui/section-message';
 import { TextField } from '../../../shared/src/ui/text-field';
-import { TimeText } from '../../../shared/src/ui/time-text';
 import { useResource } from '../../../shared/src/ui/use-resource';
+import { PreviewChanges } from '../changes/preview-changes';
 import { CodeEditor, type CodeEditorHandle } from './code-editor';
+import { DryRunResult } from './dry-run-result';
 import type { RulesViewProps } from './rules-view-props';
+import { VersionHistory } from './version-history';
 
 type Script = 'outgoing' | 'incoming';
 
@@ -22,24 +24,12 @@ const scriptTitle: Record<Script, string> = {
   incoming: 'Incoming script (replica → issue)',
 };
 
-function json(value: unknown): string {
-  return value === null ? '—' : JSON.stringify(value, null, 2);
-}
-
-function logLine(log: RulesLog): string {
-  return log.level === 'log' ? log.message : `${log.level}: ${log.message}`;
-}
-
-/** the errors of both scripts of a dry run */
-function dryRunErrors(dry: DryRun): RuleError[] {
-  return [dry.outgoing.error, dry.incoming.error].filter((e) => e !== null);
-}
-
 /** The Rules tab for one connection: two scripts, Validate, Dry run, Save, version history. */
 export function RulesView({ api, connection }: RulesViewProps) {
   const [loadedVersion, setLoadedVersion] = useState<number | undefined>(undefined);
   // kept here: saving reloads the rules, which starts a fresh editor for the new version
   const [justSaved, setJustSaved] = useState(false);
+  const [restored, setRestored] = useState<string | null>(null);
   const rules = useResource<Rules>(() => api.getRules(connection.id, loadedVersion), [connection.id, loadedVersion]);
   return rules.data === null ? (
     rules.error === null ? <p className="ts-subtle">Loading rules…</p> : <SectionMessage appearance="error" title="Could not load the rules">{rules.error}</SectionMessage>
@@ -51,13 +41,22 @@ export function RulesView({ api, connection }: RulesViewProps) {
       rules={rules.data}
       restoredFrom={loadedVersion ?? null}
       saved={justSaved}
-      onEdited={() => setJustSaved(false)}
-      onRestore={(version) => {
+      restored={restored}
+      onEdited={() => { setJustSaved(false); setRestored(null); }}
+      onOpen={(version) => {
         setJustSaved(false);
+        setRestored(null);
         setLoadedVersion(version);
       }}
       onSaved={() => {
         setJustSaved(true);
+        setRestored(null);
+        if (loadedVersion === undefined) void rules.reload();
+        else setLoadedVersion(undefined);
+      }}
+      onRestored={(from, version) => {
+        setJustSaved(false);
+        setRestored(from === 0 ? `The default rules are in force again, as version ${version}.` : `Version ${from} is in force again, as version ${version}.`);
         if (loadedVersion === undefined) void rules.reload();
         else setLoadedVersion(undefined);
       }}
@@ -65,16 +64,19 @@ export function RulesView({ api, connection }: RulesViewProps) {
   );
 }
 
-function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, onRestore, onSaved }: {
+function RulesEditor({ api, connection, rules, restoredFrom, saved, restored, onEdited, onOpen, onSaved, onRestored }: {
   api: AdminApi;
   connection: Connection;
   rules: Rules;
   restoredFrom: number | null;
   /** the rules in the editors were just saved */
   saved: boolean;
+  /** a kept version was just restored (what to say) */
+  restored: string | null;
   onEdited: () => void;
-  onRestore: (version: number) => void;
+  onOpen: (version: number) => void;
   onSaved: () => void;
+  onRestored: (from: number, version: number) => void;
 }) {
   const [outgoing, setOutgoing] = useState(rules.outgoing);
   const [incoming, setIncoming] = useState(rules.incoming);
@@ -91,7 +93,7 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
   const errors = checked?.errors ?? [];
   const errorsOf = (script: Script) => errors.filter((e) => e.script === script);
   // the version in force now (the one a save replaces; 0 = the defaults), whatever version is in the editors
-  const latestVersion = rules.versions.reduce((max, v) => Math.max(max, v.version), 0);
+  const latestVersion = rules.currentVersion;
 
   const validate = async (): Promise<RuleError[] | null> => {
     setFailure(null);
@@ -158,7 +160,7 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
               onChange={(text) => {
                 if (script === 'outgoing') setOutgoing(text);
                 else setIncoming(text);
-                if (saved) onEdited();
+                if (saved || restored !== null) onEdited();
               }}
               errors={errorsOf(script)}
               handleRef={(h) => { editors.current[script] = h; }}
@@ -193,6 +195,13 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
       ) : null}
       {failure === null ? null : <SectionMessage appearance="error" title="The rules could not be checked or saved">{failure}</SectionMessage>}
       {saved ? <SectionMessage appearance="success" title="Rules saved">New syncs use them from now on.</SectionMessage> : null}
+      {restored === null ? null : <SectionMessage appearance="success" title="Version restored">{restored}</SectionMessage>}
+
+      <PreviewChanges
+        note="Runs the scripts in the editors against the issues this connection syncs, beside the rules in force, without saving or changing anything."
+        draft={JSON.stringify([outgoing, incoming])}
+        run={(cursor) => api.previewRulesChange(connection.id, { outgoing, incoming }, cursor)}
+      />
 
       <section className="ts-card ts-stack" aria-labelledby="dry-run-title">
         <h3 id="dry-run-title" style={{ margin: 0 }}>Dry run</h3>
@@ -203,60 +212,10 @@ function RulesEditor({ api, connection, rules, restoredFrom, saved, onEdited, on
           </div>
           <Button type="submit" isLoading={busy === 'dry'}>Dry run</Button>
         </form>
-        {dryRun === null ? null : (
-          <div className="ts-grid-2">
-            <div className="ts-stack" style={{ gap: 4 }}>
-              <h4 style={{ margin: 0 }}>Replica that would be sent</h4>
-              <pre className="ts-code-block" data-testid="dry-run-replica">{json(dryRun.outgoing.replica)}</pre>
-            </div>
-            <div className="ts-stack" style={{ gap: 4 }}>
-              <h4 style={{ margin: 0 }}>Local changes an incoming replica would make</h4>
-              <pre className="ts-code-block" data-testid="dry-run-changes">{json(dryRun.incoming.changes)}</pre>
-            </div>
-            {dryRunErrors(dryRun).length === 0 ? null : (
-              <div role="alert" className="ts-message ts-message--error">
-                <ul className="ts-error-list" aria-label="Dry run errors">
-                  {dryRunErrors(dryRun).map((e, i) => (
-                    <li key={i}>{e.script} script{e.line === null ? '' : `, line ${e.line}`}: {e.message}</li>
-                  ))}
-                </ul>
-              </div>
-            )}
-            {dryRun.outgoing.logs.length + dryRun.incoming.logs.length === 0 ? null : (
-              <div className="ts-stack" style={{ gap: 4 }}>
-                <h4 style={{ margin: 0 }}>Script output</h4>
-                <pre className="ts-code-block">{[...dryRun.outgoing.logs, ...dryRun.incoming.logs].map(logLine).join('\n')}</pre>
-              </div>
-            )}
-          </div>
-        )}
+        {dryRun === null ? null : <DryRunResult dryRun={dryRun} />}
       </section>
 
-      <section className="ts-stack" aria-labelledby="versions-title">
-        <h3 id="versions-title" style={{ margin: 0 }}>Version history</h3>
-        {rules.versions.length === 0 ? <p className="ts-subtle" style={{ margin: 0 }}>No saved versions yet: these are the default rules.</p> : (
-          <div className="ts-table-wrap">
-            <table className="ts-table" aria-label="Rule versions">
-              <thead>
-                <tr><th scope="col">Version</th><th scope="col">Saved</th><th scope="col"><span className="ts-visually-hidden">Actions</span></th></tr>
-              </thead>
-              <tbody>
-                {[...rules.versions].sort((a, b) => b.version - a.version).map((v) => (
-                  <tr key={v.version}>
-                    <td>{v.version}{v.version === rules.version && restoredFrom === null ? ' (current)' : ''}</td>
-                    <td><TimeText at={v.savedAt} /></td>
-                    <td>
-                      <Button appearance="subtle" onClick={() => onRestore(v.version)} aria-label={`Restore version ${v.version}`}>
-                        Restore
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <VersionHistory api={api} connection={connection} rules={rules} openedVersion={restoredFrom} onOpen={onOpen} onRestored={onRestored} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { createAdminApi } from './admin-api';
 import { createPanelApi } from './panel-api';
 import { fakeBridge } from '../testing/fake-invoke';
-import { makeBulkCount, makeConnection, makeIssueTwins, makeProjects, makeSyncError, makeTwinState } from '../testing/builders';
+import { makeBulkCount, makeConnection, makeIssueTwins, makeMappings, makeMappingTables, makeMappingValues, makePreview, makeProjects, makeRestoreRules, makeRulesDiff, makeSaveMappings, makeSyncError, makeTwinState, makeUnmapped } from '../testing/builders';
 
 /*
  * The clients read the resolvers' answers with their result contracts (src/contracts): what the
@@ -69,5 +69,56 @@ describe('the resolver answers the pages accept', () => {
       { functionKey: 'getRules', payload: { connectionId: 'c1', version: 3 } },
       { functionKey: 'syncNow', payload: { connectionId: 'c1' } },
     ]);
+  });
+
+  it('sends the mappings, preview and history calls as their payload schemas describe, and reads their answers', async () => {
+    const tables = makeMappingTables({ status: [{ local: 'Done', remote: 'Closed', direction: 'both' }] });
+    const bridge = fakeBridge({
+      getMappings: () => makeMappings({ version: 3, ...tables }),
+      saveMappings: () => makeSaveMappings(4),
+      listMappingValues: () => makeMappingValues(),
+      listUnmappedValues: () => makeUnmapped([{ table: 'status', value: 'Blocked', count: 2 }]),
+      searchPeople: () => ({ users: [{ accountId: 'acc-1', displayName: 'Ana Silva', email: null }] }),
+      previewRulesChange: () => makePreview({ cursor: 'p2', issues: [{ issueKey: 'INT-1', local: [{ field: 'priority', from: 'High', to: 'Low' }] }] }),
+      restoreRules: () => makeRestoreRules(5),
+      diffRules: () => makeRulesDiff({ outgoing: [{ op: '+', text: 'x' }] }),
+    });
+    const api = createAdminApi(bridge.invoke);
+    await expect(api.getMappings('c1')).resolves.toMatchObject({ version: 3, status: tables.status });
+    await api.getMappings('c1', 2);
+    await expect(api.saveMappings('c1', tables, 3)).resolves.toEqual({ ok: true, version: 4, errors: [] });
+    await api.listMappingValues('c1');
+    await api.listMappingValues('c1', ['Severity']);
+    await expect(api.listUnmappedValues('c1')).resolves.toMatchObject({ values: [{ table: 'status', value: 'Blocked', count: 2 }] });
+    await expect(api.searchPeople('ana')).resolves.toEqual({ users: [{ accountId: 'acc-1', displayName: 'Ana Silva', email: null }] });
+    await expect(api.previewRulesChange('c1', { mappings: tables })).resolves.toMatchObject({ cursor: 'p2' });
+    await api.previewRulesChange('c1', { outgoing: 'a', incoming: 'b' }, 'p2', 10);
+    await api.restoreRules('c1', 0, 4);
+    await api.diffRules('c1', 2);
+    await api.diffRules('c1', 3, 1);
+    expect(bridge.calls).toEqual([
+      { functionKey: 'getMappings', payload: { connectionId: 'c1' } },
+      { functionKey: 'getMappings', payload: { connectionId: 'c1', version: 2 } },
+      { functionKey: 'saveMappings', payload: { connectionId: 'c1', mappings: tables, baseVersion: 3 } },
+      { functionKey: 'listMappingValues', payload: { connectionId: 'c1' } },
+      { functionKey: 'listMappingValues', payload: { connectionId: 'c1', optionsOf: ['Severity'] } },
+      { functionKey: 'listUnmappedValues', payload: { connectionId: 'c1' } },
+      { functionKey: 'searchPeople', payload: { query: 'ana' } },
+      { functionKey: 'previewRulesChange', payload: { connectionId: 'c1', mappings: tables } },
+      { functionKey: 'previewRulesChange', payload: { connectionId: 'c1', outgoing: 'a', incoming: 'b', cursor: 'p2', limit: 10 } },
+      { functionKey: 'restoreRules', payload: { connectionId: 'c1', version: 0, baseVersion: 4 } },
+      { functionKey: 'diffRules', payload: { connectionId: 'c1', version: 2 } },
+      { functionKey: 'diffRules', payload: { connectionId: 'c1', version: 3, against: 1 } },
+    ]);
+  });
+
+  it.each<[string, string, unknown]>([
+    ['a mapping row without its direction', 'getMappings', { ...makeMappings(), status: [{ local: 'Done', remote: 'Closed' }] }],
+    ['a problem without its side', 'saveMappings', { ok: false, version: 1, errors: [{ table: 'status', field: null, row: 0, message: 'x' }] }],
+    ['a preview without its cursor', 'previewRulesChange', { issues: [], checked: 0, stoppedEarly: false }],
+  ])('refuses %s', async (_name, functionKey, answer) => {
+    const api = createAdminApi(fakeBridge({ [functionKey]: () => answer }).invoke);
+    const call = functionKey === 'getMappings' ? api.getMappings('c1') : functionKey === 'saveMappings' ? api.saveMappings('c1', makeMappingTables(), 0) : api.previewRulesChange('c1', {});
+    await expect(call).rejects.toMatchObject({ code: 'BAD_REPLY' });
   });
 });

@@ -108,7 +108,8 @@ export function makeStartedBulkSync(over: Partial<AdminResults['startBulkSync']>
 
 export function makeRules(over: Partial<RulesResults['getRules']> = {}): RulesResults['getRules'] {
   return z.parse(rulesResults.getRules, {
-    connectionId: 'c1', version: 0, isDefault: true, outgoing: '', incoming: '', limits: null, savedAt: null, savedBy: null, versions: [],
+    connectionId: 'c1', version: 0, isDefault: true, outgoing: '', incoming: '', limits: null, mappings: makeMappingTables(), savedAt: null, savedBy: null, versions: [],
+    currentVersion: over.version ?? 0,
     ...over,
   });
 }
@@ -125,7 +126,7 @@ export function makeSaveRules(version: number, errors: RulesResults['saveRules']
 export function makeReplica(over: Partial<Replica> = {}): Replica {
   return z.parse(ReplicaSchema, {
     key: 'INT-1', id: '10001', projectKey: 'INT', summary: 'Printer on fire', description: null, type: { name: 'Task' }, priority: { name: 'Medium' }, labels: [],
-    status: { name: 'Open', category: 'new' }, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], parent: null, links: [], components: [], fixVersions: [], customFields: {},
+    status: { name: 'Open', category: 'new' }, resolution: null, dueDate: null, assignee: null, reporter: null, comments: [], attachments: [], parent: null, links: [], components: [], fixVersions: [], customFields: {},
     created: '2026-11-26T09:00:00.000+0000', updated: '2026-11-26T10:00:00.000+0000',
     ...over,
   });
@@ -138,8 +139,8 @@ export function makeDryRun(over: { outgoing?: Partial<DryRun['outgoing']>; incom
   return z.parse(rulesResults.dryRun, {
     issueKey: 'INT-1',
     rulesVersion: over.rulesVersion ?? null,
-    outgoing: { replica: makeReplica(), logs: [], error: null, ...over.outgoing },
-    incoming: { source: 'own-replica', changes: [], syncBack: false, unlink: false, logs: [], error: null, ...over.incoming },
+    outgoing: { replica: makeReplica(), changes: [], logs: [], error: null, ...over.outgoing },
+    incoming: { source: 'own-replica', changes: [], syncBack: false, unlink: false, warnings: [], logs: [], error: null, ...over.incoming },
   });
 }
 
@@ -202,4 +203,62 @@ export function makeUnlinked(over: Partial<PanelResults['unlink']> = {}): PanelR
 /** getIssueSyncState: INT-2 and its twins (by default the one on c1, in sync) */
 export function makeIssueSyncState(over: Partial<AdminResults['getIssueSyncState']> = {}): AdminResults['getIssueSyncState'] {
   return z.parse(adminResults.getIssueSyncState, { issueKey: 'INT-2', issueId: '10002', twins: [makeTwinState()], ...over });
+}
+
+type Mappings = RulesResults['getRules']['mappings'];
+type RulesVersion = RulesResults['getRules']['versions'][number];
+
+/** a kept version, saved by acc-admin */
+export function makeRulesVersion(version: number, over: Partial<RulesVersion> = {}): RulesVersion {
+  return { version, savedAt: AT, savedBy: 'acc-admin', summary: null, ...over };
+}
+
+/** every table empty unless given */
+export function makeMappingTables(over: Partial<Mappings> = {}): Mappings {
+  return z.parse(rulesResults.getRules.shape.mappings, { project: [], issueType: [], status: [], priority: [], resolution: [], fields: [], options: {}, users: [], ...over });
+}
+
+export function makeMappings(over: Partial<RulesResults['getMappings']> = {}): RulesResults['getMappings'] {
+  return z.parse(rulesResults.getMappings, { connectionId: 'c1', version: 0, ...makeMappingTables(), ...over });
+}
+
+export function makeSaveMappings(version: number, errors: RulesResults['saveMappings']['errors'] = []): RulesResults['saveMappings'] {
+  return z.parse(rulesResults.saveMappings, { ok: errors.length === 0, version, errors });
+}
+
+type MappingValues = RulesResults['listMappingValues'];
+/** the sandbox site's values here; the other site's as given */
+export function makeMappingValues(over: { local?: Partial<MappingValues['local']>; remote?: MappingValues['remote'] } = {}): MappingValues {
+  return z.parse(rulesResults.listMappingValues, {
+    local: {
+      project: ['INT'], issueType: ['Task', 'Bug'], status: ['Open', 'In Progress', 'Done'], priority: ['Highest', 'High', 'Medium', 'Low', 'Lowest'],
+      resolution: ['Done', "Won't Do"], fields: ['Severity', 'Remote issue key'], options: {}, optionFields: ['Severity'], users: [],
+      ...over.local,
+    },
+    remote: over.remote ?? [],
+  });
+}
+
+/** a value of the other site seen in a replica */
+export function makeSeenValue(table: MappingValues['remote'][number]['table'], value: string, over: Partial<MappingValues['remote'][number]> = {}): MappingValues['remote'][number] {
+  return { table, field: null, value, label: null, lastAt: AT, ...over };
+}
+
+type Unmapped = RulesResults['listUnmappedValues']['values'][number];
+export function makeUnmapped(values: (Partial<Unmapped> & Pick<Unmapped, 'table' | 'value'>)[] = []): RulesResults['listUnmappedValues'] {
+  return z.parse(rulesResults.listUnmappedValues, { values: values.map((v) => ({ field: null, label: null, count: 1, lastAt: AT, lastIssueKey: null, ...v })) });
+}
+
+type Preview = RulesResults['previewRulesChange'];
+export function makePreview(over: Partial<Omit<Preview, 'issues'>> & { issues?: Partial<Preview['issues'][number]>[] } = {}): Preview {
+  const issues = (over.issues ?? []).map((i) => ({ issueKey: 'INT-1', remoteIssueKey: 'CLOUD-7', remote: [], local: [], error: null, ...i }));
+  return z.parse(rulesResults.previewRulesChange, { checked: issues.length, cursor: null, stoppedEarly: false, ...over, issues });
+}
+
+export function makeRulesDiff(over: Partial<RulesResults['diffRules']> = {}): RulesResults['diffRules'] {
+  return z.parse(rulesResults.diffRules, { version: 2, against: 1, outgoing: [], incoming: [], mappings: [], ...over });
+}
+
+export function makeRestoreRules(version: number): RulesResults['restoreRules'] {
+  return z.parse(rulesResults.restoreRules, { ok: true, version, errors: [] });
 }
