@@ -14,6 +14,7 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   sync: { file: 'sync-bench.ts', args: [], what: 'sync engine: REST calls, KVS ops and invocations per sync; create-to-key latency; monthly cost' },
   attachments: { file: 'attachment-bench.ts', args: [], what: 'attachments: REST calls, KVS ops and invocations per file added; time to sync a 3 MB file' },
   parts: { file: 'parts-bench.ts', args: [], what: 'links, parents and children: REST calls, KVS ops and invocations per link made, parent moved, child created' },
+  mappings: { file: 'mappings-bench.ts', args: ['40'], what: 'the Mappings tab: REST calls and KVS ops of a preview over 40 synced issues, a save, the unmapped list, a sync with tables' },
   bulk: { file: 'bulk-bench.ts', args: ['1000'], what: 'bulk sync of 1,000 existing issues under the default limits (npx tsx bench/bulk-bench.ts 12000 for the full run)' },
 };
 

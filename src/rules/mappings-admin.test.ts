@@ -29,6 +29,7 @@ function setup(over: { issues?: OutgoingRulesInput['issue'][]; seen?: SeenValue[
       // like the adapter: the accounts asked for are looked up; this site has only Alice and Bob
       return { ...base, users: base.users.filter((u) => asked.size === 0 || asked.has(u.accountId)) };
     },
+    metadataFor: async () => sampleMetadata(),
     listSynced: async (_c, cursor, limit) => {
       const start = cursor === null ? 0 : Number(cursor);
       const page = issues.slice(start, start + limit).map((i) => ({ localIssueId: i.id, localKey: i.key, remoteKey: `EXT-${i.id}` }));
@@ -60,6 +61,22 @@ describe('checkMappings: every local value known here, every table unambiguous',
     const problems = await checkMappings(deps, tables(over));
     expect(problems).toHaveLength(expected.length);
     expected.forEach((e, i) => expect(problems[i]).toMatchObject({ table: e.table, field: e.field, row: e.row, message: expect.stringMatching(e.message) }));
+  });
+});
+
+describe('checkMappings looks up a long people table in calls of at most 50', () => {
+  it('checks 120 rows, each account found here', async () => {
+    const asked: number[] = [];
+    const ids = Array.from({ length: 120 }, (_, i) => `acc-${i}`);
+    const deps = {
+      getMetadata: async (options?: { accountIds?: string[] }) => {
+        if (options?.accountIds) asked.push(options.accountIds.length);
+        return { ...sampleMetadata(), users: (options?.accountIds ?? []).filter((id) => id !== 'acc-77').map((accountId) => ({ accountId, displayName: accountId, email: null })) };
+      },
+    };
+    const problems = await checkMappings(deps, tables({ users: ids.map((id, i) => row(id, `ext-${i}`)) }));
+    expect(asked).toEqual([50, 50, 20]);
+    expect(problems.map((p) => [p.table, p.row])).toEqual([['users', 77]]);
   });
 });
 

@@ -27,6 +27,8 @@ import { RulesAdminError, effectiveRules, saveVersion, type RulesAdminDeps } fro
  */
 
 const MAX_VERSION = 99_999_999;
+/** people looked up per metadata call (the adapter's bound, src/adapters/forge/forge-jira.ts) */
+const PEOPLE_PER_LOOKUP = 50;
 
 export const GetMappingsPayloadSchema = z.strictObject({ connectionId: StorageIdSchema, version: z.number().int().min(0).max(MAX_VERSION).exactOptional() });
 export const SaveMappingsPayloadSchema = z.strictObject({
@@ -98,7 +100,8 @@ export async function checkMappings(deps: Pick<RulesAdminDeps, 'getMetadata'>, m
   if (bytes > MAX_MAPPINGS_BYTES) problems.push({ table: 'fields', field: null, row: -1, side: null, message: `the tables are ${Math.ceil(bytes / 1024)} KiB together; at most ${MAX_MAPPINGS_BYTES / 1024} KiB are kept` });
   const optionFields = Object.fromEntries(Object.entries(mappings.options).map(([field, rows]) => [field, rows.map((r) => r.local)]));
   const accountIds = [...new Set(mappings.users.map((r) => r.local))];
-  const metadata = await deps.getMetadata({ accountIds, customFields: optionFields });
+  const metadata = await deps.getMetadata({ customFields: optionFields });
+  const people = new Set((await peopleHere(deps, accountIds)).map((u) => u.accountId));
   const known = localValues(metadata);
   const check = (table: MappingTable, field: string | null, row: number, value: string | null, choices: readonly string[] | null) => {
     if (value === null || choices === null) return;
@@ -110,7 +113,6 @@ export async function checkMappings(deps: Pick<RulesAdminDeps, 'getMetadata'>, m
     if (table === 'users') continue;
     mappings[table].forEach((r, i) => check(table, null, i, r.local, known[table]));
   }
-  const people = new Set(metadata.users.map((u) => u.accountId));
   mappings.users.forEach((r, i) => {
     if (!people.has(r.local)) problems.push({ table: 'users', field: null, row: i, side: 'local', message: `nobody here has the account id "${r.local}" (or the account is deactivated)` });
   });
@@ -127,6 +129,16 @@ export async function checkMappings(deps: Pick<RulesAdminDeps, 'getMetadata'>, m
     rows.forEach((r, i) => check('options', meta.name, i, r.local, choices));
   }
   return [...problems, ...ambiguities(mappings)];
+}
+
+/** the people of these account ids who are active here: the adapter looks up at most 50 per call (each answer cached a day) */
+async function peopleHere(deps: Pick<RulesAdminDeps, 'getMetadata'>, accountIds: readonly string[]): Promise<UserRef[]> {
+  const found = new Map<string, UserRef>();
+  for (let at = 0; at < accountIds.length; at += PEOPLE_PER_LOOKUP) {
+    const asked = new Set(accountIds.slice(at, at + PEOPLE_PER_LOOKUP));
+    for (const u of (await deps.getMetadata({ accountIds: [...asked] })).users) if (asked.has(u.accountId)) found.set(u.accountId, u);
+  }
+  return [...found.values()];
 }
 
 /** this site's values per table (for `fields`, the custom fields' names) */
@@ -154,7 +166,8 @@ export async function listMappingValues(deps: RulesAdminDeps, payload: z.infer<t
   const found = await requireConnection(deps, payload.connectionId);
   const rules = effectiveRules(await deps.rulesStore.getCurrent(payload.connectionId), found.defaults);
   const asked = payload.optionsOf ?? [];
-  const metadata = await deps.getMetadata({ accountIds: [...new Set(rules.mappings.users.map((r) => r.local))].slice(0, 50), customFields: Object.fromEntries(asked.map((f) => [f, []])) });
+  const metadata = await deps.getMetadata({ customFields: Object.fromEntries(asked.map((f) => [f, []])) });
+  const people = await peopleHere(deps, [...new Set(rules.mappings.users.map((r) => r.local))]);
   const options: Record<string, string[] | null> = {};
   for (const name of asked) {
     const meta = metadata.customFields.find((f) => f.name.toLowerCase() === name.toLowerCase());
@@ -162,7 +175,7 @@ export async function listMappingValues(deps: RulesAdminDeps, payload: z.infer<t
   }
   const seen = await deps.seenValues(payload.connectionId);
   return {
-    local: { ...localValues(metadata), options, optionFields: metadata.customFields.filter((f) => OPTION_KINDS.has(f.kind)).map((f) => f.name), users: metadata.users.filter((u) => rules.mappings.users.some((r) => r.local === u.accountId)) },
+    local: { ...localValues(metadata), options, optionFields: metadata.customFields.filter((f) => OPTION_KINDS.has(f.kind)).map((f) => f.name), users: people },
     remote: [...seen].sort((a, b) => b.lastAt.localeCompare(a.lastAt)).map((v) => ({ table: v.table, field: v.field, value: v.value, label: v.label, lastAt: v.lastAt })),
   };
 }

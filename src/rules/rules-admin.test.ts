@@ -3,7 +3,7 @@ import type { Replica } from '../model/replica';
 import { DEFAULT_SCRIPTS_CONFIG, defaultScripts, roleScripts } from './default-scripts';
 import { MemoryRulesStore } from './memory-rules-store';
 import { EMPTY_MAPPINGS } from '../model/mappings';
-import { RulesAdminError, changesBetween, dryRun, getRules, saveRules, validateRulesFor, type RulesAdminDeps } from './rules-admin';
+import { RulesAdminError, changesBetween, dryRun, getRules, restoreRules, saveRules, validateRulesFor, type RulesAdminDeps } from './rules-admin';
 import { adfText, sampleAttachment, sampleComment, sampleConnection, sampleIssue, sampleMetadata, sampleReplica, sampleReplicaComment } from './sample-data';
 
 const OK_OUT = 'replica.type = issue.type; replica.status = issue.status; replica.summary = issue.summary';
@@ -17,6 +17,7 @@ function setup(over: { issue?: OutgoingRulesInput['issue'] | null; lastReceived?
     readIssue: async (_c, key) => (issue !== null && key === issue.key ? structuredClone(issue) : null),
     lastReceived: async () => over.lastReceived ?? null,
     getMetadata: async () => sampleMetadata(),
+    metadataFor: async () => sampleMetadata(),
     listSynced: async () => ({ issues: [], cursor: null }),
     seenValues: async () => [],
     searchUsers: async () => [],
@@ -185,5 +186,26 @@ describe('changesBetween', () => {
       { field: 'comments.c-1', from: mine.body, to: adfText('edited') },
       { field: 'comments.c-2', from: { originId: null, body: other.body }, to: null },
     ]);
+  });
+});
+
+describe('restoreRules', () => {
+  it('brings a kept version back as a new one, and the defaults as another', async () => {
+    const { deps, store } = setup();
+    await saveRules(deps, { connectionId: 'conn-1', outgoing: OK_OUT, incoming: '// one' });
+    await saveRules(deps, { connectionId: 'conn-1', outgoing: OK_OUT, incoming: '// two' });
+    expect(await restoreRules(deps, { connectionId: 'conn-1', version: 1 })).toEqual({ ok: true, version: 3, errors: [] });
+    expect(await store.getCurrent('conn-1')).toMatchObject({ version: 3, incoming: '// one', summary: 'restored version 1' });
+    expect(await restoreRules(deps, { connectionId: 'conn-1', version: 0 })).toEqual({ ok: true, version: 4, errors: [] });
+    expect(await getRules(deps, { connectionId: 'conn-1' })).toMatchObject({ version: 4, isDefault: true, mappings: EMPTY_MAPPINGS });
+  });
+
+  it('refuses scripts that are no longer valid here, and keeps the rules in force', async () => {
+    const { deps } = setup();
+    await saveRules(deps, { connectionId: 'conn-1', outgoing: OK_OUT, incoming: 'issue.status = "In Progress"' });
+    await saveRules(deps, { connectionId: 'conn-1', outgoing: OK_OUT, incoming: '// two' });
+    const renamed = { ...deps, getMetadata: async () => sampleMetadata({ statuses: [{ id: '1', name: 'To Do', category: 'new' }, { id: '5', name: 'Done', category: 'done' }] }) };
+    const result = await restoreRules(renamed, { connectionId: 'conn-1', version: 1 });
+    expect(result).toMatchObject({ ok: false, version: 2, errors: [{ script: 'incoming', message: expect.stringMatching(/Unknown status "In Progress"/) }] });
   });
 });

@@ -37,6 +37,11 @@ export interface RulesAdminDeps {
   lastReceived(connectionId: string, localIssueId: string): Promise<Replica | null>;
   /** the site's metadata; `customFields`: load the options of these fields (by name) */
   getMetadata(options?: { accountIds?: string[]; customFields?: Record<string, string[]> }): Promise<RulesMetadata>;
+  /**
+   * The metadata an apply of `replica` runs with, as the sync builds it (src/sync/incoming.ts): the
+   * people it names mapped here with `mappings`' people table, the twins of the issues it names.
+   */
+  metadataFor(connectionId: string, replica: Replica, mappings: Mappings): Promise<RulesMetadata>;
   /** a page of the issues this connection syncs (its twins), at most `limit`, from `cursor` */
   listSynced(connectionId: string, cursor: string | null, limit: number): Promise<{ issues: { localIssueId: string; localKey: string; remoteKey: string | null }[]; cursor: string | null }>;
   /** the other site's values seen in replicas (src/sync/mapping-values.ts) */
@@ -235,10 +240,18 @@ export const MAX_STORED_RULES_BYTES = 236 * 1024;
 
 /** Brings a kept version back as a new one (0: the default scripts, no mappings). */
 export async function restoreRules(deps: RulesAdminDeps, payload: z.infer<typeof RestoreRulesPayloadSchema>): Promise<SaveRulesResult> {
-  await requireConnection(deps, payload.connectionId);
+  const { connection } = await requireConnection(deps, payload.connectionId);
   const current = await deps.rulesStore.getCurrent(payload.connectionId);
   const from = payload.version === 0 ? null : await deps.rulesStore.getVersion(payload.connectionId, payload.version);
   if (payload.version !== 0 && from === null) throw new RulesAdminError('not-found', `version ${payload.version} of these rules is not kept`);
+  // scripts that were valid when saved may not be now (a status renamed since): checked again, as a save is
+  if (from !== null && from.outgoing !== null && from.incoming !== null) {
+    const validation = await validateRules(
+      { outgoing: from.outgoing, incoming: from.incoming },
+      { metadata: await deps.getMetadata(), connection, mappings: from.mappings, ...(from.limits ? { limits: from.limits } : {}) },
+    );
+    if (!validation.ok) return { ok: false, version: current?.version ?? 0, errors: validation.errors };
+  }
   const saved = await saveVersion(deps, payload.connectionId, {
     outgoing: from?.outgoing ?? null, incoming: from?.incoming ?? null, mappings: from?.mappings ?? EMPTY_MAPPINGS, limits: from?.limits ?? null,
     summary: payload.version === 0 ? 'restored the defaults' : `restored version ${payload.version}`,
@@ -285,7 +298,7 @@ export async function dryRun(deps: RulesAdminDeps, payload: z.infer<typeof DryRu
   const draft = payload.outgoing !== undefined || payload.incoming !== undefined || payload.mappings !== undefined;
   const scriptsDraft = payload.outgoing !== undefined || payload.incoming !== undefined;
   const rules = { ...base, outgoing: payload.outgoing ?? base.outgoing, incoming: payload.incoming ?? base.incoming, mappings: payload.mappings ?? base.mappings, isDefault: base.isDefault && !scriptsDraft };
-  const run = await runRules(engineOf(rules), issue, await deps.lastReceived(payload.connectionId, issue.id), connection, await deps.getMetadata());
+  const run = await runRules(engineOf(rules), issue, await deps.lastReceived(payload.connectionId, issue.id), connection, (replica) => deps.metadataFor(payload.connectionId, replica, rules.mappings));
   return {
     issueKey: issue.key,
     rulesVersion: draft ? null : base.version,
@@ -295,7 +308,7 @@ export async function dryRun(deps: RulesAdminDeps, payload: z.infer<typeof DryRu
 }
 
 /** One issue through a version's rules: the replica it would send, and what applying the last replica received would change here. */
-export async function runRules(engine: ReturnType<typeof engineOf>, issue: OutgoingRulesInput['issue'], previous: Replica | null, connection: RulesConnection, metadata: RulesMetadata): Promise<{
+export async function runRules(engine: ReturnType<typeof engineOf>, issue: OutgoingRulesInput['issue'], previous: Replica | null, connection: RulesConnection, metadataFor: (replica: Replica) => Promise<RulesMetadata>): Promise<{
   replica: Replica | null; outgoingLogs: RulesLog[]; outgoingError: RulesValidationError | null; desired: RulesIssue | null; incoming: DryRunResult['incoming'];
 }> {
   let replica: Replica | null = null;
@@ -317,7 +330,7 @@ export async function runRules(engine: ReturnType<typeof engineOf>, issue: Outgo
   }
   incoming.source = previous !== null ? 'last-received' : 'own-replica';
   try {
-    const applied = await engine.incoming({ replica: applying, issue: structuredClone(issue), previous, firstSync: false, syncBackMessage: false, connection, metadata });
+    const applied = await engine.incoming({ replica: applying, issue: structuredClone(issue), previous, firstSync: false, syncBackMessage: false, connection, metadata: await metadataFor(applying) });
     return {
       replica, outgoingLogs, outgoingError, desired: applied.desired,
       incoming: { ...incoming, changes: changesBetween(issue, applied.desired), syncBack: applied.syncBack, unlink: applied.unlink, warnings: applied.warnings ?? [], logs: applied.logs },

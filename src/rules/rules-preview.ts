@@ -74,7 +74,6 @@ export async function previewRulesChange(deps: RulesAdminDeps, payload: z.infer<
   const draft = { ...current, outgoing: payload.outgoing ?? current.outgoing, incoming: payload.incoming ?? current.incoming, mappings: payload.mappings ?? current.mappings, isDefault: current.isDefault && !scriptsDraft };
   const before = engineOf(current);
   const after = engineOf(draft);
-  const metadata = await deps.getMetadata();
   const startCursor = pageCursorOf(payload.cursor);
   const skip = skipOf(payload.cursor);
   const page = await deps.listSynced(payload.connectionId, startCursor, payload.limit);
@@ -94,8 +93,8 @@ export async function previewRulesChange(deps: RulesAdminDeps, payload: z.infer<
     const issue = await deps.readIssue(payload.connectionId, synced.localKey);
     if (issue === null) continue;
     const previous = await deps.lastReceived(payload.connectionId, issue.id);
-    const was = await runRules(before, issue, previous, found.connection, metadata);
-    const will = await runRules(after, issue, previous, found.connection, metadata);
+    const was = await runRules(before, issue, previous, found.connection, (replica) => deps.metadataFor(payload.connectionId, replica, current.mappings));
+    const will = await runRules(after, issue, previous, found.connection, (replica) => deps.metadataFor(payload.connectionId, replica, draft.mappings));
     const error = will.outgoingError ?? will.incoming.error;
     const remote = was.replica !== null && will.replica !== null ? fieldDiff(replicaFields(was.replica), replicaFields(will.replica)) : [];
     const local = was.desired !== null && will.desired !== null ? localChanges(issueFields(issue), issueFields(was.desired), issueFields(will.desired)) : [];

@@ -725,7 +725,7 @@ async function holdWhatCannotBeHeld(deps: EngineDeps, connection: Connection, de
  * (src/sync/people.ts), the fields and options it names (loaded again when one is new), and the
  * twins here of the issues it names (its parent, its links' other ends), for the rules' helpers.
  */
-async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection, replica: Replica, mappings: Mappings): Promise<RulesMetadata> {
+export async function metadataFor(deps: EngineDeps, repo: Repo, connection: Connection, replica: Replica, mappings: Mappings): Promise<RulesMetadata> {
   const people = peopleOf(replica);
   const settings: PeopleSettings = { userMappings: incomingUserRows(mappings), fallbackAccountId: connection.rulesConfig.unmappedUser ?? null };
   const metadata = await deps.jira.getMetadata({ userEmails: emailsToLookUp(people), accountIds: accountIdsToLookUp(people, settings), customFields: optionsNamed(replica.customFields) });

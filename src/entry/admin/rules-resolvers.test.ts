@@ -16,6 +16,7 @@ function deps(): RulesAdminDeps {
     readIssue: async () => null,
     lastReceived: async () => null,
     getMetadata: async () => sampleMetadata(),
+    metadataFor: async () => sampleMetadata(),
     listSynced: async () => ({ issues: [], cursor: null }),
     seenValues: async () => [],
     searchUsers: async () => [],

@@ -6,6 +6,7 @@ import { rulesResults, type RulesResults } from '../../contracts/rules-results';
 import type { EngineDeps } from '../../sync/deps';
 import { UserError } from '../../sync/errors';
 import { toRulesIssue } from '../../sync/field-values';
+import { metadataFor } from '../../sync/incoming';
 import { rulesConnection } from '../../sync/rules-connection';
 import { Repo } from '../../sync/state/repo';
 import { KvRulesStore } from '../../rules/kv-rules-store';
@@ -49,6 +50,10 @@ export function rulesAdminDeps(deps: EngineDeps, actorAccountId: string | null):
       return previous?.commentBodies === true ? previous.replica : null;
     },
     getMetadata: (options) => deps.jira.getMetadata(options),
+    async metadataFor(connectionId, replica, mappings) {
+      const connection = await repo.getConnection(connectionId);
+      return connection ? metadataFor(deps, repo, connection, replica, mappings) : deps.jira.getMetadata();
+    },
     async listSynced(connectionId, cursor, limit) {
       const page = await repo.listLinksPage(connectionId, cursor, limit);
       return { issues: page.links.map((l) => ({ localIssueId: l.localIssueId, localKey: l.localKey, remoteKey: l.remoteKey })), cursor: page.cursor };
