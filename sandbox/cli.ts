@@ -1,22 +1,25 @@
 import path from 'node:path';
-import { readyLine, REPO_ROOT, startSandbox, type Sandbox, type StartSandboxOptions } from './start';
+import { readyLine, REPO_ROOT, siteNamesProblem, startSandbox, TOPOLOGIES, type Sandbox, type StartSandboxOptions } from './start';
 import { ensureUiBuilt } from './ui-build';
 
 /**
- * `npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect]`
+ * `npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect] [--sites A,B,...] [--topology mesh|hub]`
  *
- * Prints exactly one line on stdout, `Twin Sync sandbox ready: ...`, once both sites answer and the
+ * Prints exactly one line on stdout, `Twin Sync sandbox ready: ...`, once every site answers and the
  * app is installed (and connected unless --no-connect). Everything else goes to stderr.
  * `TWIN_SYNC_APP_ROOT` (environment) runs another app folder instead of this repository — used by
  * the platform's own tests.
  */
-export const USAGE = `Usage: npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect]
+export const USAGE = `Usage: npm start -- [--port-base N] [--memory | --data DIR] [--reset] [--no-connect] [--sites A,B,...] [--topology mesh|hub]
 
-  --port-base N   site internal at http://127.0.0.1:<N+1>, external at <N+2> (default 7100; 0 = random ports)
-  --memory        keep nothing on disk (a throw-away sandbox; any number can run at once)
-  --data DIR      data folder (default .sandbox/); one sandbox at a time per folder
-  --reset         delete the sandbox data in the data folder before starting
-  --no-connect    do not connect the two sites (for the invitation flow)`;
+  --port-base N      the first site at http://127.0.0.1:<N+1>, the second at <N+2>, ... (default 7100; 0 = random ports)
+  --memory           keep nothing on disk (a throw-away sandbox; any number can run at once)
+  --data DIR         data folder (default .sandbox/); one sandbox at a time per folder
+  --reset            delete the sandbox data in the data folder before starting
+  --no-connect       do not connect the sites (for the invitation flow)
+  --sites A,B,...    the sites, 2 to 6 names of lower-case letters, digits and hyphens (default internal,external);
+                     each has one project: internal INT, external CLOUD, any other its first four letters (partner: PART)
+  --topology T       mesh: connect every pair of sites (default); hub: connect the first site to each of the others`;
 
 export class UsageError extends Error {}
 
@@ -50,11 +53,29 @@ export function parseArgs(argv: readonly string[]): StartSandboxOptions {
       case '--no-connect':
         opts.connect = false;
         break;
+      case '--sites': {
+        const names = value().split(',').map((n) => n.trim());
+        const problem = siteNamesProblem(names);
+        if (problem !== null) throw new UsageError(`--sites: ${problem}`);
+        opts.sites = names;
+        break;
+      }
+      case '--topology': {
+        const v = value();
+        const topology = TOPOLOGIES.find((t) => t === v);
+        if (topology === undefined) throw new UsageError(`--topology must be ${TOPOLOGIES.join(' or ')} (got '${v}')`);
+        opts.topology = topology;
+        break;
+      }
       default:
         throw new UsageError(`unknown argument '${String(arg)}'`);
     }
   }
   if (opts.memory && opts.dataDir !== undefined) throw new UsageError('--memory and --data cannot be used together');
+  const siteCount = opts.sites?.length ?? 2;
+  if (opts.portBase !== undefined && opts.portBase + siteCount > 65535) {
+    throw new UsageError(`--port-base must be at most ${65535 - siteCount} for ${siteCount} sites (got '${opts.portBase}')`);
+  }
   return opts;
 }
 

@@ -15,7 +15,7 @@ export const OutgoingEventSchema = z.strictObject({
    * 'redrive': a send a crash left reserved and unposted; 'sweep': a change the sweeper found not
    * sent; 'unlink': telling the remote of an unlink it could not be told of at once (src/sync/unlink.ts)
    */
-  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk', 'redrive', 'sweep', 'unlink']),
+  reason: z.enum(['event', 'manual', 'sync-back', 'retry', 'bulk', 'redrive', 'sweep', 'unlink', 'relay']),
   lock: z.string().min(1),
   /** transient failures so far */
   attempt: z.number().int().min(0),

@@ -387,6 +387,7 @@ describe('the key registry', () => {
     expect([...families].sort()).toEqual(expect.arrayContaining([
       'activity', 'blocked', 'bulk-job', 'bulk-page', 'connection', 'connection-secret', 'creating', 'dirty', 'error', 'hello', 'inbox', 'inbox-part', 'invitation', 'invitation-token',
       'issue-lock', 'link', 'outbox', 'previous', 'previous (part)', 'purging', 'remote-index', 'rules', 'seen', 'site-activity', 'sweep-mark', 'workflow-graph',
+      'group-member', 'group-index',
     ]));
   });
 
@@ -405,6 +406,7 @@ describe('the key registry', () => {
       ['rules', keys.rulesCurrent(c), 'value'], ['rules', keys.rulesVersion(c, 12), 'value'], ['purging', keys.purging(c), 'value'],
       ['workflow-graph', keys.workflowGraph('0123456789abcdef0123456789abcdef'), 'value'], ['site-meta', keys.siteMeta, 'value'],
       ['user-by-email', keys.userByEmail('0123456789abcdef0123456789abcdef'), 'value'], ['user-by-id', keys.userById('0123456789abcdef0123456789abcdef'), 'value'], ['config-version', keys.configVersion, 'value'],
+      ['group-member', keys.groupMember('10001'), 'value'], ['group-index', keys.groupIndex('0123456789abcdef0123456789abcdef'), 'value'],
       ['link', splitPartKey(keys.link(c, '10001'), 1), 'value'],
     ];
     for (const [family, key, storage] of built) {

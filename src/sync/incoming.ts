@@ -1,5 +1,6 @@
 import { EMPTY_MAPPINGS, incomingUserRows, type Mappings, type UnmappedValue } from '../model/mappings';
 import { mappingValuesOfApply, valuesIn } from './mapping-values';
+import { joinOps, memberOrClaim } from './groups';
 import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { IncomingRulesResult, RulesEngine, RulesIssue } from '../ports/rules';
@@ -226,6 +227,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     return done('dropped');
   }
   const { localId, pair } = gate;
+  // a twin created now becomes the group's indexed member here (unless the group has one linked to another connection to the same site)
+  const groupIndexed = gate.groupIndexed ?? true;
   // marks a person's sync lifts without a pairing (a twin is created as usual)
   const liftAlone = gate.lift ?? [];
   if (localId !== undefined && event.lock !== localLock(connection.id, localId)) {
@@ -353,6 +356,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   link.remoteKey = message.replica.key;
   // linked: the pairing asked for is done
   link.pairWith = null;
+  // a new twin joins the replica's group here (written with the bookkeeping); a member keeps its own
+  const joining = created ? joinOps(message.group, local.id, deps.clock.now(), groupIndexed) : [];
+  link.group ??= message.group;
 
   // The synced parts (src/sync/parts): each prepared and planned before anything is written, in
   // the registry's order; the documents the rules want written (description, comments) rewritten
@@ -467,6 +473,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       // applied from the request: its id is remembered, so a replay is told from a late older message
       : [{ op: 'set' as const, key: keys.seen(event.connectionId, event.messageId), value: { receivedAt: new Date(deps.clock.now()).toISOString() }, ttlSeconds: deps.settings.seenTtlSeconds }]),
     ...(mode.alsoWrite ?? []),
+    ...joining,
   ];
 
   // Copies of remote comments were created: send our state back so the remote learns their ids
@@ -598,7 +605,7 @@ interface NotLinked {
   notLinked: PermanentError;
 }
 
-type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[]; mark: Unlinked | undefined } | null; lift?: StoreOp[] } | { drop: string };
+type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[]; mark: Unlinked | undefined } | null; lift?: StoreOp[]; groupIndexed?: boolean } | { drop: string };
 
 /**
  * Where an unlink (src/sync/unlink.ts) stands in a message's way:
@@ -627,7 +634,7 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
     return { localId: target.id, pair: { key: target.key, lift: mark ? liftMarkOps(connection.id, target.id, mark) : [], mark } };
   }
   const former = await readUnlinkedRemote(repo, connection.id, message.issue.id);
-  if (former === undefined) return { localId: undefined, pair: null };
+  if (former === undefined) return groupGate(deps, repo, connection, message);
   if (message.manual && former.localIssueId === null) {
     // unlinked there before its twin existed here, now synced by a person: a twin is created
     return { localId: undefined, pair: null, lift: [{ op: 'delete', key: keys.unlinkedRemote(connection.id, message.issue.id) }] };
@@ -638,6 +645,32 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
   }
   await settleInterruptedCreation(deps, repo, connection, message.issue);
   return { drop: `seq ${message.seq} of ${message.replica.key}: it was unlinked here; nothing applied (a person's sync there pairs the issues again)` };
+}
+
+/**
+ * A replica of an issue this connection has no twin of: its twin group may have a member here
+ * already (a twin made through another connection, or the group's first issue), which it is linked
+ * to instead of creating a second one (src/sync/groups.ts). When that member has this connection's
+ * link waiting for its twin (our own send crossed this message), that link is the one; otherwise the
+ * two are paired (a three-way merge without a base). Else this connection claims the creation.
+ */
+async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage): Promise<Gate> {
+  const found = await memberOrClaim(deps, message.group, connection.id, message.replica.key);
+  if ('claim' in found) return { localId: undefined, pair: null, groupIndexed: true };
+  // Two connections to one other site (two pairs of projects, say) keep a twin each: the member
+  // linked to that site already is not linked a second time (its comments would be copied twice)
+  for (const other of await repo.listConnections()) {
+    if (other.id === connection.id || other.remoteCloudId === null || other.remoteCloudId !== connection.remoteCloudId) continue;
+    if (await repo.getLink(other.id, found.localIssueId)) return { localId: undefined, pair: null, groupIndexed: false };
+  }
+  const link = await repo.getLink(connection.id, found.localIssueId);
+  if (link && link.remoteIssueId === null) return { localId: found.localIssueId, pair: null };
+  if (link && link.remoteIssueId !== message.issue.id) {
+    throw new PermanentError(`${message.replica.key} belongs to the twin group of ${link.localKey}, which is already synced with ${link.remoteKey ?? link.remoteIssueId} on connection "${connection.name}": the other site holds two issues of one group`);
+  }
+  const member = await deps.jira.getIssue(found.localIssueId);
+  if (!member) throw new PermanentError(`${message.replica.key} belongs to the twin group of issue ${found.localIssueId} here, which no longer exists or cannot be read`);
+  return { localId: member.id, pair: { key: member.key, lift: [], mark: undefined } };
 }
 
 /**

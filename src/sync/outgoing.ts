@@ -6,6 +6,7 @@ import type { ReplicaMessage } from './envelope/replica-message';
 import { PermanentError } from './errors';
 import { fieldValuesOf, toRulesIssue } from './field-values';
 import { fieldHashes, newLink, observe, pruneSent } from './link-state';
+import { groupForSend } from './groups';
 import type { OutgoingEvent } from '../model/queue-event';
 import { ReplicaSchema, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
@@ -187,9 +188,12 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
 
   const now = new Date(deps.clock.now()).toISOString();
   const seq = link.outSeq + 1;
+  // the issue's twin group: the link's, the one it joined by another connection, or one starting here
+  const grouped = await groupForSend(deps, link.group, issue.id);
+  link.group = grouped.group;
   const envelope: ReplicaMessage = {
     v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
-    issue: { id: issue.id, key: issue.key }, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq, ack: link.inSeq, syncBack: event.syncBack,
+    issue: { id: issue.id, key: issue.key }, group: grouped.group, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq, ack: link.inSeq, syncBack: event.syncBack,
     editedAt: known.editedAt, fieldEditedAt: known.stamps,
     commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])),
     deletedOrigins: link.comments.filter((l) => l.owner === 'remote' && !issue.comments.some((c) => c.id === l.localId)).map((l) => l.remoteId),
@@ -225,7 +229,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     link.lastSentHash = null;
     link.unconfirmed = { seq, hash };
     link.lastSyncAt = now;
-    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)'), ...ended, ...lift], true);
+    await writeWith(deps, carried, [...repo.linkOps(link), sentNote(' (in the answer)'), ...ended, ...lift, ...grouped.ops], true);
     return result('replied', await signedForAnswer(deps, connection, text));
   }
 
@@ -234,7 +238,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   // again (src/sync/sweeper.ts); the send's last write deletes it.
   const outbox = keys.outbox(connection.id, issue.id);
   const entry: OutboxEntry = { seq, syncBack: event.syncBack, at: deps.clock.now() };
-  await writeWith(deps, carried, [...repo.linkOps(link), { op: 'set', key: outbox, value: entry }, ...lift], false);
+  await writeWith(deps, carried, [...repo.linkOps(link), { op: 'set', key: outbox, value: entry }, ...lift, ...grouped.ops], false);
   const posted: StoreOp = { op: 'delete', key: outbox };
   let answer: { status: number; body: string };
   try {

@@ -54,6 +54,10 @@ describe('npm start (sandbox/cli.ts)', () => {
     [['--memory'], { memory: true }],
     [['--port-base', '0', '--no-connect'], { portBase: 0, connect: false }],
     [['--data', 'some/dir', '--reset'], { dataDir: path.resolve('some/dir'), reset: true }],
+    [['--sites', 'internal,external,partner'], { sites: ['internal', 'external', 'partner'] }],
+    [['--sites', 'hq,eu-2', '--topology', 'hub'], { sites: ['hq', 'eu-2'], topology: 'hub' }],
+    [['--topology', 'mesh'], { topology: 'mesh' }],
+    [['--sites', 'a,b,c,d,e,f', '--port-base', '65529'], { sites: ['a', 'b', 'c', 'd', 'e', 'f'], portBase: 65529 }],
   ])('parses %j', (argv, expected) => {
     expect(parseArgs(argv)).toEqual(expected);
   });
@@ -64,6 +68,15 @@ describe('npm start (sandbox/cli.ts)', () => {
     [['--port-base', 'abc'], "--port-base must be an integer from 0 to 65533 (got 'abc')"],
     [['--port-base', '70000'], "--port-base must be an integer from 0 to 65533 (got '70000')"],
     [['--memory', '--data', 'x'], '--memory and --data cannot be used together'],
+    [['--sites'], '--sites needs a value'],
+    [['--sites', 'internal'], '--sites: the sandbox runs 2 to 6 sites (got 1)'],
+    [['--sites', 'a,b,c,d,e,f,g'], '--sites: the sandbox runs 2 to 6 sites (got 7)'],
+    [['--sites', 'internal,Partner'], "--sites: site name 'Partner' is not 1 to 20 lower-case letters, digits or hyphens"],
+    [['--sites', 'internal,,partner'], "--sites: site name '' is not 1 to 20 lower-case letters, digits or hyphens"],
+    [['--sites', 'internal,internal'], "--sites: site name 'internal' is given twice"],
+    [['--topology', 'ring'], "--topology must be mesh or hub (got 'ring')"],
+    [['--topology'], '--topology needs a value'],
+    [['--sites', 'a,b,c,d,e,f', '--port-base', '65530'], "--port-base must be at most 65529 for 6 sites (got '65530')"],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(new UsageError(message));
   });

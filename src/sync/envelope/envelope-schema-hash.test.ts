@@ -12,8 +12,9 @@ const RECORDED: Record<number, string> = {
   // (was 59f9a9c3…b01f78) and when issue ids and keys got Jira's shapes (was 8ba14de0…ec1a9):
   // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
   // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7),
-  // and when the replica's `resolution` was added (was 7a28ff93…75966).
-  1: '3fed6a557c9aeb4a8efc0612229d67118e89953c579e0763d0d3206789d85cd7',
+  // and when the replica's `resolution` was added (was 7a28ff93…75966),
+  // and when the replica message's twin `group` was added (was 3fed6a55…d85cd7).
+  1: 'd1264e34fa97a5a5c38936725a2ce2299cdc79df3185a5fa47593a9e97af22f4',
 };
 
 describe('envelope schema', () => {

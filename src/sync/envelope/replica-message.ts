@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReplicaSchema } from '../../model/replica';
 import { envelopeBase, IssueRefSchema, JiraIssueKeySchema } from './common';
+import { GroupRefSchema } from '../groups';
 
 /** The full synced state of one issue (architecture §4). */
 export const ReplicaMessageSchema = z.strictObject({
@@ -8,6 +9,12 @@ export const ReplicaMessageSchema = z.strictObject({
   type: z.literal('replica'),
   /** the sender's issue */
   issue: IssueRefSchema,
+  /**
+   * The twin group the sender's issue belongs to (its origin: a site and an issue there,
+   * src/sync/groups.ts): a receiver that has a member of it links to that member instead of
+   * creating a twin, whichever connection the replica came by.
+   */
+  group: GroupRefSchema,
   /** the receiver's issue linked to it, once the sender knows it (null until the twin exists) */
   twin: IssueRefSchema.nullable(),
   /** per (connection, sender issue), reserved in storage before sending */

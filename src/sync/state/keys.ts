@@ -173,6 +173,10 @@ export const keys = {
   userByEmail: (emailHash: string) => `user-email:${hexPart(emailHash)}`,
   /** site-wide: a person looked up by account id, by the hash of the id (src/adapters/forge/forge-jira.ts) */
   userById: (accountIdHash: string) => `user-id:${hexPart(accountIdHash)}`,
+  /** site-wide: the twin group a local issue belongs to (src/sync/groups.ts), by the issue's id */
+  groupMember: (localIssueId: string) => `member:${safePart(localIssueId)}`,
+  /** site-wide: a twin group's member here (or the claim of the connection creating it), by the hash of the group */
+  groupIndex: (groupHash: string) => `group:${hexPart(groupHash)}`,
   /** site-wide: the configuration version (src/adapters/forge/config-cache.ts) */
   configVersion: 'config:version',
 };
@@ -241,6 +245,8 @@ export const KEY_FAMILIES: readonly KeyFamily[] = [
   { name: 'site-meta', storage: 'value', owner: 'site', pattern: /^meta:v2$/, about: 'site-wide cache: the site\'s metadata' },
   { name: 'user-by-email', storage: 'value', owner: 'site', pattern: /^user-email:[0-9a-f]{8,64}$/, about: 'site-wide cache: a person found by email' },
   { name: 'user-by-id', storage: 'value', owner: 'site', pattern: /^user-id:[0-9a-f]{8,64}$/, about: 'site-wide cache: a person found by account id' },
+  { name: 'group-member', storage: 'value', owner: 'site', pattern: new RegExp(`^member:${P}$`), about: 'site-wide: the twin group of a local issue (three or more sites)' },
+  { name: 'group-index', storage: 'value', owner: 'site', pattern: /^group:[0-9a-f]{8,64}$/, about: 'site-wide: a twin group\'s member here, or the claim of its creation' },
   { name: 'config-version', storage: 'value', owner: 'site', pattern: /^config:version$/, about: 'site-wide: the configuration version' },
 ];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MappingValuesOfLinkSchema } from '../mapping-values';
+import { GroupRefSchema } from '../groups';
 import { AdfDocSchema, IssueRefSchema, JsonValueSchema, ReplicaSchema, UserRefSchema } from '../../model/replica';
 import { QueueEventSchema } from '../../model/queue-event';
 
@@ -108,6 +109,8 @@ export const LinkStateSchema = z.strictObject({
   linkedAt: z.string().nullable().optional(),
   /** which side's issue came first */
   origin: z.enum(['local', 'remote']),
+  /** the twin group of the issue (src/sync/groups.ts); absent until its first send or apply */
+  group: GroupRefSchema.optional(),
   /** last seq reserved for outgoing messages */
   outSeq: z.number().int().min(0),
   /** hash of the last replica sent successfully */

@@ -17,7 +17,7 @@ export function replicaEnvelope(over: Omit<Partial<ReplicaMessage>, 'replica'> &
   };
   return {
     v: 1, type: 'replica', connectionId: 'c1', messageId: randomUUID(), sentAt: new Date().toISOString(), from: { siteName: 'internal', cloudId: 'cloud-a' },
-    issue, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {}, deletedOrigins: [], deletedAttachmentOrigins: [],
+    issue, group: rest.group ?? { cloudId: (rest.from as { cloudId?: string } | undefined)?.cloudId ?? 'cloud-a', issueId: issue.id }, twin: null, seq: 1, ack: 0, syncBack: false, editedAt: null, fieldEditedAt: {}, commentBases: {}, deletedOrigins: [], deletedAttachmentOrigins: [],
     ...rest,
     replica,
   };

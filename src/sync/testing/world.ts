@@ -67,6 +67,11 @@ export interface WorldOptions {
   sweeper?: boolean;
   /** rules per site (default: the built-in rules) */
   rules?: { a?: RulesProvider; b?: RulesProvider };
+  /**
+   * More sites beside a and b (three or more sites, issue 16): each with its own project, its scope
+   * that project once connected (`connectAll`). A twin creation there may fail like b's.
+   */
+  moreSites?: { name: string; project: string }[];
   /** retry policy (default: practically unlimited attempts, short delays) */
   retry?: RetryPolicy;
 }
@@ -84,7 +89,7 @@ export interface WorldSite {
 }
 
 /**
- * Two sites running the real engine over in-memory ports, with a scheduler that delays, reorders,
+ * Two sites (or more: `moreSites`) running the real engine over in-memory ports, with a scheduler that delays, reorders,
  * duplicates and fails deliveries at random (seeded). Site `a` is "internal" (project INT, scope
  * `project = INT`), site `b` is "external" (project CLOUD).
  */
@@ -93,6 +98,8 @@ export class World {
   readonly rng: () => number;
   readonly a: WorldSite;
   readonly b: WorldSite;
+  /** every site: a, b, then the more sites in their order */
+  readonly sites: WorldSite[];
   private work: Work[] = [];
   /** replica/unlink posts attempted */
   posts = 0;
@@ -104,12 +111,16 @@ export class World {
     this.rng = prng(options.seed);
     this.a = this.site('internal', 'cloud-a', ['INT'], options.rules?.a);
     this.b = this.site('external', 'cloud-b', ['CLOUD'], options.rules?.b);
-    this.b.jira.afterCall = (name) => {
-      if (name === 'createIssue' && this.faultsOn && this.rng() < this.options.crashAfterCreateRate) {
-        this.faults += 1;
-        throw new JiraError('consumer died after creating the twin (simulated)', 0);
-      }
-    };
+    const more = (options.moreSites ?? []).map((m, i) => this.site(m.name, `cloud-${String.fromCharCode(99 + i)}`, [m.project], undefined));
+    this.sites = [this.a, this.b, ...more];
+    for (const site of [this.b, ...more]) {
+      site.jira.afterCall = (name) => {
+        if (name === 'createIssue' && this.faultsOn && this.rng() < this.options.crashAfterCreateRate) {
+          this.faults += 1;
+          throw new JiraError('consumer died after creating the twin (simulated)', 0);
+        }
+      };
+    }
   }
 
   private site(name: string, cloudId: string, projects: string[], rules: RulesProvider | undefined): WorldSite {
@@ -189,9 +200,16 @@ export class World {
   private lostNext = new Set<WorldSite>();
 
   private target(url: string): WorldSite {
-    if (url === 'https://internal.test/inbox') return this.a;
-    if (url === 'https://external.test/inbox') return this.b;
-    throw new Error(`no site at ${url}`);
+    const site = this.sites.find((s) => url === `https://${s.name}.test/inbox`);
+    if (!site) throw new Error(`no site at ${url}`);
+    return site;
+  }
+
+  /** the site of this name */
+  siteNamed(name: string): WorldSite {
+    const site = this.sites.find((s) => s.name === name);
+    if (!site) throw new Error(`no site ${name}`);
+    return site;
   }
 
   private async post(request: TransportRequest): Promise<TransportResponse> {
@@ -236,6 +254,34 @@ export class World {
     return invitation.connectionId;
   }
 
+  /**
+   * Connects two sites (`from` invites, `to` accepts), each side's scope its own project; returns
+   * the connection's id (the same on both sides).
+   */
+  async connectPair(from: WorldSite, to: WorldSite): Promise<string> {
+    this.faultsOn = false;
+    const scope = (site: WorldSite) => `project = ${site.jira.projects[0] ?? 'NONE'}`;
+    const invitation = await createInvitation(from.deps, `${from.name}-${to.name}`);
+    await acceptInvitation(to.deps, invitation.code, scope(to));
+    await updateConnection(from.deps, { id: invitation.connectionId, scopeJql: scope(from) });
+    this.faultsOn = true;
+    return invitation.connectionId;
+  }
+
+  /** Connects every pair of sites (`mesh`), or the first site with each of the others (`hub`). */
+  async connectAll(topology: 'mesh' | 'hub'): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < this.sites.length; i++) {
+      for (let j = i + 1; j < this.sites.length; j++) {
+        if (topology === 'hub' && i !== 0) continue;
+        const from = this.sites[i];
+        const to = this.sites[j];
+        if (from && to) ids.push(await this.connectPair(from, to));
+      }
+    }
+    return ids;
+  }
+
   get pending(): number {
     return this.work.length;
   }
@@ -275,7 +321,7 @@ export class World {
 
   /** One scheduled sweeper run on each site (an invocation of its own that may die too). */
   async sweepAll(): Promise<void> {
-    for (const site of [this.a, this.b]) {
+    for (const site of this.sites) {
       const run = this.invocation(site);
       try {
         await sweep(run.deps);

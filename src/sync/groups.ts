@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { StoreOp } from '../ports/store';
+import { hashOf } from './canonical-json';
+import type { EngineDeps } from './deps';
+import { JiraIssueIdSchema } from './envelope/common';
+import { TransientError } from './errors';
+import { keys } from './state/keys';
+
+/**
+ * Twin groups (three or more sites, issue 16). Every synced issue belongs to one group, named by its
+ * origin: the site (cloud id) and the issue where it started. A site holds at most one member of a
+ * group. A replica carries its group, so a site that already has a member links to it instead of
+ * creating another twin, whichever connection the replica came by.
+ *
+ * Here (site-wide keys, src/sync/state/keys.ts):
+ * - `member:<local issue id>` → the issue's group (written when it first joins one: its first send,
+ *   or its creation as a twin);
+ * - `group:<hash of the group>` → the local member, or the claim of the connection creating it (a
+ *   first sync that finds a claim of another connection waits: never two twins of one group here).
+ */
+
+export const GroupRefSchema = z.strictObject({
+  /** the cloud id of the site where the group's first issue is */
+  cloudId: z.string().min(1).max(100),
+  /** that issue's id there */
+  issueId: JiraIssueIdSchema,
+});
+export type GroupRef = z.infer<typeof GroupRefSchema>;
+
+const MemberSchema = z.strictObject({ group: GroupRefSchema });
+const IndexSchema = z.strictObject({
+  /** the member here; null while the claiming connection creates it */
+  localIssueId: z.string().nullable(),
+  /** the connection that claimed the creation, while it creates (null once the member is known) */
+  claimedBy: z.string().nullable(),
+  at: z.number(),
+});
+
+/** A claim older than this with no member is taken over (its creation died and was not retried). */
+export const CLAIM_TIMEOUT_MS = 10 * 60_000;
+
+export const groupHash = (group: GroupRef): string => hashOf(group);
+export const sameGroup = (a: GroupRef, b: GroupRef): boolean => a.cloudId === b.cloudId && a.issueId === b.issueId;
+
+/** the group a local issue belongs to, or null when it joined none yet */
+export async function groupOf(deps: EngineDeps, localIssueId: string): Promise<GroupRef | null> {
+  const parsed = MemberSchema.safeParse(await deps.store.get(keys.groupMember(localIssueId)));
+  return parsed.success ? parsed.data.group : null;
+}
+
+/** the writes that make a local issue the member of a group here */
+export function joinOps(group: GroupRef, localIssueId: string, now: number, index = true): StoreOp[] {
+  return [
+    { op: 'set', key: keys.groupMember(localIssueId), value: { group } },
+    ...(index ? [{ op: 'set' as const, key: keys.groupIndex(groupHash(group)), value: { localIssueId, claimedBy: null, at: now } }] : []),
+  ];
+}
+
+/**
+ * The group of a local issue about to be sent on a connection: the link's, else the one it joined
+ * (through another connection), else a new group starting here. `ops`: what to write with the send
+ * when the issue joins a group now.
+ */
+export async function groupForSend(deps: EngineDeps, known: GroupRef | undefined, localIssueId: string): Promise<{ group: GroupRef; ops: StoreOp[] }> {
+  if (known) return { group: known, ops: [] };
+  const joined = await groupOf(deps, localIssueId);
+  if (joined) return { group: joined, ops: [] };
+  const group = { cloudId: deps.site.cloudId, issueId: localIssueId };
+  return { group, ops: joinOps(group, localIssueId, deps.clock.now()) };
+}
+
+/**
+ * The member here of the group a replica names: its first issue when the group started here, else
+ * the indexed member. A creation another connection claimed and has not finished is waited for
+ * (TransientError: the queue comes back); one long dead is taken over. `claim`: the creation is
+ * this connection's to make (claimed now, or earlier by it).
+ */
+export async function memberOrClaim(deps: EngineDeps, group: GroupRef, connectionId: string, remoteKey: string): Promise<{ localIssueId: string } | { claim: true }> {
+  // it started here: that issue is the member (never a twin of our own issue)
+  if (group.cloudId === deps.site.cloudId) return { localIssueId: group.issueId };
+  const key = keys.groupIndex(groupHash(group));
+  const now = deps.clock.now();
+  const claimed = await deps.store.setIfAbsent(key, { localIssueId: null, claimedBy: connectionId, at: now });
+  if (claimed) return { claim: true };
+  const index = IndexSchema.safeParse(await deps.store.get(key));
+  if (!index.success) return { claim: true };
+  if (index.data.localIssueId !== null) return { localIssueId: index.data.localIssueId };
+  if (index.data.claimedBy === connectionId) return { claim: true };
+  if (now - index.data.at > CLAIM_TIMEOUT_MS) {
+    await deps.store.set(key, { localIssueId: null, claimedBy: connectionId, at: now });
+    return { claim: true };
+  }
+  throw new TransientError(`the twin of ${remoteKey} is being created here by another connection; waiting for it to link to that twin instead of creating a second one`, 30);
+}
