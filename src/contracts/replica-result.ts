@@ -26,6 +26,8 @@ export const ReplicaCommentSchema = z.strictObject({
   updated: z.string(),
   /** set when the comment is itself a copy of one of the receiver's: that comment's id */
   originId: z.nullable(z.string()),
+  /** where the comment was first written, across a twin group (site cloud id, comment id) */
+  origin: z.optional(z.strictObject({ cloudId: z.string(), id: z.string() })),
 });
 
 export const ReplicaAttachmentSchema = z.strictObject({

@@ -48,5 +48,7 @@ export const TwinStateSchema = z.strictObject({
   attachmentErrors: z.array(z.strictObject({ filename: z.string(), size: z.number(), reason: z.string(), at: IsoTimeSchema })),
   /** what the last apply could not carry here (a person, an option, a component), one line each */
   warnings: z.array(z.string()),
+  /** the twin group's members on further sites, as the other side told (three or more sites): site name and key */
+  groupMembers: z.array(z.strictObject({ site: z.string(), key: z.string() })),
 });
 export type TwinState = z.infer<typeof TwinStateSchema>;

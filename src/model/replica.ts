@@ -35,6 +35,13 @@ export const ReplicaCommentSchema = z.object({
    * create them again.
    */
   originId: z.string().nullable(),
+  /**
+   * Where the comment was first written, across a twin group of three or more sites (the site's
+   * cloud id and the comment's id there; src/sync/parts/comments/group-identity.ts): a receiver that
+   * holds that comment, or a copy of it made through another connection, takes this one for it and
+   * makes no copy. Set by the engine after the rules; absent: the sender's own comment.
+   */
+  origin: z.strictObject({ cloudId: z.string().min(1).max(100), id: z.string().min(1).max(100) }).optional(),
 });
 export type ReplicaComment = z.infer<typeof ReplicaCommentSchema>;
 

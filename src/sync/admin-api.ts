@@ -89,6 +89,8 @@ export interface TwinState {
   attachmentErrors: { filename: string; size: number; reason: string; at: string }[];
   /** what the last apply could not carry here (a person, an option, a component), one line each */
   warnings: string[];
+  /** the twin group's members on further sites, as the other side told (three or more sites): site name and key */
+  groupMembers: { site: string; key: string }[];
 }
 
 /**
@@ -103,7 +105,7 @@ export async function getTwins(deps: EngineDeps, issueId: string): Promise<TwinS
     const errorId = await repo.blockedBy(localLock(connection.id, issueId));
     const error = errorId !== undefined ? await repo.getError(errorId) : undefined;
     if (link) out.push(twinState(connection, link, error));
-    else if (error) out.push({ ...connectionPart(connection), remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null, state: 'error', error: { id: error.id, cause: error.cause }, remoteError: null, attachmentErrors: [], warnings: [] });
+    else if (error) out.push({ ...connectionPart(connection), remoteIssueKey: null, remoteIssueUrl: null, lastSyncAt: null, state: 'error', error: { id: error.id, cause: error.cause }, remoteError: null, attachmentErrors: [], warnings: [], groupMembers: [] });
   }
   return out;
 }
@@ -123,6 +125,7 @@ function twinState(connection: Connection, link: LinkState, error: ErrorRecord |
     remoteError: failure ? { reason: failure.reason, at: failure.at } : null,
     attachmentErrors: (link.attachmentFailures ?? []).map(({ filename, size, reason, at }) => ({ filename, size, reason, at })),
     warnings: link.warnings ?? [],
+    groupMembers: link.groupMembers ?? [],
   };
 }
 

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { StoreOp } from '../ports/store';
 import { hashOf } from './canonical-json';
 import type { EngineDeps } from './deps';
-import { JiraIssueIdSchema } from './envelope/common';
+import { GroupRefSchema, type GroupRef } from '../model/group-ref';
 import { TransientError } from './errors';
 import { keys } from './state/keys';
+import { CreatingMarkerSchema } from './state/records';
 
 /**
  * Twin groups (three or more sites, issue 16). Every synced issue belongs to one group, named by its
@@ -19,13 +20,7 @@ import { keys } from './state/keys';
  *   first sync that finds a claim of another connection waits: never two twins of one group here).
  */
 
-export const GroupRefSchema = z.strictObject({
-  /** the cloud id of the site where the group's first issue is */
-  cloudId: z.string().min(1).max(100),
-  /** that issue's id there */
-  issueId: JiraIssueIdSchema,
-});
-export type GroupRef = z.infer<typeof GroupRefSchema>;
+export { GroupRefSchema, type GroupRef };
 
 const MemberSchema = z.strictObject({ group: GroupRefSchema });
 const IndexSchema = z.strictObject({
@@ -33,6 +28,8 @@ const IndexSchema = z.strictObject({
   localIssueId: z.string().nullable(),
   /** the connection that claimed the creation, while it creates (null once the member is known) */
   claimedBy: z.string().nullable(),
+  /** the remote issue it creates the twin of (its creation marker: `creating:<claimedBy>:<id>`) */
+  remoteIssueId: z.string().nullable().optional(),
   at: z.number(),
 });
 
@@ -75,20 +72,27 @@ export async function groupForSend(deps: EngineDeps, known: GroupRef | undefined
  * (TransientError: the queue comes back); one long dead is taken over. `claim`: the creation is
  * this connection's to make (claimed now, or earlier by it).
  */
-export async function memberOrClaim(deps: EngineDeps, group: GroupRef, connectionId: string, remoteKey: string): Promise<{ localIssueId: string } | { claim: true }> {
+export async function memberOrClaim(deps: EngineDeps, group: GroupRef, connectionId: string, remote: { id: string; key: string }): Promise<{ localIssueId: string } | { claim: true }> {
   // it started here: that issue is the member (never a twin of our own issue)
   if (group.cloudId === deps.site.cloudId) return { localIssueId: group.issueId };
   const key = keys.groupIndex(groupHash(group));
   const now = deps.clock.now();
-  const claimed = await deps.store.setIfAbsent(key, { localIssueId: null, claimedBy: connectionId, at: now });
+  const claim = { localIssueId: null, claimedBy: connectionId, remoteIssueId: remote.id, at: now };
+  const claimed = await deps.store.setIfAbsent(key, claim);
   if (claimed) return { claim: true };
   const index = IndexSchema.safeParse(await deps.store.get(key));
   if (!index.success) return { claim: true };
   if (index.data.localIssueId !== null) return { localIssueId: index.data.localIssueId };
-  if (index.data.claimedBy === connectionId) return { claim: true };
-  if (now - index.data.at > CLAIM_TIMEOUT_MS) {
-    await deps.store.set(key, { localIssueId: null, claimedBy: connectionId, at: now });
+  const by = index.data.claimedBy;
+  if (by === null || by === connectionId) return { claim: true };
+  // Another connection's creation: its marker says how far it came. A twin it made (and noted) is
+  // the member; a creation under way (or cut off before it could note the twin) is waited for; no
+  // marker at all, long after the claim, is a claimant that died before creating: taken over.
+  const marker = index.data.remoteIssueId ? CreatingMarkerSchema.safeParse(await deps.store.get(keys.creating(by, index.data.remoteIssueId))) : null;
+  if (marker?.success && marker.data.created) return { localIssueId: marker.data.created.id };
+  if (!marker?.success && now - index.data.at > CLAIM_TIMEOUT_MS) {
+    await deps.store.set(key, claim);
     return { claim: true };
   }
-  throw new TransientError(`the twin of ${remoteKey} is being created here by another connection; waiting for it to link to that twin instead of creating a second one`, 30);
+  throw new TransientError(`the twin of ${remote.key} is being created here by another connection; waiting for it to link to that twin instead of creating a second one`, 30);
 }

@@ -1,6 +1,8 @@
 import { EMPTY_MAPPINGS, incomingUserRows, type Mappings, type UnmappedValue } from '../model/mappings';
 import { mappingValuesOfApply, valuesIn } from './mapping-values';
 import { joinOps, memberOrClaim } from './groups';
+import { peerLinks, recognised } from './parts/comments/group-identity';
+import { relay, relayTargets, staleSnapshotOps } from './relay';
 import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
 import type { IncomingRulesResult, RulesEngine, RulesIssue } from '../ports/rules';
@@ -298,6 +300,14 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
   }
 
+  // three or more sites: a comment relayed from a third site that stands for one of ours (or for a
+  // copy another connection made of it) is taken for it (parts/comments/group-identity.ts)
+  const knownHere = new Set((link?.comments ?? []).map((l) => l.remoteId));
+  const newComment = message.replica.comments.some((c) => c.originId === null && !knownHere.has(c.id));
+  if (local && newComment) {
+    const peers = await peerLinks(repo, connection, local.id);
+    message.replica.comments = recognised(message.replica.comments, { sender: message.from.cloudId, here: deps.site.cloudId, link, localIds: new Set(local.comments.map((c) => c.id)), peers });
+  }
   const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments, link.attachments ?? []) : blankIssue();
   const result = await rules.incoming({
     replica: message.replica, issue: structuredClone(issueForRules), previous, firstSync, syncBackMessage: message.syncBack,
@@ -356,9 +366,14 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   link.remoteKey = message.replica.key;
   // linked: the pairing asked for is done
   link.pairWith = null;
-  // a new twin joins the replica's group here (written with the bookkeeping); a member keeps its own
-  const joining = created ? joinOps(message.group, local.id, deps.clock.now(), groupIndexed) : [];
+  // a new twin (created now, or by an earlier attempt that died before linking it) joins the
+  // replica's group here, with the bookkeeping; an issue paired with keeps the group it has
+  const joining = firstSync && !paired ? joinOps(message.group, local.id, deps.clock.now(), groupIndexed) : [];
   link.group ??= message.group;
+  // the members the remote knows on its other connections (none of them this site's own)
+  const others = (message.members ?? []).filter((m) => m.key !== local.key || m.site !== message.from.siteName);
+  if (others.length > 0) link.groupMembers = others;
+  else delete link.groupMembers;
 
   // The synced parts (src/sync/parts): each prepared and planned before anything is written, in
   // the registry's order; the documents the rules want written (description, comments) rewritten
@@ -460,6 +475,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   // the other site's values this apply met, and those it could not place: the Mappings tab's lists
   link.mappingValues = mappingValuesOfApply(valuesIn(message.replica, rules.mappings ?? EMPTY_MAPPINGS, metadata.customFields), unmapped);
   const previousOps = await repo.keepPrevious(link, message.replica);
+  // what this apply changed here goes on to this site's other connections (src/sync/relay.ts)
+  const relayTo = writes > 0 || created ? await relayTargets(repo, connection) : [];
   const bookkeeping: StoreOp[] = [
     ...repo.linkOps(structuredClone(link)),
     ...previousOps,
@@ -474,7 +491,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       : [{ op: 'set' as const, key: keys.seen(event.connectionId, event.messageId), value: { receivedAt: new Date(deps.clock.now()).toISOString() }, ttlSeconds: deps.settings.seenTtlSeconds }]),
     ...(mode.alsoWrite ?? []),
     ...joining,
+    ...staleSnapshotOps(relayTo, local.id, deps.clock.now()),
   ];
+  const relayed = () => relay(deps, relayTo, local.id);
 
   // Copies of remote comments were created: send our state back so the remote learns their ids
   // (a later deletion or edit of a copy then reaches the original). Not a sync back: no loop, the
@@ -515,8 +534,10 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   const applied: ApplyResult = { outcome: created ? 'created' : 'applied', reply: null, localIssue: { id: local.id, key: local.key }, acknowledged: false };
   if (!followUp) {
     await commit(bookkeeping);
+    await relayed();
     return applied;
   }
+  await relayed();
   // The next action, for the runner (applyReplicaMessage): the follow-up, whose seq reservation
   // carries the bookkeeping (one storage operation), or alone when it sends nothing.
   return { ...applied, next: { event: followUp.event, fresh: followUp.fresh, rules, asReply: mode.followUps === 'reply', carried: { ops: bookkeeping, link, written: false } } };
@@ -655,7 +676,7 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
  * two are paired (a three-way merge without a base). Else this connection claims the creation.
  */
 async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage): Promise<Gate> {
-  const found = await memberOrClaim(deps, message.group, connection.id, message.replica.key);
+  const found = await memberOrClaim(deps, message.group, connection.id, message.issue);
   if ('claim' in found) return { localId: undefined, pair: null, groupIndexed: true };
   // Two connections to one other site (two pairs of projects, say) keep a twin each: the member
   // linked to that site already is not linked a second time (its comments would be copied twice)

@@ -7,6 +7,7 @@ import { PermanentError } from './errors';
 import { fieldValuesOf, toRulesIssue } from './field-values';
 import { fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { groupForSend } from './groups';
+import { peerLinks, withOrigins, withoutPeerCopies } from './parts/comments/group-identity';
 import type { OutgoingEvent } from '../model/queue-event';
 import { ReplicaSchema, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
@@ -176,7 +177,12 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const replica = await offerAttachments(deps.jira, await onlySyncedLinks(repo, connection.id, replicaToSend(parsed.data)), issue, link);
+  // three or more sites: copies made through other connections carry where they were first
+  // written, and files copied through them are left to their own site (parts/comments/group-identity.ts)
+  const peers = await peerLinks(repo, connection, issue.id);
+  const toSend = replicaToSend(parsed.data);
+  const grouped_ = { ...toSend, comments: withOrigins(toSend.comments, peers), attachments: withoutPeerCopies(toSend.attachments, peers) };
+  const replica = await offerAttachments(deps.jira, await onlySyncedLinks(repo, connection.id, grouped_), issue, link);
   // a child brings its parent along when the connection does not sync the parent yet (the other side waits for the parent's twin)
   await bringParentAlong(deps, repo, connection, replica);
   const hash = replicaHash(replica);
@@ -193,7 +199,10 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   link.group = grouped.group;
   const envelope: ReplicaMessage = {
     v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
-    issue: { id: issue.id, key: issue.key }, group: grouped.group, twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq, ack: link.inSeq, syncBack: event.syncBack,
+    issue: { id: issue.id, key: issue.key }, group: grouped.group,
+    // the group's members on this site's other connections, for the receiver's panel
+    ...(peers.length > 0 ? { members: peers.flatMap((p) => (p.link.remoteKey !== null ? [{ site: p.connection.remoteSiteName ?? p.connection.name, key: p.link.remoteKey }] : [])).slice(0, 20) } : {}),
+    twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq, ack: link.inSeq, syncBack: event.syncBack,
     editedAt: known.editedAt, fieldEditedAt: known.stamps,
     commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])),
     deletedOrigins: link.comments.filter((l) => l.owner === 'remote' && !issue.comments.some((c) => c.id === l.localId)).map((l) => l.remoteId),

@@ -13,8 +13,9 @@ const RECORDED: Record<number, string> = {
   // protocol 1 was never released. And when `outcome`, `pairWith`, `manual` and the unlink's `twin` were added (was bd13223c…08943),
   // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7),
   // and when the replica's `resolution` was added (was 7a28ff93…75966),
-  // and when the replica message's twin `group` was added (was 3fed6a55…d85cd7).
-  1: 'd1264e34fa97a5a5c38936725a2ce2299cdc79df3185a5fa47593a9e97af22f4',
+  // and when the replica message's twin `group` was added (was 3fed6a55…d85cd7), the comments' `origin` (was d1264e34…af22f4)
+  // and the group's `members` (was a9849b69…04eb03).
+  1: '01fd88ed8e7f20b5e39813d73cec630e484e27aaf8f4798967193aa404b30cb7',
 };
 
 describe('envelope schema', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ReplicaSchema } from '../../model/replica';
 import { envelopeBase, IssueRefSchema, JiraIssueKeySchema } from './common';
-import { GroupRefSchema } from '../groups';
+import { GroupRefSchema } from '../../model/group-ref';
 
 /** The full synced state of one issue (architecture §4). */
 export const ReplicaMessageSchema = z.strictObject({
@@ -15,6 +15,11 @@ export const ReplicaMessageSchema = z.strictObject({
    * creating a twin, whichever connection the replica came by.
    */
   group: GroupRefSchema,
+  /**
+   * The group's other members the sender knows (its twins on its other connections: site name and
+   * key), for the receiver's issue panel: in a hub a spoke is connected to the hub only.
+   */
+  members: z.array(z.strictObject({ site: z.string().max(200), key: JiraIssueKeySchema })).max(20).optional(),
   /** the receiver's issue linked to it, once the sender knows it (null until the twin exists) */
   twin: IssueRefSchema.nullable(),
   /** per (connection, sender issue), reserved in storage before sending */

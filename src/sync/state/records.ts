@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MappingValuesOfLinkSchema } from '../mapping-values';
-import { GroupRefSchema } from '../groups';
+import { GroupRefSchema } from '../../model/group-ref';
 import { AdfDocSchema, IssueRefSchema, JsonValueSchema, ReplicaSchema, UserRefSchema } from '../../model/replica';
 import { QueueEventSchema } from '../../model/queue-event';
 
@@ -35,6 +35,8 @@ export const CommentLinkSchema = z.strictObject({
   owner: z.enum(['local', 'remote']),
   /** hash of the body both sides last agreed on */
   hash: z.string(),
+  /** for a copy of a comment the remote had from a third site: where it was first written (absent: the remote's own) */
+  origin: z.strictObject({ cloudId: z.string(), id: z.string() }).optional(),
 });
 export type CommentLink = z.infer<typeof CommentLinkSchema>;
 
@@ -111,6 +113,8 @@ export const LinkStateSchema = z.strictObject({
   origin: z.enum(['local', 'remote']),
   /** the twin group of the issue (src/sync/groups.ts); absent until its first send or apply */
   group: GroupRefSchema.optional(),
+  /** the group's members beyond the remote's twin, as the remote last told (site name, key): shown on the panel */
+  groupMembers: z.array(z.strictObject({ site: z.string(), key: z.string() })).max(20).optional(),
   /** last seq reserved for outgoing messages */
   outSeq: z.number().int().min(0),
   /** hash of the last replica sent successfully */

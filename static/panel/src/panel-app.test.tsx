@@ -159,6 +159,37 @@ describe('Issue panel', () => {
     expect(within(screen.getByRole('region', { name: 'Twin on External' })).getByTestId('twin-state')).toHaveTextContent('In sync');
   });
 
+  it('titles two direct twins on two sites as this issue on other sites, without a "via" member', async () => {
+    renderPanel({
+      getTwin: () => makeIssueTwins({
+        twins: [
+          makeTwinState({ groupMembers: [{ site: 'partner', key: 'P-3' }] }),
+          makeTwinState({ connectionId: 'c2', connectionName: 'Partner', remoteSiteName: 'partner', remoteIssueKey: 'P-3', remoteIssueUrl: 'http://partner.test/browse/P-3', groupMembers: [{ site: 'external', key: 'CLOUD-7' }] }),
+        ],
+      }),
+    });
+    expect(await screen.findByRole('heading', { name: 'This issue on other sites' })).toBeInTheDocument();
+    expect(screen.getAllByTestId('twin-key').map((e) => e.textContent)).toEqual(['CLOUD-7 on external', 'P-3 on partner']);
+    // a full mesh tells of every member on each connection: the direct twins are not listed again
+    expect(screen.queryByTestId('group-member')).not.toBeInTheDocument();
+  });
+
+  it('lists the group member a hub told of under its twin, "via" the hub, without a state', async () => {
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ groupMembers: [{ site: 'partner', key: 'PART-1' }] })] }) });
+    expect(await screen.findByRole('heading', { name: 'This issue on other sites' })).toBeInTheDocument();
+    const twin = screen.getByRole('region', { name: 'Twin on External' });
+    expect(within(twin).getByTestId('group-member')).toHaveTextContent('AlsoPART-1 on partner, via external');
+    expect(within(twin).getAllByTestId('twin-state')).toHaveLength(1);
+    expect(screen.queryByRole('link', { name: 'PART-1' })).not.toBeInTheDocument();
+  });
+
+  it('shows a single twin without a title or further members', async () => {
+    renderPanel({});
+    expect(await screen.findByRole('link', { name: 'CLOUD-7' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('group-member')).not.toBeInTheDocument();
+  });
+
   it('follows a pending sync until it is done', async () => {
     let reads = 0;
     renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ state: ++reads < 3 ? 'pending' : 'synced' })] }) }, 10);

@@ -19,6 +19,24 @@ const stateLozenge: Record<TwinState['state'], ReactNode> = {
 /** how many times the panel looks for the new twin after "Sync to <site>", "Link to KEY" or Retry */
 const LINK_POLLS = 30;
 
+type GroupMember = TwinState['groupMembers'][number];
+
+/**
+ * The twin group's members on further sites, under the twin that told of them: each site once (the
+ * first twin naming it), none on a site this issue has a twin of its own on (a full mesh tells of
+ * every member on every connection), nor this issue itself.
+ */
+function furtherMembers(twins: TwinState[], issueKey: string | null): Map<string, GroupMember[]> {
+  const seen = new Set(twins.filter((t) => t.remoteIssueKey !== null).map((t) => t.remoteSiteName ?? t.connectionName));
+  const byTwin = new Map<string, GroupMember[]>();
+  for (const t of twins) {
+    const members = t.groupMembers.filter((m) => m.key !== issueKey && !seen.has(m.site));
+    for (const m of members) seen.add(m.site);
+    byTwin.set(t.connectionId, members);
+  }
+  return byTwin;
+}
+
 /**
  * The issue panel: the context issue's twins (one per connection it is linked on), their state and
  * the actions on them, and "Sync to <site>" for the connections it could be synced on. Each state is
@@ -68,14 +86,19 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
   const candidateIds = new Set(d === null ? [] : d.candidates.map((c) => c.connectionId));
   const shownTwinIds = new Set(d === null ? [] : d.twins.map((t) => t.connectionId));
   const candidates = d === null ? [] : d.candidates.filter((c) => !shownTwinIds.has(c.connectionId));
+  const further = furtherMembers(d === null ? [] : d.twins, issueKey);
+  // one member per site: with members on two or more sites the twins read as "this issue on other sites"
+  const memberSites = (d === null ? 0 : d.twins.filter((t) => t.remoteIssueKey !== null).length) + [...further.values()].reduce((n, m) => n + m.length, 0);
   return (
     <main className="ts-panel ts-stack" aria-label="Twin Sync">
       {twins.error === null ? null : <SectionMessage appearance="error" title="Could not load the twin">{twins.error}</SectionMessage>}
       {d === null && twins.error === null ? <p className="ts-subtle">Loading…</p> : null}
+      {memberSites >= 2 ? <h3 style={{ margin: 0 }}>This issue on other sites</h3> : null}
       {d === null ? null : d.twins.map((t) => (
         <TwinView
           key={t.connectionId}
           twin={t}
+          via={further.get(t.connectionId) ?? []}
           issueLabel={issueKey ?? 'this issue'}
           linked={!candidateIds.has(t.connectionId)}
           busy={busy}
@@ -166,11 +189,14 @@ export function PanelApp({ api, issueKey = null, pollMs = 2000 }: { api: PanelAp
 }
 
 /**
- * One twin: its key on the other site, the connection, the last sync, the state and its actions.
- * `linked`: the issue is linked on the connection (false for a sync refused before any twin existed).
+ * One twin: its key on the other site, the group's further members that site told of ("via" it,
+ * without a state: this site does not sync with them), the connection, the last sync, the state and
+ * its actions. `linked`: the issue is linked on the connection (false for a sync refused before any
+ * twin existed).
  */
-function TwinView({ twin: t, issueLabel, linked, busy, onSync, onUnlink, onRetry }: {
+function TwinView({ twin: t, via, issueLabel, linked, busy, onSync, onUnlink, onRetry }: {
   twin: TwinState;
+  via: GroupMember[];
   issueLabel: string;
   linked: boolean;
   busy: string | null;
@@ -191,6 +217,12 @@ function TwinView({ twin: t, issueLabel, linked, busy, onSync, onUnlink, onRetry
             {t.remoteSiteName === null ? null : <span className="ts-subtle"> on {t.remoteSiteName}</span>}
           </dd>
         </div>
+        {via.map((m) => (
+          <div key={m.site} className="ts-row" data-testid="group-member">
+            <dt className="ts-label">Also</dt>
+            <dd style={{ margin: 0 }}><strong>{m.key}</strong><span className="ts-subtle"> on {m.site}, via {site}</span></dd>
+          </div>
+        ))}
         <div className="ts-row"><dt className="ts-label">Connection</dt><dd style={{ margin: 0 }}>{t.connectionName}</dd></div>
         <div className="ts-row">
           <dt className="ts-label">Last sync</dt>

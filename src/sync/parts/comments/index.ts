@@ -58,7 +58,9 @@ export const commentsPart: SyncedPart<null, CommentPlan, Done> = {
   longRunning: () => false,
   needsCurrentIssue: () => false,
 
-  async execute({ deps, local, journal }: PartContext, plan: CommentPlan): Promise<Done> {
+  async execute({ deps, local, journal, message }: PartContext, plan: CommentPlan): Promise<Done> {
+    // a copy of a comment the remote had from a third site remembers where it was first written
+    const thirdParty = new Map(message.replica.comments.flatMap((c) => (c.origin !== undefined && c.origin.cloudId !== message.from.cloudId ? [[c.id, c.origin] as const] : [])));
     const done: Done = { writes: 0, comments: [...local.comments], made: [], at: '' };
     for (const op of plan.ops) {
       done.writes += 1;
@@ -66,7 +68,8 @@ export const commentsPart: SyncedPart<null, CommentPlan, Done> = {
         const comment = await deps.jira.addComment(local.id, op.body);
         done.comments.push(comment);
         if (op.remoteId !== null) {
-          const copy: CommentLink = { localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body) };
+          const origin = thirdParty.get(op.remoteId);
+          const copy: CommentLink = { localId: comment.id, remoteId: op.remoteId, owner: 'remote', hash: bodyHash(op.body), ...(origin ? { origin } : {}) };
           done.made.push(copy);
           // known to a retry even if this apply fails later (incoming.ts records it)
           journal.commentCopies.push(copy);

@@ -53,6 +53,16 @@ describe('Connections', () => {
     expect(await screen.findByText(/No connections yet/)).toBeInTheDocument();
   });
 
+  it('shows the topology: this site and the other site of each connection, relayed when two are active', async () => {
+    renderAdmin({ listConnections: () => [makeConnection(), makeConnection({ id: 'c2', name: 'Partner', remoteSiteName: 'partner', direction: 'send-only' })] });
+    const topology = await screen.findByRole('region', { name: 'Topology' });
+    expect(within(topology).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'This site ↔ external — active, both ways',
+      'This site → partner — active, sent from here only',
+    ]);
+    expect(within(topology).getByText(/passed on to the others \(relayed\)/)).toBeInTheDocument();
+  });
+
   it('shows a load failure readably', async () => {
     renderAdmin({ listConnections: () => { throw new Error('There was an error invoking the function - Not an admin'); } });
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the connectionsNot an admin');

@@ -10,6 +10,7 @@ import { ConnectionEditor } from './connection-editor';
 import { ConnectionStatus } from './connection-status';
 import { InvitationAccept } from './invitation-accept';
 import { InvitationCreate } from './invitation-create';
+import { TopologyCard } from './topology-card';
 
 const directionText: Record<Direction, string> = { both: 'Both ways', 'send-only': 'Send only', 'receive-only': 'Receive only' };
 
@@ -28,7 +29,7 @@ function deletedText(connection: Connection, answer: DeleteAnswer): string {
   return `${connection.name} deleted.${links}${remote}`;
 }
 
-/** The Connections tab: the list with statuses, invitations, settings and delete. */
+/** The Connections tab: the list with statuses, the topology, invitations, settings and delete. */
 export function ConnectionsView({ api, connections, errors }: { api: AdminApi; connections: Resource<Connection[]>; errors: Resource<SyncError[]> }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Connection | null>(null);
@@ -125,6 +126,7 @@ export function ConnectionsView({ api, connections, errors }: { api: AdminApi; c
           </table>
         </div>
       ) : null}
+      <TopologyCard connections={list} />
       {editingConnection === null ? null : (
         <ConnectionEditor
           key={editingConnection.id}

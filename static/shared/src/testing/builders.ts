@@ -161,6 +161,7 @@ export function makeTwinState(over: Partial<TwinState> = {}): TwinState {
     remoteError: null,
     attachmentErrors: [],
     warnings: [],
+    groupMembers: [],
     ...over,
   });
 }
