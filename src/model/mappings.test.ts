@@ -1,4 +1,4 @@
-import { EMPTY_MAPPINGS, MappingsSchema, ambiguities, incomingUserRows, symmetric, toLocal, toRemote, type Mappings } from './mappings';
+import { EMPTY_MAPPINGS, MappingsSchema, ambiguities, incomingUserRows, toLocal, toRemote, type Mappings } from './mappings';
 
 const tables = (over: Partial<Mappings>): Mappings => ({ ...EMPTY_MAPPINGS, ...over });
 
@@ -64,11 +64,6 @@ describe('value mappings', () => {
       ['options', 'Tier', 1, 'remote'],
     ]);
     expect(problems[0]?.message).toBe('status "closed" of the other site is already mapped by row 1');
-  });
-
-  it('"make symmetric": every row both ways, a pair given twice once', () => {
-    const made = symmetric(tables({ priority: [{ local: 'High', remote: 'P1', direction: 'incoming' }, { local: 'high', remote: 'p1', direction: 'outgoing' }, { local: 'Low', remote: 'P3', direction: 'outgoing' }] }));
-    expect(made.priority).toEqual([{ local: 'High', remote: 'P1', direction: 'both' }, { local: 'Low', remote: 'P3', direction: 'both' }]);
   });
 
   it('the people table for the mapper: incoming rows only', () => {

@@ -173,23 +173,3 @@ export function ambiguities(mappings: Mappings): MappingProblem[] {
 function sameValue(a: string | null, b: string | null): boolean {
   return a === null || b === null ? a === b : same(a, b);
 }
-
-/** The tables with every row made `both`, a pair given twice kept once: the tab's "make symmetric". */
-export function symmetric(mappings: Mappings): Mappings {
-  const sym = <R extends AnyRow>(list: readonly R[]): R[] => {
-    const seen = new Set<string>();
-    const out: R[] = [];
-    for (const r of list) {
-      const k = `${(r.local ?? '').toLowerCase()}\u0000${(r.remote ?? '').toLowerCase()}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push({ ...r, direction: 'both' });
-    }
-    return out;
-  };
-  return {
-    project: sym(mappings.project), issueType: sym(mappings.issueType), status: sym(mappings.status), priority: sym(mappings.priority),
-    resolution: sym(mappings.resolution), fields: sym(mappings.fields), users: sym(mappings.users),
-    options: Object.fromEntries(Object.entries(mappings.options).map(([f, list]) => [f, sym(list)])),
-  };
-}
