@@ -37,7 +37,7 @@ export const ReplicaCommentSchema = z.object({
   originId: z.string().nullable(),
   /**
    * Where the comment was first written, across a twin group of three or more sites (the site's
-   * cloud id and the comment's id there; src/sync/parts/comments/group-identity.ts): a receiver that
+   * cloud id and the comment's id there; src/sync/group-identity.ts): a receiver that
    * holds that comment, or a copy of it made through another connection, takes this one for it and
    * makes no copy. Set by the engine after the rules; absent: the sender's own comment.
    */
@@ -64,6 +64,12 @@ export const ReplicaAttachmentSchema = z.object({
   mediaId: z.string().nullable(),
   /** set when the sender's attachment is a copy the app made of one of the receiver's: the receiver's attachment id */
   originId: z.string().nullable(),
+  /**
+   * Where the file was first attached, across a twin group of three or more sites (as for comments,
+   * src/sync/group-identity.ts): a receiver holding it, or a copy of it made through another
+   * connection, copies it no second time. Set by the engine after the rules; absent: the sender's own.
+   */
+  origin: z.strictObject({ cloudId: z.string().min(1).max(100), id: z.string().min(1).max(100) }).optional(),
 });
 export type ReplicaAttachment = z.infer<typeof ReplicaAttachmentSchema>;
 

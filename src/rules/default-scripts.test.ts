@@ -162,6 +162,11 @@ const incomingCases: [string, DefaultScriptsConfig, IncomingRulesInput, Incoming
   // updates: fields
   ['an update: no sync back, project and type kept', DEFAULT, incoming(), result(updated())],
   ['an update without a key field configured', BARE, incoming(), result(updated({ customFields: { 'Remote issue key': { value: null } } }))],
+  // three or more sites: connections sharing the key field list each twin's key
+  ['the key field shared with another connection: its twin\'s key stays, this one is added', DEFAULT, incoming({ issue: sampleIssue({ customFields: { 'Remote issue key': { value: 'PART-4' } } }) }), result(updated({ customFields: { 'Remote issue key': { value: 'PART-4, EXT-7' } } }))],
+  ['the key field listing this twin among others: unchanged, in its order', DEFAULT, incoming({ issue: sampleIssue({ customFields: { 'Remote issue key': { value: 'EXT-7, PART-4' } } }) }), result(updated({ customFields: { 'Remote issue key': { value: 'EXT-7, PART-4' } } }))],
+  ['the twin moved (a new key): its former key replaced in its place', DEFAULT, incoming({ issue: sampleIssue({ customFields: { 'Remote issue key': { value: 'EXT-3, PART-4' } } }), previous: sampleReplica({ key: 'EXT-3' }) }), result(updated({ customFields: { 'Remote issue key': { value: 'EXT-7, PART-4' } } }))],
+  ['what a person typed into the key field that is no issue key is replaced', DEFAULT, incoming({ issue: sampleIssue({ customFields: { 'Remote issue key': { value: 'n/a' } } }) }), result(updated({ customFields: { 'Remote issue key': { value: 'EXT-7' } } }))],
   [
     'an update of every field, names matched case-insensitively',
     DEFAULT,

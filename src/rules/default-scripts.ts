@@ -170,7 +170,15 @@ for (const [name, field] of Object.entries(replica.customFields)) {
   issue.customFields[local.name] = { value };
 }
 if (remoteKeyField !== null && nodeHelper.getCustomField(remoteKeyField)) {
-  issue.customFields[nodeHelper.getCustomField(remoteKeyField).name].value = replica.key;
+  // With three or more sites, the connections may share the field: it lists each twin's key
+  // ("EXT-1, PART-4"), this one's kept in its place (or put in the place of its former key)
+  const keyField = nodeHelper.getCustomField(remoteKeyField).name;
+  const held = issue.customFields[keyField] ? issue.customFields[keyField].value : null;
+  const keys = typeof held === "string" ? held.split(",").map((k) => k.trim()).filter((k) => /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/.test(k)) : [];
+  const former = previous !== null && previous.key !== replica.key ? keys.indexOf(previous.key) : -1;
+  if (former >= 0) keys[former] = replica.key;
+  else if (!keys.includes(replica.key)) keys.push(replica.key);
+  issue.customFields[keyField] = { value: keys.filter((k, i) => keys.indexOf(k) === i).join(", ") };
 }
 
 issue.comments = commentHelper.mergeComments(issue, replica);

@@ -1,7 +1,7 @@
 import { EMPTY_MAPPINGS, incomingUserRows, type Mappings, type UnmappedValue } from '../model/mappings';
 import { mappingValuesOfApply, valuesIn } from './mapping-values';
 import { joinOps, memberOrClaim } from './groups';
-import { peerLinks, recognised } from './parts/comments/group-identity';
+import { asCopiesOfOurs, peerLinks, recognised, recognisedAttachments, unknownTo } from './group-identity';
 import { relay, relayTargets, staleSnapshotOps } from './relay';
 import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
@@ -20,6 +20,7 @@ import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type S
 import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent, type OutgoingEvent } from '../model/queue-event';
 import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type AdfDoc } from '../model/replica';
+import { adoptedCopies } from './parts/comments/unrecorded';
 import { rulesConnection } from './rules-connection';
 import { planFields, type FieldsPlan } from './parts/fields';
 import { desiredValues, toFieldWrite } from './parts/fields/values';
@@ -269,6 +270,9 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   let basisAt = deps.clock.now();
   let local: LocalIssue | null = null;
   let usedSnapshot = false;
+  // the lock was taken over from a holder that died: it may have copied comments it did not record
+  const afterDeath = deps.heldLock?.tookOver === true && link !== undefined;
+  if (afterDeath) forceRead = true;
   if (link) {
     const dirty = forceRead ? undefined : await repo.read(keys.dirty(connection.id, link.localIssueId), DirtySchema);
     const snapshot = link.snapshot;
@@ -286,6 +290,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     }
   }
   if (link && !local) throw new PermanentError(`the local twin ${link.localKey} of ${message.replica.key} no longer exists or cannot be read; unlink it to stop syncing`);
+  // copies an apply made and could not record (its invocation died after writing them): known
+  if (link && local) link.comments = [...link.comments, ...adoptedCopies(local.comments, message.replica.comments, link.comments)];
   if (paired && localId !== undefined) {
     // An existing issue of ours becomes the twin: no creation, a three-way merge without a base
     // (each differing field decided by the conflict policy, on both sides alike), comments joined.
@@ -298,15 +304,25 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
       link.outSeq = pair.mark.outSeq ?? 0;
       link.known = pair.mark.known ?? null;
     }
+    // comments an earlier attempt copied onto it are known (not copied a second time); this attempt
+    // cut off in turn, its marker is written again with what it copied (as for a creation)
+    if (pair?.copies) {
+      link.comments = pair.copies.filter((c) => local?.comments.some((l) => l.id === c.localId));
+      if (pair.startedAt !== undefined) pending.twin = { id: local.id, key: local.key, startedAt: pair.startedAt, comments: link.comments };
+    }
   }
 
-  // three or more sites: a comment relayed from a third site that stands for one of ours (or for a
-  // copy another connection made of it) is taken for it (parts/comments/group-identity.ts)
-  const knownHere = new Set((link?.comments ?? []).map((l) => l.remoteId));
-  const newComment = message.replica.comments.some((c) => c.originId === null && !knownHere.has(c.id));
-  if (local && newComment) {
+  // three or more sites: a comment or a file relayed from a third site that stands for one of ours
+  // (or for a copy another connection made of it) is taken for it (group-identity.ts)
+  message.replica.comments = asCopiesOfOurs(message.replica.comments, link?.comments ?? []);
+  message.replica.attachments = asCopiesOfOurs(message.replica.attachments, link?.attachments ?? []);
+  const newComment = unknownTo(message.replica.comments, link?.comments ?? []);
+  const newFile = unknownTo(message.replica.attachments, link?.attachments ?? []);
+  if (local && (newComment || newFile)) {
     const peers = await peerLinks(repo, connection, local.id);
-    message.replica.comments = recognised(message.replica.comments, { sender: message.from.cloudId, here: deps.site.cloudId, link, localIds: new Set(local.comments.map((c) => c.id)), peers });
+    const context = { sender: message.from.cloudId, here: deps.site.cloudId, link, peers };
+    if (newComment) message.replica.comments = recognised(message.replica.comments, context);
+    if (newFile) message.replica.attachments = recognisedAttachments(message.replica.attachments, context);
   }
   const issueForRules: RulesIssue = local && link ? toRulesIssue(local, link.comments, link.attachments ?? []) : blankIssue();
   const result = await rules.incoming({
@@ -368,7 +384,8 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   link.pairWith = null;
   // a new twin (created now, or by an earlier attempt that died before linking it) joins the
   // replica's group here, with the bookkeeping; an issue paired with keeps the group it has
-  const joining = firstSync && !paired ? joinOps(message.group, local.id, deps.clock.now(), groupIndexed) : [];
+  // (a group member paired with is indexed too: a claim left on it would be taken over one day)
+  const joining = firstSync && !paired ? joinOps(message.group, local.id, deps.clock.now(), groupIndexed) : pair?.member ? joinOps(message.group, local.id, deps.clock.now()) : [];
   link.group ??= message.group;
   // the members the remote knows on its other connections (none of them this site's own)
   const others = (message.members ?? []).filter((m) => m.key !== local.key || m.site !== message.from.siteName);
@@ -626,7 +643,16 @@ interface NotLinked {
   notLinked: PermanentError;
 }
 
-type Gate = { localId: string | undefined; pair: { key: string | null; lift: StoreOp[]; mark: Unlinked | undefined } | null; lift?: StoreOp[]; groupIndexed?: boolean } | { drop: string };
+type Gate = {
+  localId: string | undefined;
+  /**
+   * `member`: the replica's group member here, found by the group gate (indexed with the link);
+   * `copies`: the comment copies an earlier attempt of this connection made on it before it was cut off
+   */
+  pair: { key: string | null; lift: StoreOp[]; mark: Unlinked | undefined; member?: boolean; copies?: CommentLink[]; startedAt?: string } | null;
+  lift?: StoreOp[];
+  groupIndexed?: boolean;
+} | { drop: string };
 
 /**
  * Where an unlink (src/sync/unlink.ts) stands in a message's way:
@@ -677,7 +703,31 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
  */
 async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage): Promise<Gate> {
   const found = await memberOrClaim(deps, message.group, connection.id, message.issue);
-  if ('claim' in found) return { localId: undefined, pair: null, groupIndexed: true };
+  if ('claim' in found) {
+    // Our own creation made the twin and was cut off before linking it. Since then a person may have
+    // commented on it or edited it, and another connection may have taken it for the group's member
+    // and linked it (comments and all): linked now as a creation, it would be held to the blank issue
+    // the creation started from (their comments deleted). It is paired instead, the comments the
+    // creation copied known.
+    if (found.made) {
+      const made = await deps.jira.getIssue(found.made.id);
+      if (made) return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies: found.made.comments ?? [], startedAt: found.made.startedAt } };
+    }
+    const marker = found.again ? await repo.read(keys.creating(connection.id, message.issue.id), CreatingMarkerSchema) : undefined;
+    if (marker) {
+      // cut off before it could even note the twin's id: found by its origin (once Jira's search shows
+      // it; until then findOrCreateTwin waits), the copies it made known by their attribution; noted
+      // in the marker, so the pass behind the twin's lock does not search again
+      const ref = await deps.jira.findIssueByOrigin({ connectionId: connection.id, remoteIssueId: message.issue.id });
+      const made = ref ? await deps.jira.getIssue(ref.id) : null;
+      if (made) {
+        const copies = adoptedCopies(made.comments, message.replica.comments);
+        await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt: marker.startedAt, created: { id: made.id, key: made.key, comments: copies } }, { ttlSeconds: MARKER_TTL_SECONDS });
+        return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies, startedAt: marker.startedAt } };
+      }
+    }
+    return { localId: undefined, pair: null, groupIndexed: true };
+  }
   // Two connections to one other site (two pairs of projects, say) keep a twin each: the member
   // linked to that site already is not linked a second time (its comments would be copied twice)
   for (const other of await repo.listConnections()) {
@@ -691,8 +741,9 @@ async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, m
   }
   const member = await deps.jira.getIssue(found.localIssueId);
   if (!member) throw new PermanentError(`${message.replica.key} belongs to the twin group of issue ${found.localIssueId} here, which no longer exists or cannot be read`);
-  return { localId: member.id, pair: { key: member.key, lift: [], mark: undefined } };
+  return { localId: member.id, pair: { key: member.key, lift: [], mark: undefined, member: true } };
 }
+
 
 /**
  * A twin a creation made before the remote issue was unlinked (the creation interrupted: by an

@@ -21,6 +21,12 @@ import { keys } from './state/keys';
 export interface HeldLock {
   key: string;
   released: boolean;
+  /**
+   * taken over from a holder that died (a consumer killed at its timeout, say): what it wrote in
+   * Jira before dying may not be recorded, so the apply reads the issue afresh and takes the comment
+   * copies it finds unrecorded for made (src/sync/incoming.ts)
+   */
+  tookOver: boolean;
 }
 
 export type LockHolder = 'worker' | 'inbox';
@@ -41,12 +47,12 @@ export async function tryLock(deps: EngineDeps, lock: string, holder: LockHolder
   const lease = holder === 'worker' ? WORKER_LEASE_MS : INBOX_LEASE_MS;
   const record = { holder, until: now + lease };
   const ttlSeconds = Math.ceil(lease / 1000) + 60;
-  if (await deps.store.setIfAbsent(key, record, { ttlSeconds })) return { held: { key, released: false } };
+  if (await deps.store.setIfAbsent(key, record, { ttlSeconds })) return { held: { key, released: false, tookOver: false } };
   const parsed = LockRecordSchema.safeParse(await deps.store.get(key));
   const current = parsed.success ? parsed.data : null;
   if (holder === 'worker' && (current === null || current.holder === 'worker' || current.until <= now)) {
     await deps.store.set(key, record, { ttlSeconds });
-    return { held: { key, released: false } };
+    return { held: { key, released: false, tookOver: true } };
   }
   return { busyUntil: current?.until ?? now + 1000 };
 }

@@ -6,8 +6,9 @@ import type { ReplicaMessage } from './envelope/replica-message';
 import { PermanentError } from './errors';
 import { fieldValuesOf, toRulesIssue } from './field-values';
 import { fieldHashes, newLink, observe, pruneSent } from './link-state';
-import { groupForSend } from './groups';
-import { peerLinks, withOrigins, withoutPeerCopies } from './parts/comments/group-identity';
+import { groupForSend, groupOf } from './groups';
+import { peerLinks, withAttachmentOrigins, withOrigins } from './group-identity';
+import { withoutUnrecordedCopies } from './parts/comments/unrecorded';
 import type { OutgoingEvent } from '../model/queue-event';
 import { ReplicaSchema, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
@@ -161,6 +162,13 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
       await writeWith(deps, carried, ended, true);
       await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'replica', issueKey: issue.key, remoteIssueKey: null, outcome: 'skipped', message: `${issue.key} is the twin of an issue of the other site whose link is not written yet: nothing sent (the creation's retry links it)` });
       return result('twin-unlinked');
+    } else if (issue.originConnectionId != null && !(await repo.getLink(issue.originConnectionId, issue.id)) && !(await groupOf(deps, issue.id))) {
+      // The twin of a remote issue on another connection, its creation interrupted before it was
+      // linked (and joined that issue's twin group): sent now it would start a group of its own, and
+      // the other site would twin it a second time. The creation's retry links it; it is sent then.
+      await writeWith(deps, carried, ended, true);
+      await logActivity(deps, { connectionId: connection.id, direction: 'out', type: 'replica', issueKey: issue.key, remoteIssueKey: null, outcome: 'skipped', message: `${issue.key} is the twin of an issue on another connection whose link is not written yet: nothing sent until it is` });
+      return result('twin-unlinked');
     }
   }
   link = link ?? newLink(connection.id, issue.id, issue.key, 'local');
@@ -177,11 +185,14 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
   const output = await rules.outgoing({ issue: rulesIssue, connection: rulesConnection(connection) });
   const parsed = ReplicaSchema.safeParse(output.replica);
   if (!parsed.success) throw new PermanentError(`outgoing rules produced an invalid replica: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  // three or more sites: copies made through other connections carry where they were first
-  // written, and files copied through them are left to their own site (parts/comments/group-identity.ts)
+  // three or more sites: comments and files copied through other connections carry where they were
+  // first written (group-identity.ts)
   const peers = await peerLinks(repo, connection, issue.id);
   const toSend = replicaToSend(parsed.data);
-  const grouped_ = { ...toSend, comments: withOrigins(toSend.comments, peers), attachments: withoutPeerCopies(toSend.attachments, peers) };
+  // a copy an apply wrote and could not record is not sent as ours (parts/comments/unrecorded.ts)
+  const peerCopies = new Set(peers.flatMap((p) => p.link.comments.map((l) => l.localId)));
+  const comments = withoutUnrecordedCopies(toSend.comments, link.comments, peerCopies);
+  const grouped_ = { ...toSend, comments: withOrigins(comments, peers), attachments: withAttachmentOrigins(toSend.attachments, peers) };
   const replica = await offerAttachments(deps.jira, await onlySyncedLinks(repo, connection.id, grouped_), issue, link);
   // a child brings its parent along when the connection does not sync the parent yet (the other side waits for the parent's twin)
   await bringParentAlong(deps, repo, connection, replica);

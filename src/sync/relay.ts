@@ -14,7 +14,7 @@ import type { Repo } from './state/repo';
  *
  * No loop: a relay is queued only by an apply that wrote something, and an apply of values the
  * issue already has writes nothing (fields merge per field with their stamps travelling along;
- * comments are known by where they were first written, src/sync/parts/comments/group-identity.ts),
+ * comments are known by where they were first written, src/sync/group-identity.ts),
  * so a change goes round the group's connections a bounded number of times and stops. The
  * connection it came by is left out: what it needs back is the sync back's.
  *

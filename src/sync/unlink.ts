@@ -82,7 +82,11 @@ export async function unlinkHere(deps: EngineDeps, connection: Connection, link:
   await clearRemoteKeyField(deps, connection, link);
 }
 
-/** Clears the remote key field of a local issue (the connection's remoteKeyField); a failure is noted, not thrown. */
+/**
+ * Clears the remote key field of a local issue (the connection's remoteKeyField); a failure is noted,
+ * not thrown. When other connections of the site write the same field (three or more sites: it lists
+ * each twin's key), only this twin's key is taken out of it.
+ */
 export async function clearRemoteKeyField(deps: EngineDeps, connection: Connection, link: Pick<LinkState, 'localIssueId' | 'localKey' | 'remoteKey'>): Promise<void> {
   const name = connection.rulesConfig.remoteKeyField;
   if (name === null) return;
@@ -90,7 +94,15 @@ export async function clearRemoteKeyField(deps: EngineDeps, connection: Connecti
     const metadata = await deps.jira.getMetadata();
     const field = metadata.customFields.find((f) => f.name.toLowerCase() === name.toLowerCase());
     if (!field) return;
-    await deps.jira.updateIssue(link.localIssueId, { customFields: { [field.name]: null } });
+    const shared = (await new Repo(deps.store).listConnections()).some((c) => c.id !== connection.id && c.rulesConfig.remoteKeyField?.toLowerCase() === name.toLowerCase());
+    let rest: string | null = null;
+    if (shared && link.remoteKey !== null) {
+      const held = (await deps.jira.getIssue(link.localIssueId))?.customFields[field.name]?.value;
+      const others = typeof held === 'string' ? held.split(',').map((k) => k.trim()).filter((k) => k !== '' && k !== link.remoteKey) : [];
+      rest = others.length > 0 ? others.join(', ') : null;
+      if (typeof held === 'string' && rest === held) return;
+    }
+    await deps.jira.updateIssue(link.localIssueId, { customFields: { [field.name]: rest } });
   } catch (error) {
     await logActivity(deps, { connectionId: connection.id, direction: 'local', type: 'unlink', issueKey: link.localKey, remoteIssueKey: link.remoteKey, outcome: 'warning', message: `unlinked, but "${name}" could not be cleared: ${error instanceof Error ? error.message : String(error)}` });
   }

@@ -58,6 +58,8 @@ export const AttachmentLinkSchema = z.strictObject({
   remoteId: z.string().nullable(),
   owner: z.enum(['local', 'remote']),
   mediaId: z.string().nullable(),
+  /** for a copy of a file the remote had from a third site: where it was first attached (absent: the remote's own) */
+  origin: z.strictObject({ cloudId: z.string(), id: z.string() }).optional(),
 });
 export type AttachmentLink = z.infer<typeof AttachmentLinkSchema>;
 

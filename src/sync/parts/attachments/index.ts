@@ -113,7 +113,9 @@ export const attachmentsPart: SyncedPart<Prepared, Plan, Done> = {
       const copy = await copyOne(remote);
       if (copy === null) continue;
       const mediaId = remote.mediaId !== null && named.has(remote.mediaId) ? await deps.jira.attachmentMediaId(copy.id) : null;
-      done.made.push({ localId: copy.id, remoteId: remote.id, owner: 'remote', mediaId });
+      // a file the remote had from a third site keeps its origin (offered on with it, group-identity.ts)
+      const origin = remote.origin !== undefined && remote.origin.cloudId !== message.from.cloudId ? { origin: remote.origin } : {};
+      done.made.push({ localId: copy.id, remoteId: remote.id, owner: 'remote', mediaId, ...origin });
       linked.add(copy.id);
       if (mediaId !== null) done.settled.set(pendingMediaId(remote.id), mediaId);
     }
