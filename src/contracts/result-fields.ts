@@ -48,7 +48,10 @@ export const TwinStateSchema = z.strictObject({
   attachmentErrors: z.array(z.strictObject({ filename: z.string(), size: z.number(), reason: z.string(), at: IsoTimeSchema })),
   /** what the last apply could not carry here (a person, an option, a component), one line each */
   warnings: z.array(z.string()),
-  /** the twin group's members on further sites, as the other side told (three or more sites): site name and key */
-  groupMembers: z.array(z.strictObject({ site: z.string(), key: z.string() })),
+  /**
+   * the twin group's members on further sites, as the other side told (three or more sites): site
+   * name and key, and the state of the other side's sync with that member when it told (`at`)
+   */
+  groupMembers: z.array(z.strictObject({ site: z.string(), key: z.string(), state: z.optional(z.enum(['synced', 'pending', 'error', 'remote-error'])), at: z.optional(IsoTimeSchema) })),
 });
 export type TwinState = z.infer<typeof TwinStateSchema>;

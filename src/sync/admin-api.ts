@@ -89,8 +89,8 @@ export interface TwinState {
   attachmentErrors: { filename: string; size: number; reason: string; at: string }[];
   /** what the last apply could not carry here (a person, an option, a component), one line each */
   warnings: string[];
-  /** the twin group's members on further sites, as the other side told (three or more sites): site name and key */
-  groupMembers: { site: string; key: string }[];
+  /** the twin group's members on further sites, as the other side told (three or more sites): site name and key, its sync's state with each when it told (`at`) */
+  groupMembers: { site: string; key: string; state?: TwinState['state'] | undefined; at?: string | undefined }[];
 }
 
 /**

@@ -286,6 +286,10 @@ describe('convergence of two sites (property)', () => {
       1, [{ kind: 'create', text: 'alpha' }, { kind: 'status', side: 'a', issue: 0, value: 'Done' }, { kind: 'run', steps: 2 }, { kind: 'resync', side: 'b', issue: 0 }, { kind: 'unlink', side: 'b', issue: 0 }],
       { crashRate: 0.01 },
     ],
+    [
+      'an image shown in the description of an issue whose twin\'s creation was cut off: the retry goes on with the creation (its media settled), it is not paired without a base', 1, [{ kind: 'create', text: 'alpha' }, { kind: 'attach', side: 'a', issue: 0, text: 'alpha', inline: true }, { kind: 'run', steps: 11 }],
+      { crashRate: 0.03 },
+    ],
   ])('found by a soak: %s', async (_name, seed, actions, faults) => {
     const world = new World({ seed, failureRate: 0, delayRate: 0, duplicateRate: 0, crashAfterCreateRate: 0, crashRate: 0, lostEventRate: 0, sweeper: true, ...faults });
     furnish(world);

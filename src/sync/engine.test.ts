@@ -98,6 +98,24 @@ describe('exactly one twin', () => {
     expect(issuesOf(world.a)[0]?.customFields['Remote issue key']?.value).toBe(issuesOf(world.b)[0]?.key);
   });
 
+  it.each([
+    ['an error right after the create (the marker notes the twin)', (world: World) => { let n = 1; world.b.jira.afterCall = (name) => { if (name === 'createIssue' && n-- > 0) throw new JiraError('died after create', 0); }; }],
+    ['the invocation killed right after the create (nothing noted: found by its origin)', (world: World) => world.killBefore(world.b, 'store', 'transact')],
+  ] as const)('a person\'s comment on a twin whose creation was cut off before linking: kept, and sent to the source (%s)', async (_how, cutOff) => {
+    const { world } = await connected();
+    world.a.jira.userComment(world.a.jira.userCreate('INT', 'commented early').key, 'from the source');
+    cutOff(world);
+    // the creation runs and is cut off; a person comments on the new twin before its retry
+    for (let i = 0; i < 50 && issuesOf(world.b).length === 0; i++) await world.runSome(1);
+    const twin = issuesOf(world.b)[0]!;
+    world.b.jira.userComment(twin.key, 'said early on the twin');
+    await world.quiesce();
+    expect(issuesOf(world.b)).toHaveLength(1);
+    const said = (issue: { comments: { body: unknown }[] }) => issue.comments.map((c) => (JSON.stringify(c.body).match(/"text":"([^"]*)"/g) ?? []).map((m) => m.slice(8, -1)).filter((t) => !/ wrote:$/.test(t)).join(' ')).sort();
+    expect(said(twin)).toEqual(['from the source', 'said early on the twin']);
+    expect(said(issuesOf(world.a)[0]!)).toEqual(['from the source', 'said early on the twin']);
+  });
+
   it('searches for an existing twin only after a create was attempted (no search on the normal path)', async () => {
     const { world } = await connected();
     world.a.jira.userCreate('INT', 'plain');

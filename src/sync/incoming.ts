@@ -3,9 +3,9 @@ import { mappingValuesOfApply, valuesIn } from './mapping-values';
 import { joinOps, memberOrClaim } from './groups';
 import { asCopiesOfOurs, peerLinks, recognised, recognisedAttachments, unknownTo } from './group-identity';
 import { relay, relayTargets, staleSnapshotOps } from './relay';
-import { JiraError, type LocalIssue } from '../ports/jira';
+import { JiraError, type LocalComment, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
-import type { IncomingRulesResult, RulesEngine, RulesIssue } from '../ports/rules';
+import type { IncomingRulesResult, RulesComment, RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
@@ -21,6 +21,8 @@ import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent, type OutgoingEvent } from '../model/queue-event';
 import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type AdfDoc } from '../model/replica';
 import { adoptedCopies } from './parts/comments/unrecorded';
+import { bodyHash } from './parts/comments/comment-merge';
+import { hashOf } from './canonical-json';
 import { rulesConnection } from './rules-connection';
 import { planFields, type FieldsPlan } from './parts/fields';
 import { desiredValues, toFieldWrite } from './parts/fields/values';
@@ -365,8 +367,10 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
     local = await deps.jira.getIssue(ref.id);
     if (!local) throw new TransientError(`the new twin ${ref.key} cannot be read yet`);
     link = newLink(connection.id, local.id, local.key, 'remote');
-    // the comment copies an interrupted attempt made (noted in the creation marker)
-    link.comments = [...ref.comments];
+    // the comment copies an interrupted attempt made (noted in the creation marker, else known by
+    // their attribution line), and what a person added to the twin since: kept, as the twin's own
+    link.comments = ref.created ? [...ref.comments] : [...ref.comments, ...adoptedCopies(local.comments, message.replica.comments, ref.comments)];
+    if (!ref.created) desired.comments = [...desired.comments, ...keptFromPeople(local.comments, link.comments)];
     // The new twin's values came from the remote: they carry its stamps.
     const values = fieldValuesOf(toRulesIssue(local, []));
     link.known = { hashes: fieldHashes(values), editedAt: message.editedAt, stamps: Object.fromEntries(Object.keys(values).map((f) => [f, held.has(f) ? HELD_STAMP : message.fieldEditedAt[f] ?? message.editedAt ?? local?.created ?? ''])) };
@@ -388,7 +392,7 @@ async function applyOnce(deps: EngineDeps, repo: Repo, connection: Connection, m
   const joining = firstSync && !paired ? joinOps(message.group, local.id, deps.clock.now(), groupIndexed) : pair?.member ? joinOps(message.group, local.id, deps.clock.now()) : [];
   link.group ??= message.group;
   // the members the remote knows on its other connections (none of them this site's own)
-  const others = (message.members ?? []).filter((m) => m.key !== local.key || m.site !== message.from.siteName);
+  const others = (message.members ?? []).filter((m) => m.key !== local.key || m.site !== message.from.siteName).map((m) => ({ ...m, at: message.sentAt }));
   if (others.length > 0) link.groupMembers = others;
   else delete link.groupMembers;
 
@@ -704,23 +708,23 @@ async function unlinkGate(deps: EngineDeps, repo: Repo, connection: Connection, 
 async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, message: ReplicaMessage): Promise<Gate> {
   const found = await memberOrClaim(deps, message.group, connection.id, message.issue);
   if ('claim' in found) {
-    // Our own creation made the twin and was cut off before linking it. Since then a person may have
-    // commented on it or edited it, and another connection may have taken it for the group's member
-    // and linked it (comments and all): linked now as a creation, it would be held to the blank issue
-    // the creation started from (their comments deleted). It is paired instead, the comments the
-    // creation copied known.
-    if (found.made) {
+    // Our own creation made the twin and was cut off before linking it; meanwhile another connection
+    // took that twin for the group's member and linked it (comments and all). Linked now as a
+    // creation, it would be held to the blank issue the creation started from: it is paired instead,
+    // the comments the creation copied known. (With no other link, the creation goes on: it keeps
+    // what a person added meanwhile, see keptFromPeople.)
+    if (found.made && (await peerLinks(repo, connection, found.made.id)).length > 0) {
       const made = await deps.jira.getIssue(found.made.id);
       if (made) return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies: found.made.comments ?? [], startedAt: found.made.startedAt } };
     }
     const marker = found.again ? await repo.read(keys.creating(connection.id, message.issue.id), CreatingMarkerSchema) : undefined;
-    if (marker) {
+    if (marker && (await repo.listConnections()).length > 1) {
       // cut off before it could even note the twin's id: found by its origin (once Jira's search shows
       // it; until then findOrCreateTwin waits), the copies it made known by their attribution; noted
       // in the marker, so the pass behind the twin's lock does not search again
       const ref = await deps.jira.findIssueByOrigin({ connectionId: connection.id, remoteIssueId: message.issue.id });
       const made = ref ? await deps.jira.getIssue(ref.id) : null;
-      if (made) {
+      if (made && (await peerLinks(repo, connection, made.id)).length > 0) {
         const copies = adoptedCopies(made.comments, message.replica.comments);
         await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt: marker.startedAt, created: { id: made.id, key: made.key, comments: copies } }, { ttlSeconds: MARKER_TTL_SECONDS });
         return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies, startedAt: marker.startedAt } };
@@ -744,6 +748,16 @@ async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, m
   return { localId: member.id, pair: { key: member.key, lift: [], mark: undefined, member: true } };
 }
 
+
+/**
+ * The comments a person wrote on a twin whose creation was cut off before it was linked (the retry
+ * finds the twin and goes on with the creation, whose rules started from a blank issue): kept, as
+ * the twin's own comments. A comment the app copied is never one of them.
+ */
+function keptFromPeople(comments: readonly LocalComment[], copies: readonly CommentLink[]): RulesComment[] {
+  const copied = new Set(copies.map((c) => c.localId));
+  return comments.filter((c) => !copied.has(c.id) && bodyHash(c.body) === hashOf(c.body)).map((c) => ({ ...c, originId: null }));
+}
 
 /**
  * A twin a creation made before the remote issue was unlinked (the creation interrupted: by an

@@ -9,7 +9,7 @@ import { fieldHashes, newLink, observe, pruneSent } from './link-state';
 import { groupForSend, groupOf } from './groups';
 import { peerLinks, withAttachmentOrigins, withOrigins } from './group-identity';
 import { withoutUnrecordedCopies } from './parts/comments/unrecorded';
-import type { OutgoingEvent } from '../model/queue-event';
+import { localLock, type OutgoingEvent } from '../model/queue-event';
 import { ReplicaSchema, type Replica } from '../model/replica';
 import { rulesConnection } from './rules-connection';
 import { fromSite, sendingKey, sendToConnection, signedForAnswer } from './send';
@@ -18,9 +18,9 @@ import { applyReplyToSend } from './incoming';
 import { Repo } from './state/repo';
 import type { LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
-import type { LinkState, OutboxEntry } from './state/records';
+import type { Connection, LinkState, OutboxEntry } from './state/records';
 import { keys } from './state/keys';
-import { verifiedOutcome, withOutcome } from './outcome';
+import { appliedThere, remoteFailure, verifiedOutcome, withOutcome } from './outcome';
 import { readUnlinked, tellUnlinkedLater } from './unlink';
 import { withoutAttribution } from './parts/comments/comment-attribution';
 import type { RulesEngine } from '../ports/rules';
@@ -212,7 +212,7 @@ export async function processOutgoing(deps: EngineDeps, event: OutgoingEvent, op
     v: 1, type: 'replica', connectionId: connection.id, messageId: deps.ids.uuid(), sentAt: now, from: await fromSite(deps),
     issue: { id: issue.id, key: issue.key }, group: grouped.group,
     // the group's members on this site's other connections, for the receiver's panel
-    ...(peers.length > 0 ? { members: peers.flatMap((p) => (p.link.remoteKey !== null ? [{ site: p.connection.remoteSiteName ?? p.connection.name, key: p.link.remoteKey }] : [])).slice(0, 20) } : {}),
+    ...(peers.length > 0 ? { members: await membersOf(repo, peers, issue.id) } : {}),
     twin: link.remoteIssueId !== null && link.remoteKey !== null ? { id: link.remoteIssueId, key: link.remoteKey } : null, seq, ack: link.inSeq, syncBack: event.syncBack,
     editedAt: known.editedAt, fieldEditedAt: known.stamps,
     commentBases: Object.fromEntries(link.comments.filter((l) => l.owner === 'remote').map((l) => [l.localId, l.hash])),
@@ -297,4 +297,20 @@ function signedIn(body: string, field: 'reply' | 'outcome'): SignedReply | null 
   if (!parsed.success) return null;
   const signed = SignedReplySchema.safeParse(parsed.data[field]);
   return signed.success ? signed.data : null;
+}
+
+/**
+ * The group's members on this site's other connections, for the receiver's panel: each twin's site
+ * and key, and how this site's sync with it stands now (failed here, failed there, confirmed, or
+ * under way), read from its link and the connection's error for the issue (one read each).
+ */
+async function membersOf(repo: Repo, peers: readonly { connection: Connection; link: LinkState }[], localIssueId: string): Promise<NonNullable<ReplicaMessage['members']>> {
+  const out: NonNullable<ReplicaMessage['members']> = [];
+  for (const { connection, link } of peers.slice(0, 20)) {
+    if (link.remoteKey === null) continue;
+    const failed = (await repo.blockedBy(localLock(connection.id, localIssueId))) !== undefined;
+    const state = failed ? 'error' as const : remoteFailure(link) ? 'remote-error' as const : appliedThere(link) >= link.outSeq ? 'synced' as const : 'pending' as const;
+    out.push({ site: connection.remoteSiteName ?? connection.name, key: link.remoteKey, state });
+  }
+  return out;
 }

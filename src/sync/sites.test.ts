@@ -2,6 +2,7 @@ import { World, type WorldSite } from './testing/world';
 import type { MemoryIssue } from './testing/memory-jira';
 import { keys } from './state/keys';
 import { unlink } from './admin-api';
+import { Repo } from './state/repo';
 
 /**
  * Three sites (issue 16), in a hub (a–b, a–c) and in a full mesh (a–b, b–c, a–c): an issue created
@@ -157,5 +158,22 @@ describe('"Remote issue key" with several twins', () => {
     await world.quiesce();
     expect(onA.customFields['Remote issue key']?.value).toBe(onB.key);
     expect(errorsLeft(world)).toEqual([]);
+  });
+});
+
+describe('the group\'s further members, for the panel', () => {
+  it('in a hub, a spoke\'s twin on the hub tells of the member on the other spoke, with the state of the hub\'s sync with it', async () => {
+    const world = await threeSites('hub');
+    const [a, b, c] = world.sites as [WorldSite, WorldSite, WorldSite];
+    b.jira.userCreate('CLOUD', 'Told of');
+    await world.quiesce();
+    const onB = named(b, 'Told of')[0]!;
+    const onC = named(c, 'Told of')[0]!;
+    const repo = new Repo(b.store);
+    const [toHub] = await repo.listConnections();
+    const link = await repo.getLink(toHub!.id, onB.id);
+    expect(link?.groupMembers?.map((m) => ({ key: m.key, state: m.state }))).toEqual([{ key: onC.key, state: 'synced' }]);
+    expect(typeof link?.groupMembers?.[0]?.at).toBe('string');
+    void a;
   });
 });

@@ -66,6 +66,8 @@ describe('three sites in a hub, in the browser', () => {
     expect((await text(panel.getByTestId('twin-key'))).trim()).toMatch(new RegExp(`^${onInternal} on .*internal`));
     expect(await text(panel.getByTestId('group-member'))).toMatch(new RegExp(`^Also${onPartner} on .*partner.*, via .*internal`));
     expect(await text(panel.getByTestId('twin-state'))).toBe('In sync');
+    // and how the hub's sync with that member stood when the hub last said
+    expect((await text(panel.getByTestId('group-member-state'))).trim()).toMatch(/^— in sync as .*internal.* last said, \d+ s ago$/);
     await screenshot(page, 'three-sites-panel-spoke');
 
     // the hub: a twin on each spoke

@@ -14,8 +14,9 @@ const RECORDED: Record<number, string> = {
   // and when the replica's `attachments`, `deletedAttachmentOrigins` and the `fetch` message were added (was 74ee7389…7d5d7),
   // and when the replica's `resolution` was added (was 7a28ff93…75966),
   // and when the replica message's twin `group` was added (was 3fed6a55…d85cd7), the comments' `origin` (was d1264e34…af22f4)
-  // and the group's `members` (was a9849b69…04eb03), and the attachments' `origin` (was 01fd88ed…b30cb7).
-  1: '7fc4308f9de6af38ef634f51886196e092e1f7de1219adc755345dde1f13a90d',
+  // and the group's `members` (was a9849b69…04eb03), the attachments' `origin` (was 01fd88ed…b30cb7)
+  // and the members' `state` (was 7fc4308f…13a90d).
+  1: '8c31e9e2f048dd88a57121f7187f095097a6446eae540880663bea14ea5b0d54',
 };
 
 describe('envelope schema', () => {

@@ -17,9 +17,10 @@ export const ReplicaMessageSchema = z.strictObject({
   group: GroupRefSchema,
   /**
    * The group's other members the sender knows (its twins on its other connections: site name and
-   * key), for the receiver's issue panel: in a hub a spoke is connected to the hub only.
+   * key, and the state of the sender's sync with each as it sent this), for the receiver's issue
+   * panel: in a hub a spoke is connected to the hub only.
    */
-  members: z.array(z.strictObject({ site: z.string().max(200), key: JiraIssueKeySchema })).max(20).optional(),
+  members: z.array(z.strictObject({ site: z.string().max(200), key: JiraIssueKeySchema, state: z.enum(['synced', 'pending', 'error', 'remote-error']).optional() })).max(20).optional(),
   /** the receiver's issue linked to it, once the sender knows it (null until the twin exists) */
   twin: IssueRefSchema.nullable(),
   /** per (connection, sender issue), reserved in storage before sending */

@@ -116,7 +116,7 @@ export const LinkStateSchema = z.strictObject({
   /** the twin group of the issue (src/sync/groups.ts); absent until its first send or apply */
   group: GroupRefSchema.optional(),
   /** the group's members beyond the remote's twin, as the remote last told (site name, key): shown on the panel */
-  groupMembers: z.array(z.strictObject({ site: z.string(), key: z.string() })).max(20).optional(),
+  groupMembers: z.array(z.strictObject({ site: z.string(), key: z.string(), state: z.enum(['synced', 'pending', 'error', 'remote-error']).optional(), at: z.string().optional() })).max(20).optional(),
   /** last seq reserved for outgoing messages */
   outSeq: z.number().int().min(0),
   /** hash of the last replica sent successfully */

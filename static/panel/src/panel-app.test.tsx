@@ -183,6 +183,18 @@ describe('Issue panel', () => {
     expect(screen.queryByRole('link', { name: 'PART-1' })).not.toBeInTheDocument();
   });
 
+  it.each([
+    ['synced', 'in sync'],
+    ['error', 'sync failed'],
+    ['remote-error', 'failed on that site'],
+    ['pending', 'sync pending'],
+  ] as const)('shows the state (%s) the hub told of its sync with a further member, and when it told', async (state, shown) => {
+    const at = new Date(Date.now() - 5 * 60_000).toISOString();
+    renderPanel({ getTwin: () => makeIssueTwins({ twins: [makeTwinState({ groupMembers: [{ site: 'partner', key: 'PART-1', state, at }] })] }) });
+    const member = await screen.findByTestId('group-member');
+    expect(within(member).getByTestId('group-member-state')).toHaveTextContent(new RegExp(`^— ${shown} as external last said, 5 min ago$`));
+  });
+
   it('shows a single twin without a title or further members', async () => {
     renderPanel({});
     expect(await screen.findByRole('link', { name: 'CLOUD-7' })).toBeInTheDocument();

@@ -16,6 +16,14 @@ const stateLozenge: Record<TwinState['state'], ReactNode> = {
   'remote-error': <Lozenge appearance="removed">Failed on the other site</Lozenge>,
 };
 
+/** a further member's state, as the twin's site told it (its sync with that member, not ours) */
+const memberStateText: Record<TwinState['state'], string> = {
+  synced: 'in sync',
+  pending: 'sync pending',
+  error: 'sync failed',
+  'remote-error': 'failed on that site',
+};
+
 /** how many times the panel looks for the new twin after "Sync to <site>", "Link to KEY" or Retry */
 const LINK_POLLS = 30;
 
@@ -220,7 +228,14 @@ function TwinView({ twin: t, via, issueLabel, linked, busy, onSync, onUnlink, on
         {via.map((m) => (
           <div key={m.site} className="ts-row" data-testid="group-member">
             <dt className="ts-label">Also</dt>
-            <dd style={{ margin: 0 }}><strong>{m.key}</strong><span className="ts-subtle"> on {m.site}, via {site}</span></dd>
+            <dd style={{ margin: 0 }}>
+              <strong>{m.key}</strong><span className="ts-subtle"> on {m.site}, via {site}</span>
+              {m.state === undefined ? null : (
+                <span data-testid="group-member-state" className="ts-subtle">
+                  {' — '}{memberStateText[m.state]}{m.at === undefined ? null : <> as {site} last said, <TimeText at={m.at} /></>}
+                </span>
+              )}
+            </dd>
           </div>
         ))}
         <div className="ts-row"><dt className="ts-label">Connection</dt><dd style={{ margin: 0 }}>{t.connectionName}</dd></div>
