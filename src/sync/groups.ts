@@ -66,17 +66,17 @@ export async function groupForSend(deps: EngineDeps, known: GroupRef | undefined
   return { group, ops: joinOps(group, localIssueId, deps.clock.now()) };
 }
 
+/** this connection's earlier creation of the twin, as its marker has it */
+export type OwnCreation = z.infer<typeof CreatingMarkerSchema>;
+
 /**
  * The member here of the group a replica names: its first issue when the group started here, else
  * the indexed member. A creation another connection claimed and has not finished is waited for
  * (TransientError: the queue comes back); one long dead is taken over. `claim`: the creation is
- * this connection's to make (claimed now, or earlier by it: `again`, or `made` when its marker
- * noted the twin it made).
+ * this connection's to make (claimed now, or earlier by it: then `own`, its creation marker, when
+ * it has one — with the twin it made when it noted one).
  */
-/** the twin a creation made, as its marker noted it, and when the creation started */
-export type Made = NonNullable<z.infer<typeof CreatingMarkerSchema>['created']> & { startedAt: string };
-
-export async function memberOrClaim(deps: EngineDeps, group: GroupRef, connectionId: string, remote: { id: string; key: string }): Promise<{ localIssueId: string } | { claim: true; made?: Made; again?: true }> {
+export async function memberOrClaim(deps: EngineDeps, group: GroupRef, connectionId: string, remote: { id: string; key: string }): Promise<{ localIssueId: string } | { claim: true; own?: OwnCreation }> {
   // it started here: that issue is the member (never a twin of our own issue)
   if (group.cloudId === deps.site.cloudId) return { localIssueId: group.issueId };
   const key = keys.groupIndex(groupHash(group));
@@ -89,17 +89,15 @@ export async function memberOrClaim(deps: EngineDeps, group: GroupRef, connectio
   if (index.data.localIssueId !== null) return { localIssueId: index.data.localIssueId };
   const by = index.data.claimedBy;
   if (by === null) return { claim: true };
-  if (by === connectionId) {
-    // our own creation, cut off after it made the twin: the caller sees whether the twin moved on since
-    const own = index.data.remoteIssueId ? CreatingMarkerSchema.safeParse(await deps.store.get(keys.creating(by, index.data.remoteIssueId))) : null;
-    return own?.success && own.data.created ? { claim: true, made: { ...own.data.created, startedAt: own.data.startedAt } } : { claim: true, again: true };
-  }
-  // Another connection's creation: its marker says how far it came. A creation under way, or cut
-  // off (before or after it noted the twin), is waited for: its retry links the twin, with the
-  // comment copies it made (linked now, through this connection, they would be copied again). A
-  // twin it made and noted long ago (its retries given up) is the member; no marker at all, long
-  // after the claim, is a claimant that died before creating: taken over.
+  // the claimant's creation marker says how far it came
   const marker = index.data.remoteIssueId ? CreatingMarkerSchema.safeParse(await deps.store.get(keys.creating(by, index.data.remoteIssueId))) : null;
+  // our own creation, cut off: the caller sees whether the twin it made moved on since
+  if (by === connectionId) return marker?.success ? { claim: true, own: marker.data } : { claim: true };
+  // Another connection's creation. One under way, or cut off (before or after it noted the twin),
+  // is waited for: its retry links the twin, with the comment copies it made (linked now, through
+  // this connection, they would be copied again). A twin it made and noted long ago (its retries
+  // given up) is the member; no marker at all, long after the claim, is a claimant that died before
+  // creating: taken over.
   if (marker?.success && marker.data.created && now - Date.parse(marker.data.startedAt) > CLAIM_TIMEOUT_MS) return { localIssueId: marker.data.created.id };
   if (!marker?.success && now - index.data.at > CLAIM_TIMEOUT_MS) {
     await deps.store.set(key, claim);

@@ -3,9 +3,9 @@ import { mappingValuesOfApply, valuesIn } from './mapping-values';
 import { joinOps, memberOrClaim } from './groups';
 import { asCopiesOfOurs, peerLinks, recognised, recognisedAttachments, unknownTo } from './group-identity';
 import { relay, relayTargets, staleSnapshotOps } from './relay';
-import { JiraError, type LocalComment, type LocalIssue } from '../ports/jira';
+import { JiraError, type LocalIssue } from '../ports/jira';
 import { MAX_TRANSACTION_OPS, type StoreOp } from '../ports/store';
-import type { IncomingRulesResult, RulesComment, RulesEngine, RulesIssue } from '../ports/rules';
+import type { IncomingRulesResult, RulesEngine, RulesIssue } from '../ports/rules';
 import { activityOp, logActivity } from './activity';
 import type { EngineDeps } from './deps';
 import { EnvelopeSchema } from './envelope/envelope';
@@ -20,9 +20,7 @@ import { processOutgoing, replicaHash, replicaToSend, type CarriedWrites, type S
 import { releasing } from './issue-lock';
 import { localLock, type IncomingEvent, type OutgoingEvent } from '../model/queue-event';
 import { AdfDocSchema, JsonValueSchema, ReplicaSchema, type AdfDoc } from '../model/replica';
-import { adoptedCopies } from './parts/comments/unrecorded';
-import { bodyHash } from './parts/comments/comment-merge';
-import { hashOf } from './canonical-json';
+import { adoptedCopies, keptFromPeople } from './parts/comments/unrecorded';
 import { rulesConnection } from './rules-connection';
 import { planFields, type FieldsPlan } from './parts/fields';
 import { desiredValues, toFieldWrite } from './parts/fields/values';
@@ -713,12 +711,12 @@ async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, m
     // creation, it would be held to the blank issue the creation started from: it is paired instead,
     // the comments the creation copied known. (With no other link, the creation goes on: it keeps
     // what a person added meanwhile, see keptFromPeople.)
-    if (found.made && (await peerLinks(repo, connection, found.made.id)).length > 0) {
-      const made = await deps.jira.getIssue(found.made.id);
-      if (made) return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies: found.made.comments ?? [], startedAt: found.made.startedAt } };
+    const own = found.own;
+    if (own?.created && (await peerLinks(repo, connection, own.created.id)).length > 0) {
+      const made = await deps.jira.getIssue(own.created.id);
+      if (made) return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies: own.created.comments ?? [], startedAt: own.startedAt } };
     }
-    const marker = found.again ? await repo.read(keys.creating(connection.id, message.issue.id), CreatingMarkerSchema) : undefined;
-    if (marker && (await repo.listConnections()).length > 1) {
+    if (own && !own.created && (await repo.listConnections()).length > 1) {
       // cut off before it could even note the twin's id: found by its origin (once Jira's search shows
       // it; until then findOrCreateTwin waits), the copies it made known by their attribution; noted
       // in the marker, so the pass behind the twin's lock does not search again
@@ -726,8 +724,8 @@ async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, m
       const made = ref ? await deps.jira.getIssue(ref.id) : null;
       if (made && (await peerLinks(repo, connection, made.id)).length > 0) {
         const copies = adoptedCopies(made.comments, message.replica.comments);
-        await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt: marker.startedAt, created: { id: made.id, key: made.key, comments: copies } }, { ttlSeconds: MARKER_TTL_SECONDS });
-        return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies, startedAt: marker.startedAt } };
+        await deps.store.set(keys.creating(connection.id, message.issue.id), { startedAt: own.startedAt, created: { id: made.id, key: made.key, comments: copies } }, { ttlSeconds: MARKER_TTL_SECONDS });
+        return { localId: made.id, pair: { key: made.key, lift: [], mark: undefined, member: true, copies, startedAt: own.startedAt } };
       }
     }
     return { localId: undefined, pair: null, groupIndexed: true };
@@ -749,15 +747,6 @@ async function groupGate(deps: EngineDeps, repo: Repo, connection: Connection, m
 }
 
 
-/**
- * The comments a person wrote on a twin whose creation was cut off before it was linked (the retry
- * finds the twin and goes on with the creation, whose rules started from a blank issue): kept, as
- * the twin's own comments. A comment the app copied is never one of them.
- */
-function keptFromPeople(comments: readonly LocalComment[], copies: readonly CommentLink[]): RulesComment[] {
-  const copied = new Set(copies.map((c) => c.localId));
-  return comments.filter((c) => !copied.has(c.id) && bodyHash(c.body) === hashOf(c.body)).map((c) => ({ ...c, originId: null }));
-}
 
 /**
  * A twin a creation made before the remote issue was unlinked (the creation interrupted: by an

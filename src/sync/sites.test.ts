@@ -27,6 +27,13 @@ async function threeSitesWith(topology: 'mesh' | 'hub', seed = 16): Promise<{ wo
 
 const issues = (site: WorldSite): MemoryIssue[] => [...site.jira.issues.values()];
 const named = (site: WorldSite, summary: string) => issues(site).filter((i) => i.summary.startsWith(summary));
+/** a person on each site in turn changes the labels of its member of `title`, each change let run to quiet */
+async function labelOnEverySite(world: World, title: string, round = ''): Promise<void> {
+  for (const editor of world.sites) {
+    editor.jira.userEdit(named(editor, title)[0]!.id, { labels: [`${editor.name}${round}`] });
+    await world.quiesce();
+  }
+}
 const errorsLeft = (world: World) => world.sites.flatMap((s) => [...s.store.data.keys()].filter((k) => k.startsWith(keys.errorPrefix)).map((k) => `${s.name}: ${k}`));
 const text = (doc: unknown): string => JSON.stringify(doc).match(/"text":"([^"]*)"/g)?.map((m) => m.slice(8, -1)).join(' ') ?? '';
 
@@ -72,7 +79,6 @@ describe('three sites in a full mesh', () => {
   });
 });
 
-
 describe.each(['hub', 'mesh'] as const)('files across three sites in a %s', (topology) => {
   it.each([0, 1, 2])('a file added on site %i reaches the other two once (a hub offers its copies on, with their origin); its deletion reaches them too', async (adder) => {
     const world = await threeSites(topology);
@@ -88,10 +94,7 @@ describe.each(['hub', 'mesh'] as const)('files across three sites in a %s', (top
       expect([s.name, Buffer.from(s.jira.attachmentBytes(file.id)!).toString()]).toEqual([s.name, 'ten bytes!']);
     }
     // once quiet, nothing more is copied: a second round of edits makes no second copy anywhere
-    for (const editor of world.sites) {
-      editor.jira.userEdit(named(editor, 'With a file')[0]!.id, { labels: [editor.name] });
-      await world.quiesce();
-    }
+    await labelOnEverySite(world, 'With a file');
     expect(files()).toEqual(world.sites.map((s) => [s.name, ['notes.txt']]));
     site.jira.userDeleteAttachment(named(site, 'With a file')[0]!.attachments[0]!.id);
     await world.quiesce();
@@ -124,10 +127,7 @@ describe.each(['hub', 'mesh'] as const)('comments across three sites in a %s', (
     const said = () => world.sites.map((s) => [s.name, named(s, 'Talked about')[0]!.comments.map((c) => text(c.body).replace(/^.* wrote: /, ''))]);
     expect(said()).toEqual(world.sites.map((s) => [s.name, ['said once']]));
     for (const round of [1, 2]) {
-      for (const editor of world.sites) {
-        editor.jira.userEdit(named(editor, 'Talked about')[0]!.id, { labels: [`${editor.name}-${round}`] });
-        await world.quiesce();
-      }
+      await labelOnEverySite(world, 'Talked about', `-${round}`);
     }
     expect(said()).toEqual(world.sites.map((s) => [s.name, ['said once']]));
     expect(errorsLeft(world)).toEqual([]);
@@ -146,10 +146,7 @@ describe('"Remote issue key" with several twins', () => {
     expect(keyOf(onA)).toEqual([onB.key, onC.key].sort());
     // edits on every member afterwards leave the list as it is (no flip between the connections)
     const before = onA.customFields['Remote issue key']?.value;
-    for (const editor of world.sites) {
-      editor.jira.userEdit(named(editor, 'Keys')[0]!.id, { labels: [editor.name] });
-      await world.quiesce();
-    }
+    await labelOnEverySite(world, 'Keys');
     expect(onA.customFields['Remote issue key']?.value).toBe(before);
     if (topology === 'mesh') expect([keyOf(onB), keyOf(onC)]).toEqual([[onA.key, onC.key].sort(), [onA.key, onB.key].sort()]);
     // a's connection with c (the second one a made) unlinked from a's panel

@@ -1,5 +1,6 @@
 import type { LocalComment } from '../../../ports/jira';
 import type { ReplicaComment } from '../../../model/replica';
+import type { RulesComment } from '../../../ports/rules';
 import { hashOf } from '../../canonical-json';
 import type { CommentLink } from '../../state/records';
 import { bodyHash } from './comment-merge';
@@ -51,4 +52,15 @@ export function adoptedCopies(comments: readonly LocalComment[], remote: readonl
 export function withoutUnrecordedCopies<T extends { id: string; originId: string | null; body: LocalComment['body'] }>(comments: readonly T[], linked: readonly CommentLink[], peerCopies: ReadonlySet<string>): T[] {
   const known = new Set(linked.map((l) => l.localId));
   return comments.filter((c) => c.originId !== null || known.has(c.id) || peerCopies.has(c.id) || !attributed(c));
+}
+
+/**
+ * The comments a person wrote on a twin whose creation was cut off before it was linked (the retry
+ * finds the twin and goes on with the creation, whose rules started from a blank issue): kept, as
+ * the twin's own comments. A comment the app copied (`copies`, or one with its attribution line) is
+ * never one of them.
+ */
+export function keptFromPeople(comments: readonly LocalComment[], copies: readonly CommentLink[]): RulesComment[] {
+  const copied = new Set(copies.map((c) => c.localId));
+  return comments.filter((c) => !copied.has(c.id) && !attributed(c)).map((c) => ({ ...c, originId: null }));
 }
